@@ -1,0 +1,14 @@
+import { decisionFormPage } from '../../shared/notifications/decision-pages.js';
+import { kindOf } from '../../shared/requests/kinds/index.js';
+import { decisionLinks } from './decision-links.js';
+import { html, htmlApi, pathParameter } from './http-api.js';
+
+/** GET /decisions/{linkId} — a confirmation page. It changes nothing: mail scanners fetch every link. */
+export const handler = htmlApi(async (event) => {
+  const linkId = pathParameter(event, 'linkId');
+  const { link, request, step } = await decisionLinks.view(linkId);
+  return html(
+    200,
+    decisionFormPage({ request, kind: kindOf(request.kind), step, action: `./${linkId}`, expiresAt: link.expiresAt }),
+  );
+});

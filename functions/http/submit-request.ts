@@ -1,0 +1,27 @@
+import { randomIds, systemClock } from '../../shared/adapters/system.js';
+import { officePolicy } from '../../shared/policies/office-policy.js';
+import { makeSubmitRequest } from '../../shared/use-cases/submit-request.js';
+import { directoryFromEnv, requestStoreFromEnv, workflowsFromEnv } from '../wiring.js';
+import { callerId, header, json, jsonApi, jsonBody } from './http-api.js';
+
+const submitRequest = makeSubmitRequest({
+  requests: requestStoreFromEnv(),
+  directory: directoryFromEnv(),
+  workflows: workflowsFromEnv(),
+  clock: systemClock,
+  ids: randomIds,
+  policy: officePolicy,
+});
+
+/** POST /requests — 201 with the stored request; a replayed Idempotency-Key returns the first result with 200. */
+export const handler = jsonApi(async (event) => {
+  const { request, replayed } = await submitRequest({
+    callerId: callerId(event),
+    body: jsonBody(event),
+    idempotencyKey: header(event, 'idempotency-key'),
+  });
+  return json(replayed ? 200 : 201, request, {
+    location: `/requests/${request.id}`,
+    ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
+  });
+});

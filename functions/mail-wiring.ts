@@ -1,0 +1,24 @@
+import * as z from 'zod';
+import { readConfig } from '../shared/kernel/config.js';
+import { ses } from '../shared/adapters/aws/sesv2-client.js';
+import { makeOutboxMailer, makeSesMailer, makeSmtpMailer } from '../shared/adapters/mailers.js';
+import type { Mailer } from '../shared/ports/ports.js';
+
+/** The mailer the environment asks for. Kept apart from wiring.ts so only functions that send mail bundle nodemailer. */
+export function mailerFromEnv(): Mailer {
+  const config = readConfig({
+    MAIL_FROM: z.string().min(3),
+    MAIL_TRANSPORT: z.enum(['ses', 'smtp', 'outbox']),
+    OUTBOX_DIR: z.string().optional(),
+    SMTP_URL: z.string().optional(),
+  });
+  switch (config.MAIL_TRANSPORT) {
+    case 'ses':
+      return makeSesMailer(config.MAIL_FROM, ses);
+    case 'smtp':
+      return makeSmtpMailer(config.MAIL_FROM, readConfig({ SMTP_URL: z.url() }).SMTP_URL);
+    case 'outbox':
+      return makeOutboxMailer(config.MAIL_FROM, readConfig({ OUTBOX_DIR: z.string().min(1) }).OUTBOX_DIR);
+  }
+}
+

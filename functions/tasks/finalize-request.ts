@@ -1,0 +1,5 @@
+import { finalizeInput } from '../../shared/use-cases/workflow-tasks.js';
+import { workflowTasks } from './workflow-tasks.js';
+
+/** Final status and the requester's email. Throws; the state machine retries/catches. */
+export const handler = async (event: unknown): Promise<void> => workflowTasks.finalize(finalizeInput.parse(event));

@@ -1,0 +1,5 @@
+import { failureInput } from '../../shared/use-cases/workflow-tasks.js';
+import { workflowTasks } from './workflow-tasks.js';
+
+/** The Catch target: the request fails visibly, with the reason in its history. */
+export const handler = async (event: unknown): Promise<void> => workflowTasks.recordFailure(failureInput.parse(event));

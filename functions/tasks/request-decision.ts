@@ -1,0 +1,5 @@
+import { requestDecisionInput } from '../../shared/use-cases/workflow-tasks.js';
+import { workflowTasks } from './workflow-tasks.js';
+
+/** Approval step (`.waitForTaskToken`): link + email to the current approver. Throws; the state machine retries/catches. */
+export const handler = async (event: unknown): Promise<void> => workflowTasks.requestDecision(requestDecisionInput.parse(event));

@@ -1,0 +1,38 @@
+import { Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { ApprovalApi } from './constructs/approval-api.js';
+import { DataStore } from './constructs/data-store.js';
+import type { StageConfig } from './stage-config.js';
+import { ApprovalTasks } from '../workflows/approval-steps.js';
+import { HealthCheckupWorkflow } from '../workflows/health-checkup-workflow.js';
+
+/** One stage of the backend: the table (stateful), the API, and one workflow per request kind. */
+export class ApprovalStack extends Stack {
+  readonly data: DataStore;
+  readonly api: ApprovalApi;
+
+  constructor(scope: Construct, id: string, props: StackProps & { config: StageConfig }) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.data = new DataStore(this, 'Data', { retain: config.retainData });
+    this.api = new ApprovalApi(this, 'Api', { jwtIssuer: config.jwtIssuer, jwtAudience: config.jwtAudience });
+
+    const tasks = new ApprovalTasks(this, 'ApprovalTasks', {
+      data: this.data,
+      mail: { from: config.mailFrom },
+      publicBaseUrl: config.publicBaseUrl ?? this.api.endpoint,
+    });
+    const healthCheckup = new HealthCheckupWorkflow(this, 'HealthCheckupWorkflow', { tasks });
+
+    this.api.addRequestRoutes({
+      data: this.data,
+      workflows: { [HealthCheckupWorkflow.kind]: healthCheckup.stateMachine },
+    });
+
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: "The product targets Node.js 22 (the office's supported LTS); a runtime upgrade is a deliberate, tested change.",
+    });
+  }
+}

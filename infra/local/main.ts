@@ -1,0 +1,38 @@
+import { relative } from 'node:path';
+import * as z from 'zod';
+import { readConfig } from '../../shared/kernel/config.js';
+import { startLocalRuntime } from './runtime.js';
+import { SEED_DIRECTORY } from './seed.js';
+
+/** `npm start`: the whole backend on this machine. */
+const config = readConfig({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATA_DIR: z.string().min(1).default('.local'),
+});
+
+const runtime = await startLocalRuntime({ dataDir: config.DATA_DIR, port: config.PORT });
+const shown = (path: string) => relative(process.cwd(), path) || '.';
+console.log(`
+총무과 approval backend — local runtime ready
+
+  API       ${runtime.apiUrl}   (GET ${runtime.apiUrl}/health)
+  Data      ${shown(runtime.dataDir)}   (DynamoDB Local, workflow state, signing keys)
+  Outbox    ${shown(runtime.outbox.email)}  (email .eml)
+            ${shown(runtime.outbox.slack)}  (Slack payloads)
+  People    ${shown(SEED_DIRECTORY)}  (${runtime.people} seeded staff)
+  Token     npm run --silent token -- E1020
+
+Stop with Ctrl+C.
+`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    runtime.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}

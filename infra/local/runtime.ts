@@ -1,0 +1,161 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { buildApp } from '../build-app.js';
+import { projectRoot } from '../constructs/app-function.js';
+import { directorySnapshotSchema } from '../../shared/directory/directory.js';
+import { loadDirectory } from '../../shared/store/dynamodb-directory.js';
+import { makeApiGateway } from './api-gateway.js';
+import { ensureTable, startDynamoDbLocal } from './dynamodb-local.js';
+import { LOCAL_JWT, makeVerifier } from './jwt-issuer.js';
+import { LambdaHost } from './lambda-host.js';
+import { LocalStepFunctions } from './step-functions-local.js';
+import { SEED_DIRECTORY } from './seed.js';
+import { LOCAL_REGION, readTemplate } from './template.js';
+
+
+export interface LocalRuntimeOptions {
+  dataDir: string;
+  /** API port; 0 picks a free one. */
+  port: number;
+  log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface LocalRuntime {
+  apiUrl: string;
+  dataDir: string;
+  outbox: { email: string; slack: string };
+  people: number;
+  stop(): Promise<void>;
+}
+
+const consoleLog: NonNullable<LocalRuntimeOptions['log']> = (level, message, fields) =>
+  (level === 'error' ? console.error : console.log)(JSON.stringify({ level, message, ...fields }));
+
+/**
+ * The whole backend on one machine: the CDK app synthesized in-process, DynamoDB Local, the
+ * bundled functions, the state machines in-process, and the HTTP API with its JWT authorizer.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const log = options.log ?? consoleLog;
+  const dataDir = resolve(options.dataDir);
+  const outbox = { email: join(dataDir, 'outbox', 'email'), slack: join(dataDir, 'outbox', 'slack') };
+  await Promise.all([mkdir(outbox.email, { recursive: true }), mkdir(outbox.slack, { recursive: true })]);
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => log('warn', 'cleanup failed', { error: String(error) }));
+  };
+
+  try {
+    // The HTTP server listens first: its port is part of the links the functions write.
+    let handle: (request: IncomingMessage, response: import('node:http').ServerResponse, body: Buffer) => Promise<void> = async (_, response) => {
+      response.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'starting' }));
+    };
+    const server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        handle(request, response, Buffer.concat(chunks)).catch((error: unknown) => {
+          log('error', 'request failed', { error: String(error) });
+          if (!response.headersSent) response.writeHead(500).end();
+        });
+      });
+    });
+    const apiUrl = await listen(server, options.port);
+    cleanups.push(() => new Promise((done) => { server.close(() => done()); server.closeAllConnections(); }));
+
+    // Synthesize the real app for the local stage into the project (bundles resolve node_modules from there).
+    const started = Date.now();
+    const outdir = join(projectRoot, '.synth', `${process.pid}-${Date.now()}`);
+    cleanups.push(() => rm(outdir, { recursive: true, force: true }));
+    const { app, stack } = buildApp({
+      outdir,
+      context: {
+        stage: 'local',
+        stages: {
+          local: {
+            mailFrom: 'no-reply@guchung.example.kr',
+            jwtIssuer: LOCAL_JWT.issuer,
+            jwtAudience: [LOCAL_JWT.audience],
+            publicBaseUrl: apiUrl,
+            retainData: false,
+          },
+        },
+      },
+    });
+    const assembly = app.synth();
+    const template = readTemplate(assembly.getStackByName(stack.stackName).template);
+    log('info', 'synthesized', { ms: Date.now() - started, functions: template.functions.length, routes: template.routes.length });
+
+    const dynamo = await startDynamoDbLocal({ dataDir, port: await freePort() });
+    cleanups.push(dynamo.stop);
+    const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    cleanups.push(async () => client.destroy());
+    await ensureTable(client, template.table);
+    const snapshot = directorySnapshotSchema.parse(JSON.parse(await readFile(SEED_DIRECTORY, 'utf8')));
+    await loadDirectory(DynamoDBDocumentClient.from(client), template.table.logicalId, snapshot);
+
+    // The Step Functions API, served where the functions' SFN client will look for it.
+    const sfnServer = createServer((request, response) => stepFunctions.handle(request, response));
+    const sfnEndpoint = await listen(sfnServer, 0);
+    cleanups.push(() => new Promise((done) => sfnServer.close(() => done())));
+
+    Object.assign(process.env, {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+    });
+    const lambdas = await LambdaHost.load(outdir, template.functions, () => ({
+      // What differs from AWS, and only this: mail goes to the outbox.
+      MAIL_TRANSPORT: 'outbox',
+      OUTBOX_DIR: outbox.email,
+    }));
+    const stepFunctions = new LocalStepFunctions({
+      dataDir: join(dataDir, 'step-functions'),
+      stateMachines: template.stateMachines.map((machine) => ({ arn: machine.arn, name: machine.logicalId, definition: machine.definition })),
+      invokeFunction: (arn, payload) => lambdas.invoke(arn, payload),
+      log,
+    });
+    cleanups.push(() => stepFunctions.close());
+    const resumed = await stepFunctions.resumeWaiting();
+
+    const gateway = makeApiGateway({
+      routes: template.routes,
+      invoke: (arn, event) => lambdas.invoke(arn, event),
+      verify: await makeVerifier(dataDir),
+      log,
+    });
+    handle = async (request, response, body) => {
+      if (request.method === 'GET' && request.url === '/health') {
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
+        return;
+      }
+      await gateway(request, response, body);
+    };
+    await writeFile(join(dataDir, 'runtime.json'), JSON.stringify({ apiUrl, pid: process.pid }));
+    log('info', 'ready', { apiUrl, resumedExecutions: resumed, startupMs: Date.now() - started });
+    return { apiUrl, dataDir, outbox, people: snapshot.people.length, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function listen(server: Server, port: number): Promise<string> {
+  return new Promise((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => done(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+  });
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  const url = await listen(probe, 0);
+  await new Promise((done) => probe.close(done));
+  return Number(new URL(url).port);
+}

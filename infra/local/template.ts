@@ -1,0 +1,158 @@
+import * as z from 'zod';
+
+/**
+ * Reads what the local runtime needs from the synthesized CloudFormation template, resolving
+ * the few intrinsics CDK emits (Ref, Fn::GetAtt, Fn::Join, Fn::Select, Fn::Split) to local names.
+ * Nothing here is declared twice: table, routes, functions and state machines come from the template.
+ */
+export const LOCAL_REGION = 'ap-northeast-2';
+export const LOCAL_ACCOUNT = '000000000000';
+
+const resourceSchema = z.object({
+  Type: z.string(),
+  Properties: z.record(z.string(), z.unknown()).optional(),
+  Metadata: z.record(z.string(), z.unknown()).optional(),
+});
+const templateSchema = z.object({ Resources: z.record(z.string(), resourceSchema) });
+type Resource = z.infer<typeof resourceSchema>;
+
+export interface LocalFunction {
+  logicalId: string;
+  arn: string;
+  /** Directory of the bundled asset, relative to the cloud assembly. */
+  assetPath: string;
+  handler: string;
+  environment: Record<string, string>;
+  timeoutSeconds: number;
+}
+
+export interface LocalRoute {
+  method: string;
+  path: string;
+  functionArn: string;
+  jwt?: { issuer: string; audience: string[] };
+}
+
+export interface LocalTable {
+  logicalId: string;
+  properties: Record<string, unknown>;
+}
+
+export interface LocalStateMachineSpec {
+  logicalId: string;
+  arn: string;
+  definition: Record<string, unknown>;
+}
+
+export interface LocalTemplate {
+  table: LocalTable;
+  functions: LocalFunction[];
+  routes: LocalRoute[];
+  stateMachines: LocalStateMachineSpec[];
+}
+
+const functionArn = (logicalId: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`;
+const stateMachineArn = (logicalId: string) => `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${logicalId}`;
+
+export function readTemplate(raw: unknown): LocalTemplate {
+  const { Resources: resources } = templateSchema.parse(raw);
+  const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
+
+  const refOf = (logicalId: string): string => {
+    const resource = resources[logicalId];
+    if (!resource) throw new Error(`template: Ref to unknown resource ${logicalId}`);
+    switch (resource.Type) {
+      case 'AWS::StepFunctions::StateMachine':
+        return stateMachineArn(logicalId);
+      default:
+        return logicalId; // table names, function names, API ids, integration ids: the logical id locally
+    }
+  };
+  const getAtt = (logicalId: string, attribute: string): string => {
+    const resource = resources[logicalId];
+    if (resource?.Type === 'AWS::Lambda::Function' && attribute === 'Arn') return functionArn(logicalId);
+    if (resource?.Type === 'AWS::DynamoDB::Table' && attribute === 'Arn') return `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${logicalId}`;
+    if (resource?.Type === 'AWS::ApiGatewayV2::Api' && attribute === 'ApiEndpoint') return 'http://local';
+    throw new Error(`template: unsupported Fn::GetAtt ${logicalId}.${attribute}`);
+  };
+  const resolve = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(resolve);
+    if (value === null || typeof value !== 'object') return value;
+    const entries = Object.entries(value);
+    const [key, argument] = entries[0] ?? [];
+    if (entries.length === 1 && key === 'Ref' && typeof argument === 'string') {
+      const pseudo: Record<string, string> = {
+        'AWS::Partition': 'aws',
+        'AWS::Region': LOCAL_REGION,
+        'AWS::AccountId': LOCAL_ACCOUNT,
+        'AWS::URLSuffix': 'amazonaws.com',
+      };
+      return pseudo[argument] ?? refOf(argument);
+    }
+    if (entries.length === 1 && key === 'Fn::GetAtt') {
+      const [logicalId, attribute] = z.tuple([z.string(), z.string()]).parse(argument);
+      return getAtt(logicalId, attribute);
+    }
+    if (entries.length === 1 && key === 'Fn::Join') {
+      const [separator, parts] = z.tuple([z.string(), z.array(z.unknown())]).parse(argument);
+      return parts.map((part) => String(resolve(part))).join(separator);
+    }
+    if (entries.length === 1 && key === 'Fn::Split') {
+      const [separator, source] = z.tuple([z.string(), z.unknown()]).parse(argument);
+      return String(resolve(source)).split(separator);
+    }
+    if (entries.length === 1 && key === 'Fn::Select') {
+      const [index, list] = z.tuple([z.number(), z.unknown()]).parse(argument);
+      return z.array(z.unknown()).parse(resolve(list))[index];
+    }
+    if (entries.length === 1 && key?.startsWith('Fn::')) throw new Error(`template: unsupported intrinsic ${key}`);
+    return Object.fromEntries(entries.map(([name, inner]) => [name, resolve(inner)]));
+  };
+  const props = (resource: Resource) => resource.Properties ?? {};
+
+  const tables = ofType('AWS::DynamoDB::Table');
+  const [tableEntry] = tables;
+  if (!tableEntry || tables.length !== 1) throw new Error(`template: expected exactly one DynamoDB table, found ${tables.length}`);
+
+  const functions = ofType('AWS::Lambda::Function').map(([logicalId, resource]): LocalFunction => {
+    const properties = props(resource);
+    const variables = z.record(z.string(), z.unknown()).parse((properties['Environment'] as { Variables?: unknown } | undefined)?.Variables ?? {});
+    return {
+      logicalId,
+      arn: functionArn(logicalId),
+      assetPath: z.string().parse(resource.Metadata?.['aws:asset:path']),
+      handler: z.string().parse(properties['Handler']),
+      environment: Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, String(resolve(value))])),
+      timeoutSeconds: z.number().parse(properties['Timeout'] ?? 3),
+    };
+  });
+
+  const authorizers = new Map(
+    ofType('AWS::ApiGatewayV2::Authorizer').map(([logicalId, resource]) => {
+      const jwt = z.object({ Issuer: z.string(), Audience: z.array(z.string()) }).parse(resolve(props(resource)['JwtConfiguration']));
+      return [logicalId, { issuer: jwt.Issuer, audience: jwt.Audience }] as const;
+    }),
+  );
+  const integrations = new Map(
+    ofType('AWS::ApiGatewayV2::Integration').map(([logicalId, resource]) => [logicalId, String(resolve(props(resource)['IntegrationUri']))] as const),
+  );
+  const routes = ofType('AWS::ApiGatewayV2::Route').map(([logicalId, resource]): LocalRoute => {
+    const properties = props(resource);
+    const [method, path] = z.string().parse(properties['RouteKey']).split(' ');
+    const target = String(resolve(properties['Target'])).replace(/^integrations\//, '');
+    const integration = integrations.get(target);
+    if (!method || !path || !integration) throw new Error(`template: route ${logicalId} has no usable integration`);
+    const authorizerId = properties['AuthorizationType'] === 'JWT' ? String(resolve(properties['AuthorizerId'])) : undefined;
+    const jwt = authorizerId ? authorizers.get(authorizerId) : undefined;
+    if (authorizerId && !jwt) throw new Error(`template: route ${logicalId} names unknown authorizer ${authorizerId}`);
+    return { method, path, functionArn: integration, ...(jwt ? { jwt } : {}) };
+  });
+
+  const stateMachines = ofType('AWS::StepFunctions::StateMachine').map(([logicalId, resource]) => ({
+    logicalId,
+    arn: stateMachineArn(logicalId),
+    definition: z.record(z.string(), z.unknown()).parse(JSON.parse(String(resolve(props(resource)['DefinitionString'])))),
+  }));
+
+  return { table: { logicalId: tableEntry[0], properties: props(tableEntry[1]) }, functions, routes, stateMachines };
+}

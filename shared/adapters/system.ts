@@ -1,0 +1,17 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock, Ids } from '../ports/ports.js';
+import { seoulDate } from '../kernel/seoul-time.js';
+
+export const systemClock: Clock = { now: () => new Date() };
+
+// Crockford base32 without I, L, O, U: easy to read aloud over the phone.
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+export const randomIds: Ids = {
+  requestId(now) {
+    const bytes = randomBytes(8);
+    const suffix = [...bytes].map((byte) => ALPHABET[byte % 32]).join('');
+    return `R${seoulDate(now).replaceAll('-', '')}-${suffix}`;
+  },
+  linkId: () => randomBytes(32).toString('base64url'),
+};

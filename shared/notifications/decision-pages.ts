@@ -1,0 +1,65 @@
+import { formatKrw, formatSeoulDateTime } from '../kernel/seoul-time.js';
+import type { RequestKind } from '../requests/kinds/request-kind.js';
+import type { ApprovalRequest, ApprovalStep, Decision } from '../requests/request.js';
+import { escapeHtml, htmlDocument, table } from './html.js';
+import { actionLabel, stepStatusLabel } from './wording.js';
+
+function requestTable(request: ApprovalRequest, kind: RequestKind): string {
+  const rows: [string, string][] = [
+    ['요청 번호', request.id],
+    ['종류', kind.label],
+    ['요청자', request.requesterName],
+    ['제출일시', formatSeoulDateTime(request.createdAt)],
+    ...kind.summarize(request.details),
+  ];
+  if (request.capAmount !== undefined) rows.push(['지원 한도', formatKrw(request.capAmount)]);
+  if (request.reimbursableAmount !== undefined) rows.push(['지원 가능 금액', formatKrw(request.reimbursableAmount)]);
+  return table(rows);
+}
+
+function lineTable(request: ApprovalRequest): string {
+  return table(
+    request.steps.map((step) => [
+      `${step.index + 1}. ${actionLabel[step.action]}`,
+      `${step.approverName} ${step.approverPosition} — ${stepStatusLabel[step.status]}${step.decidedAt ? ` (${formatSeoulDateTime(step.decidedAt)})` : ''}${step.comment ? ` · ${step.comment}` : ''}`,
+    ]),
+  );
+}
+
+/** GET /decisions/{linkId}: shows the request and a form. Rendering it changes nothing. */
+export function decisionFormPage(input: { request: ApprovalRequest; kind: RequestKind; step: ApprovalStep; action: string; expiresAt: string; error?: string }): string {
+  const { request, kind, step, action, expiresAt, error } = input;
+  const verb = actionLabel[step.action];
+  return htmlDocument(
+    `${kind.label} ${verb}`,
+    `<h1>${escapeHtml(kind.label)} ${verb}</h1>
+<p>${escapeHtml(step.approverName)}님의 ${verb}를 기다리는 요청입니다. 내용을 확인하고 결정해 주세요.</p>
+${error ? `<p class="notice" role="alert">${escapeHtml(error)}</p>` : ''}
+${requestTable(request, kind)}
+<h2>결재선</h2>
+${lineTable(request)}
+<form method="post" action="${escapeHtml(action)}">
+<p><label><input type="radio" name="decision" value="approve" required> 승인</label>
+<label><input type="radio" name="decision" value="reject"> 반려</label></p>
+<p><label for="comment">의견 (반려할 때는 반드시 입력)</label><br><textarea id="comment" name="comment" maxlength="1000"></textarea></p>
+<p><button type="submit">결정 제출</button></p>
+</form>
+<p>이 링크는 ${escapeHtml(formatSeoulDateTime(expiresAt))}까지 한 번만 사용할 수 있습니다.</p>`,
+  );
+}
+
+export function decisionRecordedPage(input: { request: ApprovalRequest; kind: RequestKind; decision: Decision }): string {
+  const { request, kind, decision } = input;
+  const result = decision === 'approve' ? '승인' : '반려';
+  return htmlDocument(
+    '결정이 기록되었습니다',
+    `<h1>${result} 처리되었습니다</h1>
+<p>${escapeHtml(kind.label)} 요청 ${escapeHtml(request.id)}에 대한 결정이 기록되었습니다. 이 창을 닫으셔도 됩니다.</p>
+${lineTable(request)}`,
+  );
+}
+
+/** Why a link cannot be used (already decided, withdrawn, expired, unknown), in plain Korean. */
+export function linkProblemPage(title: string, message: string): string {
+  return htmlDocument(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`);
+}

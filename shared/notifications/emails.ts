@@ -1,0 +1,91 @@
+import { formatKrw, formatSeoulDateTime } from '../kernel/seoul-time.js';
+import type { EmailMessage } from '../ports/ports.js';
+import type { RequestKind } from '../requests/kinds/request-kind.js';
+import type { ApprovalRequest, ApprovalStep } from '../requests/request.js';
+import { escapeHtml, htmlDocument, table } from './html.js';
+import { actionLabel, statusLabel } from './wording.js';
+
+interface Recipient {
+  name: string;
+  email: string;
+}
+
+/** Lines safe to put in an email: sensitive kinds show no health details (the link page does). */
+function emailSummary(request: ApprovalRequest, kind: RequestKind): [string, string][] {
+  const lines: [string, string][] = [
+    ['요청 번호', request.id],
+    ['종류', kind.label],
+    ['요청자', request.requesterName],
+    ['제출일시', formatSeoulDateTime(request.createdAt)],
+  ];
+  if (!kind.sensitive && request.reimbursableAmount !== undefined) lines.push(['지원 금액', formatKrw(request.reimbursableAmount)]);
+  return lines;
+}
+
+function render(lines: [string, string][]): string {
+  return lines.map(([label, value]) => `${label}: ${value}`).join('\n');
+}
+
+export function approvalRequestEmail(input: {
+  request: ApprovalRequest;
+  kind: RequestKind;
+  step: ApprovalStep;
+  approver: Recipient;
+  link: string;
+  expiresAt: string;
+}): EmailMessage {
+  const { request, kind, step, approver, link, expiresAt } = input;
+  const verb = actionLabel[step.action];
+  const lines = [...emailSummary(request, kind), ['단계', `${step.index + 1}/${request.steps.length} ${verb}`] as [string, string]];
+  const privacy = kind.sensitive ? '개인 건강정보가 포함된 요청이므로 상세 내용은 링크를 연 뒤에만 표시됩니다.' : '';
+  const text = [
+    `${approver.name}님,`,
+    '',
+    `${request.requesterName}님의 ${kind.label} 요청이 ${verb}를 기다리고 있습니다.`,
+    '',
+    render(lines),
+    '',
+    `${verb}하기: ${link}`,
+    `링크 유효기간: ${formatSeoulDateTime(expiresAt)}까지`,
+    privacy,
+    '이 링크는 받는 분 전용이며 한 번만 사용할 수 있습니다. 다른 사람에게 전달하지 마세요.',
+  ]
+    .filter((line, i, all) => line !== '' || all[i - 1] !== '')
+    .join('\n');
+  const html = htmlDocument(
+    `[${verb} 요청] ${kind.label}`,
+    `<p>${escapeHtml(approver.name)}님,</p>
+<p>${escapeHtml(request.requesterName)}님의 ${escapeHtml(kind.label)} 요청이 ${verb}를 기다리고 있습니다.</p>
+${table(lines)}
+<p><a href="${escapeHtml(link)}" style="display:inline-block;padding:.6rem 1.2rem;background:#334e68;color:#fff;text-decoration:none">${verb}하기</a></p>
+<p>링크 유효기간: ${escapeHtml(formatSeoulDateTime(expiresAt))}까지</p>
+${privacy ? `<p class="notice">${privacy}</p>` : ''}
+<p>이 링크는 받는 분 전용이며 한 번만 사용할 수 있습니다. 다른 사람에게 전달하지 마세요.</p>`,
+  );
+  return { to: approver, subject: `[${verb} 요청] ${kind.label} — ${request.requesterName} (${request.id})`, text, html };
+}
+
+/** Tells the requester how their request ended. */
+export function outcomeEmail(input: { request: ApprovalRequest; kind: RequestKind; requester: Recipient; reason?: string }): EmailMessage {
+  const { request, kind, requester, reason } = input;
+  const status = statusLabel[request.status];
+  const lines: [string, string][] = [['요청 번호', request.id], ['종류', kind.label], ['결과', status]];
+  if (request.status === 'approved' && request.reimbursableAmount !== undefined) {
+    lines.push(['지원 금액', formatKrw(request.reimbursableAmount)]);
+  }
+  const decidingStep = [...request.steps].reverse().find((step) => step.decidedAt);
+  if (decidingStep?.comment) lines.push(['의견', decidingStep.comment]);
+  if (reason) lines.push(['사유', reason]);
+  const next =
+    request.status === 'rejected'
+      ? '반려 의견을 확인한 뒤 내용을 고쳐 새로 제출할 수 있습니다.'
+      : request.status === 'failed'
+        ? '요청 처리가 중단되었습니다. 다시 제출하시거나 총무과 교육후생팀에 문의하세요.'
+        : '';
+  const text = [`${requester.name}님,`, '', `${kind.label} 요청의 결과를 알려 드립니다.`, '', render(lines), '', next].join('\n').trimEnd();
+  const html = htmlDocument(
+    `[결재 결과] ${kind.label}`,
+    `<p>${escapeHtml(requester.name)}님,</p><p>${escapeHtml(kind.label)} 요청의 결과를 알려 드립니다.</p>${table(lines)}${next ? `<p>${next}</p>` : ''}`,
+  );
+  return { to: requester, subject: `[결재 결과] ${kind.label} — ${status} (${request.id})`, text, html };
+}

@@ -1,0 +1,13 @@
+import { healthCheckup } from './health-checkup.js';
+import type { RequestKind } from './request-kind.js';
+
+/** Every kind the backend accepts, by its `kind` value. */
+export const requestKinds: Record<string, RequestKind> = {
+  [healthCheckup.kind]: healthCheckup as unknown as RequestKind,
+};
+
+export function kindOf(kind: string): RequestKind {
+  const definition = requestKinds[kind];
+  if (!definition) throw new Error(`unknown request kind ${kind}`);
+  return definition;
+}

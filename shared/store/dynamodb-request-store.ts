@@ -1,0 +1,244 @@
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import * as z from 'zod';
+import { ValidationError } from '../kernel/errors.js';
+import { historyEventSchema, requestSchema, type HistoryEvent } from '../requests/request.js';
+import {
+  ConcurrentChangeError,
+  IdempotencyRaceError,
+  LedgerFullError,
+  LinkUnavailableError,
+  type ApprovalLink,
+  type RequestChange,
+  type RequestStore,
+} from '../ports/ports.js';
+import { indexes, keys, toEpochSeconds, ttlAttribute } from './table-layout.js';
+import { randomBytes } from 'node:crypto';
+
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+type Guard = 'request' | 'event' | 'ledger' | 'idempotency' | 'link';
+
+const IDEMPOTENCY_RETENTION_HOURS = 24;
+/** Used links stay readable ("already decided") long after they expire, then TTL removes them. */
+const LINK_RETENTION_DAYS = 400;
+
+const linkSchema = z.object({
+  hash: z.string(),
+  requestId: z.string(),
+  stepIndex: z.int(),
+  approverId: z.string(),
+  taskToken: z.string(),
+  expiresAt: z.string(),
+  status: z.enum(['open', 'used', 'revoked']),
+  usedAt: z.string().optional(),
+  decision: z.enum(['approve', 'reject']).optional(),
+});
+
+const cursorSchema = z.object({ pk: z.string(), sk: z.string(), requesterId: z.string(), createdAt: z.string() });
+
+export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: string): RequestStore {
+  const eventItem = (requestId: string, event: HistoryEvent) => ({
+    ...keys.event(requestId, event.at, randomBytes(4).toString('hex')),
+    ...event,
+  });
+
+  return {
+    async save(change) {
+      const { items, guards } = transactionFor(change);
+      try {
+        await db.send(new TransactWriteCommand({ TransactItems: items }));
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const failed = (error.CancellationReasons ?? []).findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
+        switch (guards[failed]) {
+          case 'ledger':
+            throw new LedgerFullError(`ledger ${change.ledger?.key} is full for ${change.ledger?.personId}`);
+          case 'idempotency':
+            throw new IdempotencyRaceError(`idempotency key ${change.idempotency?.key} was taken concurrently`);
+          case 'link':
+            throw new LinkUnavailableError('the approval link is no longer open');
+          case 'request':
+            throw new ConcurrentChangeError(`request ${change.request.id} changed concurrently`);
+          default:
+            throw error;
+        }
+      }
+    },
+
+    async get(id) {
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.request(id), ConsistentRead: true }));
+      return Item ? requestSchema.parse(Item) : undefined;
+    },
+
+    async history(id) {
+      const events: HistoryEvent[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :events)',
+            ExpressionAttributeValues: { ':pk': keys.request(id).pk, ':events': keys.eventPrefix },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        events.push(...(page.Items ?? []).map((item) => historyEventSchema.parse(item)));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return events;
+    },
+
+    async appendEvent(requestId, event) {
+      await db.send(
+        new PutCommand({ TableName: tableName, Item: eventItem(requestId, event), ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+    },
+
+    async listByRequester(requesterId, { limit, cursor }) {
+      const page = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: indexes.requestsByRequester.name,
+          KeyConditionExpression: 'requesterId = :requesterId',
+          ExpressionAttributeValues: { ':requesterId': requesterId },
+          ScanIndexForward: false,
+          Limit: limit,
+          ExclusiveStartKey: cursor ? decodeCursor(cursor, requesterId) : undefined,
+        }),
+      );
+      return {
+        items: (page.Items ?? []).map((item) => requestSchema.parse(item)),
+        nextCursor: page.LastEvaluatedKey ? Buffer.from(JSON.stringify(page.LastEvaluatedKey)).toString('base64url') : undefined,
+      };
+    },
+
+    async findIdempotent(requesterId, key) {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: tableName, Key: keys.idempotency(requesterId, key), ConsistentRead: true }),
+      );
+      return Item ? z.object({ requestId: z.string(), bodyHash: z.string() }).parse(Item) : undefined;
+    },
+
+    async ledgerHolders(personId, key) {
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.ledger(personId, key), ConsistentRead: true }));
+      const holders = Item?.['requestIds'];
+      return holders instanceof Set ? [...holders].map(String).sort() : [];
+    },
+
+    async getLink(hash) {
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.link(hash), ConsistentRead: true }));
+      return Item ? linkSchema.parse(Item) : undefined;
+    },
+  };
+
+  function transactionFor(change: RequestChange): { items: TransactItem[]; guards: Guard[] } {
+    const items: TransactItem[] = [];
+    const guards: Guard[] = [];
+    const add = (guard: Guard, item: TransactItem) => {
+      items.push(item);
+      guards.push(guard);
+    };
+    const { request } = change;
+
+    add('request', {
+      Put: {
+        TableName: tableName,
+        Item: { ...keys.request(request.id), ...request },
+        ...(change.expectedVersion === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': change.expectedVersion } }),
+      },
+    });
+    for (const event of change.events) {
+      add('event', { Put: { TableName: tableName, Item: eventItem(request.id, event), ConditionExpression: 'attribute_not_exists(pk)' } });
+    }
+    if (change.ledger?.add) {
+      add('ledger', {
+        Update: {
+          TableName: tableName,
+          Key: keys.ledger(change.ledger.personId, change.ledger.key),
+          UpdateExpression: 'ADD requestIds :ids',
+          ConditionExpression: 'attribute_not_exists(requestIds) OR size(requestIds) < :max',
+          ExpressionAttributeValues: { ':ids': new Set([request.id]), ':max': change.ledger.add.maxRequests },
+        },
+      });
+    } else if (change.ledger?.remove) {
+      add('ledger', {
+        Update: {
+          TableName: tableName,
+          Key: keys.ledger(change.ledger.personId, change.ledger.key),
+          UpdateExpression: 'DELETE requestIds :ids',
+          ExpressionAttributeValues: { ':ids': new Set([request.id]) },
+        },
+      });
+    }
+    if (change.idempotency) {
+      const { requesterId, key, bodyHash } = change.idempotency;
+      const expires = new Date(Date.parse(request.createdAt) + IDEMPOTENCY_RETENTION_HOURS * 3_600_000).toISOString();
+      add('idempotency', {
+        Put: {
+          TableName: tableName,
+          Item: { ...keys.idempotency(requesterId, key), requestId: request.id, bodyHash, [ttlAttribute]: toEpochSeconds(expires) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    const link = change.link;
+    if (link && 'put' in link) {
+      const retainUntil = new Date(Date.parse(link.put.expiresAt) + LINK_RETENTION_DAYS * 86_400_000).toISOString();
+      add('link', {
+        Put: {
+          TableName: tableName,
+          Item: { ...keys.link(link.put.hash), ...link.put, [ttlAttribute]: toEpochSeconds(retainUntil) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    } else if (link && 'consume' in link) {
+      add('link', {
+        Update: {
+          TableName: tableName,
+          Key: keys.link(link.consume.hash),
+          UpdateExpression: 'SET #status = :used, usedAt = :at, decision = :decision',
+          ConditionExpression: '#status = :open AND expiresAt > :at',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':used': 'used', ':open': 'open', ':at': link.consume.at, ':decision': link.consume.decision },
+        },
+      });
+    } else if (link && 'revoke' in link) {
+      for (const hash of link.revoke) {
+        add('link', {
+          Update: {
+            TableName: tableName,
+            Key: keys.link(hash),
+            UpdateExpression: 'SET #status = :revoked',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':revoked': 'revoked' },
+          },
+        });
+      }
+    }
+    return { items, guards };
+  }
+}
+
+function decodeCursor(cursor: string, requesterId: string): Record<string, unknown> {
+  try {
+    const decoded = cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    if (decoded.requesterId !== requesterId) throw new Error('cursor of another person');
+    return decoded;
+  } catch {
+    throw new ValidationError('다음 페이지 토큰(nextToken)이 올바르지 않습니다.', [
+      { path: 'nextToken', message: '이전 응답의 nextToken 값을 그대로 보내세요' },
+    ]);
+  }
+}
+
+export type { ApprovalLink };

@@ -1,0 +1,191 @@
+import { createHash } from 'node:crypto';
+import * as z from 'zod';
+import { AppError, DuplicateClaimError, ForbiddenError, IdempotencyKeyReuseError } from '../kernel/errors.js';
+import { seoulDate } from '../kernel/seoul-time.js';
+import { parseOrThrow } from '../kernel/validation.js';
+import { resolveApprovalLine } from '../approvals/approval-line.js';
+import type { Directory } from '../directory/directory.js';
+import { routeFor, type OfficePolicy } from '../policies/office-policy.js';
+import { requestKinds } from '../requests/kinds/index.js';
+import type { ApprovalRequest } from '../requests/request.js';
+import { closeRequest } from '../requests/transitions.js';
+import {
+  IdempotencyRaceError,
+  LedgerFullError,
+  type Clock,
+  type Ids,
+  type RequestStore,
+  type Workflows,
+} from '../ports/ports.js';
+import { requestView, type RequestView } from './request-view.js';
+
+export interface SubmitRequestDeps {
+  requests: RequestStore;
+  directory: Directory;
+  workflows: Workflows;
+  clock: Clock;
+  ids: Ids;
+  policy: OfficePolicy;
+}
+
+export interface SubmitRequestInput {
+  callerId: string;
+  body: unknown;
+  idempotencyKey?: string;
+}
+
+class WorkflowStartError extends AppError {
+  readonly statusCode = 503;
+}
+
+const idempotencyKeySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,128}$/, { error: 'Idempotency-Key는 영문, 숫자, -, _ 로 된 128자 이내 값이어야 합니다' });
+
+const kindField = z.object({
+  kind: z.enum(Object.keys(requestKinds) as [string, ...string[]], {
+    error: `요청 종류(kind)는 다음 중 하나여야 합니다: ${Object.keys(requestKinds).join(', ')}`,
+  }),
+});
+
+/**
+ * Primary course:
+ * 1. Validate the body against its kind's schema (the requester comes from the token, never the body).
+ * 2. If the Idempotency-Key was seen, return the first result (same body) or refuse (different body).
+ * 3. Apply the kind's rules: dates, caps, the per-person ledger.
+ * 4. Resolve the approval line from the directory and the kind's routing policy.
+ * 5. Store request, ledger place, idempotency record and history in one transaction.
+ * 6. Start the kind's workflow (idempotent per request id).
+ */
+export function makeSubmitRequest(deps: SubmitRequestDeps) {
+  const { requests, directory, workflows, clock, ids, policy } = deps;
+
+  return async function submitRequest(input: SubmitRequestInput): Promise<{ request: RequestView; replayed: boolean }> {
+    const { kind } = parseOrThrow(kindField, input.body);
+    const definition = requestKinds[kind];
+    if (!definition) throw new Error(`kind ${kind} passed validation but has no definition`);
+    const { kind: _kind, ...fields } = input.body as Record<string, unknown>;
+    const details = parseOrThrow(definition.detailsSchema, fields);
+    const idempotencyKey = input.idempotencyKey === undefined ? undefined : parseOrThrow(idempotencyKeySchema, input.idempotencyKey, ['Idempotency-Key']);
+    const bodyHash = hashBody(input.body);
+
+    if (idempotencyKey) {
+      const replay = await replayOf(input.callerId, idempotencyKey, bodyHash);
+      if (replay) return { request: replay, replayed: true };
+    }
+
+    const requester = await directory.person(input.callerId);
+    if (!requester) throw new ForbiddenError('직원 명부에 없는 사용자입니다. 총무과 인사팀에 문의하세요.');
+
+    const now = clock.now();
+    const at = now.toISOString();
+    const assessment = definition.assess(details, { requester, today: seoulDate(now), policy });
+    const id = ids.requestId(now);
+    const line = await resolveApprovalLine(routeFor(policy, kind), requester, directory, id);
+
+    const request: ApprovalRequest = {
+      id,
+      kind,
+      status: 'in-review',
+      requesterId: requester.id,
+      requesterName: requester.name,
+      departmentId: requester.departmentId,
+      teamId: requester.teamId,
+      details,
+      amountRequested: assessment.amountRequested,
+      reimbursableAmount: assessment.reimbursableAmount,
+      capAmount: assessment.capAmount,
+      ledger: assessment.ledger ? { key: assessment.ledger.key } : undefined,
+      steps: line.map((step, index) => ({ ...step, index, status: 'pending' })),
+      currentStep: 0,
+      createdAt: at,
+      updatedAt: at,
+      version: 1,
+    };
+
+    try {
+      await requests.save({
+        request,
+        events: [
+          { at, actorId: requester.id, actorName: requester.name, action: 'submitted', channel: 'api' },
+          {
+            at,
+            actorId: 'system',
+            action: 'routed',
+            channel: 'workflow',
+            comment: `결재선: ${line.map((step) => `${step.approverName} ${step.approverPosition}(${step.action === 'review' ? '검토' : '결재'})`).join(' → ')}`,
+          },
+        ],
+        ledger: assessment.ledger
+          ? { personId: requester.id, key: assessment.ledger.key, add: { maxRequests: assessment.ledger.maxRequests } }
+          : undefined,
+        idempotency: idempotencyKey ? { requesterId: requester.id, key: idempotencyKey, bodyHash } : undefined,
+      });
+    } catch (error) {
+      if (error instanceof LedgerFullError && assessment.ledger) {
+        const holders = await requests.ledgerHolders(requester.id, assessment.ledger.key);
+        throw new DuplicateClaimError(
+          `${assessment.ledger.periodLabel} ${definition.label}은(는) 이미 청구하셨습니다 (1인 연 ${assessment.ledger.maxRequests}회). 기존 요청: ${holders.join(', ')}`,
+        );
+      }
+      if (error instanceof IdempotencyRaceError && idempotencyKey) {
+        const replay = await replayOf(input.callerId, idempotencyKey, bodyHash);
+        if (replay) return { request: replay, replayed: true };
+      }
+      throw error;
+    }
+
+    await startOrFail(request);
+    return { request: requestView(request), replayed: false };
+  };
+
+  async function replayOf(callerId: string, key: string, bodyHash: string): Promise<RequestView | undefined> {
+    const seen = await requests.findIdempotent(callerId, key);
+    if (!seen) return undefined;
+    if (seen.bodyHash !== bodyHash) {
+      throw new IdempotencyKeyReuseError('같은 Idempotency-Key로 다른 내용이 제출되었습니다. 새 요청에는 새 키를 사용하세요.');
+    }
+    const request = await requests.get(seen.requestId);
+    if (!request) throw new Error(`idempotency record points at missing request ${seen.requestId}`);
+    // The first attempt may have stored the request but failed to start its workflow.
+    if (request.status === 'in-review') await workflows.start(request.kind, request.id);
+    return requestView(request);
+  }
+
+  /** A request whose workflow cannot start must not sit "in review" forever: it fails visibly. */
+  async function startOrFail(request: ApprovalRequest): Promise<void> {
+    try {
+      await workflows.start(request.kind, request.id);
+    } catch (error) {
+      const at = clock.now().toISOString();
+      const failed = closeRequest(request, {
+        status: 'failed',
+        at,
+        actor: { id: 'system', name: 'system' },
+        comment: '결재 절차를 시작하지 못했습니다',
+        channel: 'workflow',
+      });
+      await requests.save({
+        request: failed.request,
+        expectedVersion: request.version,
+        events: [failed.event],
+        ledger: request.ledger ? { personId: request.requesterId, key: request.ledger.key, remove: true } : undefined,
+      });
+      throw new WorkflowStartError(
+        `요청(${request.id})은 저장되었으나 결재 절차를 시작하지 못해 중단 처리했습니다. 잠시 후 다시 제출하세요.`,
+        { cause: error },
+      );
+    }
+  }
+}
+
+/** Canonical JSON (sorted keys), so a retry with reordered fields is still the same body. */
+function hashBody(body: unknown): string {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, canonical(v)]))
+        : value;
+  return createHash('sha256').update(JSON.stringify(canonical(body))).digest('hex');
+}

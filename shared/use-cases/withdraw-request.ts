@@ -1,0 +1,64 @@
+import * as z from 'zod';
+import { ForbiddenError, InvalidStateError, NotFoundError } from '../kernel/errors.js';
+import { parseOrThrow, text } from '../kernel/validation.js';
+import { isParticipant } from '../requests/request.js';
+import { closeRequest } from '../requests/transitions.js';
+import { statusLabel } from '../notifications/wording.js';
+import { ConcurrentChangeError, type Clock, type RequestStore, type Workflows } from '../ports/ports.js';
+import { requestView } from './request-view.js';
+
+export interface WithdrawRequestDeps {
+  requests: RequestStore;
+  workflows: Workflows;
+  clock: Clock;
+  log: (message: string, fields: Record<string, unknown>) => void;
+}
+
+const withdrawBody = z.object({ reason: text('회수 사유(reason)', 500).optional() }).strict();
+
+/**
+ * Primary course:
+ * 1. Only the requester, only while in review.
+ * 2. In one transaction: status withdrawn, open step cancelled, its link revoked, ledger place given back.
+ * 3. Stop the workflow (the links are already dead, so a late stop cannot let a decision through).
+ */
+export function makeWithdrawRequest({ requests, workflows, clock, log }: WithdrawRequestDeps) {
+  return async function withdrawRequest(input: { callerId: string; requestId: string; body: unknown }) {
+    const { reason } = parseOrThrow(withdrawBody, input.body ?? {});
+    const request = await requests.get(input.requestId);
+    if (!request || !isParticipant(request, input.callerId)) throw new NotFoundError(`요청 ${input.requestId}을(를) 찾을 수 없습니다.`);
+    if (request.requesterId !== input.callerId) throw new ForbiddenError('본인이 제출한 요청만 회수할 수 있습니다.');
+    if (request.status !== 'in-review') {
+      throw new InvalidStateError(`이미 '${statusLabel[request.status]}' 상태인 요청은 회수할 수 없습니다.`);
+    }
+    const closed = closeRequest(request, {
+      status: 'withdrawn',
+      at: clock.now().toISOString(),
+      actor: { id: request.requesterId, name: request.requesterName },
+      comment: reason,
+      channel: 'api',
+    });
+    try {
+      await requests.save({
+        request: closed.request,
+        expectedVersion: request.version,
+        events: [closed.event],
+        ledger: request.ledger ? { personId: request.requesterId, key: request.ledger.key, remove: true } : undefined,
+        link: closed.revokedLinks.length > 0 ? { revoke: closed.revokedLinks } : undefined,
+      });
+    } catch (error) {
+      if (error instanceof ConcurrentChangeError) {
+        throw new InvalidStateError('요청이 방금 다른 곳에서 처리되었습니다. 상태를 확인한 뒤 다시 시도하세요.');
+      }
+      throw error;
+    }
+    try {
+      await workflows.stop(request.kind, request.id, 'withdrawn by the requester');
+    } catch (error) {
+      // The withdrawal stands either way: its links are revoked and the workflow's own
+      // steps refuse to touch a request that is no longer in review.
+      log('workflow stop failed after withdrawal', { requestId: request.id, error: String(error) });
+    }
+    return requestView(closed.request);
+  };
+}
