@@ -12,6 +12,7 @@ import { makeApiGateway } from './api-gateway.js';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.js';
 import { LOCAL_JWT, makeVerifier } from './jwt-issuer.js';
 import { LambdaHost } from './lambda-host.js';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { LocalStepFunctions } from './step-functions-local.js';
 import { SEED_DIRECTORY } from './seed.js';
 import { LOCAL_REGION, readTemplate } from './template.js';
@@ -74,6 +75,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const { app, stack } = buildApp({
       outdir,
       context: {
+        // The CLI sets this; without it the template does not say which asset directory holds each bundle.
+        'aws:cdk:enable-asset-metadata': true,
         stage: 'local',
         stages: {
           local: {
@@ -117,7 +120,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }));
     const stepFunctions = new LocalStepFunctions({
       dataDir: join(dataDir, 'step-functions'),
-      stateMachines: template.stateMachines.map((machine) => ({ arn: machine.arn, name: machine.logicalId, definition: machine.definition })),
+      // The template's definition is CDK output: a valid States Language document by construction.
+      stateMachines: template.stateMachines.map((machine) => ({ arn: machine.arn, name: machine.logicalId, definition: machine.definition as unknown as StateMachineDefinition })),
       invokeFunction: (arn, payload) => lambdas.invoke(arn, payload),
       log,
     });

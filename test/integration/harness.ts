@@ -1,0 +1,129 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { issueToken } from '../../infra/local/jwt-issuer.js';
+
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface RunningBackend {
+  apiUrl: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export const newDataDir = () => mkdtemp(join(tmpdir(), 'approval-it-'));
+export const removeDataDir = (dataDir: string) => rm(dataDir, { recursive: true, force: true });
+
+/** Starts the backend exactly as `npm start` does (a separate process), on a free port. */
+export async function startBackend(dataDir: string): Promise<RunningBackend> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
+    cwd: projectRoot,
+    env: { ...process.env, DATA_DIR: dataDir, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const apiUrl = await eventually(async () => {
+    if (child.exitCode !== null) throw new Error(`backend exited early:\n${output}`);
+    const runtime = JSON.parse(await readFile(join(dataDir, 'runtime.json'), 'utf8')) as { apiUrl: string; pid: number };
+    if (runtime.pid !== child.pid) throw new Error('runtime.json of an earlier process');
+    const health = await fetch(`${runtime.apiUrl}/health`);
+    if (health.status !== 200) throw new Error(`health ${health.status}`);
+    return runtime.apiUrl;
+  }, 150_000).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw new Error(`${String(error)}\n--- backend output ---\n${output}`);
+  });
+  return {
+    apiUrl,
+    dataDir,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export async function eventually<T>(probe: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await probe();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((done) => setTimeout(done, 100));
+    }
+  }
+}
+
+export const tokenFor = (backend: RunningBackend, employeeId: string) => issueToken({ dataDir: backend.dataDir, subject: employeeId });
+
+export interface ApiResponse {
+  status: number;
+  body: any;
+  text: string;
+  headers: Headers;
+}
+
+/** Calls the API as `employeeId` (or anonymously), JSON in and out. */
+export async function api(
+  backend: RunningBackend,
+  method: string,
+  path: string,
+  options: { as?: string; json?: unknown; headers?: Record<string, string> } = {},
+): Promise<ApiResponse> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.as) headers['authorization'] = `Bearer ${await tokenFor(backend, options.as)}`;
+  if (options.json !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${backend.apiUrl}${path}`, {
+    method,
+    headers,
+    body: options.json === undefined ? undefined : JSON.stringify(options.json),
+  });
+  const text = await response.text();
+  let body: unknown = undefined;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return { status: response.status, body, text, headers: response.headers };
+}
+
+/** Submits the decision form the way a browser does. */
+export async function postForm(url: string, fields: Record<string, string>): Promise<{ status: number; text: string }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+/** Waits for an email to `address` in the outbox whose subject contains `subjectPart`, parsed by a standard MIME parser. */
+export async function waitForEmail(backend: RunningBackend, address: string, subjectPart: string, seen = new Set<string>()): Promise<ParsedMail> {
+  const directory = join(backend.dataDir, 'outbox', 'email');
+  return eventually(async () => {
+    for (const file of (await readdir(directory)).filter((name) => name.endsWith('.eml')).sort()) {
+      if (seen.has(file)) continue;
+      const mail = await simpleParser(await readFile(join(directory, file)));
+      const to = Array.isArray(mail.to) ? mail.to.flatMap((entry) => entry.value) : (mail.to?.value ?? []);
+      if (to.some((entry) => entry.address === address) && mail.subject?.includes(subjectPart)) {
+        seen.add(file);
+        return mail;
+      }
+    }
+    throw new Error(`no email to ${address} with "${subjectPart}" yet`);
+  }, 30_000);
+}
+
+export function decisionLinkIn(mail: ParsedMail): string {
+  const link = /http:\/\/127\.0\.0\.1:\d+\/decisions\/[A-Za-z0-9_-]{43}/.exec(mail.text ?? '')?.[0];
+  if (!link) throw new Error(`no decision link in: ${mail.text}`);
+  return link;
+}
