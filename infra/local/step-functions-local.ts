@@ -849,7 +849,8 @@ function successorsOf(state: unknown): string[] {
 
 /** Whole seconds left until `deadline`, at least 1 (the library treats 0 as "no timeout" and uses 60 s). */
 function remainingSeconds(deadline: string, now: number): number {
-  return Math.max(1, Math.ceil((Date.parse(deadline) - now) / 1000));
+  const remainingMs = Date.parse(deadline) - now;
+  return Number.isFinite(remainingMs) ? Math.max(1, Math.ceil(remainingMs / 1000)) : 1;
 }
 
 function invokeParameters(stateName: string, input: JsonValue): { functionName: string; payload: JsonValue } {

@@ -1,0 +1,93 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ApprovalStack } from '../../infra/approval-stack.js';
+import { officePolicy } from '../../shared/policies/office-policy.js';
+
+let template: Template;
+
+beforeAll(() => {
+  const app = new App();
+  const stack = new ApprovalStack(app, 'Test', {
+    config: {
+      mailFrom: 'no-reply@guchung.example.kr',
+      jwtIssuer: 'https://login.guchung.example.kr/realms/staff',
+      jwtAudience: ['approval-api'],
+      retainData: true,
+    },
+  });
+  template = Template.fromStack(stack);
+}, 120_000);
+
+const definitionOf = (): Record<string, any> => {
+  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+  const parts = machine?.Properties.DefinitionString['Fn::Join'][1] as unknown[];
+  // Intrinsics (partition, function ARNs) sit inside JSON strings; stand them in with a plain `x`.
+  return JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'x')).join(''));
+};
+
+describe('the synthesized stack', () => {
+  it('keeps data safe: one table, point-in-time recovery, retained and deletion-protected in a retaining stage', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        GlobalSecondaryIndexes: Match.arrayWith([
+          Match.objectLike({ IndexName: 'requests-by-requester', KeySchema: [{ AttributeName: 'requesterId', KeyType: 'HASH' }, { AttributeName: 'createdAt', KeyType: 'RANGE' }] }),
+          Match.objectLike({ IndexName: 'people-by-team' }),
+        ]),
+      }),
+    });
+  });
+
+  it('every function runs Node.js 22 on arm64 with tracing and JSON logs', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThan(0);
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogFormat: 'JSON' } });
+    }
+  });
+
+  it('staff routes require the JWT authorizer; only decision links are public', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: { Issuer: 'https://login.guchung.example.kr/realms/staff', Audience: ['approval-api'] },
+    });
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => [route.Properties.RouteKey, route.Properties.AuthorizationType]);
+    expect(Object.fromEntries(routes)).toEqual({
+      'POST /requests': 'JWT',
+      'GET /requests': 'JWT',
+      'GET /requests/{id}': 'JWT',
+      'POST /requests/{id}/withdraw': 'JWT',
+      'GET /decisions/{linkId}': 'NONE',
+      'POST /decisions/{linkId}': 'NONE',
+    });
+  });
+
+  it('the approval step waits for a task token, times out with the link, and every failure is recorded', () => {
+    const definition = definitionOf();
+    const awaitDecision = definition.States['Await decision'];
+    expect(awaitDecision.Resource).toBe('arn:x:states:::lambda:invoke.waitForTaskToken');
+    expect(awaitDecision.TimeoutSeconds).toBe(officePolicy.approvalLinks.validDays * 86_400);
+    expect(awaitDecision.Parameters.Payload).toEqual({ 'requestId.$': '$.requestId', 'taskToken.$': '$$.Task.Token' });
+    for (const name of ['Await decision', 'Finalize']) {
+      expect(definition.States[name].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Record failure' }]);
+    }
+    for (const state of Object.values(definition.States) as { Type: string; TimeoutSeconds?: number }[]) {
+      if (state.Type === 'Task') expect(state.TimeoutSeconds).toBeGreaterThan(0);
+    }
+  });
+
+  it('state machines log without execution data (health data stays out of logs) and are traced', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
+    });
+  });
+});

@@ -1,0 +1,129 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { keys } from '../../shared/store/table-layout.js';
+import { seedDirectory } from '../fixtures/directory.js';
+import { httpEvent, lambdaContext } from '../fixtures/http-events.js';
+
+expect.extend(allCustomMatcher);
+
+const STATE_MACHINE = 'arn:aws:states:ap-northeast-2:123456789012:stateMachine:HealthCheckup';
+const dynamo = mockClient(DynamoDBDocumentClient);
+const sfn = mockClient(SFNClient);
+let handler: (typeof import('../../functions/http/submit-request.js'))['handler'];
+
+const body = { kind: 'health-checkup', checkupDate: '2026-03-02', amountPaid: 480_000, clinic: '한빛검진센터' };
+const submit = (input: Partial<Parameters<typeof httpEvent>[0]> = {}) =>
+  handler(httpEvent({ routeKey: 'POST /requests', sub: 'E1034', body, ...input }), lambdaContext);
+
+/** The directory as the table holds it: GetItem by key, teams through the people-by-team index. */
+function directoryInTable() {
+  const byKey = new Map<string, unknown>([
+    ...seedDirectory.people.map((p) => [keys.person(p.id).pk, p] as const),
+    ...seedDirectory.teams.map((t) => [keys.team(t.id).pk, t] as const),
+    ...seedDirectory.departments.map((d) => [keys.department(d.id).pk, d] as const),
+    ...seedDirectory.bureaus.map((b) => [keys.bureau(b.id).pk, b] as const),
+    [keys.office().pk, seedDirectory.office],
+  ]);
+  dynamo.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({ Item: byKey.get(input.Key.pk) }));
+  dynamo.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Record<string, string> }) => ({
+    Items: seedDirectory.people.filter((p) => p.teamId === input.ExpressionAttributeValues[':team']),
+  }));
+}
+
+describe('POST /requests handler', () => {
+  beforeAll(async () => {
+    vi.stubEnv('TABLE_NAME', 'approval-table');
+    vi.stubEnv('STATE_MACHINES', JSON.stringify({ 'health-checkup': STATE_MACHINE }));
+    ({ handler } = await import('../../functions/http/submit-request.js'));
+  });
+
+  beforeEach(() => {
+    // Prepare
+    dynamo.reset();
+    sfn.reset();
+    directoryInTable();
+    dynamo.on(TransactWriteCommand).resolves({});
+    sfn.on(StartExecutionCommand).resolves({ executionArn: `${STATE_MACHINE}:x`, startDate: new Date() });
+  });
+
+  it('stores the request, its yearly place and its history in one transaction, then starts the workflow named after it', async () => {
+    // Act
+    const response = await submit();
+    // Assess
+    expect(response.statusCode).toBe(201);
+    const request = JSON.parse(response.body ?? '{}');
+    expect(request).toMatchObject({ status: 'in-review', requesterId: 'E1034', reimbursableAmount: 400_000, details: { checkupDate: '2026-03-02', amountPaid: 480_000, clinic: '한빛검진센터' } });
+    expect(dynamo).toHaveReceivedCommandWith(TransactWriteCommand, {
+      TransactItems: expect.arrayContaining([
+        expect.objectContaining({
+          Put: expect.objectContaining({ Item: expect.objectContaining({ pk: `REQUEST#${request.id}`, sk: 'META' }), ConditionExpression: 'attribute_not_exists(pk)' }),
+        }),
+        expect.objectContaining({
+          Update: expect.objectContaining({
+            Key: { pk: 'LEDGER#E1034', sk: 'health-checkup#2026' },
+            ConditionExpression: 'attribute_not_exists(requestIds) OR size(requestIds) < :max',
+          }),
+        }),
+      ]),
+    });
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: STATE_MACHINE, name: request.id, input: JSON.stringify({ requestId: request.id }) });
+  });
+
+  it('the requester is the token subject; a body cannot choose it', async () => {
+    const response = await submit({ body: { ...body, requesterId: 'E1001' } });
+    expect(response.statusCode).toBe(400);
+    expect(dynamo).not.toHaveReceivedCommand(TransactWriteCommand);
+  });
+
+  it('a full yearly ledger is a 409 in Korean naming the earlier claim', async () => {
+    dynamo.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
+      }),
+    );
+    dynamo.on(GetCommand, { Key: keys.ledger('E1034', 'health-checkup#2026') }).resolves({ Item: { requestIds: new Set(['R20260301-AAAA']) } });
+    const response = await submit();
+    expect(response.statusCode).toBe(409);
+    expect(JSON.parse(response.body ?? '{}').message).toBe(
+      '2026년 건강검진비 지원은(는) 이미 청구하셨습니다 (1인 연 1회). 기존 요청: R20260301-AAAA',
+    );
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+  });
+
+  it('malformed JSON and missing tokens are 4xx with Korean messages', async () => {
+    const malformed = await submit({ rawBody: '{"kind":' });
+    expect(malformed.statusCode).toBe(400);
+    expect(JSON.parse(malformed.body ?? '{}').message).toBe('요청 본문이 올바른 JSON이 아닙니다.');
+    const anonymous = await handler(httpEvent({ routeKey: 'POST /requests', body }), lambdaContext);
+    expect(anonymous.statusCode).toBe(401);
+  });
+
+  it('an unexpected failure is a 500 that reveals nothing', async () => {
+    dynamo.on(TransactWriteCommand).rejects(new ConditionalCheckFailedException({ message: 'internal detail: table approval-table', $metadata: {} }));
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const response = await submit();
+    errors.mockRestore();
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('approval-table');
+    expect(JSON.parse(response.body ?? '{}')).toEqual({ message: '요청을 처리하지 못했습니다. 잠시 후 다시 시도하세요.' });
+  });
+
+  it('when the workflow cannot start, the stored request fails visibly and gives its place back', async () => {
+    sfn.on(StartExecutionCommand).rejects(new Error('throttled'));
+    const response = await submit();
+    expect(response.statusCode).toBe(503);
+    const writes = dynamo.commandCalls(TransactWriteCommand);
+    expect(writes).toHaveLength(2);
+    const compensation = writes[1]?.args[0].input.TransactItems ?? [];
+    expect(compensation).toContainEqual(expect.objectContaining({ Put: expect.objectContaining({ Item: expect.objectContaining({ status: 'failed' }) }) }));
+    expect(compensation).toContainEqual(
+      expect.objectContaining({ Update: expect.objectContaining({ Key: { pk: 'LEDGER#E1034', sk: 'health-checkup#2026' }, UpdateExpression: 'DELETE requestIds :ids' }) }),
+    );
+  });
+});
