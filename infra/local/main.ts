@@ -20,7 +20,7 @@ console.log(`
   Outbox    ${shown(runtime.outbox.email)}  (email .eml)
             ${shown(runtime.outbox.slack)}  (Slack payloads)
   People    ${shown(SEED_DIRECTORY)}  (${runtime.people} seeded staff)
-  Token     npm run --silent token -- E1020
+  Token     npm run --silent token -- E1034
 
 Stop with Ctrl+C.
 `);
