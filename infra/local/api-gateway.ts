@@ -13,6 +13,8 @@ export interface ApiGatewayOptions {
   routes: LocalRoute[];
   invoke(functionArn: string, event: unknown): Promise<unknown>;
   verify(token: string, expected: { issuer: string; audience: string[] }): Promise<JWTPayload>;
+  /** The request time API Gateway stamps on the event (the local clock); default: the real time. */
+  now?(): Date;
   log(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void;
 }
 
@@ -31,6 +33,8 @@ export function makeApiGateway(options: ApiGatewayOptions) {
     });
     return { route, pattern: new RegExp(`^${source}$`), names };
   });
+
+  const now = options.now ?? (() => new Date());
 
   return async function handle(request: IncomingMessage, response: ServerResponse, body: Buffer): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://local');
@@ -59,6 +63,7 @@ export function makeApiGateway(options: ApiGatewayOptions) {
       Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(',') : (value ?? '')]),
     );
     const isText = TEXT_TYPES.test(headers['content-type'] ?? '');
+    const requestTime = now();
     const event = {
       version: '2.0',
       routeKey: `${route.method} ${route.path}`,
@@ -76,8 +81,8 @@ export function makeApiGateway(options: ApiGatewayOptions) {
         requestId: randomUUID(),
         routeKey: `${route.method} ${route.path}`,
         stage: '$default',
-        time: new Date().toISOString(),
-        timeEpoch: Date.now(),
+        time: requestTime.toISOString(),
+        timeEpoch: requestTime.getTime(),
         ...(claims ? { authorizer: { jwt: { claims, scopes: null } } } : {}),
       },
       // Like API Gateway: text bodies as strings, anything else (forms included) base64-encoded.

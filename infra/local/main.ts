@@ -8,9 +8,11 @@ import { SEED_DIRECTORY } from './seed.js';
 const config = readConfig({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATA_DIR: z.string().min(1).default('.local'),
+  // How much faster than real time the local clock runs: 1440 is one day per real minute.
+  CLOCK_SPEED: z.coerce.number().positive().finite().default(1),
 });
 
-const runtime = await startLocalRuntime({ dataDir: config.DATA_DIR, port: config.PORT });
+const runtime = await startLocalRuntime({ dataDir: config.DATA_DIR, port: config.PORT, clockSpeed: config.CLOCK_SPEED });
 const shown = (path: string) => relative(process.cwd(), path) || '.';
 console.log(`
 총무과 approval backend — local runtime ready
@@ -21,6 +23,7 @@ console.log(`
             ${shown(runtime.outbox.slack)}  (Slack payloads)
   People    ${shown(SEED_DIRECTORY)}  (${runtime.people} seeded staff)
   Token     npm run --silent token -- E1034
+  Clock     ×${runtime.clockSpeed} (CLOCK_SPEED)   (GET ${runtime.apiUrl}/_local/clock)
 
 Stop with Ctrl+C.
 `);

@@ -6,12 +6,16 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { buildApp } from '../build-app.js';
 import { projectRoot } from '../constructs/app-function.js';
+import { installLocalClock, uninstallLocalClock } from '../../shared/adapters/local-clock.js';
 import { directorySnapshotSchema } from '../../shared/directory/directory.js';
 import { loadDirectory } from '../../shared/store/dynamodb-directory.js';
 import { makeApiGateway } from './api-gateway.js';
+import { readClockStart, saveClockState } from './clock-state.js';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.js';
 import { LOCAL_JWT, makeVerifier } from './jwt-issuer.js';
 import { LambdaHost } from './lambda-host.js';
+import { makeLocalControl } from './local-control.js';
+import { startScheduleRunner } from './schedule-runner.js';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { LocalStepFunctions } from './step-functions-local.js';
 import { SEED_DIRECTORY } from './seed.js';
@@ -22,6 +26,8 @@ export interface LocalRuntimeOptions {
   dataDir: string;
   /** API port; 0 picks a free one. */
   port: number;
+  /** Local milliseconds per real millisecond (1440: a day per real minute); default 1. */
+  clockSpeed?: number;
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -30,6 +36,7 @@ export interface LocalRuntime {
   dataDir: string;
   outbox: { email: string; slack: string };
   people: number;
+  clockSpeed: number;
   stop(): Promise<void>;
 }
 
@@ -91,7 +98,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     const assembly = app.synth();
     const template = readTemplate(assembly.getStackByName(stack.stackName).template);
-    log('info', 'synthesized', { ms: Date.now() - started, functions: template.functions.length, routes: template.routes.length });
+    log('info', 'synthesized', { ms: Date.now() - started, functions: template.functions.length, routes: template.routes.length, schedules: template.schedules.length });
 
     const dynamo = await startDynamoDbLocal({ dataDir, port: await freePort() });
     cleanups.push(dynamo.stop);
@@ -99,12 +106,26 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     cleanups.push(async () => client.destroy());
     await ensureTable(client, template.table);
     const snapshot = directorySnapshotSchema.parse(JSON.parse(await readFile(SEED_DIRECTORY, 'utf8')));
-    await loadDirectory(DynamoDBDocumentClient.from(client), template.table.logicalId, snapshot);
+    // Reapplied at every start; people an admin has edited since are left as the admin left them.
+    const loaded = await loadDirectory(DynamoDBDocumentClient.from(client), template.table.logicalId, snapshot);
+    log('info', 'directory loaded', { ...loaded });
 
     // The Step Functions API, served where the functions' SFN client will look for it.
     const sfnServer = createServer((request, response) => stepFunctions.handle(request, response));
     const sfnEndpoint = await listen(sfnServer, 0);
     cleanups.push(() => new Promise((done) => sfnServer.close(() => done())));
+
+    // One clock for the runtime and every function it hosts (CLOCK=local below), resumed from DATA_DIR.
+    // Installed this late so an accelerated clock does not run through the slow part of startup.
+    const clock = installLocalClock({ speed: options.clockSpeed ?? 1, startAt: await readClockStart(dataDir) });
+    cleanups.push(async () => {
+      try {
+        await saveClockState(dataDir, clock.now());
+      } finally {
+        uninstallLocalClock(clock);
+      }
+    });
+    log('info', 'local clock', { now: clock.now().toISOString(), speed: clock.speed });
 
     Object.assign(process.env, {
       AWS_REGION: LOCAL_REGION,
@@ -114,9 +135,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       AWS_ENDPOINT_URL_SFN: sfnEndpoint,
     });
     const lambdas = await LambdaHost.load(outdir, template.functions, () => ({
-      // What differs from AWS, and only this: mail goes to the outbox.
+      // What differs from AWS, and only this: mail goes to the outbox, time is the local clock.
       MAIL_TRANSPORT: 'outbox',
       OUTBOX_DIR: outbox.email,
+      CLOCK: 'local',
     }));
     const stepFunctions = new LocalStepFunctions({
       dataDir: join(dataDir, 'step-functions'),
@@ -132,18 +154,28 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       routes: template.routes,
       invoke: (arn, event) => lambdas.invoke(arn, event),
       verify: await makeVerifier(dataDir),
+      now: () => clock.now(),
       log,
     });
+    const schedules = startScheduleRunner({ schedules: template.schedules, clock, invoke: (arn, event) => lambdas.invoke(arn, event), log });
+    cleanups.push(() => schedules.stop());
+    const control = makeLocalControl({ clock, schedules, onClockMoved: (now) => saveClockState(dataDir, now) });
     handle = async (request, response, body) => {
       if (request.method === 'GET' && request.url === '/health') {
         response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
+        return;
+      }
+      // Local-only controls (the clock, running schedules now): not in the template, absent in AWS.
+      const controlled = await control({ method: request.method ?? 'GET', path: new URL(request.url ?? '/', 'http://local').pathname, body });
+      if (controlled) {
+        response.writeHead(controlled.status, { 'content-type': 'application/json' }).end(JSON.stringify(controlled.body));
         return;
       }
       await gateway(request, response, body);
     };
     await writeFile(join(dataDir, 'runtime.json'), JSON.stringify({ apiUrl, pid: process.pid }));
     log('info', 'ready', { apiUrl, resumedExecutions: resumed, startupMs: Date.now() - started });
-    return { apiUrl, dataDir, outbox, people: snapshot.people.length, stop };
+    return { apiUrl, dataDir, outbox, people: snapshot.people.length, clockSpeed: clock.speed, stop };
   } catch (error) {
     await stop();
     throw error;

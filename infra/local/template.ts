@@ -3,7 +3,7 @@ import * as z from 'zod';
 /**
  * Reads what the local runtime needs from the synthesized CloudFormation template, resolving
  * the few intrinsics CDK emits (Ref, Fn::GetAtt, Fn::Join, Fn::Select, Fn::Split) to local names.
- * Nothing here is declared twice: table, routes, functions and state machines come from the template.
+ * Nothing here is declared twice: table, routes, functions, state machines and schedules come from the template.
  */
 export const LOCAL_REGION = 'ap-northeast-2';
 export const LOCAL_ACCOUNT = '000000000000';
@@ -44,15 +44,35 @@ export interface LocalStateMachineSpec {
   definition: Record<string, unknown>;
 }
 
+/** An enabled EventBridge rule with a schedule, and the functions it invokes. */
+export interface LocalSchedule {
+  logicalId: string;
+  arn: string;
+  /** As written in the template: `rate(...)` or `cron(...)`. */
+  expression: string;
+  targets: LocalScheduleTarget[];
+}
+
+export interface LocalScheduleTarget {
+  id: string;
+  functionArn: string;
+  /** The target's constant `Input`, parsed; when set it is the whole event, as in AWS. */
+  input?: unknown;
+}
+
 export interface LocalTemplate {
   table: LocalTable;
   functions: LocalFunction[];
   routes: LocalRoute[];
   stateMachines: LocalStateMachineSpec[];
+  schedules: LocalSchedule[];
 }
 
 const functionArn = (logicalId: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`;
 const stateMachineArn = (logicalId: string) => `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${logicalId}`;
+const ruleArn = (logicalId: string) => `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${logicalId}`;
+
+const ruleTargetSchema = z.object({ Id: z.string(), Arn: z.unknown(), Input: z.unknown().optional() }).loose();
 
 export function readTemplate(raw: unknown): LocalTemplate {
   const { Resources: resources } = templateSchema.parse(raw);
@@ -154,5 +174,28 @@ export function readTemplate(raw: unknown): LocalTemplate {
     definition: z.record(z.string(), z.unknown()).parse(JSON.parse(String(resolve(props(resource)['DefinitionString'])))),
   }));
 
-  return { table: { logicalId: tableEntry[0], properties: props(tableEntry[1]) }, functions, routes, stateMachines };
+  const functionArns = new Set(functions.map((fn) => fn.arn));
+  const schedules = ofType('AWS::Events::Rule')
+    .filter(([, resource]) => props(resource)['ScheduleExpression'] !== undefined && (props(resource)['State'] ?? 'ENABLED') === 'ENABLED')
+    .map(([logicalId, resource]): LocalSchedule => {
+      const properties = props(resource);
+      const targets = z.array(ruleTargetSchema).parse(properties['Targets'] ?? []).map((target): LocalScheduleTarget => {
+        // The event is the scheduled event or a constant input; reshaping it is not emulated. Delivery
+        // settings (RetryPolicy, DeadLetterConfig) do not change what the function receives: a failed run is logged.
+        const reshaping = ['InputPath', 'InputTransformer'].filter((name) => target[name] !== undefined);
+        if (reshaping.length > 0) throw new Error(`template: rule ${logicalId} target ${target.Id} uses ${reshaping.join(', ')}, which the local runtime does not support`);
+        const arn = String(resolve(target.Arn));
+        if (!functionArns.has(arn)) throw new Error(`template: rule ${logicalId} target ${target.Id} is not a Lambda function of this stack (${arn})`);
+        if (target.Input === undefined) return { id: target.Id, functionArn: arn };
+        const input = String(resolve(target.Input));
+        try {
+          return { id: target.Id, functionArn: arn, input: JSON.parse(input) as unknown };
+        } catch {
+          throw new Error(`template: rule ${logicalId} target ${target.Id} has an Input that is not JSON`);
+        }
+      });
+      return { logicalId, arn: ruleArn(logicalId), expression: z.string().parse(resolve(properties['ScheduleExpression'])), targets };
+    });
+
+  return { table: { logicalId: tableEntry[0], properties: props(tableEntry[1]) }, functions, routes, stateMachines, schedules };
 }

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simpleParser, type ParsedMail } from 'mailparser';
+import { afterAll, beforeAll } from 'vitest';
+import * as z from 'zod';
 import { issueToken } from '../../infra/local/jwt-issuer.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -17,11 +19,11 @@ export interface RunningBackend {
 export const newDataDir = () => mkdtemp(join(tmpdir(), 'approval-it-'));
 export const removeDataDir = (dataDir: string) => rm(dataDir, { recursive: true, force: true });
 
-/** Starts the backend exactly as `npm start` does (a separate process), on a free port. */
-export async function startBackend(dataDir: string): Promise<RunningBackend> {
+/** Starts the backend exactly as `npm start` does (a separate process), on a free port; `env` adds settings such as OFFICE_POLICY_FILE. */
+export async function startBackend(dataDir: string, options: { env?: Record<string, string> } = {}): Promise<RunningBackend> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
     cwd: projectRoot,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: '0' },
+    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -46,6 +48,36 @@ export async function startBackend(dataDir: string): Promise<RunningBackend> {
       child.kill('SIGTERM');
       await exited;
     },
+  };
+}
+
+/**
+ * One backend for a whole test file: started before its tests, stopped (and its data removed)
+ * after. The returned object stands in for the running backend once `beforeAll` has run.
+ */
+export function suiteBackend(options: { env?: Record<string, string> } = {}): RunningBackend {
+  let running: RunningBackend | undefined;
+  let dataDir: string | undefined;
+  beforeAll(async () => {
+    dataDir = await newDataDir();
+    running = await startBackend(dataDir, options);
+  });
+  afterAll(async () => {
+    await running?.stop();
+    if (dataDir) await removeDataDir(dataDir);
+  });
+  const current = () => {
+    if (!running) throw new Error('the suite backend is not running (used outside a test?)');
+    return running;
+  };
+  return {
+    get apiUrl() {
+      return current().apiUrl;
+    },
+    get dataDir() {
+      return current().dataDir;
+    },
+    stop: () => current().stop(),
   };
 }
 
@@ -126,4 +158,23 @@ export function decisionLinkIn(mail: ParsedMail): string {
   const link = /http:\/\/127\.0\.0\.1:\d+\/decisions\/[A-Za-z0-9_-]{43}/.exec(mail.text ?? '')?.[0];
   if (!link) throw new Error(`no decision link in: ${mail.text}`);
   return link;
+}
+
+/** Moves the local runtime's clock forward by an ISO-8601 duration (`PT3H`, `P2D`, `P1DT2H`); returns the new now. */
+export async function advanceClock(backend: RunningBackend, isoDuration: string): Promise<Date> {
+  const response = await api(backend, 'POST', '/_local/clock', { json: { advance: isoDuration } });
+  if (response.status !== 200) throw new Error(`advancing the clock by ${isoDuration} failed: ${response.status} ${response.text}`);
+  return new Date(z.object({ now: z.iso.datetime() }).parse(response.body).now);
+}
+
+const scheduledRunsSchema = z.object({
+  ran: z.array(z.object({ rule: z.string(), target: z.string(), ok: z.boolean(), error: z.string().optional() })),
+});
+export type ScheduledRun = z.infer<typeof scheduledRunsSchema>['ran'][number];
+
+/** Fires the scheduled rules (all, or the one with logical id `rule`) now and waits for them. */
+export async function runSchedules(backend: RunningBackend, rule?: string): Promise<ScheduledRun[]> {
+  const response = await api(backend, 'POST', '/_local/schedules/run', { json: rule === undefined ? {} : { rule } });
+  if (response.status !== 200) throw new Error(`running schedules${rule ? ` (${rule})` : ''} failed: ${response.status} ${response.text}`);
+  return scheduledRunsSchema.parse(response.body).ran;
 }
