@@ -4,7 +4,11 @@ import { dynamoDb } from '../shared/adapters/aws/dynamodb-client.js';
 import { stepFunctions } from '../shared/adapters/aws/sfn-client.js';
 import { makeStepFunctionsWorkflows } from '../shared/adapters/step-functions-workflows.js';
 import { makeDynamoDbRequestStore } from '../shared/store/dynamodb-request-store.js';
-import { makeDynamoDbDirectory } from '../shared/store/dynamodb-directory.js';
+import { makeDynamoDbDelegationStore } from '../shared/store/dynamodb-delegation-store.js';
+import { makeDynamoDbDirectory, makeDynamoDbDirectoryAdmin } from '../shared/store/dynamodb-directory.js';
+import type { Clock } from '../shared/ports/ports.js';
+import { systemClock } from '../shared/adapters/system.js';
+import { sharedLocalClock } from '../shared/adapters/local-clock.js';
 
 /**
  * Real adapters, each built from the environment variables it needs and nothing else, so a
@@ -14,6 +18,8 @@ const tableName = () => readConfig({ TABLE_NAME: z.string().min(1) }).TABLE_NAME
 
 export const requestStoreFromEnv = () => makeDynamoDbRequestStore(dynamoDb, tableName());
 export const directoryFromEnv = () => makeDynamoDbDirectory(dynamoDb, tableName());
+export const directoryAdminFromEnv = () => makeDynamoDbDirectoryAdmin(dynamoDb, tableName());
+export const delegationStoreFromEnv = () => makeDynamoDbDelegationStore(dynamoDb, tableName());
 
 export function workflowsFromEnv() {
   const { STATE_MACHINES } = readConfig({ STATE_MACHINES: jsonEnv(z.record(z.string(), z.string().startsWith('arn:'))) });
@@ -21,3 +27,9 @@ export function workflowsFromEnv() {
 }
 
 export const publicBaseUrlFromEnv = () => readConfig({ PUBLIC_BASE_URL: z.url() }).PUBLIC_BASE_URL;
+
+/** `CLOCK`: unset or `system` is the real clock; `local` is the local runtime's shared, controllable clock. */
+export const clockFromEnv = (): Clock => {
+  const { CLOCK } = readConfig({ CLOCK: z.enum(['system', 'local']).default('system') });
+  return CLOCK === 'local' ? sharedLocalClock() : systemClock;
+};

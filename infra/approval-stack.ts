@@ -5,6 +5,8 @@ import { DataStore } from './constructs/data-store.js';
 import type { StageConfig } from './stage-config.js';
 import { ApprovalTasks } from '../workflows/approval-steps.js';
 import { HealthCheckupWorkflow } from '../workflows/health-checkup-workflow.js';
+import { officePolicy } from '../shared/policies/office-policy.js';
+import { ApprovalTimers } from './constructs/approval-timers.js';
 
 /** One stage of the backend: the table (stateful), the API, and one workflow per request kind. */
 export class ApprovalStack extends Stack {
@@ -18,17 +20,14 @@ export class ApprovalStack extends Stack {
     this.data = new DataStore(this, 'Data', { retain: config.retainData });
     this.api = new ApprovalApi(this, 'Api', { jwtIssuer: config.jwtIssuer, jwtAudience: config.jwtAudience });
 
-    const tasks = new ApprovalTasks(this, 'ApprovalTasks', {
-      data: this.data,
-      mail: { from: config.mailFrom },
-      publicBaseUrl: config.publicBaseUrl ?? this.api.endpoint,
-    });
-    const healthCheckup = new HealthCheckupWorkflow(this, 'HealthCheckupWorkflow', { tasks });
+    const mail = { from: config.mailFrom, publicBaseUrl: config.publicBaseUrl ?? this.api.endpoint };
+    const tasks = new ApprovalTasks(this, 'ApprovalTasks', { data: this.data, mail });
+    const healthCheckup = new HealthCheckupWorkflow(this, 'HealthCheckupWorkflow', { tasks, policy: officePolicy });
+    const workflows = { [HealthCheckupWorkflow.kind]: healthCheckup.stateMachine };
 
-    this.api.addRequestRoutes({
-      data: this.data,
-      workflows: { [HealthCheckupWorkflow.kind]: healthCheckup.stateMachine },
-    });
+    this.api.addRequestRoutes({ data: this.data, workflows, mail });
+    new ApprovalTimers(this, 'ApprovalTimers', { data: this.data, mail, workflows });
+    this.api.addDirectoryRoutes({ data: this.data });
 
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',

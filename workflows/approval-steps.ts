@@ -1,5 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Duration } from 'aws-cdk-lib';
 import {
   Choice,
   Condition,
@@ -13,13 +12,9 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { AppFunction } from '../infra/constructs/app-function.js';
+import { AppFunction, type MailSettings } from '../infra/constructs/app-function.js';
 import type { DataStore } from '../infra/constructs/data-store.js';
-import { officePolicy } from '../shared/policies/office-policy.js';
-
-export interface MailSettings {
-  from: string;
-}
+import type { OfficePolicy } from '../shared/policies/office-policy.js';
 
 /** The task functions every approval workflow shares (one set, used by all kinds). */
 export class ApprovalTasks extends Construct {
@@ -31,41 +26,35 @@ export class ApprovalTasks extends Construct {
     return [this.requestDecision, this.finalize, this.recordFailure];
   }
 
-  constructor(scope: Construct, id: string, props: { data: DataStore; mail: MailSettings; publicBaseUrl: string }) {
+  constructor(scope: Construct, id: string, props: { data: DataStore; mail: MailSettings }) {
     super(scope, id);
-    const environment = { MAIL_TRANSPORT: 'ses', MAIL_FROM: props.mail.from, PUBLIC_BASE_URL: props.publicBaseUrl };
     const task = (name: string, entry: string, description: string) =>
-      new AppFunction(this, name, { entry, description, environment, timeout: Duration.seconds(30) }).useTable(props.data, 'read-write');
-    this.requestDecision = task('RequestDecision', 'functions/tasks/request-decision.ts', 'Approval step: single-use link and email to the approver');
-    this.finalize = task('Finalize', 'functions/tasks/finalize-request.ts', 'Final status and email to the requester');
+      new AppFunction(this, name, { entry, description, timeout: Duration.seconds(30) }).useTable(props.data, 'read-write').useMail(props.mail);
+    this.requestDecision = task('RequestDecision', 'functions/tasks/request-decision.ts', 'Approval stage: single-use links and emails to its approvers');
+    this.finalize = task('Finalize', 'functions/tasks/finalize-request.ts', 'Final status (approved, returned, rejected) and email to the requester');
     this.recordFailure = task('RecordFailure', 'functions/tasks/record-failure.ts', 'Marks a request failed, with the reason in its history');
-
-    const domain = props.mail.from.split('@')[1];
-    const sendEmail = new PolicyStatement({
-      effect: Effect.ALLOW,
-      actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-      resources: [Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: domain })],
-    });
-    for (const fn of this.all) fn.addToRolePolicy(sendEmail);
   }
 }
 
-/** How long an approver has before the step times out: as long as the link is valid. */
-const approvalTimeout = Duration.days(officePolicy.approvalLinks.validDays);
 const lambdaTimeout = Timeout.duration(Duration.seconds(60));
 
 /**
- * The approval loop, written once for every kind:
- *   Await decision (link + email, waits for the task token)
- *     → next step? loop : Finalize (status + email to requester) → Closed
- * Any failure, including an approver's timeout, goes to Record failure → Failed, so a request
+ * The approval line, written once for every kind. One `.waitForTaskToken` per stage (a single
+ * step or a parallel group): the stage's links all carry its token, and whichever decision
+ * completes the stage (the last agreement, or a rejection) resumes it.
+ *   Await decision → Line complete? → next stage : Finalize (approved / returned / rejected) → Closed
+ * Reminders, escalation, 대결 and the stage deadline happen outside the state machine (the timer
+ * sweep moves a waiting step to a new holder on a new link with the same token, and fails the
+ * task at the deadline), so a waiting stage costs no transitions. The task's own timeout is only a
+ * backstop two days past the deadline. Any failure goes to Record failure → Failed, so a request
  * never sits silently stuck.
  */
-export function approvalLine(scope: Construct, tasks: ApprovalTasks): IChainable {
+export function approvalLine(scope: Construct, tasks: ApprovalTasks, policy: OfficePolicy): IChainable {
+  const request = { requestId: JsonPath.stringAt('$.requestId'), round: JsonPath.numberAt('$.round') };
   const recordFailure = new LambdaInvoke(scope, 'Record failure', {
     lambdaFunction: tasks.recordFailure,
     payloadResponseOnly: true,
-    payload: TaskInput.fromObject({ requestId: JsonPath.stringAt('$.requestId'), error: JsonPath.objectAt('$.error') }),
+    payload: TaskInput.fromObject({ ...request, error: JsonPath.objectAt('$.error') }),
     resultPath: JsonPath.DISCARD,
     taskTimeout: lambdaTimeout,
   })
@@ -75,18 +64,18 @@ export function approvalLine(scope: Construct, tasks: ApprovalTasks): IChainable
   const awaitDecision = new LambdaInvoke(scope, 'Await decision', {
     lambdaFunction: tasks.requestDecision,
     integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-    payload: TaskInput.fromObject({ requestId: JsonPath.stringAt('$.requestId'), taskToken: JsonPath.taskToken }),
+    payload: TaskInput.fromObject({ ...request, taskToken: JsonPath.taskToken }),
     resultPath: '$.decision',
-    taskTimeout: Timeout.duration(approvalTimeout),
+    taskTimeout: Timeout.duration(Duration.days(policy.approvals.stageDeadlineDays + 2)),
   })
-    .addRetry({ errors: ['RequestNotInReviewError'], maxAttempts: 0 })
+    .addRetry({ errors: ['RequestNotInReviewError', 'ApprovalDeadlinePassed'], maxAttempts: 0 })
     .addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(5), maxAttempts: 3, backoffRate: 2 })
     .addCatch(recordFailure, { resultPath: '$.error' });
 
   const finalize = new LambdaInvoke(scope, 'Finalize', {
     lambdaFunction: tasks.finalize,
     payloadResponseOnly: true,
-    payload: TaskInput.fromObject({ requestId: JsonPath.stringAt('$.requestId'), outcome: JsonPath.stringAt('$.decision.outcome') }),
+    payload: TaskInput.fromObject({ ...request, outcome: JsonPath.stringAt('$.decision.outcome') }),
     resultPath: JsonPath.DISCARD,
     taskTimeout: lambdaTimeout,
   })

@@ -1,9 +1,8 @@
-import { systemClock } from '../../shared/adapters/system.js';
 import { makeGetRequest } from '../../shared/use-cases/read-requests.js';
-import { directoryFromEnv, requestStoreFromEnv } from '../wiring.js';
+import { clockFromEnv, directoryFromEnv, requestStoreFromEnv } from '../wiring.js';
 import { callerId, json, jsonApi, pathParameter } from './http-api.js';
 
-const getRequest = makeGetRequest({ requests: requestStoreFromEnv(), directory: directoryFromEnv(), clock: systemClock });
+const getRequest = makeGetRequest({ requests: requestStoreFromEnv(), directory: directoryFromEnv(), clock: clockFromEnv() });
 
 /** GET /requests/{id} — the request with its steps and history, for the people on it only. */
 export const handler = jsonApi(async (event) =>

@@ -1,7 +1,10 @@
 import { decisionFormPage } from '../../shared/notifications/decision-pages.js';
 import { kindOf } from '../../shared/requests/kinds/index.js';
-import { decisionLinks } from './decision-links.js';
+import { makeDecisionLinks } from '../../shared/use-cases/decision-links.js';
+import { clockFromEnv, requestStoreFromEnv } from '../wiring.js';
 import { html, htmlApi, pathParameter } from './http-api.js';
+
+const decisionLinks = makeDecisionLinks({ requests: requestStoreFromEnv(), clock: clockFromEnv() });
 
 /** GET /decisions/{linkId} — a confirmation page. It changes nothing: mail scanners fetch every link. */
 export const handler = htmlApi(async (event) => {

@@ -1,14 +1,14 @@
-import { randomIds, systemClock } from '../../shared/adapters/system.js';
+import { randomIds } from '../../shared/adapters/system.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { makeSubmitRequest } from '../../shared/use-cases/submit-request.js';
-import { directoryFromEnv, requestStoreFromEnv, workflowsFromEnv } from '../wiring.js';
+import { clockFromEnv, directoryFromEnv, requestStoreFromEnv, workflowsFromEnv } from '../wiring.js';
 import { callerId, header, json, jsonApi, jsonBody } from './http-api.js';
 
 const submitRequest = makeSubmitRequest({
   requests: requestStoreFromEnv(),
   directory: directoryFromEnv(),
   workflows: workflowsFromEnv(),
-  clock: systemClock,
+  clock: clockFromEnv(),
   ids: randomIds,
   policy: officePolicy,
 });

@@ -1,13 +1,12 @@
-import { systemClock } from '../../shared/adapters/system.js';
 import { log } from '../../shared/kernel/log.js';
 import { makeWithdrawRequest } from '../../shared/use-cases/withdraw-request.js';
-import { requestStoreFromEnv, workflowsFromEnv } from '../wiring.js';
+import { clockFromEnv, requestStoreFromEnv, workflowsFromEnv } from '../wiring.js';
 import { callerId, json, jsonApi, jsonBody, pathParameter } from './http-api.js';
 
 const withdrawRequest = makeWithdrawRequest({
   requests: requestStoreFromEnv(),
   workflows: workflowsFromEnv(),
-  clock: systemClock,
+  clock: clockFromEnv(),
   log: log.warn,
 });
 

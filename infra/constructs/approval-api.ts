@@ -6,7 +6,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { AppFunction } from './app-function.js';
+import { AppFunction, type MailSettings } from './app-function.js';
 import type { DataStore } from './data-store.js';
 import { acknowledge, logicalIdOf } from './nag.js';
 
@@ -43,48 +43,89 @@ export class ApprovalApi extends Construct {
     return this.httpApi.apiEndpoint;
   }
 
-  /** Routes the request API to its functions. */
-  addRequestRoutes(props: { data: DataStore; workflows: Record<string, StateMachine> }) {
-    const { data, workflows } = props;
+  /** Routes the request and approval API to its functions; each function gets only the access it needs. */
+  addRequestRoutes(props: { data: DataStore; workflows: Record<string, StateMachine>; mail: MailSettings }) {
+    const { data, workflows, mail } = props;
     const STATE_MACHINES = Stack.of(this).toJsonString(
       Object.fromEntries(Object.entries(workflows).map(([kind, machine]) => [kind, machine.stateMachineArn])),
     );
     const fn = (name: string, entry: string, description: string, access: 'read' | 'read-write', environment: Record<string, string> = {}) =>
-      new AppFunction(this, name, { entry, description, environment }).useTable(data, access);
+      this.tableFunction(data, name, entry, description, access, environment);
 
     const submit = fn('SubmitRequest', 'functions/http/submit-request.ts', 'POST /requests', 'read-write', { STATE_MACHINES });
     const get = fn('GetRequest', 'functions/http/get-request.ts', 'GET /requests/{id}', 'read-write');
+    const history = fn('GetHistory', 'functions/http/get-history.ts', 'GET /requests/{id}/history', 'read-write');
     const list = fn('ListRequests', 'functions/http/list-requests.ts', 'GET /requests', 'read');
     const withdraw = fn('WithdrawRequest', 'functions/http/withdraw-request.ts', 'POST /requests/{id}/withdraw', 'read-write', { STATE_MACHINES });
-    const showDecision = fn('ShowDecision', 'functions/http/show-decision.ts', 'GET /decisions/{linkId}', 'read-write', { STATE_MACHINES });
-    const submitDecision = fn('SubmitDecision', 'functions/http/submit-decision.ts', 'POST /decisions/{linkId}', 'read-write', { STATE_MACHINES });
+    const revise = fn('ReviseRequest', 'functions/http/revise-request.ts', 'PUT /requests/{id}', 'read-write', { STATE_MACHINES });
+    const resubmit = fn('ResubmitRequest', 'functions/http/resubmit-request.ts', 'POST /requests/{id}/resubmit', 'read-write', { STATE_MACHINES });
+    const showDecision = fn('ShowDecision', 'functions/http/show-decision.ts', 'GET /decisions/{linkId}', 'read-write');
+    const submitDecision = fn('SubmitDecision', 'functions/http/submit-decision.ts', 'POST /decisions/{linkId}', 'read-write', { STATE_MACHINES }).useMail(mail);
+    const listApprovals = fn('ListApprovals', 'functions/http/list-approvals.ts', 'GET /approvals', 'read');
+    const decideApproval = fn('DecideApproval', 'functions/http/decide-approval.ts', 'POST /approvals/{requestId}/decision', 'read-write', { STATE_MACHINES }).useMail(mail);
+    const skipStep = fn('SkipApprovalStep', 'functions/http/skip-approval-step.ts', 'POST /approvals/{requestId}/skip', 'read-write', { STATE_MACHINES }).useMail(mail);
+    const putDelegation = fn('PutDelegation', 'functions/http/put-delegation.ts', 'PUT /delegations', 'read-write').useMail(mail);
+    const listDelegations = fn('ListDelegations', 'functions/http/list-delegations.ts', 'GET /delegations', 'read');
     for (const machine of Object.values(workflows)) {
       machine.grantStartExecution(submit);
+      machine.grantStartExecution(resubmit);
       machine.grantExecution(withdraw, 'states:StopExecution');
       const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${JSON.stringify({ 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: logicalIdOf(machine) }] }] })}:*`;
       acknowledge(withdraw, `IAM5[Resource::${executions}]`, "StopExecution is granted on this state machine's executions only; execution names are request ids, unknown at deploy time.");
-      machine.grantTaskResponse(submitDecision);
+      for (const decider of [submitDecision, decideApproval, skipStep]) machine.grantTaskResponse(decider);
     }
 
-    const route = (method: HttpMethod, path: string, handler: AppFunction, options: { public?: boolean } = {}) => {
-      const [created] = this.httpApi.addRoutes({
-        path,
-        methods: [method],
-        integration: new HttpLambdaIntegration(`${handler.node.id}Integration`, handler),
-        ...(options.public ? { authorizer: new HttpNoneAuthorizer() } : {}),
+    this.route(HttpMethod.POST, '/requests', submit);
+    this.route(HttpMethod.GET, '/requests', list);
+    this.route(HttpMethod.GET, '/requests/{id}', get);
+    this.route(HttpMethod.PUT, '/requests/{id}', revise);
+    this.route(HttpMethod.GET, '/requests/{id}/history', history);
+    this.route(HttpMethod.POST, '/requests/{id}/withdraw', withdraw);
+    this.route(HttpMethod.POST, '/requests/{id}/resubmit', resubmit);
+    this.route(HttpMethod.GET, '/approvals', listApprovals);
+    this.route(HttpMethod.POST, '/approvals/{requestId}/decision', decideApproval);
+    this.route(HttpMethod.POST, '/approvals/{requestId}/skip', skipStep);
+    this.route(HttpMethod.PUT, '/delegations', putDelegation);
+    this.route(HttpMethod.GET, '/delegations', listDelegations);
+    this.route(HttpMethod.GET, '/decisions/{linkId}', showDecision, { public: true });
+    this.route(HttpMethod.POST, '/decisions/{linkId}', submitDecision, { public: true });
+  }
+
+  /** Routes directory administration (admins only; the use case checks the role) to its functions. */
+  addDirectoryRoutes(props: { data: DataStore }) {
+    const { data } = props;
+    const getPerson = this.tableFunction(data, 'GetPerson', 'functions/http/get-person.ts', 'GET /directory/people/{id}', 'read');
+    const putPerson = this.tableFunction(data, 'PutPerson', 'functions/http/put-person.ts', 'PUT /directory/people/{id}', 'read-write');
+    const listDepartments = this.tableFunction(data, 'ListDepartments', 'functions/http/list-departments.ts', 'GET /directory/departments', 'read');
+    this.route(HttpMethod.GET, '/directory/people/{id}', getPerson);
+    this.route(HttpMethod.PUT, '/directory/people/{id}', putPerson);
+    this.route(HttpMethod.GET, '/directory/departments', listDepartments);
+  }
+
+  private tableFunction(
+    data: DataStore,
+    name: string,
+    entry: string,
+    description: string,
+    access: 'read' | 'read-write',
+    environment: Record<string, string> = {},
+  ): AppFunction {
+    return new AppFunction(this, name, { entry, description, environment }).useTable(data, access);
+  }
+
+  /** A route behind the JWT authorizer, or public (decision links only: their id is the credential). */
+  private route(method: HttpMethod, path: string, handler: AppFunction, options: { public?: boolean } = {}): void {
+    const [created] = this.httpApi.addRoutes({
+      path,
+      methods: [method],
+      integration: new HttpLambdaIntegration(`${handler.node.id}Integration`, handler),
+      ...(options.public ? { authorizer: new HttpNoneAuthorizer() } : {}),
+    });
+    if (options.public && created) {
+      Validations.of(created).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: 'Approval links are opened from email by approvers who may not be signed in; the unguessable single-use link id (256 bits, stored only as a hash, bound to one approver and step) is the credential.',
       });
-      if (options.public && created) {
-        Validations.of(created).acknowledge({
-          id: 'AwsSolutions-APIG4',
-          reason: 'Approval links are opened from email by approvers who may not be signed in; the unguessable single-use link id (256 bits, stored only as a hash, bound to one approver and step) is the credential.',
-        });
-      }
-    };
-    route(HttpMethod.POST, '/requests', submit);
-    route(HttpMethod.GET, '/requests', list);
-    route(HttpMethod.GET, '/requests/{id}', get);
-    route(HttpMethod.POST, '/requests/{id}/withdraw', withdraw);
-    route(HttpMethod.GET, '/decisions/{linkId}', showDecision, { public: true });
-    route(HttpMethod.POST, '/decisions/{linkId}', submitDecision, { public: true });
+    }
   }
 }

@@ -26,6 +26,11 @@ function render(lines: [string, string][]): string {
   return lines.map(([label, value]) => `${label}: ${value}`).join('\n');
 }
 
+/** Why this email: the step just reached the approver, a reminder, an escalation, or a deputy (대결). */
+export type ApprovalEmailOccasion = 'new' | 'reminder' | 'escalated' | 'rerouted';
+
+const occasionPrefix: Record<ApprovalEmailOccasion, string> = { new: '', reminder: '[독촉] ', escalated: '[이관] ', rerouted: '[대결] ' };
+
 export function approvalRequestEmail(input: {
   request: ApprovalRequest;
   kind: RequestKind;
@@ -33,15 +38,22 @@ export function approvalRequestEmail(input: {
   approver: Recipient;
   link: string;
   expiresAt: string;
+  occasion?: ApprovalEmailOccasion;
+  /** One sentence on why this email came (e.g. who it was escalated from). */
+  note?: string;
 }): EmailMessage {
-  const { request, kind, step, approver, link, expiresAt } = input;
+  const { request, kind, step, approver, link, expiresAt, occasion = 'new', note } = input;
   const verb = actionLabel[step.action];
-  const lines = [...emailSummary(request, kind), ['단계', `${step.index + 1}/${request.steps.length} ${verb}`] as [string, string]];
+  const stages = new Set(request.steps.map((candidate) => candidate.stage)).size;
+  const lines = [...emailSummary(request, kind), ['단계', `${step.stage + 1}/${stages} ${verb}`] as [string, string]];
+  if (step.actingForId && step.actingForName) lines.push(['대결', `${step.actingForName}님을 대신하여 결정합니다`]);
+  if (step.delegatedAuthority) lines.push(['전결', step.delegatedAuthority]);
   const privacy = kind.sensitive ? '개인 건강정보가 포함된 요청이므로 상세 내용은 링크를 연 뒤에만 표시됩니다.' : '';
   const text = [
     `${approver.name}님,`,
     '',
     `${request.requesterName}님의 ${kind.label} 요청이 ${verb}를 기다리고 있습니다.`,
+    note ?? '',
     '',
     render(lines),
     '',
@@ -56,13 +68,14 @@ export function approvalRequestEmail(input: {
     `[${verb} 요청] ${kind.label}`,
     `<p>${escapeHtml(approver.name)}님,</p>
 <p>${escapeHtml(request.requesterName)}님의 ${escapeHtml(kind.label)} 요청이 ${verb}를 기다리고 있습니다.</p>
+${note ? `<p>${escapeHtml(note)}</p>` : ''}
 ${table(lines)}
 <p><a href="${escapeHtml(link)}" style="display:inline-block;padding:.6rem 1.2rem;background:#334e68;color:#fff;text-decoration:none">${verb}하기</a></p>
 <p>링크 유효기간: ${escapeHtml(formatSeoulDateTime(expiresAt))}까지</p>
 ${privacy ? `<p class="notice">${privacy}</p>` : ''}
 <p>이 링크는 받는 분 전용이며 한 번만 사용할 수 있습니다. 다른 사람에게 전달하지 마세요.</p>`,
   );
-  return { to: approver, subject: `[${verb} 요청] ${kind.label} — ${request.requesterName} (${request.id})`, text, html };
+  return { to: approver, subject: `${occasionPrefix[occasion]}[${verb} 요청] ${kind.label} — ${request.requesterName} (${request.id})`, text, html };
 }
 
 /** Tells the requester how their request ended. */
@@ -77,15 +90,46 @@ export function outcomeEmail(input: { request: ApprovalRequest; kind: RequestKin
   if (decidingStep?.comment) lines.push(['의견', decidingStep.comment]);
   if (reason) lines.push(['사유', reason]);
   const next =
-    request.status === 'rejected'
-      ? '반려 의견을 확인한 뒤 내용을 고쳐 새로 제출할 수 있습니다.'
-      : request.status === 'failed'
-        ? '요청 처리가 중단되었습니다. 다시 제출하시거나 총무과 교육후생팀에 문의하세요.'
-        : '';
+    request.status === 'returned'
+      ? '반려 의견을 확인한 뒤 내용을 고쳐 다시 올리거나(수정 후 재상신) 회수할 수 있습니다.'
+      : request.status === 'rejected'
+        ? '이 종류의 요청은 반려로 종결됩니다. 필요하면 새로 제출하세요.'
+        : request.status === 'failed'
+          ? '요청 처리가 중단되었습니다. 다시 제출하시거나 총무과에 문의하세요.'
+          : '';
   const text = [`${requester.name}님,`, '', `${kind.label} 요청의 결과를 알려 드립니다.`, '', render(lines), '', next].join('\n').trimEnd();
   const html = htmlDocument(
     `[결재 결과] ${kind.label}`,
     `<p>${escapeHtml(requester.name)}님,</p><p>${escapeHtml(kind.label)} 요청의 결과를 알려 드립니다.</p>${table(lines)}${next ? `<p>${next}</p>` : ''}`,
   );
   return { to: requester, subject: `[결재 결과] ${kind.label} — ${status} (${request.id})`, text, html };
+}
+
+/**
+ * 사후 보고: a deputy decided for an absent approver (대결); the approver is told afterwards what
+ * was decided in their name. Sensitive kinds say only that a decision was taken.
+ */
+export function afterTheFactReportEmail(input: {
+  request: ApprovalRequest;
+  kind: RequestKind;
+  step: ApprovalStep;
+  principal: Recipient;
+  deputyName: string;
+}): EmailMessage {
+  const { request, kind, step, principal, deputyName } = input;
+  const decision = step.status === 'approved' ? '승인' : '반려';
+  const lines: [string, string][] = [
+    ...emailSummary(request, kind),
+    ['단계', actionLabel[step.action]],
+    ['대결자', deputyName],
+    ['결정', decision],
+    ['결정일시', step.decidedAt ? formatSeoulDateTime(step.decidedAt) : ''],
+  ];
+  if (step.comment) lines.push(['의견', step.comment]);
+  const text = [`${principal.name}님,`, '', `부재 중 ${deputyName}님이 대결한 사항을 사후 보고드립니다.`, '', render(lines)].join('\n');
+  const html = htmlDocument(
+    `[사후 보고] ${kind.label}`,
+    `<p>${escapeHtml(principal.name)}님,</p><p>부재 중 ${escapeHtml(deputyName)}님이 대결한 사항을 사후 보고드립니다.</p>${table(lines)}`,
+  );
+  return { to: principal, subject: `[사후 보고] ${kind.label} 대결 ${decision} — ${request.requesterName} (${request.id})`, text, html };
 }

@@ -24,31 +24,47 @@ export interface Mailer {
   send(message: EmailMessage): Promise<void>;
 }
 
-/** The result the decision hands back to the waiting workflow. */
+/** What a stage's decisions hand back to the waiting workflow. */
 export interface DecisionOutcome {
-  outcome: 'next' | 'approved' | 'rejected';
+  outcome: 'next' | 'approved' | 'returned' | 'rejected';
 }
 
 export interface Workflows {
-  /** Starts the kind's workflow for a request; idempotent per request id. Returns the execution id. */
-  start(kind: string, requestId: string): Promise<string>;
-  /** Stops the request's workflow (a withdrawal). */
-  stop(kind: string, requestId: string, cause: string): Promise<void>;
-  /** Resumes a workflow waiting on `taskToken` with a human decision. */
+  /** Starts the kind's workflow for one round of a request; idempotent per request id and round. */
+  start(kind: string, requestId: string, round: number): Promise<string>;
+  /** Stops a round's workflow (a withdrawal). */
+  stop(kind: string, requestId: string, round: number, cause: string): Promise<void>;
+  /** Resumes a workflow waiting on `taskToken` with the stage's outcome. */
   resume(taskToken: string, outcome: DecisionOutcome): Promise<void>;
+  /** Fails the task waiting on `taskToken` (the stage's deadline passed): the workflow's Catch takes over. */
+  fail(taskToken: string, error: string, cause: string): Promise<void>;
 }
 
-/** An approval link as stored: only the hash of its id, bound to one approver and one step. */
+/**
+ * An approval link as stored: only the hash of its id, bound to one holder and one step of one
+ * round, with the stage's task token and the step's timers. Open links carry the index attributes
+ * of "pending approvals by approver" and "due timers"; using or revoking a link removes them.
+ */
 export interface ApprovalLink {
   hash: string;
   requestId: string;
+  round: number;
   stepIndex: number;
   approverId: string;
+  /** 대결: the approver the holder decides for. */
+  actingForId?: string;
   taskToken: string;
+  /** The stage deadline: the link stops working then. */
   expiresAt: string;
+  /** When the step reached its holder; "pending approvals" sort by it. */
+  openedAt: string;
+  remindAt?: string;
+  escalateAt?: string;
   status: 'open' | 'used' | 'revoked';
   usedAt?: string;
   decision?: Decision;
+  /** Why a link stopped working without being used: the request closed, or the step moved to someone else or to a fresh link. */
+  revokedReason?: 'closed' | 'replaced' | 'rerouted';
 }
 
 /**
@@ -59,13 +75,15 @@ export interface RequestChange {
   request: ApprovalRequest;
   expectedVersion?: number;
   events: HistoryEvent[];
-  /** Take (`add`) or give back (`remove`) the request's place in a per-person ledger. */
-  ledger?: { personId: string; key: string; add?: { maxRequests: number }; remove?: true };
+  /** Take (`add`) or give back (`remove`) the request's place in per-person ledgers. */
+  ledgers?: { personId: string; key: string; add?: { maxRequests: number }; remove?: true }[];
   idempotency?: { requesterId: string; key: string; bodyHash: string };
-  link?:
-    | { put: ApprovalLink }
-    | { consume: { hash: string; at: string; decision: Decision } }
-    | { revoke: string[] };
+  links?: {
+    put?: ApprovalLink[];
+    /** Only an open, unexpired link can be used, once. */
+    consume?: { hash: string; at: string; decision: Decision };
+    revoke?: { hash: string; reason: NonNullable<ApprovalLink['revokedReason']> }[];
+  };
 }
 
 export interface RequestPage {
@@ -82,6 +100,35 @@ export interface RequestStore {
   findIdempotent(requesterId: string, key: string): Promise<{ requestId: string; bodyHash: string } | undefined>;
   ledgerHolders(personId: string, key: string): Promise<string[]>;
   getLink(hash: string): Promise<ApprovalLink | undefined>;
+  /** Open links held by a person, oldest first. */
+  pendingFor(approverId: string): Promise<ApprovalLink[]>;
+  /** Open links with a reminder, escalation or deadline due at or before `now`. */
+  dueLinks(now: string, limit: number): Promise<ApprovalLink[]>;
+  /** Takes a link off the timer sweep (its task is gone; nothing more can happen to it). */
+  clearLinkTimer(hash: string): Promise<void>;
+}
+
+/** 대결: "from date to date, <deputy> decides for me" (Seoul dates, inclusive). */
+export interface Delegation {
+  principalId: string;
+  deputyId: string;
+  from: string;
+  to: string;
+  reason: string;
+  createdBy: string;
+  createdAt: string;
+  /** What the timer sweep still has to do: re-route waiting steps at the start, hand them back after the end. */
+  pendingTimer?: { kind: 'start' | 'end'; at: string };
+}
+
+export interface DelegationStore {
+  /** Creates or replaces the principal's delegation starting on `from`. */
+  put(delegation: Delegation): Promise<void>;
+  /** A principal's delegations, by start date. */
+  listFor(principalId: string): Promise<Delegation[]>;
+  /** Delegations whose start or end the sweep has not handled yet, due at or before `now`. */
+  due(now: string, limit: number): Promise<Delegation[]>;
+  setTimer(principalId: string, from: string, timer: Delegation['pendingTimer']): Promise<void>;
 }
 
 /** Store failures the use cases translate into what a person sees. */

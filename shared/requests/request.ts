@@ -4,27 +4,46 @@ import * as z from 'zod';
  * A request and its append-only history. The stored shape is defined here once; item types
  * are derived from these schemas (shared/store/ adds only the key attributes).
  */
-export const requestStatusSchema = z.enum(['in-review', 'approved', 'rejected', 'withdrawn', 'failed']);
+/** `returned` (반려): back with the requester, who revises and resubmits or withdraws. */
+export const requestStatusSchema = z.enum(['in-review', 'returned', 'approved', 'rejected', 'withdrawn', 'failed']);
 export type RequestStatus = z.infer<typeof requestStatusSchema>;
 
 export const decisionSchema = z.enum(['approve', 'reject']);
 export type Decision = z.infer<typeof decisionSchema>;
 
+export const stepActionSchema = z.enum(['review', 'cooperate', 'approve']);
+export type StepAction = z.infer<typeof stepActionSchema>;
+
+export const channelSchema = z.enum(['email-link', 'api', 'slack']);
+export type Channel = z.infer<typeof channelSchema>;
+
 export const approvalStepSchema = z.object({
   index: z.int().nonnegative(),
-  action: z.enum(['review', 'approve']),
+  /** Steps of one stage wait in parallel and must all agree; stages run in order. */
+  stage: z.int().nonnegative(),
+  action: stepActionSchema,
+  /** Who holds the step now: the resolved approver, their deputy (대결) or the level above (escalation). */
   approverId: z.string(),
   approverName: z.string(),
   approverPosition: z.string(),
+  /** 대결: the approver the holder decides for. */
+  actingForId: z.string().optional(),
+  actingForName: z.string().optional(),
+  /** The routing rule that chose the approver, and any adjustment (moved up past the requester, escalated). */
   rule: z.string(),
-  status: z.enum(['pending', 'waiting', 'approved', 'rejected', 'cancelled']),
+  /** 전결: the delegated-authority rule under which this (final) approval is decided below the head of office. */
+  delegatedAuthority: z.string().optional(),
+  status: z.enum(['pending', 'waiting', 'approved', 'rejected', 'skipped', 'cancelled']),
   notifiedAt: z.string().optional(),
+  remindedAt: z.string().optional(),
+  escalatedAt: z.string().optional(),
   decidedAt: z.string().optional(),
   decidedBy: z.string().optional(),
-  actingFor: z.string().optional(),
   comment: z.string().optional(),
-  channel: z.enum(['email-link', 'api']).optional(),
-  /** Hash of the link currently open for this step, so withdrawal can revoke it. */
+  channel: channelSchema.optional(),
+  /** §9: a reviewer who is away may be skipped only with a recorded reason. */
+  skipReason: z.string().optional(),
+  /** Hash of the link currently open for this step, so a close, re-route or escalation can revoke it. */
   openLinkHash: z.string().optional(),
 });
 export type ApprovalStep = z.infer<typeof approvalStepSchema>;
@@ -33,28 +52,57 @@ export const historyActionSchema = z.enum([
   'submitted',
   'routed',
   'notified',
+  'reminded',
+  'escalated',
+  'rerouted',
   'viewed',
   'decided',
+  'skipped',
   'approved',
+  'returned',
+  'revised',
+  'resubmitted',
   'rejected',
   'withdrawn',
   'failed',
 ]);
 export type HistoryAction = z.infer<typeof historyActionSchema>;
 
+/** What a round looked like when it ended or its content changed (§22: earlier versions are kept). */
+export const snapshotSchema = z.object({
+  round: z.int().positive(),
+  details: z.record(z.string(), z.unknown()),
+  amountRequested: z.int().optional(),
+  reimbursableAmount: z.int().optional(),
+  capAmount: z.int().optional(),
+  steps: z.array(approvalStepSchema).optional(),
+});
+export type Snapshot = z.infer<typeof snapshotSchema>;
+
+/** One append-only entry of a request's record (문서관리카드). Nothing edits or deletes these. */
 export const historyEventSchema = z.object({
   at: z.string(),
   /** Employee id, or `system` for the workflow itself. */
   actorId: z.string(),
   actorName: z.string().optional(),
-  /** Whom the actor acted for (대결), when not themselves. */
+  /** 대결: whom the actor acted for. */
   actingForId: z.string().optional(),
+  actingForName: z.string().optional(),
   action: historyActionSchema,
+  round: z.int().positive().optional(),
   stepIndex: z.int().optional(),
   decision: decisionSchema.optional(),
+  /** 전결 / 대결, when the decision was taken under delegated authority or by a deputy. */
+  markers: z.array(z.enum(['전결', '대결'])).optional(),
+  /** The rule behind a routing, a 전결 or an escalation. */
+  rule: z.string().optional(),
   comment: z.string().optional(),
-  /** How it happened: `api`, `email-link`, `workflow`. */
+  /** How it happened: `api`, `email-link`, `slack`, `workflow`. */
   channel: z.string().optional(),
+  /** Re-routing and escalation: from whom, to whom. */
+  fromId: z.string().optional(),
+  toId: z.string().optional(),
+  snapshot: snapshotSchema.optional(),
 });
 export type HistoryEvent = z.infer<typeof historyEventSchema>;
 
@@ -73,20 +121,28 @@ export const requestSchema = z.object({
   capAmount: z.int().optional(),
   /** The per-person ledger this request holds a place in (released on rejection/withdrawal). */
   ledger: z.object({ key: z.string() }).optional(),
+  /** 1 on submission, +1 on each resubmission after a 반려. */
+  round: z.int().positive(),
   steps: z.array(approvalStepSchema),
-  currentStep: z.int().nonnegative(),
+  currentStage: z.int().nonnegative(),
+  /** When the current stage's links expire and the request fails if nobody has decided. */
+  stageDeadline: z.string().optional(),
+  /** Everyone who has been on any round's line (holders and those they acted for): who may read it. */
+  participants: z.array(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.int().positive(),
 });
 export type ApprovalRequest = z.infer<typeof requestSchema>;
 
-/** The step waiting for a decision, if any. */
-export function currentStepOf(request: ApprovalRequest): ApprovalStep | undefined {
-  return request.status === 'in-review' ? request.steps[request.currentStep] : undefined;
+/** The steps of the current stage still waiting for a decision. */
+export function waitingSteps(request: ApprovalRequest): ApprovalStep[] {
+  return request.status === 'in-review' ? request.steps.filter((step) => step.stage === request.currentStage && step.status === 'waiting') : [];
 }
 
-/** Who may see a request at all: its requester and the people on its approval line. */
+/** Who may see a request at all: its requester and the people on any of its lines. */
 export function isParticipant(request: ApprovalRequest, personId: string): boolean {
-  return request.requesterId === personId || request.steps.some((step) => step.approverId === personId);
+  return request.requesterId === personId || request.participants.includes(personId);
 }
+
+export const stageCount = (request: ApprovalRequest) => Math.max(...request.steps.map((step) => step.stage)) + 1;

@@ -1,15 +1,34 @@
 import type { DecisionOutcome } from '../ports/ports.js';
-import type { ApprovalRequest, Decision, HistoryEvent, RequestStatus } from './request.js';
+import type { ResolvedStep } from '../approvals/approval-line.js';
+import {
+  stageCount,
+  type ApprovalRequest,
+  type ApprovalStep,
+  type Channel,
+  type Decision,
+  type HistoryEvent,
+  type RequestStatus,
+  type Snapshot,
+} from './request.js';
 
 /**
  * Pure state transitions of a request. Each returns the next state (version + 1) and the
- * history event that records it; the use case saves both in one transaction.
+ * history events that record it; the use case saves both in one transaction.
  */
-interface Actor {
+export interface Actor {
   id: string;
   name: string;
-  actingForId?: string;
 }
+
+/** Who holds a step: a person, possibly for someone else (대결). */
+export interface Holder {
+  id: string;
+  name: string;
+  position: string;
+  actingFor?: { id: string; name: string };
+}
+
+export type StageOutcome = DecisionOutcome['outcome'] | 'waiting';
 
 const next = (request: ApprovalRequest, at: string, changes: Partial<ApprovalRequest>): ApprovalRequest => ({
   ...request,
@@ -18,67 +37,304 @@ const next = (request: ApprovalRequest, at: string, changes: Partial<ApprovalReq
   version: request.version + 1,
 });
 
+const withParticipants = (participants: string[], ...ids: (string | undefined)[]) =>
+  [...new Set([...participants, ...ids.filter((id): id is string => id !== undefined)])];
+
+const stepOf = (request: ApprovalRequest, stepIndex: number): ApprovalStep => {
+  const step = request.steps[stepIndex];
+  if (!step) throw new Error(`request ${request.id} has no step ${stepIndex}`);
+  return step;
+};
+
+/** The steps of a fresh line, and who may read the request because of it. */
+export function lineSteps(line: ResolvedStep[]): ApprovalStep[] {
+  return line.map((step, index) => ({ ...step, index, status: 'pending' }));
+}
+
+export function describeLine(line: ResolvedStep[]): string {
+  const label = { review: '검토', cooperate: '협조', approve: '결재' } as const;
+  const stages = [...new Set(line.map((step) => step.stage))];
+  return stages
+    .map((stage) =>
+      line
+        .filter((step) => step.stage === stage)
+        .map((step) => `${step.approverName} ${step.approverPosition}(${label[step.action]})`)
+        .join(' + '),
+    )
+    .join(' → ');
+}
+
+/** How the current stage stands once its steps have changed. */
+function stageOutcome(request: ApprovalRequest, steps: ApprovalStep[]): StageOutcome {
+  const stage = steps.filter((step) => step.stage === request.currentStage);
+  if (stage.some((step) => step.status === 'rejected')) return 'returned';
+  if (!stage.every((step) => step.status === 'approved' || step.status === 'skipped')) return 'waiting';
+  return request.currentStage === stageCount(request) - 1 ? 'approved' : 'next';
+}
+
+/** The current stage's steps reach their holders, each on a fresh link. */
+export function openStage(
+  request: ApprovalRequest,
+  input: { at: string; deadline: string; open: { stepIndex: number; holder: Holder; linkHash: string }[] },
+): { request: ApprovalRequest; events: HistoryEvent[] } {
+  const byIndex = new Map(input.open.map((entry) => [entry.stepIndex, entry]));
+  const steps = request.steps.map((step) => {
+    const entry = byIndex.get(step.index);
+    if (!entry) return step;
+    return {
+      ...step,
+      status: 'waiting' as const,
+      approverId: entry.holder.id,
+      approverName: entry.holder.name,
+      approverPosition: entry.holder.position,
+      actingForId: entry.holder.actingFor?.id,
+      actingForName: entry.holder.actingFor?.name,
+      notifiedAt: input.at,
+      openLinkHash: entry.linkHash,
+    };
+  });
+  const events: HistoryEvent[] = input.open.map(({ stepIndex, holder }) => ({
+    at: input.at,
+    actorId: 'system',
+    action: 'notified',
+    round: request.round,
+    stepIndex,
+    toId: holder.id,
+    actingForId: holder.actingFor?.id,
+    actingForName: holder.actingFor?.name,
+    comment: holder.actingFor
+      ? `${holder.name} ${holder.position}에게 결재 요청 (대결: ${holder.actingFor.name} 부재 중)`
+      : `${holder.name} ${holder.position}에게 결재 요청`,
+    channel: 'workflow',
+  }));
+  return {
+    request: next(request, input.at, {
+      steps,
+      stageDeadline: input.deadline,
+      participants: withParticipants(request.participants, ...input.open.flatMap(({ holder }) => [holder.id, holder.actingFor?.id])),
+    }),
+    events,
+  };
+}
+
+/**
+ * A holder decides their step. A rejection returns (or, where the kind says so, finally rejects)
+ * the request and cancels the rest of the stage; an approval completes the stage once every
+ * parallel step agrees.
+ */
 export function recordDecision(
   request: ApprovalRequest,
-  input: { stepIndex: number; decision: Decision; comment?: string; actor: Actor; at: string; channel: 'email-link' | 'api' },
-): { request: ApprovalRequest; event: HistoryEvent; outcome: DecisionOutcome } {
+  input: { stepIndex: number; decision: Decision; comment?: string; actor: Actor; at: string; channel: Channel; rejection: 'return' | 'final' },
+): { request: ApprovalRequest; events: HistoryEvent[]; outcome: StageOutcome; revokedLinks: string[] } {
   const { stepIndex, decision, comment, actor, at, channel } = input;
-  const steps = request.steps.map((step) =>
+  const decided = stepOf(request, stepIndex);
+  let steps = request.steps.map((step) =>
     step.index === stepIndex
       ? {
           ...step,
           status: decision === 'approve' ? ('approved' as const) : ('rejected' as const),
           decidedAt: at,
           decidedBy: actor.id,
-          actingFor: actor.actingForId,
           comment,
           channel,
           openLinkHash: undefined,
         }
       : step,
   );
-  const isLast = stepIndex === request.steps.length - 1;
-  const outcome: DecisionOutcome['outcome'] = decision === 'reject' ? 'rejected' : isLast ? 'approved' : 'next';
+  let outcome = stageOutcome(request, steps);
+  if (outcome === 'returned' && input.rejection === 'final') outcome = 'rejected';
+  // A rejection ends the stage: the parallel steps still waiting are cancelled, their links revoked.
+  const revokedLinks: string[] = [];
+  if (outcome === 'returned' || outcome === 'rejected') {
+    steps = steps.map((step) => {
+      if (step.stage !== request.currentStage || step.status !== 'waiting') return step;
+      if (step.openLinkHash) revokedLinks.push(step.openLinkHash);
+      return { ...step, status: 'cancelled' as const, openLinkHash: undefined };
+    });
+  }
+  const markers = [...(decided.delegatedAuthority ? (['전결'] as const) : []), ...(decided.actingForId ? (['대결'] as const) : [])];
+  const event: HistoryEvent = {
+    at,
+    actorId: actor.id,
+    actorName: actor.name,
+    actingForId: decided.actingForId,
+    actingForName: decided.actingForName,
+    action: 'decided',
+    round: request.round,
+    stepIndex,
+    decision,
+    markers: markers.length > 0 ? markers : undefined,
+    rule: decided.delegatedAuthority,
+    comment,
+    channel,
+  };
   return {
-    request: next(request, at, { steps, currentStep: outcome === 'next' ? stepIndex + 1 : stepIndex }),
-    event: { at, actorId: actor.id, actorName: actor.name, actingForId: actor.actingForId, action: 'decided', stepIndex, decision, comment, channel },
-    outcome: { outcome },
+    request: next(request, at, { steps, currentStage: outcome === 'next' ? request.currentStage + 1 : request.currentStage }),
+    events: [event],
+    outcome,
+    revokedLinks,
   };
 }
 
-/** Ends a request (approved, rejected, withdrawn, failed); an open step is cancelled. */
+/** §9: a reviewer who is away is skipped, with the reason on record. */
+export function skipStep(
+  request: ApprovalRequest,
+  input: { stepIndex: number; reason: string; actor: Actor; at: string },
+): { request: ApprovalRequest; events: HistoryEvent[]; outcome: StageOutcome; revokedLink?: string } {
+  const skipped = stepOf(request, input.stepIndex);
+  const steps = request.steps.map((step) =>
+    step.index === input.stepIndex ? { ...step, status: 'skipped' as const, skipReason: input.reason, openLinkHash: undefined } : step,
+  );
+  const outcome = skipped.stage === request.currentStage ? stageOutcome(request, steps) : 'waiting';
+  return {
+    request: next(request, input.at, { steps, currentStage: outcome === 'next' ? request.currentStage + 1 : request.currentStage }),
+    events: [
+      {
+        at: input.at,
+        actorId: input.actor.id,
+        actorName: input.actor.name,
+        action: 'skipped',
+        round: request.round,
+        stepIndex: input.stepIndex,
+        fromId: skipped.approverId,
+        comment: `${skipped.approverName} ${skipped.approverPosition} 검토 생략: ${input.reason}`,
+        channel: 'api',
+      },
+    ],
+    outcome,
+    revokedLink: skipped.openLinkHash,
+  };
+}
+
+/**
+ * A waiting step moves to another holder on a fresh link: a deputy (대결), back from a deputy,
+ * the level above (escalation), or the same holder with a new link (a reminder).
+ */
+export function reassignStep(
+  request: ApprovalRequest,
+  input: { stepIndex: number; holder: Holder; linkHash: string; at: string; action: 'rerouted' | 'escalated' | 'reminded'; reason: string; rule?: string },
+): { request: ApprovalRequest; events: HistoryEvent[]; revokedLink?: string } {
+  const before = stepOf(request, input.stepIndex);
+  const { holder } = input;
+  const steps = request.steps.map((step) =>
+    step.index === input.stepIndex
+      ? {
+          ...step,
+          approverId: holder.id,
+          approverName: holder.name,
+          approverPosition: holder.position,
+          actingForId: holder.actingFor?.id,
+          actingForName: holder.actingFor?.name,
+          openLinkHash: input.linkHash,
+          ...(input.action === 'reminded' ? { remindedAt: input.at } : { notifiedAt: input.at, remindedAt: undefined }),
+          ...(input.action === 'escalated' ? { escalatedAt: input.at, rule: input.rule ?? step.rule } : {}),
+        }
+      : step,
+  );
+  return {
+    request: next(request, input.at, { steps, participants: withParticipants(request.participants, holder.id, holder.actingFor?.id) }),
+    events: [
+      {
+        at: input.at,
+        actorId: 'system',
+        action: input.action,
+        round: request.round,
+        stepIndex: input.stepIndex,
+        fromId: before.approverId,
+        toId: holder.id,
+        actingForId: holder.actingFor?.id,
+        actingForName: holder.actingFor?.name,
+        rule: input.rule,
+        comment: input.reason,
+        channel: 'workflow',
+      },
+    ],
+    revokedLink: before.openLinkHash,
+  };
+}
+
+/** Ends a round: approved, returned (반려), rejected, withdrawn or failed. Open steps are cancelled and their links revoked. */
 export function closeRequest(
   request: ApprovalRequest,
   input: { status: Exclude<RequestStatus, 'in-review'>; at: string; actor: Actor; comment?: string; channel: string },
-): { request: ApprovalRequest; event: HistoryEvent; revokedLinks: string[] } {
+): { request: ApprovalRequest; events: HistoryEvent[]; revokedLinks: string[] } {
   const { status, at, actor, comment, channel } = input;
   const revokedLinks = request.steps.flatMap((step) => (step.openLinkHash ? [step.openLinkHash] : []));
   const steps = request.steps.map((step) =>
     step.status === 'waiting' || step.status === 'pending' ? { ...step, status: 'cancelled' as const, openLinkHash: undefined } : step,
   );
   return {
-    request: next(request, at, { status, steps }),
-    event: { at, actorId: actor.id, actorName: actor.name, action: status, comment, channel },
+    request: next(request, at, { status, steps, stageDeadline: undefined }),
+    events: [{ at, actorId: actor.id, actorName: actor.name, action: status, round: request.round, comment, channel }],
     revokedLinks,
   };
 }
 
-/** The current step now waits on a fresh link. */
-export function openStep(request: ApprovalRequest, input: { linkHash: string; at: string }): { request: ApprovalRequest; event: HistoryEvent } {
-  const step = request.steps[request.currentStep];
-  if (!step) throw new Error(`request ${request.id} has no step ${request.currentStep}`);
-  const steps = request.steps.map((candidate) =>
-    candidate.index === step.index ? { ...candidate, status: 'waiting' as const, notifiedAt: input.at, openLinkHash: input.linkHash } : candidate,
-  );
+const snapshotOf = (request: ApprovalRequest, withSteps: boolean): Snapshot => ({
+  round: request.round,
+  details: request.details,
+  amountRequested: request.amountRequested,
+  reimbursableAmount: request.reimbursableAmount,
+  capAmount: request.capAmount,
+  ...(withSteps ? { steps: request.steps } : {}),
+});
+
+/** The requester revises a returned request; what it said before stays in the history. */
+export function reviseRequest(
+  request: ApprovalRequest,
+  input: {
+    details: Record<string, unknown>;
+    amounts: Pick<ApprovalRequest, 'amountRequested' | 'reimbursableAmount' | 'capAmount'>;
+    ledger?: ApprovalRequest['ledger'];
+    at: string;
+    actor: Actor;
+    comment?: string;
+  },
+): { request: ApprovalRequest; events: HistoryEvent[] } {
   return {
-    request: next(request, input.at, { steps }),
-    event: {
-      at: input.at,
-      actorId: 'system',
-      action: 'notified',
-      stepIndex: step.index,
-      comment: `${step.approverName} ${step.approverPosition}에게 결재 요청 메일 발송`,
-      channel: 'workflow',
-    },
+    request: next(request, input.at, { details: input.details, ...input.amounts, ledger: input.ledger }),
+    events: [
+      {
+        at: input.at,
+        actorId: input.actor.id,
+        actorName: input.actor.name,
+        action: 'revised',
+        round: request.round,
+        comment: input.comment,
+        channel: 'api',
+        snapshot: snapshotOf(request, false),
+      },
+    ],
+  };
+}
+
+/** A returned request goes through a freshly resolved line again, as a new round. */
+export function resubmit(
+  request: ApprovalRequest,
+  input: { line: ResolvedStep[]; at: string; actor: Actor; comment?: string },
+): { request: ApprovalRequest; events: HistoryEvent[] } {
+  const round = request.round + 1;
+  return {
+    request: next(request, input.at, {
+      status: 'in-review',
+      round,
+      steps: lineSteps(input.line),
+      currentStage: 0,
+      stageDeadline: undefined,
+      participants: withParticipants(request.participants, ...input.line.map((step) => step.approverId)),
+    }),
+    events: [
+      {
+        at: input.at,
+        actorId: input.actor.id,
+        actorName: input.actor.name,
+        action: 'resubmitted',
+        round,
+        comment: input.comment,
+        channel: 'api',
+        snapshot: snapshotOf(request, true),
+      },
+      { at: input.at, actorId: 'system', action: 'routed', round, comment: `결재선: ${describeLine(input.line)}`, channel: 'workflow' },
+    ],
   };
 }

@@ -3,6 +3,7 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -19,6 +20,7 @@ import {
   type RequestStore,
 } from '../ports/ports.js';
 import { indexes, keys, toEpochSeconds, ttlAttribute } from './table-layout.js';
+import { queryDueTimers, timerShards } from './due-timers.js';
 import { randomBytes } from 'node:crypto';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -31,13 +33,29 @@ const LINK_RETENTION_DAYS = 400;
 const linkSchema = z.object({
   hash: z.string(),
   requestId: z.string(),
+  round: z.int().positive(),
   stepIndex: z.int(),
   approverId: z.string(),
+  actingForId: z.string().optional(),
   taskToken: z.string(),
   expiresAt: z.string(),
+  openedAt: z.string(),
+  remindAt: z.string().optional(),
+  escalateAt: z.string().optional(),
   status: z.enum(['open', 'used', 'revoked']),
   usedAt: z.string().optional(),
   decision: z.enum(['approve', 'reject']).optional(),
+  revokedReason: z.enum(['closed', 'replaced', 'rerouted']).optional(),
+});
+
+/** Index attributes an open link carries; using or revoking it removes them (the indexes are sparse). */
+const OPEN_LINK_INDEX_ATTRIBUTES = 'pendingApproverId, pendingSince, timerShard, nextTimerAt';
+
+const openLinkIndexAttributes = (link: ApprovalLink) => ({
+  pendingApproverId: link.approverId,
+  pendingSince: link.openedAt,
+  timerShard: timerShards.link,
+  nextTimerAt: [link.remindAt, link.escalateAt, link.expiresAt].filter((at): at is string => at !== undefined).sort()[0],
 });
 
 const cursorSchema = z.object({ pk: z.string(), sk: z.string(), requesterId: z.string(), createdAt: z.string() });
@@ -58,7 +76,7 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
         const failed = (error.CancellationReasons ?? []).findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
         switch (guards[failed]) {
           case 'ledger':
-            throw new LedgerFullError(`ledger ${change.ledger?.key} is full for ${change.ledger?.personId}`);
+            throw new LedgerFullError(`a ledger of ${change.request.requesterId} is full`);
           case 'idempotency':
             throw new IdempotencyRaceError(`idempotency key ${change.idempotency?.key} was taken concurrently`);
           case 'link':
@@ -136,6 +154,35 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
       const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.link(hash), ConsistentRead: true }));
       return Item ? linkSchema.parse(Item) : undefined;
     },
+
+    async pendingFor(approverId) {
+      const links: ApprovalLink[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: indexes.pendingByApprover.name,
+            KeyConditionExpression: 'pendingApproverId = :approver',
+            ExpressionAttributeValues: { ':approver': approverId },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        links.push(...(page.Items ?? []).map((item) => linkSchema.parse(item)));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return links;
+    },
+
+    async dueLinks(now, limit) {
+      return (await queryDueTimers(db, tableName, timerShards.link, now, limit)).map((item) => linkSchema.parse(item));
+    },
+
+    async clearLinkTimer(hash) {
+      await db.send(
+        new UpdateCommand({ TableName: tableName, Key: keys.link(hash), UpdateExpression: 'REMOVE timerShard, nextTimerAt', ConditionExpression: 'attribute_exists(pk)' }),
+      );
+    },
   };
 
   function transactionFor(change: RequestChange): { items: TransactItem[]; guards: Guard[] } {
@@ -159,25 +206,27 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
     for (const event of change.events) {
       add('event', { Put: { TableName: tableName, Item: eventItem(request.id, event), ConditionExpression: 'attribute_not_exists(pk)' } });
     }
-    if (change.ledger?.add) {
-      add('ledger', {
-        Update: {
-          TableName: tableName,
-          Key: keys.ledger(change.ledger.personId, change.ledger.key),
-          UpdateExpression: 'ADD requestIds :ids',
-          ConditionExpression: 'attribute_not_exists(requestIds) OR size(requestIds) < :max',
-          ExpressionAttributeValues: { ':ids': new Set([request.id]), ':max': change.ledger.add.maxRequests },
-        },
-      });
-    } else if (change.ledger?.remove) {
-      add('ledger', {
-        Update: {
-          TableName: tableName,
-          Key: keys.ledger(change.ledger.personId, change.ledger.key),
-          UpdateExpression: 'DELETE requestIds :ids',
-          ExpressionAttributeValues: { ':ids': new Set([request.id]) },
-        },
-      });
+    for (const ledger of change.ledgers ?? []) {
+      if (ledger.add) {
+        add('ledger', {
+          Update: {
+            TableName: tableName,
+            Key: keys.ledger(ledger.personId, ledger.key),
+            UpdateExpression: 'ADD requestIds :ids',
+            ConditionExpression: 'attribute_not_exists(requestIds) OR size(requestIds) < :max',
+            ExpressionAttributeValues: { ':ids': new Set([request.id]), ':max': ledger.add.maxRequests },
+          },
+        });
+      } else if (ledger.remove) {
+        add('ledger', {
+          Update: {
+            TableName: tableName,
+            Key: keys.ledger(ledger.personId, ledger.key),
+            UpdateExpression: 'DELETE requestIds :ids',
+            ExpressionAttributeValues: { ':ids': new Set([request.id]) },
+          },
+        });
+      }
     }
     if (change.idempotency) {
       const { requesterId, key, bodyHash } = change.idempotency;
@@ -190,40 +239,41 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
         },
       });
     }
-    const link = change.link;
-    if (link && 'put' in link) {
-      const retainUntil = new Date(Date.parse(link.put.expiresAt) + LINK_RETENTION_DAYS * 86_400_000).toISOString();
+    for (const link of change.links?.put ?? []) {
+      const retainUntil = new Date(Date.parse(link.expiresAt) + LINK_RETENTION_DAYS * 86_400_000).toISOString();
       add('link', {
         Put: {
           TableName: tableName,
-          Item: { ...keys.link(link.put.hash), ...link.put, [ttlAttribute]: toEpochSeconds(retainUntil) },
+          Item: { ...keys.link(link.hash), ...link, ...openLinkIndexAttributes(link), [ttlAttribute]: toEpochSeconds(retainUntil) },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
-    } else if (link && 'consume' in link) {
+    }
+    const consume = change.links?.consume;
+    if (consume) {
       add('link', {
         Update: {
           TableName: tableName,
-          Key: keys.link(link.consume.hash),
-          UpdateExpression: 'SET #status = :used, usedAt = :at, decision = :decision',
+          Key: keys.link(consume.hash),
+          UpdateExpression: `SET #status = :used, usedAt = :at, decision = :decision REMOVE ${OPEN_LINK_INDEX_ATTRIBUTES}`,
           ConditionExpression: '#status = :open AND expiresAt > :at',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':used': 'used', ':open': 'open', ':at': link.consume.at, ':decision': link.consume.decision },
+          ExpressionAttributeValues: { ':used': 'used', ':open': 'open', ':at': consume.at, ':decision': consume.decision },
         },
       });
-    } else if (link && 'revoke' in link) {
-      for (const hash of link.revoke) {
-        add('link', {
-          Update: {
-            TableName: tableName,
-            Key: keys.link(hash),
-            UpdateExpression: 'SET #status = :revoked',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':revoked': 'revoked' },
-          },
-        });
-      }
+    }
+    for (const { hash, reason } of change.links?.revoke ?? []) {
+      add('link', {
+        Update: {
+          TableName: tableName,
+          Key: keys.link(hash),
+          UpdateExpression: `SET #status = :revoked, revokedReason = :reason REMOVE ${OPEN_LINK_INDEX_ATTRIBUTES}`,
+          // Only an open link is revoked: one that was just used must fail the whole change.
+          ConditionExpression: '#status = :open',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':revoked': 'revoked', ':open': 'open', ':reason': reason },
+        },
+      });
     }
     return { items, guards };
   }

@@ -10,13 +10,23 @@
  * | per-person ledger   | LEDGER#<personId>                | <kind>#<period>            |                                     |
  * | idempotency record  | IDEMPOTENCY#<personId>#<key>     | IDEMPOTENCY                |                                     |
  * | person              | PERSON#<id>                      | PROFILE                    | memberOfTeam + pk                   |
- * | team/dept/bureau    | TEAM#<id> / DEPARTMENT#<id> / …  | PROFILE                    |                                     |
+ * | person change       | PERSON#<id>                      | CHANGE#<at>#<n>            |                                     |
+ * | office              | ORG                              | OFFICE                     |                                     |
+ * | bureau/dept/team    | ORG                              | BUREAU#<id> / DEPARTMENT#… |                                     |
+ *
+ * The organisation (office, bureaus, departments, teams: a few hundred small items) shares one
+ * partition so one Query lists a kind (`begins_with(sk, 'DEPARTMENT#')`). People stay one
+ * partition each: they are read by id on every request, and their change records sit beside them.
  */
 export const indexes = {
   /** A person's own requests, newest first. */
   requestsByRequester: { name: 'requests-by-requester', partitionKey: 'requesterId', sortKey: 'createdAt' },
   /** The people of a team (for roles such as welfare officer). */
   peopleByTeam: { name: 'people-by-team', partitionKey: 'memberOfTeam', sortKey: 'pk' },
+  /** An approver's open approval links, oldest first (`GET /approvals`); sparse: only open links carry it. */
+  pendingByApprover: { name: 'pending-approvals-by-approver', partitionKey: 'pendingApproverId', sortKey: 'pendingSince' },
+  /** What the timer sweep must look at: open links (reminder, escalation, deadline) and delegations (start, end). */
+  dueTimers: { name: 'due-timers', partitionKey: 'timerShard', sortKey: 'nextTimerAt' },
 } as const;
 
 export const keys = {
@@ -24,13 +34,21 @@ export const keys = {
   eventPrefix: 'EVENT#',
   event: (requestId: string, at: string, n: string) => ({ pk: `REQUEST#${requestId}`, sk: `EVENT#${at}#${n}` }),
   link: (hash: string) => ({ pk: `LINK#${hash}`, sk: 'LINK' }),
+  delegation: (principalId: string, from: string) => ({ pk: `DELEGATION#${principalId}`, sk: `FROM#${from}` }),
+  delegationPrefix: (principalId: string) => ({ pk: `DELEGATION#${principalId}`, skPrefix: 'FROM#' }),
   ledger: (personId: string, key: string) => ({ pk: `LEDGER#${personId}`, sk: key }),
   idempotency: (personId: string, key: string) => ({ pk: `IDEMPOTENCY#${personId}#${key}`, sk: 'IDEMPOTENCY' }),
   person: (id: string) => ({ pk: `PERSON#${id}`, sk: 'PROFILE' }),
-  team: (id: string) => ({ pk: `TEAM#${id}`, sk: 'PROFILE' }),
-  department: (id: string) => ({ pk: `DEPARTMENT#${id}`, sk: 'PROFILE' }),
-  bureau: (id: string) => ({ pk: `BUREAU#${id}`, sk: 'PROFILE' }),
-  office: () => ({ pk: 'OFFICE', sk: 'PROFILE' }),
+  personChangePrefix: 'CHANGE#',
+  personChange: (id: string, at: string, n: string) => ({ pk: `PERSON#${id}`, sk: `CHANGE#${at}#${n}` }),
+  organisation: 'ORG',
+  office: () => ({ pk: 'ORG', sk: 'OFFICE' }),
+  bureauPrefix: 'BUREAU#',
+  bureau: (id: string) => ({ pk: 'ORG', sk: `BUREAU#${id}` }),
+  departmentPrefix: 'DEPARTMENT#',
+  department: (id: string) => ({ pk: 'ORG', sk: `DEPARTMENT#${id}` }),
+  teamPrefix: 'TEAM#',
+  team: (id: string) => ({ pk: 'ORG', sk: `TEAM#${id}` }),
 } as const;
 
 /** Seconds since the epoch, for the table's TTL attribute. */

@@ -14,28 +14,45 @@ export interface ReadRequestsDeps {
 }
 
 /**
- * Primary course (one request):
- * 1. Load it; anyone not on it (requester or an approver on its line) gets 404, as if it did not exist.
- * 2. For sensitive kinds, a read by anyone but the requester is recorded in its history first.
- * 3. Return it with its steps and history.
+ * Loads a request for a reader: anyone not on it (requester, or someone on any round's line) gets
+ * 404, as if it did not exist; for sensitive kinds, a read by anyone but the requester is recorded
+ * in its history before anything is returned.
  */
-export function makeGetRequest({ requests, directory, clock }: ReadRequestsDeps) {
+async function readFor({ requests, directory, clock }: ReadRequestsDeps, callerId: string, requestId: string) {
+  const request = await requests.get(requestId);
+  if (!request || !isParticipant(request, callerId)) {
+    throw new NotFoundError(`요청 ${requestId}을(를) 찾을 수 없습니다.`);
+  }
+  if (kindOf(request.kind).sensitive && callerId !== request.requesterId) {
+    const viewer = await directory.person(callerId);
+    await requests.appendEvent(request.id, {
+      at: clock.now().toISOString(),
+      actorId: callerId,
+      actorName: viewer?.name,
+      action: 'viewed',
+      round: request.round,
+      channel: 'api',
+    });
+  }
+  return request;
+}
+
+/** `GET /requests/{id}`: the request with its steps and its history. */
+export function makeGetRequest(deps: ReadRequestsDeps) {
   return async function getRequest(input: { callerId: string; requestId: string }) {
-    const request = await requests.get(input.requestId);
-    if (!request || !isParticipant(request, input.callerId)) {
-      throw new NotFoundError(`요청 ${input.requestId}을(를) 찾을 수 없습니다.`);
-    }
-    if (kindOf(request.kind).sensitive && input.callerId !== request.requesterId) {
-      const viewer = await directory.person(input.callerId);
-      await requests.appendEvent(request.id, {
-        at: clock.now().toISOString(),
-        actorId: input.callerId,
-        actorName: viewer?.name,
-        action: 'viewed',
-        channel: 'api',
-      });
-    }
-    return requestView(request, await requests.history(request.id));
+    const request = await readFor(deps, input.callerId, input.requestId);
+    return requestView(request, await deps.requests.history(request.id));
+  };
+}
+
+/**
+ * `GET /requests/{id}/history`: the append-only record (문서관리카드) — who did what, for whom,
+ * when and why, across every round. Nothing in the API edits or deletes it.
+ */
+export function makeGetHistory(deps: ReadRequestsDeps) {
+  return async function getHistory(input: { callerId: string; requestId: string }) {
+    const request = await readFor(deps, input.callerId, input.requestId);
+    return { requestId: request.id, kind: request.kind, status: request.status, round: request.round, events: await deps.requests.history(request.id) };
   };
 }
 

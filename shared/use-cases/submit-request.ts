@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { AppError, DuplicateClaimError, ForbiddenError, IdempotencyKeyReuseError } from '../kernel/errors.js';
+import { DuplicateClaimError, ForbiddenError, IdempotencyKeyReuseError } from '../kernel/errors.js';
 import { seoulDate } from '../kernel/seoul-time.js';
 import { parseOrThrow } from '../kernel/validation.js';
 import { resolveApprovalLine } from '../approvals/approval-line.js';
 import type { Directory } from '../directory/directory.js';
-import { routeFor, type OfficePolicy } from '../policies/office-policy.js';
+import { kindPolicyFor, type OfficePolicy } from '../policies/office-policy.js';
 import { requestKinds } from '../requests/kinds/index.js';
 import type { ApprovalRequest } from '../requests/request.js';
-import { closeRequest } from '../requests/transitions.js';
+import { describeLine, lineSteps } from '../requests/transitions.js';
+import { startRoundOrFail } from './start-round.js';
 import {
   IdempotencyRaceError,
   LedgerFullError,
@@ -32,10 +33,6 @@ export interface SubmitRequestInput {
   callerId: string;
   body: unknown;
   idempotencyKey?: string;
-}
-
-class WorkflowStartError extends AppError {
-  readonly statusCode = 503;
 }
 
 const idempotencyKeySchema = z
@@ -81,7 +78,12 @@ export function makeSubmitRequest(deps: SubmitRequestDeps) {
     const at = now.toISOString();
     const assessment = definition.assess(details, { requester, today: seoulDate(now), policy });
     const id = ids.requestId(now);
-    const line = await resolveApprovalLine(routeFor(policy, kind), requester, directory, id);
+    const line = await resolveApprovalLine(kindPolicyFor(policy, kind).line, {
+      requester,
+      amounts: { reimbursableAmount: assessment.reimbursableAmount, amountRequested: assessment.amountRequested },
+      directory,
+      seed: id,
+    });
 
     const request: ApprovalRequest = {
       id,
@@ -96,8 +98,10 @@ export function makeSubmitRequest(deps: SubmitRequestDeps) {
       reimbursableAmount: assessment.reimbursableAmount,
       capAmount: assessment.capAmount,
       ledger: assessment.ledger ? { key: assessment.ledger.key } : undefined,
-      steps: line.map((step, index) => ({ ...step, index, status: 'pending' })),
-      currentStep: 0,
+      round: 1,
+      steps: lineSteps(line),
+      currentStage: 0,
+      participants: [...new Set(line.map((step) => step.approverId))],
       createdAt: at,
       updatedAt: at,
       version: 1,
@@ -107,17 +111,11 @@ export function makeSubmitRequest(deps: SubmitRequestDeps) {
       await requests.save({
         request,
         events: [
-          { at, actorId: requester.id, actorName: requester.name, action: 'submitted', channel: 'api' },
-          {
-            at,
-            actorId: 'system',
-            action: 'routed',
-            channel: 'workflow',
-            comment: `결재선: ${line.map((step) => `${step.approverName} ${step.approverPosition}(${step.action === 'review' ? '검토' : '결재'})`).join(' → ')}`,
-          },
+          { at, actorId: requester.id, actorName: requester.name, action: 'submitted', round: 1, channel: 'api' },
+          { at, actorId: 'system', action: 'routed', round: 1, channel: 'workflow', comment: `결재선: ${describeLine(line)}` },
         ],
-        ledger: assessment.ledger
-          ? { personId: requester.id, key: assessment.ledger.key, add: { maxRequests: assessment.ledger.maxRequests } }
+        ledgers: assessment.ledger
+          ? [{ personId: requester.id, key: assessment.ledger.key, add: { maxRequests: assessment.ledger.maxRequests } }]
           : undefined,
         idempotency: idempotencyKey ? { requesterId: requester.id, key: idempotencyKey, bodyHash } : undefined,
       });
@@ -148,34 +146,12 @@ export function makeSubmitRequest(deps: SubmitRequestDeps) {
     const request = await requests.get(seen.requestId);
     if (!request) throw new Error(`idempotency record points at missing request ${seen.requestId}`);
     // The first attempt may have stored the request but failed to start its workflow.
-    if (request.status === 'in-review') await workflows.start(request.kind, request.id);
+    if (request.status === 'in-review') await workflows.start(request.kind, request.id, request.round);
     return requestView(request);
   }
 
-  /** A request whose workflow cannot start must not sit "in review" forever: it fails visibly. */
   async function startOrFail(request: ApprovalRequest): Promise<void> {
-    try {
-      await workflows.start(request.kind, request.id);
-    } catch (error) {
-      const at = clock.now().toISOString();
-      const failed = closeRequest(request, {
-        status: 'failed',
-        at,
-        actor: { id: 'system', name: 'system' },
-        comment: '결재 절차를 시작하지 못했습니다',
-        channel: 'workflow',
-      });
-      await requests.save({
-        request: failed.request,
-        expectedVersion: request.version,
-        events: [failed.event],
-        ledger: request.ledger ? { personId: request.requesterId, key: request.ledger.key, remove: true } : undefined,
-      });
-      throw new WorkflowStartError(
-        `요청(${request.id})은 저장되었으나 결재 절차를 시작하지 못해 중단 처리했습니다. 잠시 후 다시 제출하세요.`,
-        { cause: error },
-      );
-    }
+    await startRoundOrFail({ requests, workflows, clock }, request);
   }
 }
 

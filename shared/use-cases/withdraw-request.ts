@@ -18,9 +18,9 @@ const withdrawBody = z.object({ reason: text('회수 사유(reason)', 500).optio
 
 /**
  * Primary course:
- * 1. Only the requester, only while in review.
- * 2. In one transaction: status withdrawn, open step cancelled, its link revoked, ledger place given back.
- * 3. Stop the workflow (the links are already dead, so a late stop cannot let a decision through).
+ * 1. Only the requester, only while in review or returned (반려, awaiting revision).
+ * 2. In one transaction: status withdrawn, open steps cancelled, their links revoked, ledger place given back.
+ * 3. Stop the round's workflow if one runs (the links are already dead, so a late stop cannot let a decision through).
  */
 export function makeWithdrawRequest({ requests, workflows, clock, log }: WithdrawRequestDeps) {
   return async function withdrawRequest(input: { callerId: string; requestId: string; body: unknown }) {
@@ -28,7 +28,7 @@ export function makeWithdrawRequest({ requests, workflows, clock, log }: Withdra
     const request = await requests.get(input.requestId);
     if (!request || !isParticipant(request, input.callerId)) throw new NotFoundError(`요청 ${input.requestId}을(를) 찾을 수 없습니다.`);
     if (request.requesterId !== input.callerId) throw new ForbiddenError('본인이 제출한 요청만 회수할 수 있습니다.');
-    if (request.status !== 'in-review') {
+    if (request.status !== 'in-review' && request.status !== 'returned') {
       throw new InvalidStateError(`이미 '${statusLabel[request.status]}' 상태인 요청은 회수할 수 없습니다.`);
     }
     const closed = closeRequest(request, {
@@ -42,9 +42,9 @@ export function makeWithdrawRequest({ requests, workflows, clock, log }: Withdra
       await requests.save({
         request: closed.request,
         expectedVersion: request.version,
-        events: [closed.event],
-        ledger: request.ledger ? { personId: request.requesterId, key: request.ledger.key, remove: true } : undefined,
-        link: closed.revokedLinks.length > 0 ? { revoke: closed.revokedLinks } : undefined,
+        events: closed.events,
+        ledgers: request.ledger ? [{ personId: request.requesterId, key: request.ledger.key, remove: true }] : undefined,
+        links: closed.revokedLinks.length > 0 ? { revoke: closed.revokedLinks.map((hash) => ({ hash, reason: 'closed' as const })) } : undefined,
       });
     } catch (error) {
       if (error instanceof ConcurrentChangeError) {
@@ -52,8 +52,9 @@ export function makeWithdrawRequest({ requests, workflows, clock, log }: Withdra
       }
       throw error;
     }
+    if (request.status === 'returned') return requestView(closed.request); // no workflow runs while returned
     try {
-      await workflows.stop(request.kind, request.id, 'withdrawn by the requester');
+      await workflows.stop(request.kind, request.id, request.round, 'withdrawn by the requester');
     } catch (error) {
       // The withdrawal stands either way: its links are revoked and the workflow's own
       // steps refuse to touch a request that is no longer in review.

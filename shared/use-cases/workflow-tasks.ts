@@ -1,12 +1,13 @@
 import * as z from 'zod';
 import { kindOf } from '../requests/kinds/index.js';
 import type { ApprovalRequest } from '../requests/request.js';
-import { closeRequest, openStep } from '../requests/transitions.js';
-import { approvalRequestEmail, outcomeEmail } from '../notifications/emails.js';
+import { closeRequest, openStage } from '../requests/transitions.js';
+import { outcomeEmail } from '../notifications/emails.js';
 import type { Directory } from '../directory/directory.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
-import type { Clock, Ids, Mailer, RequestStore } from '../ports/ports.js';
-import { hashLinkId } from './decision-links.js';
+import type { Clock, Mailer, RequestStore } from '../ports/ports.js';
+import type { ApprovalEngine, MintedLink } from './approval-engine.js';
+import type { Holder } from '../requests/transitions.js';
 
 /**
  * The steps the state machines call. They throw on failure: Retry and Catch live in the
@@ -17,31 +18,35 @@ export interface WorkflowTaskDeps {
   directory: Directory;
   mailer: Mailer;
   clock: Clock;
-  ids: Ids;
   policy: OfficePolicy;
-  /** Where approval links point: the public API base URL. */
-  publicBaseUrl: string;
+  engine: ApprovalEngine;
 }
 
 export class RequestNotInReviewError extends Error {
   override name = 'RequestNotInReviewError';
 }
 
-export const requestDecisionInput = z.object({ requestId: z.string(), taskToken: z.string().min(1) });
-export const finalizeInput = z.object({ requestId: z.string(), outcome: z.enum(['approved', 'rejected']) });
+/** The error the timer sweep fails a waiting stage with when its deadline passes. */
+export const DEADLINE_PASSED = 'ApprovalDeadlinePassed';
+
+export const requestDecisionInput = z.object({ requestId: z.string(), round: z.int().positive(), taskToken: z.string().min(1) });
+export const finalizeInput = z.object({ requestId: z.string(), round: z.int().positive(), outcome: z.enum(['approved', 'returned', 'rejected']) });
 export const failureInput = z.object({
   requestId: z.string(),
+  round: z.int().positive(),
   error: z.object({ Error: z.string(), Cause: z.string().optional() }),
 });
 
 const systemActor = { id: 'system', name: 'system' };
 
 export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
-  const { requests, directory, mailer, clock, ids, policy, publicBaseUrl } = deps;
+  const { requests, directory, mailer, clock, policy, engine } = deps;
 
-  async function load(requestId: string): Promise<ApprovalRequest> {
+  async function load(requestId: string, round: number): Promise<ApprovalRequest> {
     const request = await requests.get(requestId);
     if (!request) throw new Error(`request ${requestId} not found`);
+    // A late task of an earlier round (the request was returned and resubmitted) must not touch the new round.
+    if (request.round !== round) throw new RequestNotInReviewError(`request ${requestId} is in round ${request.round}, not ${round}`);
     return request;
   }
 
@@ -53,47 +58,54 @@ export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
 
   return {
     /**
-     * Primary course (the approval step, `.waitForTaskToken`):
-     * 1. Mint a single-use link bound to the current step's approver; store only its hash with the task token.
-     * 2. Mark the step waiting and record the notification, in one transaction.
-     * 3. Email the approver the link (the email never holds the task token).
+     * Primary course (a stage of the line, `.waitForTaskToken`):
+     * 1. For each step of the current stage, find who holds it today (대결 applied).
+     * 2. Mint one single-use link per step (only its hash is stored, with the task token and the
+     *    step's reminder/escalation timers); a retry replaces the links of the previous attempt.
+     * 3. Mark the steps waiting and record the notifications, in one transaction.
+     * 4. Email each holder their link (the email never holds the task token).
      */
     async requestDecision(input: z.infer<typeof requestDecisionInput>): Promise<void> {
-      const request = await load(input.requestId);
+      const request = await load(input.requestId, input.round);
       if (request.status !== 'in-review') throw new RequestNotInReviewError(`request ${request.id} is ${request.status}`);
-      const step = request.steps[request.currentStep];
-      if (!step) throw new Error(`request ${request.id} has no step ${request.currentStep}`);
-      const approver = await directory.person(step.approverId);
-      if (!approver) throw new Error(`approver ${step.approverId} is not in the directory`);
+      const stage = request.steps.filter(
+        (step) => step.stage === request.currentStage && (step.status === 'pending' || step.status === 'waiting'),
+      );
+      if (stage.length === 0) throw new Error(`request ${request.id} has nothing to decide in stage ${request.currentStage}`);
 
       const now = clock.now();
-      const linkId = ids.linkId();
-      const hash = hashLinkId(linkId);
-      const expiresAt = new Date(now.getTime() + policy.approvalLinks.validDays * 86_400_000).toISOString();
-      const opened = openStep(request, { linkHash: hash, at: now.toISOString() });
-      await requests.save({
-        request: opened.request,
-        expectedVersion: request.version,
-        events: [opened.event],
-        link: {
-          put: { hash, requestId: request.id, stepIndex: step.index, approverId: approver.id, taskToken: input.taskToken, expiresAt, status: 'open' },
-        },
+      const at = now.toISOString();
+      const deadline = new Date(now.getTime() + policy.approvals.stageDeadlineDays * 86_400_000).toISOString();
+      const opened: { stepIndex: number; holder: Holder; minted: MintedLink }[] = [];
+      for (const step of stage) {
+        const holder = await engine.holderFor(step.actingForId ?? step.approverId, request.requesterId);
+        const minted = engine.mintLink({ request, step, holder, taskToken: input.taskToken, deadline, openedAt: at, timersFrom: now, withReminder: true });
+        opened.push({ stepIndex: step.index, holder, minted });
+      }
+      const changed = openStage(request, {
+        at,
+        deadline,
+        open: opened.map(({ stepIndex, holder, minted }) => ({ stepIndex, holder, linkHash: minted.link.hash })),
       });
-      await mailer.send(
-        approvalRequestEmail({
-          request: opened.request,
-          kind: kindOf(request.kind),
-          step,
-          approver: { name: approver.name, email: approver.email },
-          link: `${publicBaseUrl.replace(/\/$/, '')}/decisions/${linkId}`,
-          expiresAt,
-        }),
-      );
+      const replaced = stage.flatMap((step) => (step.openLinkHash ? [{ hash: step.openLinkHash, reason: 'replaced' as const }] : []));
+      await requests.save({
+        request: changed.request,
+        expectedVersion: request.version,
+        events: changed.events,
+        links: { put: opened.map(({ minted }) => minted.link), revoke: replaced },
+      });
+      for (const { stepIndex, minted } of opened) {
+        const step = changed.request.steps[stepIndex];
+        if (step) await engine.emailHolder({ request: changed.request, step, minted, occasion: step.actingForId ? 'rerouted' : 'new' });
+      }
     },
 
-    /** The line has decided: set the final status, give back the ledger place on rejection, tell the requester. */
+    /**
+     * The line has decided: set the final status (approved, returned to the requester, or finally
+     * rejected), give back the ledger place on a final rejection, tell the requester.
+     */
     async finalize(input: z.infer<typeof finalizeInput>): Promise<void> {
-      const request = await load(input.requestId);
+      const request = await load(input.requestId, input.round);
       if (request.status === input.outcome) {
         // A retry after the status was saved: the requester may not have been told yet.
         await tellRequester(request);
@@ -104,27 +116,29 @@ export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
       await requests.save({
         request: closed.request,
         expectedVersion: request.version,
-        events: [closed.event],
-        ledger: input.outcome === 'rejected' && request.ledger ? { personId: request.requesterId, key: request.ledger.key, remove: true } : undefined,
+        events: closed.events,
+        ledgers: input.outcome === 'rejected' && request.ledger ? [{ personId: request.requesterId, key: request.ledger.key, remove: true }] : undefined,
+        links: closed.revokedLinks.length > 0 ? { revoke: closed.revokedLinks.map((hash) => ({ hash, reason: 'closed' as const })) } : undefined,
       });
       await tellRequester(closed.request);
     },
 
     /** Anything the workflow could not handle: the request fails visibly, with the reason in its history. */
     async recordFailure(input: z.infer<typeof failureInput>): Promise<void> {
-      const request = await load(input.requestId);
-      if (request.status !== 'in-review') return; // withdrawn or already closed: nothing is stuck
+      const request = await requests.get(input.requestId);
+      if (!request) throw new Error(`request ${input.requestId} not found`);
+      if (request.status !== 'in-review' || request.round !== input.round) return; // withdrawn, closed or resubmitted: nothing is stuck
       const reason =
-        input.error.Error === 'States.Timeout'
-          ? `결재 기한(${policy.approvalLinks.validDays}일)이 지나 요청이 중단되었습니다`
+        input.error.Error === DEADLINE_PASSED || input.error.Error === 'States.Timeout'
+          ? `결재 기한(단계별 ${policy.approvals.stageDeadlineDays}일)이 지나 요청이 중단되었습니다`
           : `처리 중 오류가 발생해 요청이 중단되었습니다 (${input.error.Error})`;
       const closed = closeRequest(request, { status: 'failed', at: clock.now().toISOString(), actor: systemActor, comment: reason, channel: 'workflow' });
       await requests.save({
         request: closed.request,
         expectedVersion: request.version,
-        events: [closed.event],
-        ledger: request.ledger ? { personId: request.requesterId, key: request.ledger.key, remove: true } : undefined,
-        link: closed.revokedLinks.length > 0 ? { revoke: closed.revokedLinks } : undefined,
+        events: closed.events,
+        ledgers: request.ledger ? [{ personId: request.requesterId, key: request.ledger.key, remove: true }] : undefined,
+        links: closed.revokedLinks.length > 0 ? { revoke: closed.revokedLinks.map((hash) => ({ hash, reason: 'closed' as const })) } : undefined,
       });
       await tellRequester(closed.request, reason);
     },

@@ -64,17 +64,58 @@ describe('the synthesized stack', () => {
       'GET /requests': 'JWT',
       'GET /requests/{id}': 'JWT',
       'POST /requests/{id}/withdraw': 'JWT',
+      'PUT /requests/{id}': 'JWT',
+      'GET /requests/{id}/history': 'JWT',
+      'POST /requests/{id}/resubmit': 'JWT',
+      'GET /approvals': 'JWT',
+      'POST /approvals/{requestId}/decision': 'JWT',
+      'POST /approvals/{requestId}/skip': 'JWT',
+      'PUT /delegations': 'JWT',
+      'GET /delegations': 'JWT',
       'GET /decisions/{linkId}': 'NONE',
       'POST /decisions/{linkId}': 'NONE',
+      'GET /directory/people/{id}': 'JWT',
+      'PUT /directory/people/{id}': 'JWT',
+      'GET /directory/departments': 'JWT',
     });
   });
 
-  it('the approval step waits for a task token, times out with the link, and every failure is recorded', () => {
+  it('directory administration sits behind the JWT authorizer; only the PUT can write to the table', () => {
+    const [authorizerId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer', { Properties: { AuthorizerType: 'JWT' } }));
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+    const integrations = template.findResources('AWS::ApiGatewayV2::Integration');
+    const functions = template.findResources('AWS::Lambda::Function');
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    const tableActionsOf = (functionId: string): string[] => {
+      const roleId = functions[functionId]?.Properties.Role['Fn::GetAtt'][0];
+      return policies
+        .filter((policy) => policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleId))
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+        .filter((statement) => JSON.stringify(statement.Resource).includes('DataTable'))
+        .flatMap((statement) => [statement.Action].flat());
+    };
+    const routeTo = (routeKey: string) => {
+      const route = routes.find((candidate) => candidate.Properties.RouteKey === routeKey);
+      expect(route?.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+      const integration = integrations[route?.Properties.Target['Fn::Join'][1][1].Ref];
+      const functionId: string = integration?.Properties.IntegrationUri['Fn::GetAtt'][0];
+      expect(functions[functionId]?.Properties.Description).toBe(routeKey);
+      return tableActionsOf(functionId);
+    };
+    for (const read of ['GET /directory/people/{id}', 'GET /directory/departments']) {
+      const actions = routeTo(read);
+      expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+      expect(actions).not.toContain('dynamodb:PutItem');
+    }
+    expect(routeTo('PUT /directory/people/{id}')).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem']));
+  });
+
+  it('a stage waits for a task token, with a backstop timeout past the stage deadline, and every failure is recorded', () => {
     const definition = definitionOf();
     const awaitDecision = definition.States['Await decision'];
     expect(awaitDecision.Resource).toBe('arn:x:states:::lambda:invoke.waitForTaskToken');
-    expect(awaitDecision.TimeoutSeconds).toBe(officePolicy.approvalLinks.validDays * 86_400);
-    expect(awaitDecision.Parameters.Payload).toEqual({ 'requestId.$': '$.requestId', 'taskToken.$': '$$.Task.Token' });
+    expect(awaitDecision.TimeoutSeconds).toBe((officePolicy.approvals.stageDeadlineDays + 2) * 86_400);
+    expect(awaitDecision.Parameters.Payload).toEqual({ 'requestId.$': '$.requestId', 'round.$': '$.round', 'taskToken.$': '$$.Task.Token' });
     for (const name of ['Await decision', 'Finalize']) {
       expect(definition.States[name].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Record failure' }]);
     }

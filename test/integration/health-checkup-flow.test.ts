@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { directorySnapshotSchema } from '../../shared/directory/directory.js';
 import {
   api,
@@ -8,9 +8,10 @@ import {
   newDataDir,
   postForm,
   removeDataDir,
-  startBackend,
-  waitForEmail,
   type RunningBackend,
+  startBackend,
+  suiteBackend,
+  waitForEmail,
 } from './harness.js';
 
 const directory = directorySnapshotSchema.parse(
@@ -41,17 +42,7 @@ async function linkFor(backend: RunningBackend, approverId: string, requestId: s
 }
 
 describe('health-checkup reimbursement through the local runtime', () => {
-  let backend: RunningBackend;
-  let dataDir: string;
-
-  beforeAll(async () => {
-    dataDir = await newDataDir();
-    backend = await startBackend(dataDir);
-  });
-  afterAll(async () => {
-    await backend?.stop();
-    await removeDataDir(dataDir);
-  });
+  const backend = suiteBackend();
 
   it('refuses callers without a valid token', async () => {
     expect((await api(backend, 'GET', '/requests')).status).toBe(401);
@@ -133,7 +124,7 @@ describe('health-checkup reimbursement through the local runtime', () => {
     expect(history).toContainEqual(expect.objectContaining({ action: 'viewed', actorId: reviewer, channel: 'api' }));
   });
 
-  it('rejection needs a comment, and the comment reaches the requester', async () => {
+  it('반려 needs a comment; the comment reaches the requester, whose claim keeps its place until withdrawn', async () => {
     const submitted = await submit(backend, 'E1075', { amountPaid: 300_000 });
     const id: string = submitted.body.id;
     const { link } = await linkFor(backend, submitted.body.steps[0].approverId, id);
@@ -145,8 +136,10 @@ describe('health-checkup reimbursement through the local runtime', () => {
     expect(outcome.subject).toContain('반려');
     expect(outcome.text).toContain('영수증 사본이 필요합니다');
     const final = await api(backend, 'GET', `/requests/${id}`, { as: 'E1075' });
-    expect(final.body.status).toBe('rejected');
-    // The rejected claim gives its yearly place back: a corrected claim may be submitted.
+    expect(final.body.status).toBe('returned');
+    // Returned to be revised, it still holds the year's one claim; withdrawn, it gives the place back.
+    expect((await submit(backend, 'E1075', { amountPaid: 310_000 })).status).toBe(409);
+    expect((await api(backend, 'POST', `/requests/${id}/withdraw`, { as: 'E1075', json: { reason: '새로 제출' } })).status).toBe(200);
     expect((await submit(backend, 'E1075', { amountPaid: 310_000 })).status).toBe(201);
   });
 
@@ -187,7 +180,7 @@ describe('health-checkup reimbursement through the local runtime', () => {
 });
 
 describe('restart while a request waits for its approver', () => {
-  it('keeps the data and the waiting workflow; the old link still decides', async () => {
+  it('keeps the data and the waiting workflow; the old link still decides', { timeout: 300_000 }, async () => {
     const dataDir = await newDataDir();
     let backend = await startBackend(dataDir);
     try {

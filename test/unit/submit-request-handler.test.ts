@@ -21,14 +21,15 @@ const submit = (input: Partial<Parameters<typeof httpEvent>[0]> = {}) =>
 
 /** The directory as the table holds it: GetItem by key, teams through the people-by-team index. */
 function directoryInTable() {
+  const keyOf = (key: { pk: string; sk: string }) => `${key.pk}|${key.sk}`;
   const byKey = new Map<string, unknown>([
-    ...seedDirectory.people.map((p) => [keys.person(p.id).pk, p] as const),
-    ...seedDirectory.teams.map((t) => [keys.team(t.id).pk, t] as const),
-    ...seedDirectory.departments.map((d) => [keys.department(d.id).pk, d] as const),
-    ...seedDirectory.bureaus.map((b) => [keys.bureau(b.id).pk, b] as const),
-    [keys.office().pk, seedDirectory.office],
+    ...seedDirectory.people.map((p) => [keyOf(keys.person(p.id)), p] as const),
+    ...seedDirectory.teams.map((t) => [keyOf(keys.team(t.id)), t] as const),
+    ...seedDirectory.departments.map((d) => [keyOf(keys.department(d.id)), d] as const),
+    ...seedDirectory.bureaus.map((b) => [keyOf(keys.bureau(b.id)), b] as const),
+    [keyOf(keys.office()), seedDirectory.office],
   ]);
-  dynamo.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({ Item: byKey.get(input.Key.pk) }));
+  dynamo.on(GetCommand).callsFake((input: { Key: { pk: string; sk: string } }) => ({ Item: byKey.get(keyOf(input.Key)) }));
   dynamo.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Record<string, string> }) => ({
     Items: seedDirectory.people.filter((p) => p.teamId === input.ExpressionAttributeValues[':team']),
   }));
@@ -50,7 +51,7 @@ describe('POST /requests handler', () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: `${STATE_MACHINE}:x`, startDate: new Date() });
   });
 
-  it('stores the request, its yearly place and its history in one transaction, then starts the workflow named after it', async () => {
+  it('stores the request, its yearly place and its history in one transaction, then starts the workflow named after it and its round', async () => {
     // Act
     const response = await submit();
     // Assess
@@ -70,7 +71,11 @@ describe('POST /requests handler', () => {
         }),
       ]),
     });
-    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: STATE_MACHINE, name: request.id, input: JSON.stringify({ requestId: request.id }) });
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
+      stateMachineArn: STATE_MACHINE,
+      name: `${request.id}-r1`,
+      input: JSON.stringify({ requestId: request.id, round: 1 }),
+    });
   });
 
   it('the requester is the token subject; a body cannot choose it', async () => {

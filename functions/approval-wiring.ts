@@ -1,0 +1,57 @@
+import { randomIds } from '../shared/adapters/system.js';
+import { koreanHolidays } from '../shared/calendar/korean-holidays.js';
+import { log } from '../shared/kernel/log.js';
+import { officePolicy } from '../shared/policies/office-policy.js';
+import { makeApprovalEngine, type ApprovalEngine } from '../shared/use-cases/approval-engine.js';
+import { makeDecideStep, type DecideStep } from '../shared/use-cases/decide-step.js';
+import { makeDelegations, type Delegations } from '../shared/use-cases/delegations.js';
+import { mailerFromEnv } from './mail-wiring.js';
+import {
+  clockFromEnv,
+  delegationStoreFromEnv,
+  directoryFromEnv,
+  publicBaseUrlFromEnv,
+  requestStoreFromEnv,
+  workflowsFromEnv,
+} from './wiring.js';
+
+/**
+ * The approval engine's pieces, built from the environment once per function (at module scope of
+ * the handler that needs them). Kept apart from wiring.ts because they send mail.
+ */
+export function approvalEngineFromEnv(): ApprovalEngine {
+  return makeApprovalEngine({
+    requests: requestStoreFromEnv(),
+    directory: directoryFromEnv(),
+    delegations: delegationStoreFromEnv(),
+    mailer: mailerFromEnv(),
+    clock: clockFromEnv(),
+    ids: randomIds,
+    policy: officePolicy,
+    holidays: koreanHolidays,
+    publicBaseUrl: publicBaseUrlFromEnv(),
+  });
+}
+
+export function decideStepFromEnv(): DecideStep {
+  return makeDecideStep({
+    requests: requestStoreFromEnv(),
+    directory: directoryFromEnv(),
+    workflows: workflowsFromEnv(),
+    mailer: mailerFromEnv(),
+    clock: clockFromEnv(),
+    policy: officePolicy,
+  });
+}
+
+export function delegationsFromEnv(engine: ApprovalEngine = approvalEngineFromEnv()): Delegations {
+  return makeDelegations({
+    delegations: delegationStoreFromEnv(),
+    requests: requestStoreFromEnv(),
+    directory: directoryFromEnv(),
+    clock: clockFromEnv(),
+    policy: officePolicy,
+    engine,
+    log: log.warn,
+  });
+}

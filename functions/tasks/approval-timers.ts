@@ -1,0 +1,26 @@
+import type { ScheduledEvent } from 'aws-lambda';
+import { log } from '../../shared/kernel/log.js';
+import { officePolicy } from '../../shared/policies/office-policy.js';
+import { makeApprovalTimers, type SweepReport } from '../../shared/use-cases/approval-timers.js';
+import { approvalEngineFromEnv, delegationsFromEnv } from '../approval-wiring.js';
+import { clockFromEnv, delegationStoreFromEnv, directoryFromEnv, requestStoreFromEnv, workflowsFromEnv } from '../wiring.js';
+
+const engine = approvalEngineFromEnv();
+const timers = makeApprovalTimers({
+  requests: requestStoreFromEnv(),
+  delegationStore: delegationStoreFromEnv(),
+  directory: directoryFromEnv(),
+  workflows: workflowsFromEnv(),
+  clock: clockFromEnv(),
+  policy: officePolicy,
+  engine,
+  delegations: delegationsFromEnv(engine),
+  log: log.warn,
+});
+
+/** Scheduled (EventBridge): reminders, escalations, stage deadlines and delegation periods that are due. */
+export const handler = async (_event: ScheduledEvent): Promise<SweepReport> => {
+  const report = await timers.sweep();
+  log.info('approval timers swept', { ...report });
+  return report;
+};

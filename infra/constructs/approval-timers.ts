@@ -1,0 +1,38 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { AppFunction, type MailSettings } from './app-function.js';
+import type { DataStore } from './data-store.js';
+
+/**
+ * The timer sweep: every 15 minutes, reminders, escalations, stage deadlines and delegation
+ * periods that are due. It reads a sparse "due timers" index, so a quiet quarter-hour costs one
+ * empty Query. Locally the runtime fires the same rule on its (possibly accelerated) clock.
+ */
+export class ApprovalTimers extends Construct {
+  readonly sweep: AppFunction;
+  readonly rule: Rule;
+
+  constructor(scope: Construct, id: string, props: { data: DataStore; mail: MailSettings; workflows: Record<string, StateMachine> }) {
+    super(scope, id);
+    const STATE_MACHINES = Stack.of(this).toJsonString(
+      Object.fromEntries(Object.entries(props.workflows).map(([kind, machine]) => [kind, machine.stateMachineArn])),
+    );
+    this.sweep = new AppFunction(this, 'Sweep', {
+      entry: 'functions/tasks/approval-timers.ts',
+      description: 'Reminders, escalations, stage deadlines and delegation periods that are due',
+      environment: { STATE_MACHINES },
+      timeout: Duration.minutes(5),
+    })
+      .useTable(props.data, 'read-write')
+      .useMail(props.mail);
+    for (const machine of Object.values(props.workflows)) machine.grantTaskResponse(this.sweep);
+    this.rule = new Rule(this, 'Every15Minutes', {
+      description: 'Approval timers sweep',
+      schedule: Schedule.rate(Duration.minutes(15)),
+      targets: [new LambdaFunction(this.sweep, { retryAttempts: 2 })],
+    });
+  }
+}

@@ -1,0 +1,200 @@
+import { superiorOf } from '../approvals/approval-line.js';
+import { addBusinessTime, type HolidaySource } from '../calendar/business-days.js';
+import type { Directory, Person } from '../directory/directory.js';
+import { seoulDate } from '../kernel/seoul-time.js';
+import { approvalRequestEmail, type ApprovalEmailOccasion } from '../notifications/emails.js';
+import { kindPolicyFor, type OfficePolicy } from '../policies/office-policy.js';
+import { kindOf } from '../requests/kinds/index.js';
+import type { ApprovalRequest, ApprovalStep } from '../requests/request.js';
+import { reassignStep, type Holder } from '../requests/transitions.js';
+import type { ApprovalLink, Clock, DelegationStore, Ids, Mailer, RequestStore } from '../ports/ports.js';
+import { hashLinkId } from './decision-links.js';
+
+/**
+ * What every approval step needs, written once: who holds a step today (대결 applied, never the
+ * requester), a single-use link with its reminder/escalation timers, the email that carries it,
+ * and moving a waiting step to another holder (deputy, escalation, reminder) on a fresh link.
+ */
+export interface ApprovalEngineDeps {
+  requests: RequestStore;
+  directory: Directory;
+  delegations: DelegationStore;
+  mailer: Mailer;
+  clock: Clock;
+  ids: Ids;
+  policy: OfficePolicy;
+  holidays: HolidaySource;
+  /** Where approval links point: the public API base URL. */
+  publicBaseUrl: string;
+}
+
+/** How far a chain of delegations is followed (A→B→C); loops are refused when delegations are set. */
+const MAX_DELEGATION_HOPS = 5;
+
+export interface MintedLink {
+  link: ApprovalLink;
+  url: string;
+}
+
+export function makeApprovalEngine(deps: ApprovalEngineDeps) {
+  const { requests, directory, delegations, mailer, clock, ids, policy, holidays, publicBaseUrl } = deps;
+
+  async function personOrThrow(id: string): Promise<Person> {
+    const person = await directory.person(id);
+    if (!person) throw new Error(`${id} is not in the directory`);
+    return person;
+  }
+
+  /** The person a delegation chain ends at today, starting from `approverId`. */
+  async function activeDeputyChain(approverId: string, today: string): Promise<string> {
+    const visited = [approverId];
+    let current = approverId;
+    for (let hop = 0; hop < MAX_DELEGATION_HOPS; hop++) {
+      const active = (await delegations.listFor(current)).find((delegation) => delegation.from <= today && today <= delegation.to);
+      if (!active || visited.includes(active.deputyId)) break;
+      current = active.deputyId;
+      visited.push(current);
+    }
+    return current;
+  }
+
+  /**
+   * Who decides for `approverId` today: themselves, or their deputy (대결) while a delegation is
+   * active. A deputy who is the requester cannot decide their own request: the level above does.
+   */
+  async function holderFor(approverId: string, requesterId: string, depth = 0): Promise<Holder> {
+    const principal = await personOrThrow(approverId);
+    const holderId = await activeDeputyChain(approverId, seoulDate(clock.now()));
+    if (holderId === approverId) return { id: principal.id, name: principal.name, position: principal.position };
+    if (holderId === requesterId && depth < MAX_DELEGATION_HOPS) {
+      const above = await superiorOf(directory, principal, [requesterId]);
+      if (above) return holderFor(above.person.id, requesterId, depth + 1);
+    }
+    const deputy = await personOrThrow(holderId);
+    return { id: deputy.id, name: deputy.name, position: deputy.position, actingFor: { id: principal.id, name: principal.name } };
+  }
+
+  /** A fresh link for a step; timers count from `openedAt` and never reach past the stage deadline. */
+  function mintLink(input: {
+    request: ApprovalRequest;
+    step: ApprovalStep;
+    holder: Holder;
+    taskToken: string;
+    deadline: string;
+    openedAt: string;
+    timersFrom: Date;
+    withReminder: boolean;
+    escalateAt?: string | null;
+  }): MintedLink {
+    const rules = kindPolicyFor(policy, input.request.kind);
+    const { workdayStartHour } = policy.approvals;
+    const beforeDeadline = (at: Date) => (at.toISOString() < input.deadline ? at.toISOString() : undefined);
+    const remindAt = input.withReminder ? beforeDeadline(addBusinessTime(input.timersFrom, rules.remindAfter, holidays, workdayStartHour)) : undefined;
+    const escalateAt =
+      input.escalateAt === undefined
+        ? beforeDeadline(addBusinessTime(input.timersFrom, rules.escalateAfter, holidays, workdayStartHour))
+        : (input.escalateAt ?? undefined);
+    const linkId = ids.linkId();
+    return {
+      url: `${publicBaseUrl.replace(/\/$/, '')}/decisions/${linkId}`,
+      link: {
+        hash: hashLinkId(linkId),
+        requestId: input.request.id,
+        round: input.request.round,
+        stepIndex: input.step.index,
+        approverId: input.holder.id,
+        actingForId: input.holder.actingFor?.id,
+        taskToken: input.taskToken,
+        expiresAt: input.deadline,
+        openedAt: input.openedAt,
+        remindAt,
+        escalateAt,
+        status: 'open',
+      },
+    };
+  }
+
+  async function emailHolder(input: {
+    request: ApprovalRequest;
+    step: ApprovalStep;
+    minted: MintedLink;
+    occasion: ApprovalEmailOccasion;
+    note?: string;
+  }): Promise<void> {
+    const holder = await personOrThrow(input.minted.link.approverId);
+    await mailer.send(
+      approvalRequestEmail({
+        request: input.request,
+        kind: kindOf(input.request.kind),
+        step: input.step,
+        approver: { name: holder.name, email: holder.email },
+        link: input.minted.url,
+        expiresAt: input.minted.link.expiresAt,
+        occasion: input.occasion,
+        note: input.note,
+      }),
+    );
+  }
+
+  return {
+    holderFor,
+    mintLink,
+    emailHolder,
+
+    /**
+     * Moves a waiting step to `holder` on a fresh link (the old one stops working), records why,
+     * and emails the holder. A reminder keeps the holder and the escalation time; a re-route or an
+     * escalation starts the holder's timers afresh.
+     */
+    async reassign(input: {
+      request: ApprovalRequest;
+      link: ApprovalLink;
+      holder: Holder;
+      action: 'rerouted' | 'escalated' | 'reminded';
+      reason: string;
+      rule?: string;
+    }): Promise<ApprovalRequest> {
+      const { request, link, holder, action } = input;
+      const step = request.steps[link.stepIndex];
+      if (!step) throw new Error(`request ${request.id} has no step ${link.stepIndex}`);
+      const now = clock.now();
+      const minted = mintLink({
+        request,
+        step,
+        holder,
+        taskToken: link.taskToken,
+        deadline: link.expiresAt,
+        openedAt: action === 'reminded' ? link.openedAt : now.toISOString(),
+        timersFrom: now,
+        withReminder: action !== 'reminded',
+        escalateAt: action === 'reminded' ? (link.escalateAt ?? null) : undefined,
+      });
+      const changed = reassignStep(request, {
+        stepIndex: step.index,
+        holder,
+        linkHash: minted.link.hash,
+        at: now.toISOString(),
+        action,
+        reason: input.reason,
+        rule: input.rule,
+      });
+      await requests.save({
+        request: changed.request,
+        expectedVersion: request.version,
+        events: changed.events,
+        links: { put: [minted.link], revoke: [{ hash: link.hash, reason: action === 'reminded' ? 'replaced' : 'rerouted' }] },
+      });
+      const updatedStep = changed.request.steps[step.index] ?? step;
+      await emailHolder({
+        request: changed.request,
+        step: updatedStep,
+        minted,
+        occasion: action === 'reminded' ? 'reminder' : action,
+        note: input.reason,
+      });
+      return changed.request;
+    },
+  };
+}
+
+export type ApprovalEngine = ReturnType<typeof makeApprovalEngine>;

@@ -1,0 +1,136 @@
+import { superiorOf } from '../approvals/approval-line.js';
+import type { Directory } from '../directory/directory.js';
+import { formatSeoulDateTime } from '../kernel/seoul-time.js';
+import { kindPolicyFor, type OfficePolicy } from '../policies/office-policy.js';
+import type { ApprovalLink, Clock, DelegationStore, RequestStore, Workflows } from '../ports/ports.js';
+import type { ApprovalEngine } from './approval-engine.js';
+import type { Delegations } from './delegations.js';
+import { DEADLINE_PASSED } from './workflow-tasks.js';
+
+export interface ApprovalTimerDeps {
+  requests: RequestStore;
+  delegationStore: DelegationStore;
+  directory: Directory;
+  workflows: Workflows;
+  clock: Clock;
+  policy: OfficePolicy;
+  engine: ApprovalEngine;
+  delegations: Delegations;
+  log: (message: string, fields: Record<string, unknown>) => void;
+}
+
+export interface SweepReport {
+  reminded: number;
+  escalated: number;
+  expired: number;
+  rerouted: number;
+  failed: number;
+}
+
+/** Items handled per sweep; the rest wait for the next run (every 15 minutes in AWS). */
+const BATCH = 100;
+
+const describe = (duration: { businessDays: number } | { hours: number }) =>
+  'hours' in duration ? `${duration.hours}시간` : `${duration.businessDays}영업일`;
+
+/**
+ * The scheduled sweep behind reminders, escalation, stage deadlines and delegation periods. It
+ * reads only what is due (a sparse index ordered by due time), so its cost follows the work, not
+ * the size of the table. Every time it uses is the injected clock's, so tests and demos drive it.
+ */
+export function makeApprovalTimers(deps: ApprovalTimerDeps) {
+  const { requests, delegationStore, directory, workflows, clock, policy, engine, delegations, log } = deps;
+
+  async function handleLink(link: ApprovalLink, now: string, report: SweepReport) {
+    const request = await requests.get(link.requestId);
+    const step = request?.steps[link.stepIndex];
+    if (!request || !step || request.status !== 'in-review' || request.round !== link.round || step.openLinkHash !== link.hash) {
+      await requests.clearLinkTimer(link.hash); // the step moved on; the index entry is stale
+      return;
+    }
+    const rules = kindPolicyFor(policy, request.kind);
+
+    if (link.expiresAt <= now) {
+      // The stage deadline: the workflow's Catch records the failure and tells the requester.
+      try {
+        await workflows.fail(link.taskToken, DEADLINE_PASSED, `stage ${request.currentStage} of ${request.id} passed its deadline ${link.expiresAt}`);
+        report.expired += 1;
+      } catch (error) {
+        log('deadline: the task is gone; taking the link off the sweep', { requestId: request.id, error: String(error) });
+        await requests.clearLinkTimer(link.hash);
+      }
+      return;
+    }
+
+    if (link.escalateAt && link.escalateAt <= now) {
+      const responsible = await directory.person(link.actingForId ?? link.approverId);
+      const above = responsible ? await superiorOf(directory, responsible, [request.requesterId]) : undefined;
+      if (!above) {
+        // Nobody above (the mayor): keep reminding until the deadline instead.
+        await engine.reassign({ request, link: { ...link, escalateAt: undefined }, holder: currentHolder(step), action: 'reminded', reason: `결정 대기 ${describe(rules.escalateAfter)} 경과 — 결재 기한 ${formatSeoulDateTime(link.expiresAt)}` });
+        report.reminded += 1;
+        return;
+      }
+      const holder = await engine.holderFor(above.person.id, request.requesterId);
+      await engine.reassign({
+        request,
+        link,
+        holder,
+        action: 'escalated',
+        reason: `${step.approverName} ${step.approverPosition}이(가) ${describe(rules.escalateAfter)} 동안 결정하지 않아 ${above.title}에게 이관되었습니다`,
+        rule: `상위 결재권자 이관: ${above.title} (${describe(rules.escalateAfter)} 경과)`,
+      });
+      report.escalated += 1;
+      return;
+    }
+
+    if (link.remindAt && link.remindAt <= now) {
+      await engine.reassign({
+        request,
+        link,
+        holder: currentHolder(step),
+        action: 'reminded',
+        reason: `결정을 기다린 지 ${describe(rules.remindAfter)}이 지났습니다. 결재 기한: ${formatSeoulDateTime(link.expiresAt)}`,
+      });
+      report.reminded += 1;
+    }
+  }
+
+  return {
+    /**
+     * Primary course:
+     * 1. Open links whose reminder, escalation or deadline is due: remind (same holder, fresh link),
+     *    escalate (the level above, fresh link, recorded with the rule) or fail the stage at its deadline.
+     * 2. Delegations whose start or end is due: re-route the waiting steps.
+     * One item failing is logged and retried next run; it never stops the others.
+     */
+    async sweep(): Promise<SweepReport> {
+      const now = clock.now().toISOString();
+      const report: SweepReport = { reminded: 0, escalated: 0, expired: 0, rerouted: 0, failed: 0 };
+      for (const link of await requests.dueLinks(now, BATCH)) {
+        try {
+          await handleLink(link, now, report);
+        } catch (error) {
+          report.failed += 1;
+          log('timer failed; retried next sweep', { requestId: link.requestId, stepIndex: link.stepIndex, error: String(error) });
+        }
+      }
+      for (const delegation of await delegationStore.due(now, BATCH)) {
+        try {
+          report.rerouted += await delegations.applyDue(delegation);
+        } catch (error) {
+          report.failed += 1;
+          log('delegation timer failed; retried next sweep', { principalId: delegation.principalId, error: String(error) });
+        }
+      }
+      return report;
+    },
+  };
+}
+
+const currentHolder = (step: { approverId: string; approverName: string; approverPosition: string; actingForId?: string; actingForName?: string }) => ({
+  id: step.approverId,
+  name: step.approverName,
+  position: step.approverPosition,
+  ...(step.actingForId ? { actingFor: { id: step.actingForId, name: step.actingForName ?? step.actingForId } } : {}),
+});

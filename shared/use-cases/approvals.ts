@@ -1,0 +1,120 @@
+import * as z from 'zod';
+import { AlreadyDecidedError, ForbiddenError, InvalidStateError, NotFoundError } from '../kernel/errors.js';
+import { formatSeoulDateTime } from '../kernel/seoul-time.js';
+import { invalidInput, parseOrThrow, text } from '../kernel/validation.js';
+import type { Directory } from '../directory/directory.js';
+import { kindOf } from '../requests/kinds/index.js';
+import { isParticipant } from '../requests/request.js';
+import { skipStep } from '../requests/transitions.js';
+import { actionLabel } from '../notifications/wording.js';
+import { ConcurrentChangeError, LinkUnavailableError, type Clock, type RequestStore, type Workflows } from '../ports/ports.js';
+import { decisionForm, type DecideStep } from './decide-step.js';
+import { requestView } from './request-view.js';
+
+/** The approver's side of the API, for people who decide without the email link. */
+export interface ApprovalsDeps {
+  requests: RequestStore;
+  directory: Directory;
+  workflows: Workflows;
+  clock: Clock;
+  decideStep: DecideStep;
+}
+
+const skipBody = z
+  .object({
+    stepIndex: z.int({ error: '생략할 단계 번호(stepIndex)를 정수로 입력하세요' }).nonnegative({ error: 'stepIndex는 0 이상이어야 합니다' }),
+    reason: text('생략 사유(reason)', 500),
+  })
+  .strict();
+
+/**
+ * `GET /approvals`: what waits for the caller, oldest first — including what they hold as a
+ * deputy (대결). Sensitive kinds list no details; opening the request shows them (and logs the read).
+ */
+export function makePendingApprovals({ requests }: Pick<ApprovalsDeps, 'requests'>) {
+  return async function listPending(callerId: string) {
+    const links = await requests.pendingFor(callerId);
+    const items = [];
+    for (const link of links) {
+      const request = await requests.get(link.requestId);
+      const step = request?.steps[link.stepIndex];
+      if (!request || !step || step.openLinkHash !== link.hash) continue; // moved on since the index was written
+      const kind = kindOf(request.kind);
+      items.push({
+        requestId: request.id,
+        kind: request.kind,
+        kindLabel: kind.label,
+        requesterName: request.requesterName,
+        departmentId: request.departmentId,
+        round: request.round,
+        stepIndex: step.index,
+        action: step.action,
+        actionLabel: actionLabel[step.action],
+        actingFor: step.actingForId ? { id: step.actingForId, name: step.actingForName } : null,
+        delegatedAuthority: step.delegatedAuthority ?? null,
+        waitingSince: link.openedAt,
+        deadline: link.expiresAt,
+        ...(kind.sensitive ? {} : { summary: Object.fromEntries(kind.summarize(request.details)), reimbursableAmount: request.reimbursableAmount ?? null }),
+      });
+    }
+    return { items };
+  };
+}
+
+export function makeApprovals({ requests, directory, workflows, clock, decideStep }: ApprovalsDeps) {
+  return {
+    /** `POST /approvals/{requestId}/decision`: the email link's decision, for the signed-in holder of the step. */
+    async decide(input: { callerId: string; requestId: string; body: unknown }) {
+      const { decision, comment } = parseOrThrow(decisionForm, input.body ?? {});
+      const request = await requests.get(input.requestId);
+      if (!request || !isParticipant(request, input.callerId)) throw new NotFoundError(`요청 ${input.requestId}을(를) 찾을 수 없습니다.`);
+      const step = request.steps.find((candidate) => candidate.status === 'waiting' && candidate.approverId === input.callerId);
+      if (!step?.openLinkHash) {
+        const mine = request.steps.find((candidate) => candidate.decidedBy === input.callerId && candidate.decidedAt);
+        if (mine?.decidedAt) {
+          throw new AlreadyDecidedError(`이미 처리된 결재입니다: ${formatSeoulDateTime(mine.decidedAt)}에 ${mine.status === 'rejected' ? '반려' : '승인'}했습니다.`);
+        }
+        throw new InvalidStateError('지금 결정할 차례인 결재가 없습니다.');
+      }
+      const result = await decideStep.decide({ linkHash: step.openLinkHash, decision, comment, actorId: input.callerId, channel: 'api' });
+      return requestView(result.request);
+    },
+
+    /**
+     * `POST /approvals/{requestId}/skip` (§9): a reviewer who is away is skipped — by the drafter or
+     * an admin, only for a review (검토) step that is waiting, and only with a reason on record.
+     * If that completes the stage, the line moves on.
+     */
+    async skip(input: { callerId: string; requestId: string; body: unknown }) {
+      const { stepIndex, reason } = parseOrThrow(skipBody, input.body ?? {});
+      const request = await requests.get(input.requestId);
+      if (!request || !isParticipant(request, input.callerId)) throw new NotFoundError(`요청 ${input.requestId}을(를) 찾을 수 없습니다.`);
+      const caller = await directory.person(input.callerId);
+      if (request.requesterId !== input.callerId && !caller?.roles.includes('admin')) {
+        throw new ForbiddenError('검토 생략은 기안자 또는 관리자만 할 수 있습니다.');
+      }
+      const step = request.steps[stepIndex];
+      if (!step) throw invalidInput([{ path: 'stepIndex', message: `이 요청에는 ${stepIndex}번 단계가 없습니다` }]);
+      if (step.action !== 'review') throw new InvalidStateError(`${actionLabel[step.action]} 단계는 생략할 수 없습니다. 검토 단계만 생략할 수 있습니다.`);
+      if (step.status !== 'waiting' || !step.openLinkHash) throw new InvalidStateError('지금 결정을 기다리는 검토 단계만 생략할 수 있습니다.');
+      const link = await requests.getLink(step.openLinkHash);
+      if (!link) throw new Error(`step ${stepIndex} of ${request.id} points at a missing link`);
+      const skipped = skipStep(request, { stepIndex, reason, actor: { id: input.callerId, name: caller?.name ?? input.callerId }, at: clock.now().toISOString() });
+      try {
+        await requests.save({
+          request: skipped.request,
+          expectedVersion: request.version,
+          events: skipped.events,
+          links: { revoke: [{ hash: step.openLinkHash, reason: 'closed' }] },
+        });
+      } catch (error) {
+        if (error instanceof ConcurrentChangeError || error instanceof LinkUnavailableError) {
+          throw new InvalidStateError('요청이 방금 다른 곳에서 처리되었습니다. 상태를 확인한 뒤 다시 시도하세요.');
+        }
+        throw error;
+      }
+      if (skipped.outcome !== 'waiting') await workflows.resume(link.taskToken, { outcome: skipped.outcome });
+      return requestView(skipped.request);
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import * as z from 'zod';
+import { AlreadyDecidedError, ConflictError, InvalidStateError, LinkExpiredError } from '../kernel/errors.js';
+import { formatSeoulDateTime } from '../kernel/seoul-time.js';
+import type { Directory } from '../directory/directory.js';
+import { afterTheFactReportEmail } from '../notifications/emails.js';
+import { statusLabel } from '../notifications/wording.js';
+import { kindPolicyFor, type OfficePolicy } from '../policies/office-policy.js';
+import { kindOf } from '../requests/kinds/index.js';
+import { decisionSchema, type ApprovalRequest, type ApprovalStep, type Channel, type Decision } from '../requests/request.js';
+import { recordDecision } from '../requests/transitions.js';
+import {
+  ConcurrentChangeError,
+  LinkUnavailableError,
+  type ApprovalLink,
+  type Clock,
+  type Mailer,
+  type RequestStore,
+  type Workflows,
+} from '../ports/ports.js';
+
+/**
+ * One decision on one step, whichever way it arrives (email link, API, Slack): the same checks,
+ * the same single-use link consumed in the same transaction as the decision. Whoever comes
+ * second gets "already decided" (409), never a second decision.
+ */
+export interface DecideStepDeps {
+  requests: RequestStore;
+  directory: Directory;
+  workflows: Workflows;
+  mailer: Mailer;
+  clock: Clock;
+  policy: OfficePolicy;
+}
+
+export const decisionForm = z
+  .object({
+    decision: z.enum(decisionSchema.options, { error: '승인(approve) 또는 반려(reject)를 선택하세요' }),
+    comment: z.string().max(1000, { error: '의견은 1000자 이내로 입력하세요' }).optional(),
+  })
+  .superRefine((form, ctx) => {
+    if (form.decision === 'reject' && !form.comment?.trim()) {
+      ctx.addIssue({ code: 'custom', path: ['comment'], message: '반려할 때는 의견을 반드시 입력해야 합니다' });
+    }
+  });
+
+export class LinkReplacedError extends LinkExpiredError {}
+export class StepReroutedError extends ConflictError {}
+
+export interface OpenStep {
+  link: ApprovalLink;
+  request: ApprovalRequest;
+  step: ApprovalStep;
+}
+
+/** Parallel approvers deciding at the same instant each retry on the fresh request; three rounds is plenty. */
+const MAX_ATTEMPTS = 4;
+
+/** Reads whether a link can still decide; shared by the confirmation page and every way of deciding. */
+export function makeOpenStepReader({ requests, clock }: Pick<DecideStepDeps, 'requests' | 'clock'>) {
+  /** The link's step, if it can still be decided; otherwise the error that says why not, in Korean. */
+  return async function openStepOf(link: ApprovalLink): Promise<OpenStep> {
+    const request = await requests.get(link.requestId);
+    if (!request) throw new InvalidStateError('요청을 찾을 수 없습니다.');
+    const step = request.steps[link.stepIndex];
+    if (link.status === 'used' || (request.round === link.round && step?.decidedAt)) {
+      const decided = step?.decidedAt ? `${step.approverName}님이 ${formatSeoulDateTime(step.decidedAt)}에 ${step.status === 'rejected' ? '반려' : '승인'}했습니다.` : '';
+      throw new AlreadyDecidedError(`이미 처리된 결재입니다. ${decided}`.trim());
+    }
+    if (link.status === 'revoked' && link.revokedReason === 'replaced') {
+      throw new LinkReplacedError('이 링크는 새로 발송된 링크로 대체되었습니다. 가장 최근에 받은 메일의 링크를 사용하세요.');
+    }
+    if (link.status === 'revoked' && link.revokedReason === 'rerouted') {
+      throw new StepReroutedError(
+        `이 결재는 다른 결재권자에게 넘어갔습니다(대결 또는 상위자 이관). 현재 결재권자: ${step?.approverName ?? '-'} ${step?.approverPosition ?? ''}`.trim(),
+      );
+    }
+    if (!step || link.status === 'revoked' || request.status !== 'in-review' || request.round !== link.round || step.stage !== request.currentStage) {
+      throw new InvalidStateError(`더 이상 결정할 수 없는 요청입니다 (현재 상태: ${statusLabel[request.status]}).`);
+    }
+    if (link.expiresAt <= clock.now().toISOString()) {
+      throw new LinkExpiredError(`결재 기한(${formatSeoulDateTime(link.expiresAt)})이 지났습니다. 요청자에게 다시 상신을 요청하세요.`);
+    }
+    return { link, request, step };
+  };
+}
+
+export function makeDecideStep({ requests, directory, workflows, mailer, clock, policy }: DecideStepDeps) {
+  const openStepOf = makeOpenStepReader({ requests, clock });
+
+  async function reportToPrincipal(request: ApprovalRequest, step: ApprovalStep, deputyName: string) {
+    if (!step.actingForId) return;
+    const principal = await directory.person(step.actingForId);
+    if (!principal) return;
+    await mailer.send(
+      afterTheFactReportEmail({ request, kind: kindOf(request.kind), step, principal: { name: principal.name, email: principal.email }, deputyName }),
+    );
+  }
+
+  return {
+    /**
+     * Primary course:
+     * 1. Check the link can still decide (open, this round, current stage, before the deadline) and the actor holds it.
+     * 2. In one transaction: consume the link, record the decision (전결/대결 marked), revoke the stage's
+     *    other links if it was a rejection.
+     * 3. If the stage is decided, hand its outcome to the waiting workflow.
+     * 4. 대결: report to the absent approver afterwards (사후 보고).
+     */
+    async decide(input: { linkHash: string; decision: Decision; comment?: string; actorId: string; channel: Channel }) {
+      for (let attempt = 1; ; attempt++) {
+        const link = await requests.getLink(input.linkHash);
+        if (!link) throw new InvalidStateError('결재 링크를 찾을 수 없습니다.');
+        const { request, step } = await openStepOf(link);
+        if (link.approverId !== input.actorId) throw new StepReroutedError('본인에게 온 결재가 아닙니다.');
+        const actor = await directory.person(input.actorId);
+        const at = clock.now().toISOString();
+        const decided = recordDecision(request, {
+          stepIndex: step.index,
+          decision: input.decision,
+          comment: input.comment?.trim() ? input.comment : undefined,
+          actor: { id: input.actorId, name: actor?.name ?? step.approverName },
+          at,
+          channel: input.channel,
+          rejection: kindPolicyFor(policy, request.kind).rejection,
+        });
+        try {
+          await requests.save({
+            request: decided.request,
+            expectedVersion: request.version,
+            events: decided.events,
+            links: {
+              consume: { hash: link.hash, at, decision: input.decision },
+              revoke: decided.revokedLinks.map((hash) => ({ hash, reason: 'closed' as const })),
+            },
+          });
+        } catch (error) {
+          const raced = error instanceof LinkUnavailableError || error instanceof ConcurrentChangeError;
+          if (raced && attempt < MAX_ATTEMPTS) continue; // re-read: either a parallel step moved on, or this one is decided
+          if (raced) throw new AlreadyDecidedError('요청이 방금 다른 곳에서 처리되었습니다. 새로 고쳐 상태를 확인하세요.');
+          throw error;
+        }
+        if (decided.outcome !== 'waiting') await workflows.resume(link.taskToken, { outcome: decided.outcome });
+        const decidedStep = decided.request.steps[step.index] ?? step;
+        await reportToPrincipal(decided.request, decidedStep, actor?.name ?? step.approverName);
+        return { request: decided.request, step: decidedStep, decision: input.decision };
+      }
+    },
+  };
+}
+
+export type DecideStep = ReturnType<typeof makeDecideStep>;

@@ -1,0 +1,122 @@
+import * as z from 'zod';
+import { DuplicateClaimError, ForbiddenError, InvalidStateError, NotFoundError } from '../kernel/errors.js';
+import { seoulDate } from '../kernel/seoul-time.js';
+import { invalidInput, parseOrThrow, text } from '../kernel/validation.js';
+import { resolveApprovalLine } from '../approvals/approval-line.js';
+import type { Directory } from '../directory/directory.js';
+import { kindPolicyFor, type OfficePolicy } from '../policies/office-policy.js';
+import { kindOf } from '../requests/kinds/index.js';
+import { isParticipant, type ApprovalRequest } from '../requests/request.js';
+import { resubmit, reviseRequest } from '../requests/transitions.js';
+import { statusLabel } from '../notifications/wording.js';
+import { ConcurrentChangeError, LedgerFullError, type Clock, type RequestStore, type Workflows } from '../ports/ports.js';
+import { requestView } from './request-view.js';
+import { startRoundOrFail } from './start-round.js';
+
+export interface ReviseRequestDeps {
+  requests: RequestStore;
+  directory: Directory;
+  workflows: Workflows;
+  clock: Clock;
+  policy: OfficePolicy;
+}
+
+const resubmitBody = z.object({ comment: text('재상신 의견(comment)', 1000).optional() }).strict();
+
+/**
+ * 반려 → 보완 → 재상신. Only a returned request changes: one in review would let an approver approve
+ * something other than what they read, and an approved one is never silently re-approved (§17):
+ * a change after approval is a new request.
+ */
+export function makeReviseRequest({ requests, directory, workflows, clock, policy }: ReviseRequestDeps) {
+  async function returnedRequestOf(callerId: string, requestId: string, verb: string): Promise<ApprovalRequest> {
+    const request = await requests.get(requestId);
+    if (!request || !isParticipant(request, callerId)) throw new NotFoundError(`요청 ${requestId}을(를) 찾을 수 없습니다.`);
+    if (request.requesterId !== callerId) throw new ForbiddenError(`본인이 제출한 요청만 ${verb}할 수 있습니다.`);
+    if (request.status === 'approved') {
+      throw new InvalidStateError(`승인된 요청은 ${verb}할 수 없습니다. 승인 후 내용을 바꾸려면 새 요청으로 다시 결재를 받아야 합니다.`);
+    }
+    if (request.status !== 'returned') {
+      throw new InvalidStateError(`반려된 요청만 ${verb}할 수 있습니다 (현재 상태: ${statusLabel[request.status]}).`);
+    }
+    return request;
+  }
+
+  const concurrent = (error: unknown) => {
+    if (error instanceof ConcurrentChangeError) return new InvalidStateError('요청이 방금 다른 곳에서 바뀌었습니다. 새로 고친 뒤 다시 시도하세요.');
+    return error;
+  };
+
+  return {
+    /**
+     * `PUT /requests/{id}` — Primary course:
+     * 1. Only the requester, only while returned.
+     * 2. Validate the new content against the kind's schema and rules, as on submission.
+     * 3. Save it with the previous content kept in the history (a `revised` event with a snapshot);
+     *    if the ledger period changed (another year), move the request's place in one transaction.
+     */
+    async revise(input: { callerId: string; requestId: string; body: unknown }) {
+      const request = await returnedRequestOf(input.callerId, input.requestId, '수정');
+      const kind = kindOf(request.kind);
+      const { kind: sentKind, ...fields } = (input.body && typeof input.body === 'object' ? input.body : {}) as Record<string, unknown>;
+      if (sentKind !== undefined && sentKind !== request.kind) {
+        throw invalidInput([{ path: 'kind', message: `요청 종류는 바꿀 수 없습니다 (${request.kind})` }]);
+      }
+      const details = parseOrThrow(kind.detailsSchema, fields);
+      const requester = await directory.person(request.requesterId);
+      if (!requester) throw new ForbiddenError('직원 명부에 없는 사용자입니다.');
+      const assessment = kind.assess(details, { requester, today: seoulDate(clock.now()), policy });
+      const ledgerMoves =
+        assessment.ledger && assessment.ledger.key !== request.ledger?.key
+          ? [
+              ...(request.ledger ? [{ personId: request.requesterId, key: request.ledger.key, remove: true as const }] : []),
+              { personId: request.requesterId, key: assessment.ledger.key, add: { maxRequests: assessment.ledger.maxRequests } },
+            ]
+          : undefined;
+      const revised = reviseRequest(request, {
+        details,
+        amounts: { amountRequested: assessment.amountRequested, reimbursableAmount: assessment.reimbursableAmount, capAmount: assessment.capAmount },
+        ledger: assessment.ledger ? { key: assessment.ledger.key } : request.ledger,
+        at: clock.now().toISOString(),
+        actor: { id: requester.id, name: requester.name },
+      });
+      try {
+        await requests.save({ request: revised.request, expectedVersion: request.version, events: revised.events, ledgers: ledgerMoves });
+      } catch (error) {
+        if (error instanceof LedgerFullError && assessment.ledger) {
+          throw new DuplicateClaimError(`${assessment.ledger.periodLabel} ${kind.label}은(는) 이미 청구하셨습니다 (1인 연 ${assessment.ledger.maxRequests}회).`);
+        }
+        throw concurrent(error);
+      }
+      return requestView(revised.request);
+    },
+
+    /**
+     * `POST /requests/{id}/resubmit` — Primary course:
+     * 1. Only the requester, only while returned.
+     * 2. Resolve the line afresh from today's directory and policy (the amounts may have changed).
+     * 3. A new round: the earlier round's steps and decisions are kept in the history (snapshot).
+     * 4. Start the round's workflow (failing visibly if it cannot start).
+     */
+    async resubmit(input: { callerId: string; requestId: string; body: unknown }) {
+      const { comment } = parseOrThrow(resubmitBody, input.body ?? {});
+      const request = await returnedRequestOf(input.callerId, input.requestId, '재상신');
+      const requester = await directory.person(request.requesterId);
+      if (!requester) throw new ForbiddenError('직원 명부에 없는 사용자입니다.');
+      const line = await resolveApprovalLine(kindPolicyFor(policy, request.kind).line, {
+        requester,
+        amounts: { reimbursableAmount: request.reimbursableAmount, amountRequested: request.amountRequested },
+        directory,
+        seed: `${request.id}#${request.round + 1}`,
+      });
+      const next = resubmit(request, { line, at: clock.now().toISOString(), actor: { id: requester.id, name: requester.name }, comment });
+      try {
+        await requests.save({ request: next.request, expectedVersion: request.version, events: next.events });
+      } catch (error) {
+        throw concurrent(error);
+      }
+      await startRoundOrFail({ requests, workflows, clock }, next.request);
+      return requestView(next.request);
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { closesLoop } from '../../shared/approvals/delegations.js';
+import type { ApprovalRequest } from '../../shared/requests/request.js';
+import { closeRequest, lineSteps, openStage, reassignStep, recordDecision, resubmit, skipStep } from '../../shared/requests/transitions.js';
+import type { Delegation } from '../../shared/ports/ports.js';
+
+const at = '2026-11-24T01:00:00.000Z';
+const person = (id: string) => ({ id, name: `이름${id}`, position: '팀장' });
+const request = (): ApprovalRequest => ({
+  id: 'R1',
+  kind: 'health-checkup',
+  status: 'in-review',
+  requesterId: 'E1034',
+  requesterName: '진우석',
+  departmentId: 'jobs-economy',
+  teamId: 'je-jobs',
+  details: { amountPaid: 300_000 },
+  round: 1,
+  steps: lineSteps([
+    { stage: 0, action: 'cooperate', approverId: 'E1011', approverName: '김혜정', approverPosition: '팀장', rule: '인사팀장' },
+    { stage: 0, action: 'cooperate', approverId: 'E1023', approverName: '신동혁', approverPosition: '팀장', rule: '전산운영팀장' },
+    { stage: 1, action: 'approve', approverId: 'E1015', approverName: '박은주', approverPosition: '팀장', rule: '교육후생팀장', delegatedAuthority: '위임전결: 교육후생팀장' },
+  ]),
+  currentStage: 0,
+  participants: ['E1011', 'E1023', 'E1015'],
+  createdAt: at,
+  updatedAt: at,
+  version: 1,
+});
+const opened = () =>
+  openStage(request(), {
+    at,
+    deadline: '2026-12-15T01:00:00.000Z',
+    open: [
+      { stepIndex: 0, holder: person('E1011'), linkHash: 'h0' },
+      { stepIndex: 1, holder: person('E1023'), linkHash: 'h1' },
+    ],
+  }).request;
+const decide = (r: ApprovalRequest, stepIndex: number, decision: 'approve' | 'reject', rejection: 'return' | 'final' = 'return') =>
+  recordDecision(r, { stepIndex, decision, comment: decision === 'reject' ? '보완 필요' : undefined, actor: { id: 'x', name: 'x' }, at, channel: 'api', rejection });
+
+describe('stages of an approval line', () => {
+  it('a parallel stage completes only when every step agrees', () => {
+    const first = decide(opened(), 0, 'approve');
+    expect(first.outcome).toBe('waiting');
+    expect(first.request.currentStage).toBe(0);
+    const second = decide(first.request, 1, 'approve');
+    expect(second.outcome).toBe('next');
+    expect(second.request.currentStage).toBe(1);
+  });
+
+  it('one rejection returns the request and cancels the other parallel step, revoking its link', () => {
+    const rejected = decide(opened(), 0, 'reject');
+    expect(rejected.outcome).toBe('returned');
+    expect(rejected.revokedLinks).toEqual(['h1']);
+    expect(rejected.request.steps[1]).toMatchObject({ status: 'cancelled' });
+    expect(decide(opened(), 0, 'reject', 'final').outcome).toBe('rejected');
+  });
+
+  it('the final approval is marked 전결, a deputy\'s decision 대결, with whom they acted for', () => {
+    const atFinal = decide(decide(opened(), 0, 'approve').request, 1, 'approve').request;
+    const withDeputy = openStage(atFinal, { at, deadline: at, open: [{ stepIndex: 2, linkHash: 'h2', holder: { ...person('E1006'), actingFor: { id: 'E1015', name: '박은주' } } }] }).request;
+    const final = decide(withDeputy, 2, 'approve');
+    expect(final.outcome).toBe('approved');
+    expect(final.events[0]).toMatchObject({ markers: ['전결', '대결'], actingForId: 'E1015', rule: '위임전결: 교육후생팀장' });
+    expect(final.request.participants).toContain('E1006');
+  });
+
+  it('a skipped reviewer counts as done, with the reason on record', () => {
+    const skipped = skipStep(decide(opened(), 0, 'approve').request, { stepIndex: 1, reason: '출장', actor: { id: 'E1034', name: '진우석' }, at });
+    expect(skipped.outcome).toBe('next');
+    expect(skipped.revokedLink).toBe('h1');
+    expect(skipped.request.steps[1]).toMatchObject({ status: 'skipped', skipReason: '출장' });
+  });
+
+  it('re-routing moves the step to a new holder and link, and says from whom to whom', () => {
+    const moved = reassignStep(opened(), { stepIndex: 0, holder: person('E1005'), linkHash: 'h9', at, action: 'escalated', reason: '4영업일 경과', rule: '상위 결재권자 이관: 총무과장' });
+    expect(moved.revokedLink).toBe('h0');
+    expect(moved.request.steps[0]).toMatchObject({ approverId: 'E1005', openLinkHash: 'h9', escalatedAt: at, rule: '상위 결재권자 이관: 총무과장' });
+    expect(moved.events[0]).toMatchObject({ action: 'escalated', fromId: 'E1011', toId: 'E1005' });
+  });
+
+  it('a resubmission is a new round whose record keeps the earlier round\'s decisions', () => {
+    const returned = closeRequest(decide(opened(), 0, 'reject').request, { status: 'returned', at, actor: { id: 'system', name: 'system' }, channel: 'workflow' }).request;
+    const again = resubmit(returned, {
+      line: [{ stage: 0, action: 'approve', approverId: 'E1015', approverName: '박은주', approverPosition: '팀장', rule: '교육후생팀장' }],
+      at,
+      actor: { id: 'E1034', name: '진우석' },
+    });
+    expect(again.request).toMatchObject({ status: 'in-review', round: 2, currentStage: 0 });
+    expect(again.events[0]?.snapshot?.steps?.[0]).toMatchObject({ status: 'rejected', comment: '보완 필요' });
+  });
+});
+
+describe('delegation loops', () => {
+  const delegation = (principalId: string, deputyId: string, from: string, to: string): Delegation => ({
+    principalId, deputyId, from, to, reason: '연가', createdBy: principalId, createdAt: at,
+  });
+  const store = (all: Delegation[]) => async (id: string) => all.filter((d) => d.principalId === id);
+
+  it('refuses A→B while B→C→A overlaps, and allows it when the periods do not meet', async () => {
+    const existing = [delegation('B', 'C', '2026-12-01', '2026-12-05'), delegation('C', 'A', '2026-12-03', '2026-12-04')];
+    expect(await closesLoop(delegation('A', 'B', '2026-12-02', '2026-12-03'), store(existing))).toEqual(['A', 'B', 'C', 'A']);
+    expect(await closesLoop(delegation('A', 'B', '2026-12-10', '2026-12-12'), store(existing))).toBeUndefined();
+  });
+});
