@@ -20,8 +20,8 @@ function requestTable(request: ApprovalRequest, kind: RequestKind): string {
 function lineTable(request: ApprovalRequest): string {
   return table(
     request.steps.map((step) => [
-      `${step.index + 1}. ${actionLabel[step.action]}`,
-      `${step.approverName} ${step.approverPosition} — ${stepStatusLabel[step.status]}${step.decidedAt ? ` (${formatSeoulDateTime(step.decidedAt)})` : ''}${step.comment ? ` · ${step.comment}` : ''}`,
+      `${step.stage + 1}. ${actionLabel[step.action]}`,
+      `${step.approverName} ${step.approverPosition}${step.actingForName ? ` (${step.actingForName} 대결)` : ''} — ${stepStatusLabel[step.status]}${step.decidedAt ? ` (${formatSeoulDateTime(step.decidedAt)})` : ''}${step.skipReason ? ` · 생략 사유: ${step.skipReason}` : ''}${step.comment ? ` · ${step.comment}` : ''}`,
     ]),
   );
 }
@@ -34,6 +34,8 @@ export function decisionFormPage(input: { request: ApprovalRequest; kind: Reques
     `${kind.label} ${verb}`,
     `<h1>${escapeHtml(kind.label)} ${verb}</h1>
 <p>${escapeHtml(step.approverName)}님의 ${verb}를 기다리는 요청입니다. 내용을 확인하고 결정해 주세요.</p>
+${step.actingForName ? `<p class="notice">${escapeHtml(step.actingForName)}님의 부재로 대신 결정합니다(대결). 결정 내용은 ${escapeHtml(step.actingForName)}님께 사후 보고됩니다.</p>` : ''}
+${step.delegatedAuthority ? `<p>${escapeHtml(step.delegatedAuthority)}</p>` : ''}
 ${error ? `<p class="notice" role="alert">${escapeHtml(error)}</p>` : ''}
 ${requestTable(request, kind)}
 <h2>결재선</h2>

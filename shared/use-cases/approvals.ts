@@ -34,29 +34,35 @@ const skipBody = z
 export function makePendingApprovals({ requests }: Pick<ApprovalsDeps, 'requests'>) {
   return async function listPending(callerId: string) {
     const links = await requests.pendingFor(callerId);
-    const items = [];
-    for (const link of links) {
-      const request = await requests.get(link.requestId);
+    const requestsById = new Map(
+      (await Promise.all([...new Set(links.map((link) => link.requestId))].map((id) => requests.get(id)))).flatMap((request) =>
+        request ? [[request.id, request] as const] : [],
+      ),
+    );
+    const items = links.flatMap((link) => {
+      const request = requestsById.get(link.requestId);
       const step = request?.steps[link.stepIndex];
-      if (!request || !step || step.openLinkHash !== link.hash) continue; // moved on since the index was written
+      if (!request || !step || step.openLinkHash !== link.hash) return []; // moved on since the index was written
       const kind = kindOf(request.kind);
-      items.push({
-        requestId: request.id,
-        kind: request.kind,
-        kindLabel: kind.label,
-        requesterName: request.requesterName,
-        departmentId: request.departmentId,
-        round: request.round,
-        stepIndex: step.index,
-        action: step.action,
-        actionLabel: actionLabel[step.action],
-        actingFor: step.actingForId ? { id: step.actingForId, name: step.actingForName } : null,
-        delegatedAuthority: step.delegatedAuthority ?? null,
-        waitingSince: link.openedAt,
-        deadline: link.expiresAt,
-        ...(kind.sensitive ? {} : { summary: Object.fromEntries(kind.summarize(request.details)), reimbursableAmount: request.reimbursableAmount ?? null }),
-      });
-    }
+      return [
+        {
+          requestId: request.id,
+          kind: request.kind,
+          kindLabel: kind.label,
+          requesterName: request.requesterName,
+          departmentId: request.departmentId,
+          round: request.round,
+          stepIndex: step.index,
+          action: step.action,
+          actionLabel: actionLabel[step.action],
+          actingFor: step.actingForId ? { id: step.actingForId, name: step.actingForName } : null,
+          delegatedAuthority: step.delegatedAuthority ?? null,
+          waitingSince: link.openedAt,
+          deadline: link.expiresAt,
+          ...(kind.sensitive ? {} : { summary: Object.fromEntries(kind.summarize(request.details)), reimbursableAmount: request.reimbursableAmount ?? null }),
+        },
+      ];
+    });
     return { items };
   };
 }
