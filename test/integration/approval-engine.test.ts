@@ -245,4 +245,40 @@ describe('approval engine through the local runtime', () => {
     expect((await decide('E1015', request.id, 'approve')).status).toBe(200);
     await waitingFor(request.id, 'E1049', 'E1011');
   });
+
+  it('a delegation set for later starts and ends by itself on the clock, and a stage that outlives its deadline fails visibly', async () => {
+    const request = await submit('E1054', 120_000); // 교육후생팀장 decides
+    const reviewer = request.steps[0]?.approverId ?? '';
+    await waitingFor(request.id, 'E1054', reviewer);
+    expect((await decide(reviewer, request.id, 'approve')).status).toBe(200);
+    await waitingFor(request.id, 'E1054', 'E1011');
+    expect((await decide('E1011', request.id, 'approve')).status).toBe(200);
+    expect((await decide('E1023', request.id, 'approve')).status).toBe(200);
+    await waitingFor(request.id, 'E1054', 'E1015');
+
+    const now = new Date(((await api(backend, 'GET', '/_local/clock')).body as { now: string }).now);
+    const tomorrow = seoulDate(new Date(now.getTime() + 86_400_000));
+    const leave = await api(backend, 'PUT', '/delegations', { as: 'E1015', json: { deputyId: 'E1016', from: tomorrow, to: tomorrow, reason: '교육 참석' } });
+    expect(leave.body).toMatchObject({ active: false, reroutedSteps: 0 });
+    expect((await get(request.id, 'E1054')).steps[3]).toMatchObject({ approverId: 'E1015', status: 'waiting' });
+
+    await advanceClock(backend, 'P1D');
+    await runSchedules(backend);
+    expect((await get(request.id, 'E1054')).steps[3]).toMatchObject({ approverId: 'E1016', actingForId: 'E1015' });
+    await advanceClock(backend, 'P1D');
+    await runSchedules(backend);
+    expect((await get(request.id, 'E1054')).steps[3]).toMatchObject({ approverId: 'E1015', status: 'waiting' });
+    const rerouted = (await history(request.id, 'E1054')).filter((event) => event.action === 'rerouted');
+    expect(rerouted.map((event) => [event.fromId, event.toId])).toEqual([
+      ['E1015', 'E1016'],
+      ['E1016', 'E1015'],
+    ]);
+
+    await advanceClock(backend, 'P22D'); // past the stage's 21-day deadline
+    await runSchedules(backend);
+    const failed = await statusOf(request.id, 'E1054', 'failed');
+    expect(failed.steps[3]).toMatchObject({ status: 'cancelled' });
+    expect((await history(request.id, 'E1054')).find((event) => event.action === 'failed')?.comment).toContain('결재 기한');
+    expect((await waitForEmail(backend, email('E1054'), request.id, seen)).subject).toContain('처리 중단');
+  });
 });
