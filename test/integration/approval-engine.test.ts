@@ -160,9 +160,14 @@ describe('approval engine through the local runtime', () => {
     await waitingFor(request.id, 'E1043', reviewer);
     expect((await api(backend, 'POST', `/approvals/${request.id}/skip`, { as: 'E1043', json: { stepIndex: 0 } })).status).toBe(400);
     expect((await api(backend, 'POST', `/approvals/${request.id}/skip`, { as: 'E1044', json: { stepIndex: 0, reason: '출장' } })).status).toBe(404);
+    expect((await api(backend, 'POST', `/approvals/${request.id}/skip`, { as: 'E1011', json: { stepIndex: 0, reason: '출장' } })).status).toBe(403); // on the line, but not the drafter
     const skipped = await api(backend, 'POST', `/approvals/${request.id}/skip`, { as: 'E1043', json: { stepIndex: 0, reason: '검토자 병가(11/24~11/28)' } });
     expect(skipped.status, skipped.text).toBe(200);
     await waitingFor(request.id, 'E1043', 'E1011');
+    // An admin, not on the line, may skip too; a cooperate step cannot be skipped by anyone.
+    const cooperate = await api(backend, 'POST', `/approvals/${request.id}/skip`, { as: 'E1024', json: { stepIndex: 1, reason: '부재' } });
+    expect(cooperate.status).toBe(409);
+    expect(cooperate.body.message).toContain('검토 단계만 생략할 수 있습니다');
     expect((await history(request.id, 'E1043')).find((event) => event.action === 'skipped')).toMatchObject({
       actorId: 'E1043',
       fromId: reviewer,
