@@ -5,6 +5,7 @@ import { DataStore } from './constructs/data-store.js';
 import type { StageConfig } from './stage-config.js';
 import { ApprovalTasks } from '../workflows/approval-steps.js';
 import { HealthCheckupWorkflow } from '../workflows/health-checkup-workflow.js';
+import { InfertilityTreatmentWorkflow } from '../workflows/infertility-treatment-workflow.js';
 import { officePolicy } from '../shared/policies/office-policy.js';
 import { ApprovalTimers } from './constructs/approval-timers.js';
 
@@ -23,7 +24,11 @@ export class ApprovalStack extends Stack {
     const mail = { from: config.mailFrom, publicBaseUrl: config.publicBaseUrl ?? this.api.endpoint };
     const tasks = new ApprovalTasks(this, 'ApprovalTasks', { data: this.data, mail });
     const healthCheckup = new HealthCheckupWorkflow(this, 'HealthCheckupWorkflow', { tasks, policy: officePolicy });
-    const workflows = { [HealthCheckupWorkflow.kind]: healthCheckup.stateMachine };
+    const infertilityTreatment = new InfertilityTreatmentWorkflow(this, 'InfertilityTreatmentWorkflow', { tasks, policy: officePolicy });
+    const workflows = {
+      [HealthCheckupWorkflow.kind]: healthCheckup.stateMachine,
+      [InfertilityTreatmentWorkflow.kind]: infertilityTreatment.stateMachine,
+    };
 
     this.api.addRequestRoutes({ data: this.data, workflows, mail });
     new ApprovalTimers(this, 'ApprovalTimers', { data: this.data, mail, workflows });

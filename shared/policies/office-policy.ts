@@ -78,6 +78,11 @@ export const officePolicySchema = z
       claimsPerYear: z.int().positive(),
       claimableYearsBack: z.int().nonnegative(),
     }),
+    infertilityTreatment: z.object({
+      /** Per person per calendar year of the treatment, summed over the year's live claims. */
+      capPerYearKrw: krw.positive(),
+      claimableYearsBack: z.int().nonnegative(),
+    }),
     approvals: z.object({
       /**
        * How long one stage of a line may wait in total, reminders and escalations included; its

@@ -75,8 +75,12 @@ export interface RequestChange {
   request: ApprovalRequest;
   expectedVersion?: number;
   events: HistoryEvent[];
-  /** Take (`add`) or give back (`remove`) the request's place in per-person ledgers. */
-  ledgers?: { personId: string; key: string; add?: { maxRequests: number }; remove?: true }[];
+  /**
+   * Take (`add`) or give back (`remove`) the request's place in per-person ledgers; `amount` is
+   * what it reserves against an amount cap (`maxReservedBefore`: the most the ledger may already
+   * hold for the reservation to fit). `adjust` changes the reservation of a request already there.
+   */
+  ledgers?: LedgerChange[];
   idempotency?: { requesterId: string; key: string; bodyHash: string };
   links?: {
     put?: ApprovalLink[];
@@ -84,6 +88,18 @@ export interface RequestChange {
     consume?: { hash: string; at: string; decision: Decision };
     revoke?: { hash: string; reason: NonNullable<ApprovalLink['revokedReason']> }[];
   };
+}
+
+export type LedgerChange = { personId: string; key: string } & (
+  | { add: { maxRequests?: number; amount?: number; maxReservedBefore?: number } }
+  | { remove: { amount?: number } }
+  | { adjust: { delta: number; maxReservedBefore: number } }
+);
+
+/** What a per-person ledger holds: the requests in it and the amount they reserve. */
+export interface LedgerUsage {
+  requestIds: string[];
+  reservedKrw: number;
 }
 
 export interface RequestPage {
@@ -98,7 +114,7 @@ export interface RequestStore {
   appendEvent(requestId: string, event: HistoryEvent): Promise<void>;
   listByRequester(requesterId: string, page: { limit: number; cursor?: string }): Promise<RequestPage>;
   findIdempotent(requesterId: string, key: string): Promise<{ requestId: string; bodyHash: string } | undefined>;
-  ledgerHolders(personId: string, key: string): Promise<string[]>;
+  ledgerUsage(personId: string, key: string): Promise<LedgerUsage>;
   getLink(hash: string): Promise<ApprovalLink | undefined>;
   /** Open links held by a person, oldest first. */
   pendingFor(approverId: string): Promise<ApprovalLink[]>;

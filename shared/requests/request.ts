@@ -119,8 +119,11 @@ export const requestSchema = z.object({
   amountRequested: z.int().optional(),
   reimbursableAmount: z.int().optional(),
   capAmount: z.int().optional(),
-  /** The per-person ledger this request holds a place in (released on rejection/withdrawal). */
-  ledger: z.object({ key: z.string() }).optional(),
+  /**
+   * The per-person ledger this request holds a place in (released on rejection/withdrawal), and
+   * for amount-capped kinds the amount it reserves there.
+   */
+  ledger: z.object({ key: z.string(), amount: z.int().nonnegative().optional() }).optional(),
   /** 1 on submission, +1 on each resubmission after a 반려. */
   round: z.int().positive(),
   steps: z.array(approvalStepSchema),

@@ -1,4 +1,4 @@
-import type { DecisionOutcome } from '../ports/ports.js';
+import type { DecisionOutcome, LedgerChange } from '../ports/ports.js';
 import type { ResolvedStep } from '../approvals/approval-line.js';
 import {
   stageCount,
@@ -45,6 +45,11 @@ const stepOf = (request: ApprovalRequest, stepIndex: number): ApprovalStep => {
   if (!step) throw new Error(`request ${request.id} has no step ${stepIndex}`);
   return step;
 };
+
+/** Gives back the request's place (and reserved amount) in its ledger: on withdrawal, final rejection or failure. */
+export function releaseLedger(request: ApprovalRequest): LedgerChange[] | undefined {
+  return request.ledger ? [{ personId: request.requesterId, key: request.ledger.key, remove: { amount: request.ledger.amount } }] : undefined;
+}
 
 /** The steps of a fresh line, and who may read the request because of it. */
 export function lineSteps(line: ResolvedStep[]): ApprovalStep[] {

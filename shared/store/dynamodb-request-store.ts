@@ -73,7 +73,11 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
         await db.send(new TransactWriteCommand({ TransactItems: items }));
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
-        const failed = (error.CancellationReasons ?? []).findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
+        const reasons = error.CancellationReasons ?? [];
+        const failed = reasons.findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
+        if (failed < 0 && reasons.some((reason) => reason.Code === 'TransactionConflict')) {
+          throw new ConcurrentChangeError(`request ${change.request.id}: a concurrent transaction touched the same items`);
+        }
         switch (guards[failed]) {
           case 'ledger':
             throw new LedgerFullError(`a ledger of ${change.request.requesterId} is full`);
@@ -144,10 +148,14 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
       return Item ? z.object({ requestId: z.string(), bodyHash: z.string() }).parse(Item) : undefined;
     },
 
-    async ledgerHolders(personId, key) {
+    async ledgerUsage(personId, key) {
       const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.ledger(personId, key), ConsistentRead: true }));
       const holders = Item?.['requestIds'];
-      return holders instanceof Set ? [...holders].map(String).sort() : [];
+      const reserved = Item?.['reservedKrw'];
+      return {
+        requestIds: holders instanceof Set ? [...holders].map(String).sort() : [],
+        reservedKrw: typeof reserved === 'number' ? reserved : 0,
+      };
     },
 
     async getLink(hash) {
@@ -207,23 +215,50 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
       add('event', { Put: { TableName: tableName, Item: eventItem(request.id, event), ConditionExpression: 'attribute_not_exists(pk)' } });
     }
     for (const ledger of change.ledgers ?? []) {
-      if (ledger.add) {
+      const Key = keys.ledger(ledger.personId, ledger.key);
+      const ids = new Set([request.id]);
+      if ('add' in ledger) {
+        // Both limits in one conditional update: concurrent claims can never together pass either.
+        const { maxRequests, amount, maxReservedBefore } = ledger.add;
+        const capped = amount !== undefined && maxReservedBefore !== undefined;
+        const conditions = [
+          ...(maxRequests === undefined ? [] : ['(attribute_not_exists(requestIds) OR size(requestIds) < :max)']),
+          ...(capped ? ['(attribute_not_exists(reservedKrw) OR reservedKrw <= :maxBefore)'] : []),
+        ];
         add('ledger', {
           Update: {
             TableName: tableName,
-            Key: keys.ledger(ledger.personId, ledger.key),
-            UpdateExpression: 'ADD requestIds :ids',
-            ConditionExpression: 'attribute_not_exists(requestIds) OR size(requestIds) < :max',
-            ExpressionAttributeValues: { ':ids': new Set([request.id]), ':max': ledger.add.maxRequests },
+            Key,
+            UpdateExpression: amount === undefined ? 'ADD requestIds :ids' : 'ADD requestIds :ids, reservedKrw :amount',
+            ...(conditions.length > 0 ? { ConditionExpression: conditions.join(' AND ') } : {}),
+            ExpressionAttributeValues: {
+              ':ids': ids,
+              ...(maxRequests === undefined ? {} : { ':max': maxRequests }),
+              ...(amount === undefined ? {} : { ':amount': amount }),
+              ...(capped ? { ':maxBefore': maxReservedBefore } : {}),
+            },
           },
         });
-      } else if (ledger.remove) {
+      } else if ('remove' in ledger) {
+        const { amount } = ledger.remove;
         add('ledger', {
           Update: {
             TableName: tableName,
-            Key: keys.ledger(ledger.personId, ledger.key),
-            UpdateExpression: 'DELETE requestIds :ids',
-            ExpressionAttributeValues: { ':ids': new Set([request.id]) },
+            Key,
+            UpdateExpression: amount ? 'DELETE requestIds :ids ADD reservedKrw :release' : 'DELETE requestIds :ids',
+            ExpressionAttributeValues: { ':ids': ids, ...(amount ? { ':release': -amount } : {}) },
+          },
+        });
+      } else {
+        const { delta, maxReservedBefore } = ledger.adjust;
+        add('ledger', {
+          Update: {
+            TableName: tableName,
+            Key,
+            UpdateExpression: 'ADD reservedKrw :delta',
+            // Growing a reservation must still fit under the cap; shrinking always fits.
+            ConditionExpression: delta > 0 ? 'contains(requestIds, :id) AND reservedKrw <= :maxBefore' : 'contains(requestIds, :id)',
+            ExpressionAttributeValues: { ':delta': delta, ':id': request.id, ...(delta > 0 ? { ':maxBefore': maxReservedBefore } : {}) },
           },
         });
       }

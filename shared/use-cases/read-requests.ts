@@ -14,17 +14,19 @@ export interface ReadRequestsDeps {
 }
 
 /**
- * Loads a request for a reader: anyone not on it (requester, or someone on any round's line) gets
- * 404, as if it did not exist; for sensitive kinds, a read by anyone but the requester is recorded
- * in its history before anything is returned.
+ * Loads a request for a reader: anyone not on it (requester, someone on any round's line, or the
+ * kind's own readers such as the welfare officers) gets 404, as if it did not exist; for sensitive
+ * kinds, a read by anyone but the requester is recorded in its history before anything is returned.
  */
 async function readFor({ requests, directory, clock }: ReadRequestsDeps, callerId: string, requestId: string) {
   const request = await requests.get(requestId);
-  if (!request || !isParticipant(request, callerId)) {
+  const kind = request ? kindOf(request.kind) : undefined;
+  const viewer = await directory.person(callerId);
+  const readsByRole = kind?.readableBy !== undefined && viewer?.teamId === kind.readableBy.team && viewer.roles.includes(kind.readableBy.role);
+  if (!request || !kind || (!isParticipant(request, callerId) && !readsByRole)) {
     throw new NotFoundError(`요청 ${requestId}을(를) 찾을 수 없습니다.`);
   }
-  if (kindOf(request.kind).sensitive && callerId !== request.requesterId) {
-    const viewer = await directory.person(callerId);
+  if (kind.sensitive && callerId !== request.requesterId) {
     await requests.appendEvent(request.id, {
       at: clock.now().toISOString(),
       actorId: callerId,

@@ -12,6 +12,7 @@ import { statusLabel } from '../notifications/wording.js';
 import { ConcurrentChangeError, LedgerFullError, type Clock, type RequestStore, type Workflows } from '../ports/ports.js';
 import { requestView } from './request-view.js';
 import { startRoundOrFail } from './start-round.js';
+import { reserveInLedger } from './ledger-reservation.js';
 
 export interface ReviseRequestDeps {
   requests: RequestStore;
@@ -53,7 +54,8 @@ export function makeReviseRequest({ requests, directory, workflows, clock, polic
      * 1. Only the requester, only while returned.
      * 2. Validate the new content against the kind's schema and rules, as on submission.
      * 3. Save it with the previous content kept in the history (a `revised` event with a snapshot);
-     *    if the ledger period changed (another year), move the request's place in one transaction.
+     *    the request's ledger place moves with it (another year) and, under an amount cap, its
+     *    reservation follows the new amount — in the same transaction.
      */
     async revise(input: { callerId: string; requestId: string; body: unknown }) {
       const request = await returnedRequestOf(input.callerId, input.requestId, '수정');
@@ -66,23 +68,21 @@ export function makeReviseRequest({ requests, directory, workflows, clock, polic
       const requester = await directory.person(request.requesterId);
       if (!requester) throw new ForbiddenError('직원 명부에 없는 사용자입니다.');
       const assessment = kind.assess(details, { requester, today: seoulDate(clock.now()), policy });
-      const ledgerMoves =
-        assessment.ledger && assessment.ledger.key !== request.ledger?.key
-          ? [
-              ...(request.ledger ? [{ personId: request.requesterId, key: request.ledger.key, remove: true as const }] : []),
-              { personId: request.requesterId, key: assessment.ledger.key, add: { maxRequests: assessment.ledger.maxRequests } },
-            ]
-          : undefined;
+      // The claim's own reservation counts as available to it: revising never competes with itself.
+      const reservation = await reserveInLedger(requests, { personId: request.requesterId, kindLabel: kind.label, assessment, current: request.ledger });
       const revised = reviseRequest(request, {
         details,
-        amounts: { amountRequested: assessment.amountRequested, reimbursableAmount: assessment.reimbursableAmount, capAmount: assessment.capAmount },
-        ledger: assessment.ledger ? { key: assessment.ledger.key } : request.ledger,
+        amounts: { amountRequested: assessment.amountRequested, reimbursableAmount: reservation.reimbursableAmount, capAmount: assessment.capAmount },
+        ledger: reservation.ledger,
         at: clock.now().toISOString(),
         actor: { id: requester.id, name: requester.name },
       });
       try {
-        await requests.save({ request: revised.request, expectedVersion: request.version, events: revised.events, ledgers: ledgerMoves });
+        await requests.save({ request: revised.request, expectedVersion: request.version, events: revised.events, ledgers: reservation.changes });
       } catch (error) {
+        if (error instanceof LedgerFullError && assessment.ledger?.capKrw !== undefined) {
+          throw new InvalidStateError('같은 기간의 다른 청구가 동시에 처리되었습니다. 다시 수정해 주세요.');
+        }
         if (error instanceof LedgerFullError && assessment.ledger) {
           throw new DuplicateClaimError(`${assessment.ledger.periodLabel} ${kind.label}은(는) 이미 청구하셨습니다 (1인 연 ${assessment.ledger.maxRequests}회).`);
         }

@@ -1,6 +1,6 @@
 import { AppError } from '../kernel/errors.js';
 import type { ApprovalRequest } from '../requests/request.js';
-import { closeRequest } from '../requests/transitions.js';
+import { closeRequest, releaseLedger } from '../requests/transitions.js';
 import type { Clock, RequestStore, Workflows } from '../ports/ports.js';
 
 class WorkflowStartError extends AppError {
@@ -26,7 +26,7 @@ export async function startRoundOrFail(deps: { requests: RequestStore; workflows
       request: failed.request,
       expectedVersion: request.version,
       events: failed.events,
-      ledgers: request.ledger ? [{ personId: request.requesterId, key: request.ledger.key, remove: true }] : undefined,
+      ledgers: releaseLedger(request),
     });
     throw new WorkflowStartError(`요청(${request.id})은 저장되었으나 결재 절차를 시작하지 못해 중단 처리했습니다. 잠시 후 다시 제출하세요.`, {
       cause: error,

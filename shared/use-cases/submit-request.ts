@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { DuplicateClaimError, ForbiddenError, IdempotencyKeyReuseError } from '../kernel/errors.js';
+import { ConflictError, DuplicateClaimError, ForbiddenError, IdempotencyKeyReuseError } from '../kernel/errors.js';
 import { seoulDate } from '../kernel/seoul-time.js';
 import { parseOrThrow } from '../kernel/validation.js';
 import { resolveApprovalLine } from '../approvals/approval-line.js';
@@ -10,7 +10,12 @@ import { requestKinds } from '../requests/kinds/index.js';
 import type { ApprovalRequest } from '../requests/request.js';
 import { describeLine, lineSteps } from '../requests/transitions.js';
 import { startRoundOrFail } from './start-round.js';
+import { reserveInLedger } from './ledger-reservation.js';
+
+/** Concurrent claims on one amount-capped ledger each re-read what is left; a few rounds settle them. */
+const MAX_RESERVATION_ATTEMPTS = 8;
 import {
+  ConcurrentChangeError,
   IdempotencyRaceError,
   LedgerFullError,
   type Clock,
@@ -78,63 +83,69 @@ export function makeSubmitRequest(deps: SubmitRequestDeps) {
     const at = now.toISOString();
     const assessment = definition.assess(details, { requester, today: seoulDate(now), policy });
     const id = ids.requestId(now);
-    const line = await resolveApprovalLine(kindPolicyFor(policy, kind).line, {
-      requester,
-      amounts: { reimbursableAmount: assessment.reimbursableAmount, amountRequested: assessment.amountRequested },
-      directory,
-      seed: id,
-    });
 
-    const request: ApprovalRequest = {
-      id,
-      kind,
-      status: 'in-review',
-      requesterId: requester.id,
-      requesterName: requester.name,
-      departmentId: requester.departmentId,
-      teamId: requester.teamId,
-      details,
-      amountRequested: assessment.amountRequested,
-      reimbursableAmount: assessment.reimbursableAmount,
-      capAmount: assessment.capAmount,
-      ledger: assessment.ledger ? { key: assessment.ledger.key } : undefined,
-      round: 1,
-      steps: lineSteps(line),
-      currentStage: 0,
-      participants: [...new Set(line.map((step) => step.approverId))],
-      createdAt: at,
-      updatedAt: at,
-      version: 1,
-    };
-
-    try {
-      await requests.save({
-        request,
-        events: [
-          { at, actorId: requester.id, actorName: requester.name, action: 'submitted', round: 1, channel: 'api' },
-          { at, actorId: 'system', action: 'routed', round: 1, channel: 'workflow', comment: `결재선: ${describeLine(line)}` },
-        ],
-        ledgers: assessment.ledger
-          ? [{ personId: requester.id, key: assessment.ledger.key, add: { maxRequests: assessment.ledger.maxRequests } }]
-          : undefined,
-        idempotency: idempotencyKey ? { requesterId: requester.id, key: idempotencyKey, bodyHash } : undefined,
+    for (let attempt = 1; ; attempt++) {
+      // What the claim may take in its ledger (for amount caps, what is left) decides its amount and line.
+      const reservation = await reserveInLedger(requests, { personId: requester.id, kindLabel: definition.label, assessment });
+      const line = await resolveApprovalLine(kindPolicyFor(policy, kind).line, {
+        requester,
+        amounts: { reimbursableAmount: reservation.reimbursableAmount, amountRequested: assessment.amountRequested },
+        directory,
+        seed: id,
       });
-    } catch (error) {
-      if (error instanceof LedgerFullError && assessment.ledger) {
-        const holders = await requests.ledgerHolders(requester.id, assessment.ledger.key);
-        throw new DuplicateClaimError(
-          `${assessment.ledger.periodLabel} ${definition.label}은(는) 이미 청구하셨습니다 (1인 연 ${assessment.ledger.maxRequests}회). 기존 요청: ${holders.join(', ')}`,
-        );
-      }
-      if (error instanceof IdempotencyRaceError && idempotencyKey) {
-        const replay = await replayOf(input.callerId, idempotencyKey, bodyHash);
-        if (replay) return { request: replay, replayed: true };
-      }
-      throw error;
-    }
+      const request: ApprovalRequest = {
+        id,
+        kind,
+        status: 'in-review',
+        requesterId: requester.id,
+        requesterName: requester.name,
+        departmentId: requester.departmentId,
+        teamId: requester.teamId,
+        details,
+        amountRequested: assessment.amountRequested,
+        reimbursableAmount: reservation.reimbursableAmount,
+        capAmount: assessment.capAmount,
+        ledger: reservation.ledger,
+        round: 1,
+        steps: lineSteps(line),
+        currentStage: 0,
+        participants: [...new Set(line.map((step) => step.approverId))],
+        createdAt: at,
+        updatedAt: at,
+        version: 1,
+      };
 
-    await startOrFail(request);
-    return { request: requestView(request), replayed: false };
+      try {
+        await requests.save({
+          request,
+          events: [
+            { at, actorId: requester.id, actorName: requester.name, action: 'submitted', round: 1, channel: 'api' },
+            { at, actorId: 'system', action: 'routed', round: 1, channel: 'workflow', comment: `결재선: ${describeLine(line)}` },
+          ],
+          ledgers: reservation.changes,
+          idempotency: idempotencyKey ? { requesterId: requester.id, key: idempotencyKey, bodyHash } : undefined,
+        });
+      } catch (error) {
+        // Another claim took the ledger meanwhile: with an amount cap, what is left may still cover part of this one.
+        const raced = error instanceof ConcurrentChangeError || (error instanceof LedgerFullError && assessment.ledger?.capKrw !== undefined);
+        if (raced && attempt < MAX_RESERVATION_ATTEMPTS) continue;
+        if (raced) throw new ConflictError('같은 기간의 다른 청구가 동시에 처리되고 있습니다. 잠시 후 다시 제출하세요.');
+        if (error instanceof LedgerFullError && assessment.ledger) {
+          const { requestIds } = await requests.ledgerUsage(requester.id, assessment.ledger.key);
+          throw new DuplicateClaimError(
+            `${assessment.ledger.periodLabel} ${definition.label}은(는) 이미 청구하셨습니다 (1인 연 ${assessment.ledger.maxRequests}회). 기존 요청: ${requestIds.join(', ')}`,
+          );
+        }
+        if (error instanceof IdempotencyRaceError && idempotencyKey) {
+          const replay = await replayOf(input.callerId, idempotencyKey, bodyHash);
+          if (replay) return { request: replay, replayed: true };
+        }
+        throw error;
+      }
+
+      await startOrFail(request);
+      return { request: requestView(request), replayed: false };
+    }
   };
 
   async function replayOf(callerId: string, key: string, bodyHash: string): Promise<RequestView | undefined> {

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ForbiddenError, InvalidStateError, NotFoundError } from '../kernel/errors.js';
 import { parseOrThrow, text } from '../kernel/validation.js';
 import { isParticipant } from '../requests/request.js';
-import { closeRequest } from '../requests/transitions.js';
+import { closeRequest, releaseLedger } from '../requests/transitions.js';
 import { statusLabel } from '../notifications/wording.js';
 import { ConcurrentChangeError, type Clock, type RequestStore, type Workflows } from '../ports/ports.js';
 import { requestView } from './request-view.js';
@@ -43,7 +43,7 @@ export function makeWithdrawRequest({ requests, workflows, clock, log }: Withdra
         request: closed.request,
         expectedVersion: request.version,
         events: closed.events,
-        ledgers: request.ledger ? [{ personId: request.requesterId, key: request.ledger.key, remove: true }] : undefined,
+        ledgers: releaseLedger(request),
         links: closed.revokedLinks.length > 0 ? { revoke: closed.revokedLinks.map((hash) => ({ hash, reason: 'closed' as const })) } : undefined,
       });
     } catch (error) {

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { kindOf } from '../requests/kinds/index.js';
 import type { ApprovalRequest } from '../requests/request.js';
-import { closeRequest, openStage } from '../requests/transitions.js';
+import { closeRequest, openStage, releaseLedger } from '../requests/transitions.js';
 import { outcomeEmail } from '../notifications/emails.js';
 import type { Directory } from '../directory/directory.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
@@ -117,7 +117,7 @@ export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
         request: closed.request,
         expectedVersion: request.version,
         events: closed.events,
-        ledgers: input.outcome === 'rejected' && request.ledger ? [{ personId: request.requesterId, key: request.ledger.key, remove: true }] : undefined,
+        ledgers: input.outcome === 'rejected' ? releaseLedger(request) : undefined,
         links: closed.revokedLinks.length > 0 ? { revoke: closed.revokedLinks.map((hash) => ({ hash, reason: 'closed' as const })) } : undefined,
       });
       await tellRequester(closed.request);
@@ -137,7 +137,7 @@ export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
         request: closed.request,
         expectedVersion: request.version,
         events: closed.events,
-        ledgers: request.ledger ? [{ personId: request.requesterId, key: request.ledger.key, remove: true }] : undefined,
+        ledgers: releaseLedger(request),
         links: closed.revokedLinks.length > 0 ? { revoke: closed.revokedLinks.map((hash) => ({ hash, reason: 'closed' as const })) } : undefined,
       });
       await tellRequester(closed.request, reason);

@@ -38,7 +38,7 @@ function directoryInTable() {
 describe('POST /requests handler', () => {
   beforeAll(async () => {
     vi.stubEnv('TABLE_NAME', 'approval-table');
-    vi.stubEnv('STATE_MACHINES', JSON.stringify({ 'health-checkup': STATE_MACHINE }));
+    vi.stubEnv('STATE_MACHINES', JSON.stringify({ 'health-checkup': STATE_MACHINE, 'infertility-treatment': `${STATE_MACHINE}Infertility` }));
     ({ handler } = await import('../../functions/http/submit-request.js'));
   });
 
@@ -66,7 +66,7 @@ describe('POST /requests handler', () => {
         expect.objectContaining({
           Update: expect.objectContaining({
             Key: { pk: 'LEDGER#E1034', sk: 'health-checkup#2026' },
-            ConditionExpression: 'attribute_not_exists(requestIds) OR size(requestIds) < :max',
+            ConditionExpression: '(attribute_not_exists(requestIds) OR size(requestIds) < :max)',
           }),
         }),
       ]),
@@ -130,5 +130,45 @@ describe('POST /requests handler', () => {
     expect(compensation).toContainEqual(
       expect.objectContaining({ Update: expect.objectContaining({ Key: { pk: 'LEDGER#E1034', sk: 'health-checkup#2026' }, UpdateExpression: 'DELETE requestIds :ids' }) }),
     );
+  });
+
+  describe('an amount-capped claim (난임치료, 3,000,000 KRW a year)', () => {
+    const infertility = { kind: 'infertility-treatment', treatmentDate: '2026-03-02', amountPaid: 800_000, clinic: '한빛여성의원', treatmentType: 'artificial-insemination' };
+    const ledgerKey = keys.ledger('E1034', 'infertility-treatment#2026');
+    const ledgerUpdates = () =>
+      dynamo.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems?.find((item) => item.Update?.Key?.['pk'] === ledgerKey.pk)?.Update);
+
+    it('reserves only what is left under the cap, with a condition that keeps concurrent claims under it too', async () => {
+      dynamo.on(GetCommand, { Key: ledgerKey }).resolves({ Item: { requestIds: new Set(['R1', 'R2']), reservedKrw: 2_700_000 } });
+      const response = await submit({ body: infertility });
+      expect(response.statusCode).toBe(201);
+      expect(JSON.parse(response.body ?? '{}')).toMatchObject({ amountRequested: 800_000, reimbursableAmount: 300_000 });
+      expect(ledgerUpdates()[0]).toMatchObject({
+        UpdateExpression: 'ADD requestIds :ids, reservedKrw :amount',
+        ConditionExpression: '(attribute_not_exists(reservedKrw) OR reservedKrw <= :maxBefore)',
+        ExpressionAttributeValues: expect.objectContaining({ ':amount': 300_000, ':maxBefore': 2_700_000 }),
+      });
+    });
+
+    it('when another claim takes the rest first, it reads again and refuses with what was used', async () => {
+      dynamo
+        .on(GetCommand, { Key: ledgerKey })
+        .resolvesOnce({ Item: { requestIds: new Set(['R1']), reservedKrw: 2_700_000 } })
+        .resolves({ Item: { requestIds: new Set(['R1', 'R9']), reservedKrw: 3_000_000 } });
+      dynamo.on(TransactWriteCommand).rejects(
+        new TransactionCanceledException({
+          message: 'cancelled',
+          $metadata: {},
+          CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
+        }),
+      );
+      const response = await submit({ body: infertility });
+      expect(response.statusCode).toBe(409);
+      expect(JSON.parse(response.body ?? '{}').message).toBe(
+        '2026년 난임치료 시술비 지원 지원 한도 3,000,000원를 이미 모두 사용했습니다 (사용액 3,000,000원). 더 지원받을 수 없습니다.',
+      );
+      expect(dynamo).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
+      expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+    });
   });
 });

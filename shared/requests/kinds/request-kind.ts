@@ -7,8 +7,11 @@ export interface Assessment {
   amountRequested?: number;
   reimbursableAmount?: number;
   capAmount?: number;
-  /** A per-person, per-period limit on how many requests may hold a place at once. */
-  ledger?: { key: string; maxRequests: number; periodLabel: string };
+  /**
+   * A per-person, per-period ledger the request takes a place in: at most `maxRequests` requests,
+   * and/or at most `capKrw` reimbursed in total (a claim is covered up to what is left).
+   */
+  ledger?: { key: string; periodLabel: string; maxRequests?: number; capKrw?: number };
 }
 
 export interface AssessmentContext {
@@ -25,6 +28,8 @@ export interface RequestKind<D extends Record<string, unknown> = Record<string, 
   label: string;
   /** Health data (개인정보 보호법 §23): only participants see it, and reads are logged. */
   sensitive: boolean;
+  /** Besides the requester and the people on its line, who may read a request of this kind (e.g. 교육후생팀 welfare officers). */
+  readableBy?: { team: string; role: string };
   detailsSchema: z.ZodType<D>;
   /** Throws a 4xx AppError when a rule is broken. */
   assess(details: D, context: AssessmentContext): Assessment;
