@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { ValidationError } from '../../kernel/errors.js';
-import { ageOn, formatKrw, yearOf } from '../../kernel/seoul-time.js';
+import { ageOn, formatKrw } from '../../kernel/seoul-time.js';
 import { isoDate, positiveKrw, text } from '../../kernel/validation.js';
 import { healthCheckupCap } from '../../policies/office-policy.js';
+import { claimYear } from './claim-dates.js';
 import type { RequestKind } from './request-kind.js';
 
 const healthCheckupDetails = z
@@ -23,18 +23,7 @@ export const healthCheckup: RequestKind<HealthCheckupDetails> = {
   detailsSchema: healthCheckupDetails,
   assess(details, { requester, today, policy }) {
     const rules = policy.healthCheckup;
-    if (details.checkupDate > today) {
-      throw new ValidationError('검진일이 미래입니다. 검진을 받은 뒤 청구하세요.', [
-        { path: 'checkupDate', message: `검진일은 오늘(${today}) 이전이어야 합니다` },
-      ]);
-    }
-    const earliestYear = yearOf(today) - rules.claimableYearsBack;
-    if (yearOf(details.checkupDate) < earliestYear) {
-      throw new ValidationError(`${earliestYear}년 이후의 검진만 청구할 수 있습니다.`, [
-        { path: 'checkupDate', message: `검진일은 ${earliestYear}-01-01 이후여야 합니다` },
-      ]);
-    }
-    const year = yearOf(details.checkupDate);
+    const year = claimYear({ field: 'checkupDate', label: '검진일', date: details.checkupDate, today, yearsBack: rules.claimableYearsBack });
     const capAmount = healthCheckupCap(rules, ageOn(requester.birthDate, details.checkupDate));
     return {
       amountRequested: details.amountPaid,

@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { ValidationError } from '../../kernel/errors.js';
-import { formatKrw, yearOf } from '../../kernel/seoul-time.js';
+import { formatKrw } from '../../kernel/seoul-time.js';
 import { isoDate, positiveKrw, text } from '../../kernel/validation.js';
+import { claimYear } from './claim-dates.js';
 import type { RequestKind } from './request-kind.js';
 
 /** The treatments the office reimburses, with the Korean names people see. */
@@ -42,18 +42,7 @@ export const infertilityTreatment: RequestKind<InfertilityTreatmentDetails> = {
   detailsSchema: infertilityTreatmentDetails,
   assess(details, { today, policy }) {
     const rules = policy.infertilityTreatment;
-    if (details.treatmentDate > today) {
-      throw new ValidationError('시술일이 미래입니다. 시술을 받은 뒤 청구하세요.', [
-        { path: 'treatmentDate', message: `시술일은 오늘(${today}) 이전이어야 합니다` },
-      ]);
-    }
-    const earliestYear = yearOf(today) - rules.claimableYearsBack;
-    if (yearOf(details.treatmentDate) < earliestYear) {
-      throw new ValidationError(`${earliestYear}년 이후의 시술만 청구할 수 있습니다.`, [
-        { path: 'treatmentDate', message: `시술일은 ${earliestYear}-01-01 이후여야 합니다` },
-      ]);
-    }
-    const year = yearOf(details.treatmentDate);
+    const year = claimYear({ field: 'treatmentDate', label: '시술일', date: details.treatmentDate, today, yearsBack: rules.claimableYearsBack });
     return {
       amountRequested: details.amountPaid,
       capAmount: rules.capPerYearKrw,
