@@ -6,6 +6,7 @@ import type { StageConfig } from './stage-config.js';
 import { ApprovalTasks } from '../workflows/approval-steps.js';
 import { HealthCheckupWorkflow } from '../workflows/health-checkup-workflow.js';
 import { InfertilityTreatmentWorkflow } from '../workflows/infertility-treatment-workflow.js';
+import { PersonnelTransferWorkflow } from '../workflows/personnel-transfer-workflow.js';
 import { officePolicy } from '../shared/policies/office-policy.js';
 import { ApprovalTimers } from './constructs/approval-timers.js';
 
@@ -25,9 +26,11 @@ export class ApprovalStack extends Stack {
     const tasks = new ApprovalTasks(this, 'ApprovalTasks', { data: this.data, mail });
     const healthCheckup = new HealthCheckupWorkflow(this, 'HealthCheckupWorkflow', { tasks, policy: officePolicy });
     const infertilityTreatment = new InfertilityTreatmentWorkflow(this, 'InfertilityTreatmentWorkflow', { tasks, policy: officePolicy });
+    const personnelTransfer = new PersonnelTransferWorkflow(this, 'PersonnelTransferWorkflow', { tasks, policy: officePolicy });
     const workflows = {
       [HealthCheckupWorkflow.kind]: healthCheckup.stateMachine,
       [InfertilityTreatmentWorkflow.kind]: infertilityTreatment.stateMachine,
+      [PersonnelTransferWorkflow.kind]: personnelTransfer.stateMachine,
     };
 
     this.api.addRequestRoutes({ data: this.data, workflows, mail });

@@ -3,7 +3,8 @@ import { log } from '../../shared/kernel/log.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { makeApprovalTimers, type SweepReport } from '../../shared/use-cases/approval-timers.js';
 import { approvalEngineFromEnv, delegationsFromEnv } from '../approval-wiring.js';
-import { clockFromEnv, delegationStoreFromEnv, directoryFromEnv, requestStoreFromEnv, workflowsFromEnv } from '../wiring.js';
+import { makeRequestEffects } from '../../shared/use-cases/request-effects.js';
+import { clockFromEnv, delegationStoreFromEnv, directoryAdminFromEnv, directoryFromEnv, requestStoreFromEnv, workflowsFromEnv } from '../wiring.js';
 
 const engine = approvalEngineFromEnv();
 const timers = makeApprovalTimers({
@@ -15,10 +16,16 @@ const timers = makeApprovalTimers({
   policy: officePolicy,
   engine,
   delegations: delegationsFromEnv(engine),
+  effects: makeRequestEffects({
+    requests: requestStoreFromEnv(),
+    directory: directoryFromEnv(),
+    directoryAdmin: directoryAdminFromEnv(),
+    clock: clockFromEnv(),
+  }),
   log: log.warn,
 });
 
-/** Scheduled (EventBridge): reminders, escalations, stage deadlines and delegation periods that are due. */
+/** Scheduled (EventBridge): reminders, escalations, stage deadlines, delegation periods and approved effects that are due. */
 export const handler = async (_event: ScheduledEvent): Promise<SweepReport> => {
   const report = await timers.sweep();
   log.info('approval timers swept', { ...report });

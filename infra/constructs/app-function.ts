@@ -99,7 +99,7 @@ export class AppFunction extends LambdaFunction {
   useTable(data: DataStore, access: 'read' | 'read-write'): this {
     if (access === 'read') data.table.grantReadData(this);
     else data.table.grantReadWriteData(this);
-    acknowledge(this, `IAM5[Resource::${nagArnOf(data.table)}/index/*]`, "Access to this table's own GSIs (requests by requester, people by team); no other table.");
+    acknowledge(this, `IAM5[Resource::${nagArnOf(data.table)}/index/*]`, "Access to this table's own GSIs (requests by requester and by round, people by team, pending approvals, due timers); no other table.");
     this.addEnvironment('TABLE_NAME', data.table.tableName);
     return this;
   }

@@ -16,6 +16,8 @@ export interface ResolvedStep {
   rule: string;
   /** 전결: set on the final approval when someone below the head of office decides. */
   delegatedAuthority?: string;
+  /** An opinion that may not block: a dissent is recorded and the line goes on. */
+  advisory?: true;
 }
 
 export class ApprovalRoutingError extends ConflictError {}
@@ -24,6 +26,8 @@ export interface LineContext {
   requester: Person;
   /** Amounts a 전결 table may look at. */
   amounts: { reimbursableAmount?: number; amountRequested?: number };
+  /** Departments the requester names, in order of preference (transfers). */
+  preferredDepartments?: string[];
   directory: Directory;
   /** Spreads work among equally qualified people deterministically (the request id). */
   seed: string;
@@ -73,10 +77,10 @@ async function resolveStep(step: LineStep, context: LineContext): Promise<Omit<R
     const previous = approver.tiers[index - 1]?.upTo;
     const band = tier.upTo === undefined ? `${formatKrw(previous ?? 0)} 초과` : `${formatKrw(tier.upTo)} 이하`;
     const rule = `${chosen.rule} (금액 ${formatKrw(amount)}: ${band} 구간)`;
-    return { action: step.action, ...personFields(chosen.person), rule };
+    return { action: step.action, ...personFields(chosen.person), rule, ...(step.advisory ? { advisory: true as const } : {}) };
   }
   const chosen = await resolveSelector(approver, context);
-  return { action: step.action, ...personFields(chosen.person), rule: chosen.rule };
+  return { action: step.action, ...personFields(chosen.person), rule: chosen.rule, ...(step.advisory ? { advisory: true as const } : {}) };
 }
 
 const personFields = (person: Person) => ({ approverId: person.id, approverName: person.name, approverPosition: person.position });
@@ -107,6 +111,12 @@ async function resolveSelector(selector: ApproverSelector, context: LineContext)
       return firstNotRequester(await levelsFrom(directory, { departmentId: requester.departmentId }), requester, directory);
     case 'department-head':
       return firstNotRequester(await levelsFrom(directory, { departmentId: selector.department }), requester, directory);
+    case 'preferred-department-head': {
+      const first = context.preferredDepartments?.[0];
+      if (!first) throw new Error('the line names the preferred department, but the request names none');
+      const chosen = await firstNotRequester(await levelsFrom(directory, { departmentId: first }), requester, directory);
+      return { ...chosen, rule: `${chosen.rule} (1지망 부서 동의)` };
+    }
     case 'bureau-director':
       return firstNotRequester((await levelsFrom(directory, { departmentId: selector.department })).slice(1), requester, directory);
     case 'mayor':

@@ -21,6 +21,8 @@ const approverSelector = z.discriminatedUnion('type', [
   z.object({ type: z.literal('requester-department-head') }),
   /** The head of a named department (e.g. 총무과장). */
   z.object({ type: z.literal('department-head'), department: z.string() }),
+  /** The head of the department the requester names first (e.g. the receiving department of a transfer, 내신). */
+  z.object({ type: z.literal('preferred-department-head') }),
   /** The director (국장) of the bureau a named department belongs to. */
   z.object({ type: z.literal('bureau-director'), department: z.string() }),
   /** The head of the office (구청장). */
@@ -38,11 +40,15 @@ const amountTiers = z.object({
     .refine((tiers) => tiers.every((tier, i) => i === 0 || (tier.upTo ?? Infinity) > (tiers[i - 1]?.upTo ?? -1)), 'tiers must ascend'),
 });
 
-const lineStep = z.object({
-  /** 검토 (review), 협조 (cooperate: another unit's opinion), 결재 (approve). */
-  action: z.enum(['review', 'cooperate', 'approve']),
-  approver: z.union([approverSelector, amountTiers]),
-});
+const lineStep = z
+  .object({
+    /** 검토 (review), 협조 (cooperate: another unit's opinion), 결재 (approve). */
+    action: z.enum(['review', 'cooperate', 'approve']),
+    approver: z.union([approverSelector, amountTiers]),
+    /** An opinion that may not block: a dissent is recorded and the line goes on. Never on an approve step. */
+    advisory: z.boolean().optional(),
+  })
+  .refine((step) => !(step.advisory && step.action === 'approve'), 'an approve (결재) step cannot be advisory');
 
 /** A stage is one step, or a group that decides in parallel and must all agree. */
 const lineStage = z.union([lineStep, z.object({ parallel: z.array(lineStep).min(2) })]);
@@ -82,6 +88,23 @@ export const officePolicySchema = z
       /** Per person per calendar year of the treatment, summed over the year's live claims. */
       capPerYearKrw: krw.positive(),
       claimableYearsBack: z.int().nonnegative(),
+    }),
+    personnelTransfer: z.object({
+      /** 지방공무원 임용령 §27①: months in the current post before a transfer, by job series (직렬). */
+      minimumTenure: z.object({
+        defaultMonths: z.int().positive(),
+        byJobSeries: z.array(z.object({ jobSeries: z.array(z.string()).min(1), months: z.int().positive() })),
+        /** People hired through 경력경쟁 (the directory's `hiredVia: career`). */
+        careerHireMonths: z.int().positive(),
+      }),
+      /** Grounds for a transfer before the minimum time, with the Korean names people see. */
+      exceptionGrounds: z.record(z.string(), z.string()).refine((grounds) => Object.keys(grounds).length > 0, 'at least one ground'),
+      maxPreferences: z.int().positive(),
+      /** Regular personnel rounds: effective on these month-days (MM-DD); requests close some days before. */
+      rounds: z.object({
+        effectiveOn: z.array(z.string().regex(/^\d{2}-\d{2}$/)).min(1),
+        closeDaysBefore: z.int().nonnegative(),
+      }),
     }),
     approvals: z.object({
       /**

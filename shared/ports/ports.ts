@@ -120,6 +120,10 @@ export interface RequestStore {
   pendingFor(approverId: string): Promise<ApprovalLink[]>;
   /** Open links with a reminder, escalation or deadline due at or before `now`. */
   dueLinks(now: string, limit: number): Promise<ApprovalLink[]>;
+  /** Approved requests whose effect (e.g. a transfer) takes effect at or before `now` and is not applied yet. */
+  dueEffects(now: string, limit: number): Promise<ApprovalRequest[]>;
+  /** The transfer requests of a personnel round, oldest first. */
+  listByRound(roundId: string): Promise<ApprovalRequest[]>;
   /** Takes a link off the timer sweep (its task is gone; nothing more can happen to it). */
   clearLinkTimer(hash: string): Promise<void>;
 }

@@ -33,6 +33,10 @@ export const approvalStepSchema = z.object({
   rule: z.string(),
   /** 전결: the delegated-authority rule under which this (final) approval is decided below the head of office. */
   delegatedAuthority: z.string().optional(),
+  /** An opinion that may not block (e.g. the current department head on a transfer): a dissent is recorded, the line goes on. */
+  advisory: z.boolean().optional(),
+  /** What this reviewer must confirm before agreeing (e.g. an early-transfer ground); such a review cannot be skipped. */
+  mustConfirm: z.string().optional(),
   status: z.enum(['pending', 'waiting', 'approved', 'rejected', 'skipped', 'cancelled']),
   notifiedAt: z.string().optional(),
   remindedAt: z.string().optional(),
@@ -65,6 +69,8 @@ export const historyActionSchema = z.enum([
   'rejected',
   'withdrawn',
   'failed',
+  /** What approval set in motion has happened (e.g. the transfer took effect in the directory). */
+  'completed',
 ]);
 export type HistoryAction = z.infer<typeof historyActionSchema>;
 
@@ -124,6 +130,13 @@ export const requestSchema = z.object({
    * for amount-capped kinds the amount it reserves there.
    */
   ledger: z.object({ key: z.string(), amount: z.int().nonnegative().optional() }).optional(),
+  /**
+   * What approval changes outside the request, and when: a transfer moves the requester to a
+   * department on the round's effective date (`appliedAt` once the directory has changed).
+   */
+  effect: z
+    .object({ type: z.literal('transfer'), departmentId: z.string(), effectiveDate: z.iso.date(), roundId: z.string(), appliedAt: z.string().optional() })
+    .optional(),
   /** 1 on submission, +1 on each resubmission after a 반려. */
   round: z.int().positive(),
   steps: z.array(approvalStepSchema),

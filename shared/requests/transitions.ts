@@ -51,9 +51,14 @@ export function releaseLedger(request: ApprovalRequest): LedgerChange[] | undefi
   return request.ledger ? [{ personId: request.requesterId, key: request.ledger.key, remove: { amount: request.ledger.amount } }] : undefined;
 }
 
-/** The steps of a fresh line, and who may read the request because of it. */
-export function lineSteps(line: ResolvedStep[]): ApprovalStep[] {
-  return line.map((step, index) => ({ ...step, index, status: 'pending' }));
+/** The steps of a fresh line; what the kind asks its reviewers to confirm goes on each review step. */
+export function lineSteps(line: ResolvedStep[], confirmations: string[] = []): ApprovalStep[] {
+  return line.map((step, index) => ({
+    ...step,
+    index,
+    status: 'pending',
+    ...(step.action === 'review' && confirmations.length > 0 ? { mustConfirm: confirmations.join('; ') } : {}),
+  }));
 }
 
 export function describeLine(line: ResolvedStep[]): string {
@@ -72,8 +77,9 @@ export function describeLine(line: ResolvedStep[]): string {
 /** How the current stage stands once its steps have changed. */
 function stageOutcome(request: ApprovalRequest, steps: ApprovalStep[]): StageOutcome {
   const stage = steps.filter((step) => step.stage === request.currentStage);
-  if (stage.some((step) => step.status === 'rejected')) return 'returned';
-  if (!stage.every((step) => step.status === 'approved' || step.status === 'skipped')) return 'waiting';
+  if (stage.some((step) => step.status === 'rejected' && !step.advisory)) return 'returned';
+  const done = (step: ApprovalStep) => step.status === 'approved' || step.status === 'skipped' || (step.advisory === true && step.status === 'rejected');
+  if (!stage.every(done)) return 'waiting';
   return request.currentStage === stageCount(request) - 1 ? 'approved' : 'next';
 }
 
@@ -275,6 +281,15 @@ export function closeRequest(
   };
 }
 
+/** The approved request's effect has happened (a transfer is in the directory): recorded, never repeated. */
+export function applyEffect(request: ApprovalRequest, input: { at: string; comment: string }): { request: ApprovalRequest; events: HistoryEvent[] } {
+  if (!request.effect) throw new Error(`request ${request.id} has no effect to apply`);
+  return {
+    request: next(request, input.at, { effect: { ...request.effect, appliedAt: input.at } }),
+    events: [{ at: input.at, actorId: 'system', action: 'completed', round: request.round, comment: input.comment, channel: 'workflow' }],
+  };
+}
+
 const snapshotOf = (request: ApprovalRequest, withSteps: boolean): Snapshot => ({
   round: request.round,
   details: request.details,
@@ -291,13 +306,14 @@ export function reviseRequest(
     details: Record<string, unknown>;
     amounts: Pick<ApprovalRequest, 'amountRequested' | 'reimbursableAmount' | 'capAmount'>;
     ledger?: ApprovalRequest['ledger'];
+    effect?: ApprovalRequest['effect'];
     at: string;
     actor: Actor;
     comment?: string;
   },
 ): { request: ApprovalRequest; events: HistoryEvent[] } {
   return {
-    request: next(request, input.at, { details: input.details, ...input.amounts, ledger: input.ledger }),
+    request: next(request, input.at, { details: input.details, ...input.amounts, ledger: input.ledger, effect: input.effect }),
     events: [
       {
         at: input.at,
@@ -316,14 +332,14 @@ export function reviseRequest(
 /** A returned request goes through a freshly resolved line again, as a new round. */
 export function resubmit(
   request: ApprovalRequest,
-  input: { line: ResolvedStep[]; at: string; actor: Actor; comment?: string },
+  input: { line: ResolvedStep[]; confirmations?: string[]; at: string; actor: Actor; comment?: string },
 ): { request: ApprovalRequest; events: HistoryEvent[] } {
   const round = request.round + 1;
   return {
     request: next(request, input.at, {
       status: 'in-review',
       round,
-      steps: lineSteps(input.line),
+      steps: lineSteps(input.line, input.confirmations),
       currentStage: 0,
       stageDeadline: undefined,
       participants: withParticipants(request.participants, ...input.line.map((step) => step.approverId)),

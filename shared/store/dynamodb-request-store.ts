@@ -5,11 +5,12 @@ import {
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
+  type QueryCommandInput as QueryInput,
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { ValidationError } from '../kernel/errors.js';
-import { historyEventSchema, requestSchema, type HistoryEvent } from '../requests/request.js';
+import { historyEventSchema, requestSchema, type ApprovalRequest, type HistoryEvent } from '../requests/request.js';
 import {
   ConcurrentChangeError,
   IdempotencyRaceError,
@@ -51,6 +52,25 @@ const linkSchema = z.object({
 /** Index attributes an open link carries; using or revoking it removes them (the indexes are sparse). */
 const OPEN_LINK_INDEX_ATTRIBUTES = 'pendingApproverId, pendingSince, timerShard, nextTimerAt';
 
+const SEOUL_OFFSET_MS = 9 * 3_600_000;
+
+/**
+ * Index attributes a request carries: its round (transfers), and — once approved with an effect
+ * not yet applied — a timer at 00:00 Seoul time on the effective date. A Put rewrites the whole
+ * item, so an applied effect drops off the timer index by itself.
+ */
+const requestIndexAttributes = (request: ApprovalRequest) => {
+  const effect = request.effect;
+  if (!effect) return {};
+  const due = request.status === 'approved' && !effect.appliedAt;
+  return {
+    roundId: effect.roundId,
+    ...(due
+      ? { timerShard: timerShards.effect, nextTimerAt: new Date(Date.parse(`${effect.effectiveDate}T00:00:00Z`) - SEOUL_OFFSET_MS).toISOString() }
+      : {}),
+  };
+};
+
 const openLinkIndexAttributes = (link: ApprovalLink) => ({
   pendingApproverId: link.approverId,
   pendingSince: link.openedAt,
@@ -65,6 +85,18 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
     ...keys.event(requestId, event.at, randomBytes(4).toString('hex')),
     ...event,
   });
+
+  /** Every item a query matches, page after page (history, a person's pending links, a round). */
+  async function queryAll(query: Omit<QueryInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await db.send(new QueryCommand({ ...query, TableName: tableName, ExclusiveStartKey: startKey }));
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
 
   return {
     async save(change) {
@@ -99,22 +131,12 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
     },
 
     async history(id) {
-      const events: HistoryEvent[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :events)',
-            ExpressionAttributeValues: { ':pk': keys.request(id).pk, ':events': keys.eventPrefix },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        events.push(...(page.Items ?? []).map((item) => historyEventSchema.parse(item)));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return events;
+      const items = await queryAll({
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :events)',
+        ExpressionAttributeValues: { ':pk': keys.request(id).pk, ':events': keys.eventPrefix },
+        ConsistentRead: true,
+      });
+      return items.map((item) => historyEventSchema.parse(item));
     },
 
     async appendEvent(requestId, event) {
@@ -164,26 +186,29 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
     },
 
     async pendingFor(approverId) {
-      const links: ApprovalLink[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: indexes.pendingByApprover.name,
-            KeyConditionExpression: 'pendingApproverId = :approver',
-            ExpressionAttributeValues: { ':approver': approverId },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        links.push(...(page.Items ?? []).map((item) => linkSchema.parse(item)));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return links;
+      const items = await queryAll({
+        IndexName: indexes.pendingByApprover.name,
+        KeyConditionExpression: 'pendingApproverId = :approver',
+        ExpressionAttributeValues: { ':approver': approverId },
+      });
+      return items.map((item) => linkSchema.parse(item));
     },
 
     async dueLinks(now, limit) {
       return (await queryDueTimers(db, tableName, timerShards.link, now, limit)).map((item) => linkSchema.parse(item));
+    },
+
+    async dueEffects(now, limit) {
+      return (await queryDueTimers(db, tableName, timerShards.effect, now, limit)).map((item) => requestSchema.parse(item));
+    },
+
+    async listByRound(roundId) {
+      const items = await queryAll({
+        IndexName: indexes.requestsByRound.name,
+        KeyConditionExpression: 'roundId = :round',
+        ExpressionAttributeValues: { ':round': roundId },
+      });
+      return items.map((item) => requestSchema.parse(item));
     },
 
     async clearLinkTimer(hash) {
@@ -205,7 +230,7 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
     add('request', {
       Put: {
         TableName: tableName,
-        Item: { ...keys.request(request.id), ...request },
+        Item: { ...keys.request(request.id), ...request, ...requestIndexAttributes(request) },
         ...(change.expectedVersion === undefined
           ? { ConditionExpression: 'attribute_not_exists(pk)' }
           : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': change.expectedVersion } }),

@@ -25,7 +25,9 @@ export const indexes = {
   peopleByTeam: { name: 'people-by-team', partitionKey: 'memberOfTeam', sortKey: 'pk' },
   /** An approver's open approval links, oldest first (`GET /approvals`); sparse: only open links carry it. */
   pendingByApprover: { name: 'pending-approvals-by-approver', partitionKey: 'pendingApproverId', sortKey: 'pendingSince' },
-  /** What the timer sweep must look at: open links (reminder, escalation, deadline) and delegations (start, end). */
+  /** A personnel round's transfer requests (인사팀's planning); sparse: only requests with a transfer effect. */
+  requestsByRound: { name: 'requests-by-round', partitionKey: 'roundId', sortKey: 'createdAt' },
+  /** What the timer sweep must look at: open links (reminder, escalation, deadline), delegations (start, end), approved effects (effective date). */
   dueTimers: { name: 'due-timers', partitionKey: 'timerShard', sortKey: 'nextTimerAt' },
 } as const;
 

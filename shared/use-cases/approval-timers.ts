@@ -5,6 +5,7 @@ import { kindPolicyFor, type OfficePolicy } from '../policies/office-policy.js';
 import type { ApprovalLink, Clock, DelegationStore, RequestStore, Workflows } from '../ports/ports.js';
 import type { ApprovalEngine } from './approval-engine.js';
 import type { Delegations } from './delegations.js';
+import type { RequestEffects } from './request-effects.js';
 import { DEADLINE_PASSED } from './workflow-tasks.js';
 
 export interface ApprovalTimerDeps {
@@ -16,6 +17,7 @@ export interface ApprovalTimerDeps {
   policy: OfficePolicy;
   engine: ApprovalEngine;
   delegations: Delegations;
+  effects: RequestEffects;
   log: (message: string, fields: Record<string, unknown>) => void;
 }
 
@@ -24,6 +26,8 @@ export interface SweepReport {
   escalated: number;
   expired: number;
   rerouted: number;
+  /** Approved effects that took effect (transfers moved in the directory). */
+  applied: number;
   failed: number;
 }
 
@@ -39,7 +43,7 @@ const describe = (duration: { businessDays: number } | { hours: number }) =>
  * the size of the table. Every time it uses is the injected clock's, so tests and demos drive it.
  */
 export function makeApprovalTimers(deps: ApprovalTimerDeps) {
-  const { requests, delegationStore, directory, workflows, clock, policy, engine, delegations, log } = deps;
+  const { requests, delegationStore, directory, workflows, clock, policy, engine, delegations, effects, log } = deps;
 
   async function handleLink(link: ApprovalLink, now: string, report: SweepReport) {
     const request = await requests.get(link.requestId);
@@ -102,11 +106,12 @@ export function makeApprovalTimers(deps: ApprovalTimerDeps) {
      * 1. Open links whose reminder, escalation or deadline is due: remind (same holder, fresh link),
      *    escalate (the level above, fresh link, recorded with the rule) or fail the stage at its deadline.
      * 2. Delegations whose start or end is due: re-route the waiting steps.
+     * 3. Approved effects whose date has come: apply them (a transfer moves the person in the directory).
      * One item failing is logged and retried next run; it never stops the others.
      */
     async sweep(): Promise<SweepReport> {
       const now = clock.now().toISOString();
-      const report: SweepReport = { reminded: 0, escalated: 0, expired: 0, rerouted: 0, failed: 0 };
+      const report: SweepReport = { reminded: 0, escalated: 0, expired: 0, rerouted: 0, applied: 0, failed: 0 };
       for (const link of await requests.dueLinks(now, BATCH)) {
         try {
           await handleLink(link, now, report);
@@ -123,6 +128,9 @@ export function makeApprovalTimers(deps: ApprovalTimerDeps) {
           log('delegation timer failed; retried next sweep', { principalId: delegation.principalId, error: String(error) });
         }
       }
+      const effected = await effects.applyDue(BATCH, log);
+      report.applied += effected.applied;
+      report.failed += effected.failed;
       return report;
     },
   };

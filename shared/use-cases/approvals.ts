@@ -103,6 +103,7 @@ export function makeApprovals({ requests, directory, workflows, clock, decideSte
       const step = request.steps[stepIndex];
       if (!step) throw invalidInput([{ path: 'stepIndex', message: `이 요청에는 ${stepIndex}번 단계가 없습니다` }]);
       if (step.action !== 'review') throw new InvalidStateError(`${actionLabel[step.action]} 단계는 생략할 수 없습니다. 검토 단계만 생략할 수 있습니다.`);
+      if (step.mustConfirm) throw new InvalidStateError(`이 검토는 생략할 수 없습니다: ${step.mustConfirm}`);
       if (step.status !== 'waiting' || !step.openLinkHash) throw new InvalidStateError('지금 결정을 기다리는 검토 단계만 생략할 수 있습니다.');
       const link = await requests.getLink(step.openLinkHash);
       if (!link) throw new Error(`step ${stepIndex} of ${request.id} points at a missing link`);

@@ -67,6 +67,7 @@ export function makeReviseRequest({ requests, directory, workflows, clock, polic
       const details = parseOrThrow(kind.detailsSchema, fields);
       const requester = await directory.person(request.requesterId);
       if (!requester) throw new ForbiddenError('직원 명부에 없는 사용자입니다.');
+      await kind.validate?.(details, { directory, requester });
       const assessment = kind.assess(details, { requester, today: seoulDate(clock.now()), policy });
       // The claim's own reservation counts as available to it: revising never competes with itself.
       const reservation = await reserveInLedger(requests, { personId: request.requesterId, kindLabel: kind.label, assessment, current: request.ledger });
@@ -74,6 +75,7 @@ export function makeReviseRequest({ requests, directory, workflows, clock, polic
         details,
         amounts: { amountRequested: assessment.amountRequested, reimbursableAmount: reservation.reimbursableAmount, capAmount: assessment.capAmount },
         ledger: reservation.ledger,
+        effect: assessment.effect,
         at: clock.now().toISOString(),
         actor: { id: requester.id, name: requester.name },
       });
@@ -103,13 +105,23 @@ export function makeReviseRequest({ requests, directory, workflows, clock, polic
       const request = await returnedRequestOf(input.callerId, input.requestId, '재상신');
       const requester = await directory.person(request.requesterId);
       if (!requester) throw new ForbiddenError('직원 명부에 없는 사용자입니다.');
+      // The kind's rules are applied again as of today (a transfer's round or eligibility may have moved).
+      const kind = kindOf(request.kind);
+      const assessment = kind.assess(request.details, { requester, today: seoulDate(clock.now()), policy });
       const line = await resolveApprovalLine(kindPolicyFor(policy, request.kind).line, {
         requester,
         amounts: { reimbursableAmount: request.reimbursableAmount, amountRequested: request.amountRequested },
+        preferredDepartments: assessment.preferredDepartments,
         directory,
         seed: `${request.id}#${request.round + 1}`,
       });
-      const next = resubmit(request, { line, at: clock.now().toISOString(), actor: { id: requester.id, name: requester.name }, comment });
+      const next = resubmit(request, {
+        line,
+        confirmations: assessment.confirmations,
+        at: clock.now().toISOString(),
+        actor: { id: requester.id, name: requester.name },
+        comment,
+      });
       try {
         await requests.save({ request: next.request, expectedVersion: request.version, events: next.events });
       } catch (error) {

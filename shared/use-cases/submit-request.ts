@@ -81,6 +81,7 @@ export function makeSubmitRequest(deps: SubmitRequestDeps) {
 
     const now = clock.now();
     const at = now.toISOString();
+    await definition.validate?.(details, { directory, requester });
     const assessment = definition.assess(details, { requester, today: seoulDate(now), policy });
     const id = ids.requestId(now);
 
@@ -90,6 +91,7 @@ export function makeSubmitRequest(deps: SubmitRequestDeps) {
       const line = await resolveApprovalLine(kindPolicyFor(policy, kind).line, {
         requester,
         amounts: { reimbursableAmount: reservation.reimbursableAmount, amountRequested: assessment.amountRequested },
+        preferredDepartments: assessment.preferredDepartments,
         directory,
         seed: id,
       });
@@ -106,8 +108,9 @@ export function makeSubmitRequest(deps: SubmitRequestDeps) {
         reimbursableAmount: reservation.reimbursableAmount,
         capAmount: assessment.capAmount,
         ledger: reservation.ledger,
+        effect: assessment.effect,
         round: 1,
-        steps: lineSteps(line),
+        steps: lineSteps(line, assessment.confirmations),
         currentStage: 0,
         participants: [...new Set(line.map((step) => step.approverId))],
         createdAt: at,
@@ -133,7 +136,7 @@ export function makeSubmitRequest(deps: SubmitRequestDeps) {
         if (error instanceof LedgerFullError && assessment.ledger) {
           const { requestIds } = await requests.ledgerUsage(requester.id, assessment.ledger.key);
           throw new DuplicateClaimError(
-            `${assessment.ledger.periodLabel} ${definition.label}은(는) 이미 청구하셨습니다 (1인 연 ${assessment.ledger.maxRequests}회). 기존 요청: ${requestIds.join(', ')}`,
+            `${assessment.ledger.duplicateMessage ?? `${assessment.ledger.periodLabel} ${definition.label}은(는) 이미 청구하셨습니다 (1인 연 ${assessment.ledger.maxRequests}회).`} 기존 요청: ${requestIds.join(', ')}`,
           );
         }
         if (error instanceof IdempotencyRaceError && idempotencyKey) {

@@ -11,6 +11,7 @@ import {
   runSchedules,
   suiteBackend,
   waitForEmail,
+  type StepView,
 } from './harness.js';
 
 /**
@@ -24,15 +25,7 @@ const checkupDate = `${new Date().getFullYear()}-01-15`;
 const seen = new Set<string>();
 const email = (id: string) => seedPerson(id).email;
 
-interface Step {
-  index: number;
-  stage: number;
-  action: string;
-  approverId: string;
-  status: string;
-  actingForId?: string;
-  delegatedAuthority?: string;
-}
+type Step = StepView;
 interface HistoryEvent {
   action: string;
   actorId: string;

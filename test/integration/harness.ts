@@ -178,3 +178,16 @@ export async function runSchedules(backend: RunningBackend, rule?: string): Prom
   if (response.status !== 200) throw new Error(`running schedules${rule ? ` (${rule})` : ''} failed: ${response.status} ${response.text}`);
   return scheduledRunsSchema.parse(response.body).ran;
 }
+
+/** A request's step as the API shows it (what the tests look at). */
+export interface StepView {
+  index: number;
+  stage: number;
+  action: string;
+  approverId: string;
+  status: string;
+  actingForId?: string;
+  delegatedAuthority?: string;
+  advisory?: boolean;
+  mustConfirm?: string;
+}

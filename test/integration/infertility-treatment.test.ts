@@ -38,11 +38,13 @@ describe('infertility-treatment reimbursement through the local runtime', () => 
   it('sums the year\'s claims under the cap: a claim is covered up to what is left, then refused with what was used', async () => {
     const first = await claimOk('E1057', 1_200_000);
     expect(first).toMatchObject({ reimbursableAmount: 1_200_000, capAmount: CAP });
-    expect(first.steps.at(-1)).toMatchObject({ approverId: 'E1005' }); // above 1,000,000: 총무과장
+    // Above 1,000,000: 교육후생팀장 reviews, 총무과장 decides; up to it, 교육후생팀장 decides (전결).
+    expect(first.steps.map((step) => [step.action, step.approverId]).slice(1)).toEqual([['review', 'E1015'], ['approve', 'E1005']]);
     const second = await claimOk('E1057', 1_500_000);
     expect(second.reimbursableAmount).toBe(1_500_000);
     const third = await claimOk('E1057', 800_000);
     expect(third.reimbursableAmount).toBe(300_000); // partly covered: 3,000,000 − 2,700,000
+    expect(third.steps).toHaveLength(2);
     expect(third.steps.at(-1)).toMatchObject({ approverId: 'E1015', delegatedAuthority: expect.stringContaining('1,000,000원 이하') });
 
     const refused = await claim('E1057', 100_000);

@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import type { Person } from '../../directory/directory.js';
+import type { Directory, Person } from '../../directory/directory.js';
 import type { OfficePolicy } from '../../policies/office-policy.js';
 
 /** What the kind computes from a valid submission. */
@@ -11,8 +11,16 @@ export interface Assessment {
    * A per-person, per-period ledger the request takes a place in: at most `maxRequests` requests,
    * and/or at most `capKrw` reimbursed in total (a claim is covered up to what is left).
    */
-  ledger?: { key: string; periodLabel: string; maxRequests?: number; capKrw?: number };
+  ledger?: { key: string; periodLabel: string; maxRequests?: number; capKrw?: number; duplicateMessage?: string };
+  /** Departments the requester names, in order (a line may route to the first one's head). */
+  preferredDepartments?: string[];
+  /** What the line's reviewers must confirm before agreeing (such reviews cannot be skipped). */
+  confirmations?: string[];
+  /** What approval changes outside the request, and when (a transfer: the directory, on the round's effective date). */
+  effect?: RequestEffect;
 }
+
+export type RequestEffect = { type: 'transfer'; departmentId: string; effectiveDate: string; roundId: string };
 
 export interface AssessmentContext {
   requester: Person;
@@ -31,6 +39,8 @@ export interface RequestKind<D extends Record<string, unknown> = Record<string, 
   /** Besides the requester and the people on its line, who may read a request of this kind (e.g. 교육후생팀 welfare officers). */
   readableBy?: { team: string; role: string };
   detailsSchema: z.ZodType<D>;
+  /** Checks that need the directory (e.g. that named departments exist); throws a 4xx AppError. */
+  validate?(details: D, context: { directory: Directory; requester: Person }): Promise<void>;
   /** Throws a 4xx AppError when a rule is broken. */
   assess(details: D, context: AssessmentContext): Assessment;
   /** Label/value lines for emails and pages, in Korean. */

@@ -1,0 +1,43 @@
+import * as z from 'zod';
+import { ForbiddenError } from '../kernel/errors.js';
+import { parseOrThrow } from '../kernel/validation.js';
+import type { Directory } from '../directory/directory.js';
+import type { RequestStore } from '../ports/ports.js';
+import { statusLabel } from '../notifications/wording.js';
+
+export interface RoundTransfersDeps {
+  requests: RequestStore;
+  directory: Directory;
+}
+
+const roundId = z.string().regex(/^\d{4}-\d{2}$/, { error: '인사 차수(roundId)는 YYYY-MM 형식이어야 합니다 (예: 2027-01)' });
+
+/** Who plans personnel rounds: the 인사팀. */
+const HR_TEAM = 'ga-hr';
+
+/**
+ * `GET /rounds/{roundId}/transfers` — every transfer request of a round with its status, for
+ * 인사팀's planning (members of 인사팀 only). Oldest first.
+ */
+export function makeRoundTransfers({ requests, directory }: RoundTransfersDeps) {
+  return async function roundTransfers(input: { callerId: string; roundId: string }) {
+    const round = parseOrThrow(roundId, input.roundId, ['roundId']);
+    const caller = await directory.person(input.callerId);
+    if (caller?.teamId !== HR_TEAM) throw new ForbiddenError('인사 차수별 전보 현황은 인사팀만 볼 수 있습니다.');
+    const items = (await requests.listByRound(round)).map((request) => ({
+      requestId: request.id,
+      requesterId: request.requesterId,
+      requesterName: request.requesterName,
+      departmentId: request.departmentId,
+      status: request.status,
+      statusLabel: statusLabel[request.status],
+      preferences: request.details['preferences'],
+      exceptionGround: request.details['exceptionGround'] ?? null,
+      assignedDepartmentId: request.status === 'approved' ? (request.effect?.departmentId ?? null) : null,
+      effectiveDate: request.effect?.effectiveDate ?? null,
+      appliedAt: request.effect?.appliedAt ?? null,
+      createdAt: request.createdAt,
+    }));
+    return { roundId: round, items };
+  };
+}
