@@ -81,10 +81,10 @@ describe('infertility-treatment reimbursement through the local runtime', () => 
     for (const detail of ['한빛여성의원', '체외수정', '3차 이식', '600,000']) expect(mail.text).not.toContain(detail);
     expect(mail.html || '').not.toContain('한빛여성의원');
 
-    // The requester's own department head and team leader: as if it did not exist.
+    // The requester's own department head and team leader, and another department's head: as if it did not exist.
     const { departmentId, teamId } = seedPerson('E1061');
     expect(departmentId).toBe('child-youth');
-    for (const manager of ['E1059', 'E1060']) {
+    for (const manager of ['E1059', 'E1060', 'E1064']) {
       expect((await api(backend, 'GET', `/requests/${request.id}`, { as: manager })).status).toBe(404);
       expect((await api(backend, 'GET', `/requests/${request.id}/history`, { as: manager })).status).toBe(404);
     }
