@@ -65,6 +65,7 @@ export class ApprovalApi extends Construct {
     const decideApproval = fn('DecideApproval', 'functions/http/decide-approval.ts', 'POST /approvals/{requestId}/decision', 'read-write', { STATE_MACHINES }).useMail(mail);
     const skipStep = fn('SkipApprovalStep', 'functions/http/skip-approval-step.ts', 'POST /approvals/{requestId}/skip', 'read-write', { STATE_MACHINES }).useMail(mail);
     const putDelegation = fn('PutDelegation', 'functions/http/put-delegation.ts', 'PUT /delegations', 'read-write').useMail(mail);
+    const endDelegation = fn('EndDelegation', 'functions/http/end-delegation.ts', 'DELETE /delegations/{from}', 'read-write').useMail(mail);
     const listDelegations = fn('ListDelegations', 'functions/http/list-delegations.ts', 'GET /delegations', 'read');
     const roundTransfers = fn('RoundTransfers', 'functions/http/round-transfers.ts', 'GET /rounds/{roundId}/transfers', 'read');
     for (const machine of Object.values(workflows)) {
@@ -88,6 +89,7 @@ export class ApprovalApi extends Construct {
     this.route(HttpMethod.POST, '/approvals/{requestId}/skip', skipStep);
     this.route(HttpMethod.PUT, '/delegations', putDelegation);
     this.route(HttpMethod.GET, '/delegations', listDelegations);
+    this.route(HttpMethod.DELETE, '/delegations/{from}', endDelegation);
     this.route(HttpMethod.GET, '/rounds/{roundId}/transfers', roundTransfers);
     this.route(HttpMethod.GET, '/decisions/{linkId}', showDecision, { public: true });
     this.route(HttpMethod.POST, '/decisions/{linkId}', submitDecision, { public: true });

@@ -149,6 +149,8 @@ export interface DelegationStore {
   /** Delegations whose start or end the sweep has not handled yet, due at or before `now`. */
   due(now: string, limit: number): Promise<Delegation[]>;
   setTimer(principalId: string, from: string, timer: Delegation['pendingTimer']): Promise<void>;
+  /** Removes the principal's delegation starting on `from` (ended early); false if there was none. */
+  remove(principalId: string, from: string): Promise<boolean>;
 }
 
 /** Store failures the use cases translate into what a person sees. */

@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Delegation, DelegationStore } from '../ports/ports.js';
 import { keys } from './table-layout.js';
@@ -45,6 +45,11 @@ export function makeDynamoDbDelegationStore(db: DynamoDBDocumentClient, tableNam
 
     async due(now, limit) {
       return (await queryDueTimers(db, tableName, timerShards.delegation, now, limit)).map((item) => delegationSchema.parse(item));
+    },
+
+    async remove(principalId, from) {
+      const { Attributes } = await db.send(new DeleteCommand({ TableName: tableName, Key: keys.delegation(principalId, from), ReturnValues: 'ALL_OLD' }));
+      return Attributes !== undefined;
     },
 
     async setTimer(principalId, from, timer) {

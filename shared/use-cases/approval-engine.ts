@@ -2,7 +2,7 @@ import { superiorOf } from '../approvals/approval-line.js';
 import { addBusinessTime, type HolidaySource } from '../calendar/business-days.js';
 import type { Directory, Person } from '../directory/directory.js';
 import { seoulDate } from '../kernel/seoul-time.js';
-import { approvalRequestEmail, type ApprovalEmailOccasion } from '../notifications/emails.js';
+import { approvalRequestEmail, stepMovedAwayEmail, type ApprovalEmailOccasion } from '../notifications/emails.js';
 import { kindPolicyFor, type OfficePolicy } from '../policies/office-policy.js';
 import { kindOf } from '../requests/kinds/index.js';
 import type { ApprovalRequest, ApprovalStep } from '../requests/request.js';
@@ -185,6 +185,21 @@ export function makeApprovalEngine(deps: ApprovalEngineDeps) {
         links: { put: [minted.link], revoke: [{ hash: link.hash, reason: action === 'reminded' ? 'replaced' : 'rerouted' }] },
       });
       const updatedStep = changed.request.steps[step.index] ?? step;
+      if (action === 'escalated') {
+        // The one passed over is told they need not act (their link is dead).
+        const previous = await directory.person(link.approverId);
+        if (previous) {
+          await mailer.send(
+            stepMovedAwayEmail({
+              request: changed.request,
+              kind: kindOf(request.kind),
+              previous: { name: previous.name, email: previous.email },
+              newHolder: `${holder.name} ${holder.position}`,
+              reason: input.reason,
+            }),
+          );
+        }
+      }
       await emailHolder({
         request: changed.request,
         step: updatedStep,

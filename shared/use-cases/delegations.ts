@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ConflictError, ForbiddenError } from '../kernel/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../kernel/errors.js';
 import { seoulDate } from '../kernel/seoul-time.js';
 import { invalidInput, isoDate, parseOrThrow, text } from '../kernel/validation.js';
 import { closesLoop, endOfDelegation, isActiveOn, overlaps, startOfSeoulDay } from '../approvals/delegations.js';
@@ -115,6 +115,29 @@ export function makeDelegations(deps: DelegationDeps) {
         rerouted += await rerouteWaiting(replaced.deputyId, `대결자 변경: ${deputy.name}`, (actingFor) => actingFor === principal.id);
       }
       return { delegation: viewOf(delegation), active: activeNow, reroutedSteps: rerouted };
+    },
+
+    /**
+     * `DELETE /delegations/{from}` — the approver is back early: the delegation ends now and the
+     * steps its deputy holds for them come back (new links). By the principal or an admin.
+     */
+    async end(input: { callerId: string; from: string; principalId?: string }) {
+      const principalId = input.principalId ?? input.callerId;
+      const caller = await directory.person(input.callerId);
+      if (principalId !== input.callerId && !caller?.roles.includes('admin')) {
+        throw new ForbiddenError('다른 사람의 대결은 관리자만 해제할 수 있습니다.');
+      }
+      const delegation = (await delegations.listFor(principalId)).find((candidate) => candidate.from === input.from);
+      if (!delegation || !(await delegations.remove(principalId, input.from))) {
+        throw new NotFoundError(`${input.from}부터의 대결 지정이 없습니다.`);
+      }
+      const principal = await directory.person(principalId);
+      const returned = await rerouteWaiting(
+        delegation.deputyId,
+        `대결 해제: ${principal?.name ?? principalId} 복귀`,
+        (actingFor) => actingFor === principalId,
+      );
+      return { ended: viewOf(delegation), returnedSteps: returned };
     },
 
     /** The timer sweep: a delegation starts (waiting steps go to the deputy) or ends (they come back). */

@@ -72,6 +72,7 @@ describe('the synthesized stack', () => {
       'POST /approvals/{requestId}/skip': 'JWT',
       'PUT /delegations': 'JWT',
       'GET /delegations': 'JWT',
+      'DELETE /delegations/{from}': 'JWT',
       'GET /rounds/{roundId}/transfers': 'JWT',
       'GET /decisions/{linkId}': 'NONE',
       'POST /decisions/{linkId}': 'NONE',

@@ -184,6 +184,16 @@ describe('approval engine through the local runtime', () => {
     expect(leave.status, leave.text).toBe(200);
     expect(leave.body).toMatchObject({ active: true, reroutedSteps: 1 });
     expect((await api(backend, 'PUT', '/delegations', { as: 'E1006', json: { deputyId: 'E1005', from: today, to: today, reason: '출장' } })).status).toBe(409);
+    // Back early and away again: ending the delegation brings the step back; setting it again sends it out.
+    const firstDeputyMail = await waitForEmail(backend, email('E1006'), request.id, seen);
+    const ended = await api(backend, 'DELETE', `/delegations/${today}`, { as: 'E1005' });
+    expect(ended.status, ended.text).toBe(200);
+    expect(ended.body).toMatchObject({ returnedSteps: 1 });
+    expect((await get(request.id, 'E1045')).steps[3]).toMatchObject({ approverId: 'E1005', status: 'waiting' });
+    expect((await api(backend, 'DELETE', `/delegations/${today}`, { as: 'E1005' })).status).toBe(404);
+    await waitForEmail(backend, email('E1005'), request.id, seen); // the step's new link, back with the approver
+    expect((await api(backend, 'PUT', '/delegations', { as: 'E1005', json: { deputyId: 'E1006', from: today, to: today, reason: '연가' } })).body).toMatchObject({ reroutedSteps: 1 });
+    expect((await fetch(decisionLinkIn(firstDeputyMail))).status).toBe(409); // that hand-over ended
 
     const rerouted = await fetch(decisionLinkIn(originalMail));
     expect(rerouted.status).toBe(409);
@@ -240,6 +250,7 @@ describe('approval engine through the local runtime', () => {
     const event = (await history(request.id, 'E1049')).find((candidate) => candidate.action === 'escalated');
     expect(event).toMatchObject({ fromId: reviewer, toId: 'E1015', rule: expect.stringContaining('교육후생팀장') });
     expect((await fetch(decisionLinkIn(reminder))).status).toBe(409);
+    expect((await waitForEmail(backend, email(reviewer), request.id, seen)).subject).toContain('[이관 안내]');
     expect((await decide('E1015', request.id, 'approve')).status).toBe(200);
     await waitingFor(request.id, 'E1049', 'E1011');
   });
