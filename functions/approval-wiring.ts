@@ -41,6 +41,7 @@ export function decideStepFromEnv(): DecideStep {
     mailer: mailerFromEnv(),
     clock: clockFromEnv(),
     policy: officePolicy,
+    log: log.warn,
   });
 }
 

@@ -1,3 +1,4 @@
+import { log } from '../../shared/kernel/log.js';
 import { makeApprovals } from '../../shared/use-cases/approvals.js';
 import { decideStepFromEnv } from '../approval-wiring.js';
 import { clockFromEnv, directoryFromEnv, requestStoreFromEnv, workflowsFromEnv } from '../wiring.js';
@@ -9,4 +10,5 @@ export const approvals = makeApprovals({
   workflows: workflowsFromEnv(),
   clock: clockFromEnv(),
   decideStep: decideStepFromEnv(),
+  log: log.warn,
 });

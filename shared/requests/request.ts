@@ -137,6 +137,13 @@ export const requestSchema = z.object({
   effect: z
     .object({ type: z.literal('transfer'), departmentId: z.string(), effectiveDate: z.iso.date(), roundId: z.string(), appliedAt: z.string().optional() })
     .optional(),
+  /**
+   * A stage was decided and its workflow told to move on; until the workflow's next step runs
+   * (and clears this), the timer sweep can tell it again. Holds the stage's task token: never shown.
+   */
+  resumePending: z
+    .object({ taskToken: z.string(), outcome: z.enum(['next', 'approved', 'returned', 'rejected']), since: z.string() })
+    .optional(),
   /** 1 on submission, +1 on each resubmission after a 반려. */
   round: z.int().positive(),
   steps: z.array(approvalStepSchema),

@@ -122,6 +122,7 @@ export function openStage(
     request: next(request, input.at, {
       steps,
       stageDeadline: input.deadline,
+      resumePending: undefined, // the workflow has moved on to this stage
       participants: withParticipants(request.participants, ...input.open.flatMap(({ holder }) => [holder.id, holder.actingFor?.id])),
     }),
     events,
@@ -275,7 +276,7 @@ export function closeRequest(
     step.status === 'waiting' || step.status === 'pending' ? { ...step, status: 'cancelled' as const, openLinkHash: undefined } : step,
   );
   return {
-    request: next(request, at, { status, steps, stageDeadline: undefined }),
+    request: next(request, at, { status, steps, stageDeadline: undefined, resumePending: undefined }),
     events: [{ at, actorId: actor.id, actorName: actor.name, action: status, round: request.round, comment, channel }],
     revokedLinks,
   };

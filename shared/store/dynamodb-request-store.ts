@@ -59,7 +59,17 @@ const SEOUL_OFFSET_MS = 9 * 3_600_000;
  * not yet applied — a timer at 00:00 Seoul time on the effective date. A Put rewrites the whole
  * item, so an applied effect drops off the timer index by itself.
  */
+/** How long a decided stage may wait for its workflow to move on before the sweep tells it again. */
+const RESUME_GRACE_MS = 5 * 60_000;
+
 const requestIndexAttributes = (request: ApprovalRequest) => {
+  if (request.resumePending) {
+    return {
+      ...(request.effect ? { roundId: request.effect.roundId } : {}),
+      timerShard: timerShards.resume,
+      nextTimerAt: new Date(Date.parse(request.resumePending.since) + RESUME_GRACE_MS).toISOString(),
+    };
+  }
   const effect = request.effect;
   if (!effect) return {};
   const due = request.status === 'approved' && !effect.appliedAt;
@@ -196,6 +206,10 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
 
     async dueLinks(now, limit) {
       return (await queryDueTimers(db, tableName, timerShards.link, now, limit)).map((item) => linkSchema.parse(item));
+    },
+
+    async dueResumes(now, limit) {
+      return (await queryDueTimers(db, tableName, timerShards.resume, now, limit)).map((item) => requestSchema.parse(item));
     },
 
     async dueEffects(now, limit) {

@@ -28,8 +28,13 @@ export interface SweepReport {
   rerouted: number;
   /** Approved effects that took effect (transfers moved in the directory). */
   applied: number;
+  /** Decided stages whose workflow had to be told again. */
+  resumed: number;
   failed: number;
 }
+
+/** Step Functions' answers for a token whose task no longer waits. */
+const TASK_GONE = ['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken'];
 
 /** Items handled per sweep; the rest wait for the next run (every 15 minutes in AWS). */
 const BATCH = 100;
@@ -106,12 +111,13 @@ export function makeApprovalTimers(deps: ApprovalTimerDeps) {
      * 1. Open links whose reminder, escalation or deadline is due: remind (same holder, fresh link),
      *    escalate (the level above, fresh link, recorded with the rule) or fail the stage at its deadline.
      * 2. Delegations whose start or end is due: re-route the waiting steps.
-     * 3. Approved effects whose date has come: apply them (a transfer moves the person in the directory).
+     * 3. Decided stages whose workflow was not seen to move on: tell it again.
+     * 4. Approved effects whose date has come: apply them (a transfer moves the person in the directory).
      * One item failing is logged and retried next run; it never stops the others.
      */
     async sweep(): Promise<SweepReport> {
       const now = clock.now().toISOString();
-      const report: SweepReport = { reminded: 0, escalated: 0, expired: 0, rerouted: 0, applied: 0, failed: 0 };
+      const report: SweepReport = { reminded: 0, escalated: 0, expired: 0, rerouted: 0, applied: 0, resumed: 0, failed: 0 };
       for (const link of await requests.dueLinks(now, BATCH)) {
         try {
           await handleLink(link, now, report);
@@ -126,6 +132,22 @@ export function makeApprovalTimers(deps: ApprovalTimerDeps) {
         } catch (error) {
           report.failed += 1;
           log('delegation timer failed; retried next sweep', { principalId: delegation.principalId, error: String(error) });
+        }
+      }
+      for (const request of await requests.dueResumes(now, BATCH)) {
+        const pending = request.resumePending;
+        if (!pending) continue;
+        try {
+          await workflows.resume(pending.taskToken, { outcome: pending.outcome });
+          report.resumed += 1;
+        } catch (error) {
+          if (!(error instanceof Error && TASK_GONE.includes(error.name))) {
+            report.failed += 1;
+            log('resume retry failed; retried next sweep', { requestId: request.id, error: String(error) });
+            continue;
+          }
+          // The task is gone (it moved on, or timed out and the workflow's Catch took over): nothing left to tell.
+          await requests.save({ request: { ...request, resumePending: undefined, version: request.version + 1, updatedAt: now }, expectedVersion: request.version, events: [] });
         }
       }
       const effected = await effects.applyDue(BATCH, log);

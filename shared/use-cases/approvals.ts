@@ -8,7 +8,7 @@ import { isParticipant } from '../requests/request.js';
 import { skipStep } from '../requests/transitions.js';
 import { actionLabel } from '../notifications/wording.js';
 import { ConcurrentChangeError, LinkUnavailableError, type Clock, type RequestStore, type Workflows } from '../ports/ports.js';
-import { decisionForm, type DecideStep } from './decide-step.js';
+import { decisionForm, resumeOrLeaveToSweep, withResume, type DecideStep } from './decide-step.js';
 import { requestView } from './request-view.js';
 
 /** The approver's side of the API, for people who decide without the email link. */
@@ -18,6 +18,7 @@ export interface ApprovalsDeps {
   workflows: Workflows;
   clock: Clock;
   decideStep: DecideStep;
+  log: (message: string, fields: Record<string, unknown>) => void;
 }
 
 const skipBody = z
@@ -67,7 +68,7 @@ export function makePendingApprovals({ requests }: Pick<ApprovalsDeps, 'requests
   };
 }
 
-export function makeApprovals({ requests, directory, workflows, clock, decideStep }: ApprovalsDeps) {
+export function makeApprovals({ requests, directory, workflows, clock, decideStep, log }: ApprovalsDeps) {
   return {
     /** `POST /approvals/{requestId}/decision`: the email link's decision, for the signed-in holder of the step. */
     async decide(input: { callerId: string; requestId: string; body: unknown }) {
@@ -107,7 +108,8 @@ export function makeApprovals({ requests, directory, workflows, clock, decideSte
       if (step.status !== 'waiting' || !step.openLinkHash) throw new InvalidStateError('지금 결정을 기다리는 검토 단계만 생략할 수 있습니다.');
       const link = await requests.getLink(step.openLinkHash);
       if (!link) throw new Error(`step ${stepIndex} of ${request.id} points at a missing link`);
-      const skipped = skipStep(request, { stepIndex, reason, actor: { id: input.callerId, name: caller?.name ?? input.callerId }, at: clock.now().toISOString() });
+      const at = clock.now().toISOString();
+      const skipped = withResume(skipStep(request, { stepIndex, reason, actor: { id: input.callerId, name: caller?.name ?? input.callerId }, at }), link.taskToken, at);
       try {
         await requests.save({
           request: skipped.request,
@@ -121,7 +123,7 @@ export function makeApprovals({ requests, directory, workflows, clock, decideSte
         }
         throw error;
       }
-      if (skipped.outcome !== 'waiting') await workflows.resume(link.taskToken, { outcome: skipped.outcome });
+      if (skipped.outcome !== 'waiting') await resumeOrLeaveToSweep(workflows, link.taskToken, skipped.outcome, request.id, log);
       return requestView(skipped.request);
     },
   };

@@ -7,7 +7,7 @@ import { statusLabel } from '../notifications/wording.js';
 import { kindPolicyFor, type OfficePolicy } from '../policies/office-policy.js';
 import { kindOf } from '../requests/kinds/index.js';
 import { decisionSchema, type ApprovalRequest, type ApprovalStep, type Channel, type Decision } from '../requests/request.js';
-import { recordDecision } from '../requests/transitions.js';
+import { recordDecision, type StageOutcome } from '../requests/transitions.js';
 import {
   ConcurrentChangeError,
   LinkUnavailableError,
@@ -30,6 +30,31 @@ export interface DecideStepDeps {
   mailer: Mailer;
   clock: Clock;
   policy: OfficePolicy;
+  log: (message: string, fields: Record<string, unknown>) => void;
+}
+
+/** A decided stage is saved with what its workflow must be told, so the sweep can tell it if this call fails. */
+export function withResume<T extends { request: ApprovalRequest; outcome: StageOutcome }>(decided: T, taskToken: string, at: string): T {
+  if (decided.outcome === 'waiting') return decided;
+  return { ...decided, request: { ...decided.request, resumePending: { taskToken, outcome: decided.outcome, since: at } } };
+}
+
+/**
+ * Tells the workflow the stage is decided. The decision is already saved (with `resumePending`),
+ * so a failure here is not the person's problem: it is logged and the timer sweep retries.
+ */
+export async function resumeOrLeaveToSweep(
+  workflows: Workflows,
+  taskToken: string,
+  outcome: Exclude<StageOutcome, 'waiting'>,
+  requestId: string,
+  log: (message: string, fields: Record<string, unknown>) => void,
+): Promise<void> {
+  try {
+    await workflows.resume(taskToken, { outcome });
+  } catch (error) {
+    log('resume failed after the decision was saved; the timer sweep retries', { requestId, error: String(error) });
+  }
 }
 
 export const decisionForm = z
@@ -84,7 +109,7 @@ export function makeOpenStepReader({ requests, clock }: Pick<DecideStepDeps, 're
   };
 }
 
-export function makeDecideStep({ requests, directory, workflows, mailer, clock, policy }: DecideStepDeps) {
+export function makeDecideStep({ requests, directory, workflows, mailer, clock, policy, log }: DecideStepDeps) {
   const openStepOf = makeOpenStepReader({ requests, clock });
 
   async function reportToPrincipal(request: ApprovalRequest, step: ApprovalStep, deputyName: string) {
@@ -113,7 +138,7 @@ export function makeDecideStep({ requests, directory, workflows, mailer, clock, 
         if (link.approverId !== input.actorId) throw new StepReroutedError('본인에게 온 결재가 아닙니다.');
         const actor = await directory.person(input.actorId);
         const at = clock.now().toISOString();
-        const decided = recordDecision(request, {
+        const recorded = recordDecision(request, {
           stepIndex: step.index,
           decision: input.decision,
           comment: input.comment?.trim() ? input.comment : undefined,
@@ -122,6 +147,7 @@ export function makeDecideStep({ requests, directory, workflows, mailer, clock, 
           channel: input.channel,
           rejection: kindPolicyFor(policy, request.kind).rejection,
         });
+        const decided = withResume(recorded, link.taskToken, at);
         try {
           await requests.save({
             request: decided.request,
@@ -138,7 +164,7 @@ export function makeDecideStep({ requests, directory, workflows, mailer, clock, 
           if (raced) throw new AlreadyDecidedError('요청이 방금 다른 곳에서 처리되었습니다. 새로 고쳐 상태를 확인하세요.');
           throw error;
         }
-        if (decided.outcome !== 'waiting') await workflows.resume(link.taskToken, { outcome: decided.outcome });
+        if (decided.outcome !== 'waiting') await resumeOrLeaveToSweep(workflows, link.taskToken, decided.outcome, request.id, log);
         const decidedStep = decided.request.steps[step.index] ?? step;
         await reportToPrincipal(decided.request, decidedStep, actor?.name ?? step.approverName);
         return { request: decided.request, step: decidedStep, decision: input.decision };

@@ -1,32 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { closesLoop } from '../../shared/approvals/delegations.js';
 import type { ApprovalRequest } from '../../shared/requests/request.js';
-import { closeRequest, lineSteps, openStage, reassignStep, recordDecision, resubmit, skipStep } from '../../shared/requests/transitions.js';
+import { closeRequest, openStage, reassignStep, recordDecision, resubmit, skipStep } from '../../shared/requests/transitions.js';
 import type { Delegation } from '../../shared/ports/ports.js';
+import { requestInReview } from '../fixtures/requests.js';
 
 const at = '2026-11-24T01:00:00.000Z';
 const person = (id: string) => ({ id, name: `이름${id}`, position: '팀장' });
-const request = (): ApprovalRequest => ({
-  id: 'R1',
-  kind: 'health-checkup',
-  status: 'in-review',
-  requesterId: 'E1034',
-  requesterName: '진우석',
-  departmentId: 'jobs-economy',
-  teamId: 'je-jobs',
-  details: { amountPaid: 300_000 },
-  round: 1,
-  steps: lineSteps([
-    { stage: 0, action: 'cooperate', approverId: 'E1011', approverName: '김혜정', approverPosition: '팀장', rule: '인사팀장' },
-    { stage: 0, action: 'cooperate', approverId: 'E1023', approverName: '신동혁', approverPosition: '팀장', rule: '전산운영팀장' },
-    { stage: 1, action: 'approve', approverId: 'E1015', approverName: '박은주', approverPosition: '팀장', rule: '교육후생팀장', delegatedAuthority: '위임전결: 교육후생팀장' },
-  ]),
-  currentStage: 0,
-  participants: ['E1011', 'E1023', 'E1015'],
-  createdAt: at,
-  updatedAt: at,
-  version: 1,
-});
+const request = (): ApprovalRequest =>
+  requestInReview(
+    [
+      { stage: 0, action: 'cooperate', approverId: 'E1011', approverName: '김혜정', approverPosition: '팀장', rule: '인사팀장' },
+      { stage: 0, action: 'cooperate', approverId: 'E1023', approverName: '신동혁', approverPosition: '팀장', rule: '전산운영팀장' },
+      { stage: 1, action: 'approve', approverId: 'E1015', approverName: '박은주', approverPosition: '팀장', rule: '교육후생팀장', delegatedAuthority: '위임전결: 교육후생팀장' },
+    ],
+    at,
+  );
 const opened = () =>
   openStage(request(), {
     at,
