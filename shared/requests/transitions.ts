@@ -30,6 +30,15 @@ export interface Holder {
 
 export type StageOutcome = DecisionOutcome['outcome'] | 'waiting';
 
+/** The step fields that say who holds it, and for whom (대결). */
+const holderFields = (holder: Holder) => ({
+  approverId: holder.id,
+  approverName: holder.name,
+  approverPosition: holder.position,
+  actingForId: holder.actingFor?.id,
+  actingForName: holder.actingFor?.name,
+});
+
 const next = (request: ApprovalRequest, at: string, changes: Partial<ApprovalRequest>): ApprovalRequest => ({
   ...request,
   ...changes,
@@ -95,11 +104,7 @@ export function openStage(
     return {
       ...step,
       status: 'waiting' as const,
-      approverId: entry.holder.id,
-      approverName: entry.holder.name,
-      approverPosition: entry.holder.position,
-      actingForId: entry.holder.actingFor?.id,
-      actingForName: entry.holder.actingFor?.name,
+      ...holderFields(entry.holder),
       notifiedAt: input.at,
       openLinkHash: entry.linkHash,
     };
@@ -232,11 +237,7 @@ export function reassignStep(
     step.index === input.stepIndex
       ? {
           ...step,
-          approverId: holder.id,
-          approverName: holder.name,
-          approverPosition: holder.position,
-          actingForId: holder.actingFor?.id,
-          actingForName: holder.actingFor?.name,
+          ...holderFields(holder),
           openLinkHash: input.linkHash,
           ...(input.action === 'reminded' ? { remindedAt: input.at } : { notifiedAt: input.at, remindedAt: undefined }),
           ...(input.action === 'escalated' ? { escalatedAt: input.at, rule: input.rule ?? step.rule } : {}),
