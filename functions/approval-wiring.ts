@@ -5,11 +5,13 @@ import { officePolicy } from '../shared/policies/office-policy.js';
 import { makeApprovalEngine, type ApprovalEngine } from '../shared/use-cases/approval-engine.js';
 import { makeDecideStep, type DecideStep } from '../shared/use-cases/decide-step.js';
 import { makeDelegations, type Delegations } from '../shared/use-cases/delegations.js';
+import { makeStepInputs } from '../shared/use-cases/step-inputs.js';
 import { mailerFromEnv } from './mail-wiring.js';
 import {
   clockFromEnv,
   delegationStoreFromEnv,
   directoryFromEnv,
+  fleetStoreFromEnv,
   publicBaseUrlFromEnv,
   requestStoreFromEnv,
   workflowsFromEnv,
@@ -34,13 +36,15 @@ export function approvalEngineFromEnv(): ApprovalEngine {
 }
 
 export function decideStepFromEnv(): DecideStep {
+  const clock = clockFromEnv();
   return makeDecideStep({
     requests: requestStoreFromEnv(),
     directory: directoryFromEnv(),
     workflows: workflowsFromEnv(),
     mailer: mailerFromEnv(),
-    clock: clockFromEnv(),
+    clock,
     policy: officePolicy,
+    stepInputs: makeStepInputs({ fleet: fleetStoreFromEnv(), policy: officePolicy, clock }),
     log: log.warn,
   });
 }

@@ -22,3 +22,20 @@ export function mailerFromEnv(): Mailer {
   }
 }
 
+
+/**
+ * For functions wired with use cases that send mail on some routes only: a read-only route needs
+ * neither the mail settings nor the permission to send. The settings are read at load, like every
+ * other; without them, sending fails (and says why) instead of the function failing to load.
+ */
+export function optionalMailerFromEnv(): Mailer {
+  try {
+    return mailerFromEnv();
+  } catch (error) {
+    return {
+      send: async () => {
+        throw error;
+      },
+    };
+  }
+}

@@ -6,6 +6,7 @@ import { makeStepFunctionsWorkflows } from '../shared/adapters/step-functions-wo
 import { makeDynamoDbRequestStore } from '../shared/store/dynamodb-request-store.js';
 import { makeDynamoDbDelegationStore } from '../shared/store/dynamodb-delegation-store.js';
 import { makeDynamoDbDirectory, makeDynamoDbDirectoryAdmin } from '../shared/store/dynamodb-directory.js';
+import { makeDynamoDbFleetStore } from '../shared/store/dynamodb-fleet-store.js';
 import type { Clock } from '../shared/ports/ports.js';
 import { systemClock } from '../shared/adapters/system.js';
 import { sharedLocalClock } from '../shared/adapters/local-clock.js';
@@ -20,6 +21,7 @@ export const requestStoreFromEnv = () => makeDynamoDbRequestStore(dynamoDb, tabl
 export const directoryFromEnv = () => makeDynamoDbDirectory(dynamoDb, tableName());
 export const directoryAdminFromEnv = () => makeDynamoDbDirectoryAdmin(dynamoDb, tableName());
 export const delegationStoreFromEnv = () => makeDynamoDbDelegationStore(dynamoDb, tableName());
+export const fleetStoreFromEnv = () => makeDynamoDbFleetStore(dynamoDb, tableName());
 
 export function workflowsFromEnv() {
   const { STATE_MACHINES } = readConfig({ STATE_MACHINES: jsonEnv(z.record(z.string(), z.string().startsWith('arn:'))) });

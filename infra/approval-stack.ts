@@ -7,6 +7,8 @@ import { ApprovalTasks } from '../workflows/approval-steps.js';
 import { HealthCheckupWorkflow } from '../workflows/health-checkup-workflow.js';
 import { InfertilityTreatmentWorkflow } from '../workflows/infertility-treatment-workflow.js';
 import { PersonnelTransferWorkflow } from '../workflows/personnel-transfer-workflow.js';
+import { FacilityRepairWorkflow } from '../workflows/facility-repair-workflow.js';
+import { VehicleBookingWorkflow } from '../workflows/vehicle-booking-workflow.js';
 import { officePolicy } from '../shared/policies/office-policy.js';
 import { ApprovalTimers } from './constructs/approval-timers.js';
 
@@ -27,10 +29,14 @@ export class ApprovalStack extends Stack {
     const healthCheckup = new HealthCheckupWorkflow(this, 'HealthCheckupWorkflow', { tasks, policy: officePolicy });
     const infertilityTreatment = new InfertilityTreatmentWorkflow(this, 'InfertilityTreatmentWorkflow', { tasks, policy: officePolicy });
     const personnelTransfer = new PersonnelTransferWorkflow(this, 'PersonnelTransferWorkflow', { tasks, policy: officePolicy });
+    const facilityRepair = new FacilityRepairWorkflow(this, 'FacilityRepairWorkflow', { tasks, policy: officePolicy });
+    const vehicleBooking = new VehicleBookingWorkflow(this, 'VehicleBookingWorkflow', { tasks, policy: officePolicy });
     const workflows = {
       [HealthCheckupWorkflow.kind]: healthCheckup.stateMachine,
       [InfertilityTreatmentWorkflow.kind]: infertilityTreatment.stateMachine,
       [PersonnelTransferWorkflow.kind]: personnelTransfer.stateMachine,
+      [FacilityRepairWorkflow.kind]: facilityRepair.stateMachine,
+      [VehicleBookingWorkflow.kind]: vehicleBooking.stateMachine,
     };
 
     this.api.addRequestRoutes({ data: this.data, workflows, mail });

@@ -1,5 +1,7 @@
 import { decisionFormPage } from '../../shared/notifications/decision-pages.js';
 import { kindOf } from '../../shared/requests/kinds/index.js';
+import { officePolicy } from '../../shared/policies/office-policy.js';
+import { stepInputFields } from '../../shared/use-cases/step-inputs.js';
 import { makeDecisionLinks } from '../../shared/use-cases/decision-links.js';
 import { clockFromEnv, requestStoreFromEnv } from '../wiring.js';
 import { html, htmlApi, pathParameter } from './http-api.js';
@@ -12,6 +14,13 @@ export const handler = htmlApi(async (event) => {
   const { link, request, step } = await decisionLinks.view(linkId);
   return html(
     200,
-    decisionFormPage({ request, kind: kindOf(request.kind), step, action: `./${linkId}`, expiresAt: link.expiresAt }),
+    decisionFormPage({
+      request,
+      kind: kindOf(request.kind),
+      step,
+      action: `./${linkId}`,
+      expiresAt: link.expiresAt,
+      inputFields: step.input ? stepInputFields(officePolicy)[step.input] : undefined,
+    }),
   );
 });

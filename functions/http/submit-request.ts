@@ -1,7 +1,9 @@
 import { randomIds } from '../../shared/adapters/system.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { makeSubmitRequest } from '../../shared/use-cases/submit-request.js';
-import { clockFromEnv, directoryFromEnv, requestStoreFromEnv, workflowsFromEnv } from '../wiring.js';
+import { log } from '../../shared/kernel/log.js';
+import { optionalMailerFromEnv } from '../mail-wiring.js';
+import { clockFromEnv, directoryFromEnv, fleetStoreFromEnv, requestStoreFromEnv, workflowsFromEnv } from '../wiring.js';
 import { callerId, header, json, jsonApi, jsonBody } from './http-api.js';
 
 const submitRequest = makeSubmitRequest({
@@ -11,6 +13,9 @@ const submitRequest = makeSubmitRequest({
   clock: clockFromEnv(),
   ids: randomIds,
   policy: officePolicy,
+  fleet: fleetStoreFromEnv(),
+  mailer: optionalMailerFromEnv(),
+  log: log.warn,
 });
 
 /** POST /requests — 201 with the stored request; a replayed Idempotency-Key returns the first result with 200. */

@@ -4,9 +4,23 @@ import { officePolicy } from '../../shared/policies/office-policy.js';
 import { makeApprovalTimers, type SweepReport } from '../../shared/use-cases/approval-timers.js';
 import { approvalEngineFromEnv, delegationsFromEnv } from '../approval-wiring.js';
 import { makeRequestEffects } from '../../shared/use-cases/request-effects.js';
-import { clockFromEnv, delegationStoreFromEnv, directoryAdminFromEnv, directoryFromEnv, requestStoreFromEnv, workflowsFromEnv } from '../wiring.js';
+import { makeFacilityWork } from '../../shared/use-cases/facility-work.js';
+import { makeVehicleBookings } from '../../shared/use-cases/vehicle-bookings.js';
+import { mailerFromEnv } from '../mail-wiring.js';
+import {
+  clockFromEnv,
+  delegationStoreFromEnv,
+  directoryAdminFromEnv,
+  directoryFromEnv,
+  fleetStoreFromEnv,
+  requestStoreFromEnv,
+  workflowsFromEnv,
+} from '../wiring.js';
 
 const engine = approvalEngineFromEnv();
+const shared = { requests: requestStoreFromEnv(), directory: directoryFromEnv(), mailer: mailerFromEnv(), clock: clockFromEnv(), policy: officePolicy, log: log.warn };
+const facilityWork = makeFacilityWork(shared);
+const vehicleBookings = makeVehicleBookings({ ...shared, fleet: fleetStoreFromEnv() });
 const timers = makeApprovalTimers({
   requests: requestStoreFromEnv(),
   delegationStore: delegationStoreFromEnv(),
@@ -22,10 +36,11 @@ const timers = makeApprovalTimers({
     directoryAdmin: directoryAdminFromEnv(),
     clock: clockFromEnv(),
   }),
+  followUps: { 'trip-log-reminder': vehicleBookings.remindTripLog, 'auto-close': facilityWork.autoClose },
   log: log.warn,
 });
 
-/** Scheduled (EventBridge): reminders, escalations, stage deadlines, delegation periods and approved effects that are due. */
+/** Scheduled (EventBridge): reminders, escalations, stage deadlines, delegation periods, approved effects and follow-ups that are due. */
 export const handler = async (_event: ScheduledEvent): Promise<SweepReport> => {
   const report = await timers.sweep();
   log.info('approval timers swept', { ...report });

@@ -52,7 +52,7 @@ export class ApprovalApi extends Construct {
     const fn = (name: string, entry: string, description: string, access: 'read' | 'read-write', environment: Record<string, string> = {}) =>
       this.tableFunction(data, name, entry, description, access, environment);
 
-    const submit = fn('SubmitRequest', 'functions/http/submit-request.ts', 'POST /requests', 'read-write', { STATE_MACHINES });
+    const submit = fn('SubmitRequest', 'functions/http/submit-request.ts', 'POST /requests', 'read-write', { STATE_MACHINES }).useMail(mail);
     const get = fn('GetRequest', 'functions/http/get-request.ts', 'GET /requests/{id}', 'read-write');
     const history = fn('GetHistory', 'functions/http/get-history.ts', 'GET /requests/{id}/history', 'read-write');
     const list = fn('ListRequests', 'functions/http/list-requests.ts', 'GET /requests', 'read');
@@ -68,6 +68,13 @@ export class ApprovalApi extends Construct {
     const endDelegation = fn('EndDelegation', 'functions/http/end-delegation.ts', 'DELETE /delegations/{from}', 'read-write').useMail(mail);
     const listDelegations = fn('ListDelegations', 'functions/http/list-delegations.ts', 'GET /delegations', 'read');
     const roundTransfers = fn('RoundTransfers', 'functions/http/round-transfers.ts', 'GET /rounds/{roundId}/transfers', 'read');
+    const reportWork = fn('ReportWork', 'functions/http/report-work.ts', 'POST /requests/{id}/work-report', 'read-write').useMail(mail);
+    const confirmWork = fn('ConfirmWork', 'functions/http/confirm-work.ts', 'POST /requests/{id}/confirmation', 'read-write').useMail(mail);
+    const facilityBudget = fn('FacilityBudget', 'functions/http/facility-budget.ts', 'GET /facilities/budget', 'read');
+    const vehicleAvailability = fn('VehicleAvailability', 'functions/http/vehicle-availability.ts', 'GET /vehicles/availability', 'read');
+    const vehicleSchedule = fn('VehicleSchedule', 'functions/http/vehicle-schedule.ts', 'GET /vehicles/{id}/bookings', 'read');
+    const cancelBooking = fn('CancelBooking', 'functions/http/cancel-booking.ts', 'POST /requests/{id}/cancel', 'read-write').useMail(mail);
+    const recordTripLog = fn('RecordTripLog', 'functions/http/record-trip-log.ts', 'POST /requests/{id}/trip-log', 'read-write').useMail(mail);
     for (const machine of Object.values(workflows)) {
       machine.grantStartExecution(submit);
       machine.grantStartExecution(resubmit);
@@ -91,6 +98,13 @@ export class ApprovalApi extends Construct {
     this.route(HttpMethod.GET, '/delegations', listDelegations);
     this.route(HttpMethod.DELETE, '/delegations/{from}', endDelegation);
     this.route(HttpMethod.GET, '/rounds/{roundId}/transfers', roundTransfers);
+    this.route(HttpMethod.POST, '/requests/{id}/work-report', reportWork);
+    this.route(HttpMethod.POST, '/requests/{id}/confirmation', confirmWork);
+    this.route(HttpMethod.GET, '/facilities/budget', facilityBudget);
+    this.route(HttpMethod.GET, '/vehicles/availability', vehicleAvailability);
+    this.route(HttpMethod.GET, '/vehicles/{id}/bookings', vehicleSchedule);
+    this.route(HttpMethod.POST, '/requests/{id}/cancel', cancelBooking);
+    this.route(HttpMethod.POST, '/requests/{id}/trip-log', recordTripLog);
     this.route(HttpMethod.GET, '/decisions/{linkId}', showDecision, { public: true });
     this.route(HttpMethod.POST, '/decisions/{linkId}', submitDecision, { public: true });
   }

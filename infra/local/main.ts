@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import * as z from 'zod';
 import { readConfig } from '../../shared/kernel/config.js';
 import { startLocalRuntime } from './runtime.js';
-import { SEED_DIRECTORY } from './seed.js';
+import { SEED_DIRECTORY, SEED_FLEET } from './seed.js';
 
 /** `npm start`: the whole backend on this machine. */
 const config = readConfig({
@@ -22,6 +22,7 @@ console.log(`
   Outbox    ${shown(runtime.outbox.email)}  (email .eml)
             ${shown(runtime.outbox.slack)}  (Slack payloads)
   People    ${shown(SEED_DIRECTORY)}  (${runtime.people} seeded staff)
+  Fleet     ${shown(SEED_FLEET)}  (${runtime.vehicles} vehicles)
   Token     npm run --silent token -- E1034
   Clock     ×${runtime.clockSpeed} (CLOCK_SPEED)   (GET ${runtime.apiUrl}/_local/clock)
 

@@ -18,7 +18,9 @@ import { makeLocalControl } from './local-control.js';
 import { startScheduleRunner } from './schedule-runner.js';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { LocalStepFunctions } from './step-functions-local.js';
-import { SEED_DIRECTORY } from './seed.js';
+import { SEED_DIRECTORY, SEED_FLEET } from './seed.js';
+import { fleetSchema } from '../../shared/fleet/fleet.js';
+import { loadFleet } from '../../shared/store/dynamodb-fleet-store.js';
 import { LOCAL_REGION, readTemplate } from './template.js';
 
 
@@ -36,6 +38,7 @@ export interface LocalRuntime {
   dataDir: string;
   outbox: { email: string; slack: string };
   people: number;
+  vehicles: number;
   clockSpeed: number;
   stop(): Promise<void>;
 }
@@ -109,6 +112,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // Reapplied at every start; people an admin has edited since are left as the admin left them.
     const loaded = await loadDirectory(DynamoDBDocumentClient.from(client), template.table.logicalId, snapshot);
     log('info', 'directory loaded', { ...loaded });
+    const fleet = await loadFleet(DynamoDBDocumentClient.from(client), template.table.logicalId, fleetSchema.parse(JSON.parse(await readFile(SEED_FLEET, 'utf8'))));
+    log('info', 'fleet loaded', fleet);
 
     // The Step Functions API, served where the functions' SFN client will look for it.
     const sfnServer = createServer((request, response) => stepFunctions.handle(request, response));
@@ -175,7 +180,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     };
     await writeFile(join(dataDir, 'runtime.json'), JSON.stringify({ apiUrl, pid: process.pid }));
     log('info', 'ready', { apiUrl, resumedExecutions: resumed, startupMs: Date.now() - started });
-    return { apiUrl, dataDir, outbox, people: snapshot.people.length, clockSpeed: clock.speed, stop };
+    return { apiUrl, dataDir, outbox, people: snapshot.people.length, vehicles: fleet.vehicles, clockSpeed: clock.speed, stop };
   } catch (error) {
     await stop();
     throw error;

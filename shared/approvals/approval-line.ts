@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ConflictError } from '../kernel/errors.js';
 import { formatKrw } from '../kernel/seoul-time.js';
 import type { Directory, Person } from '../directory/directory.js';
-import { tierFor, type ApproverSelector, type LineStage, type LineStep } from '../policies/office-policy.js';
+import { deferredFrom, tierFor, type ApproverSelector, type LineStage, type LineStep, type StepInputName } from '../policies/office-policy.js';
 import type { StepAction } from '../requests/request.js';
 
 /** An approval step as resolved at submission: who decides, and by which rule. */
@@ -18,6 +18,8 @@ export interface ResolvedStep {
   delegatedAuthority?: string;
   /** An opinion that may not block: a dissent is recorded and the line goes on. */
   advisory?: true;
+  /** What the holder must record to agree (a triage estimate, a vehicle assignment). */
+  input?: StepInputName;
 }
 
 export class ApprovalRoutingError extends ConflictError {}
@@ -25,9 +27,11 @@ export class ApprovalRoutingError extends ConflictError {}
 export interface LineContext {
   requester: Person;
   /** Amounts a 전결 table may look at. */
-  amounts: { reimbursableAmount?: number; amountRequested?: number };
+  amounts: { reimbursableAmount?: number; amountRequested?: number; estimateKrw?: number };
   /** Departments the requester names, in order of preference (transfers). */
   preferredDepartments?: string[];
+  /** The team the request names as responsible (a building's managing team): `handling-unit` selectors start there. */
+  handlingTeamId?: string;
   directory: Directory;
   /** Spreads work among equally qualified people deterministically (the request id). */
   seed: string;
@@ -44,8 +48,15 @@ export interface Level {
  * - The requester never decides their own request: such a step moves up one level.
  * - A person who would decide at two stages keeps only the later (higher) one.
  * - The final approval below the head of office is 전결, with the rule that put it there.
+ * A line resolved in parts (see `deferredFrom`) passes `final: false` for the first part, which
+ * then carries no 전결, and `firstStage` for the rest, which is numbered after the steps already there.
  */
-export async function resolveApprovalLine(line: LineStage[], context: LineContext): Promise<ResolvedStep[]> {
+export async function resolveApprovalLine(
+  line: LineStage[],
+  context: LineContext,
+  part: { final?: boolean; firstStage?: number } = {},
+): Promise<ResolvedStep[]> {
+  const { final = true, firstStage = 0 } = part;
   const resolved: ResolvedStep[] = [];
   for (const [stage, spec] of line.entries()) {
     const steps = 'parallel' in spec ? spec.parallel : [spec];
@@ -58,8 +69,8 @@ export async function resolveApprovalLine(line: LineStage[], context: LineContex
   const stages = [...new Set(deduplicated.map((step) => step.stage))];
   const office = await context.directory.office();
   return deduplicated.map((step) => {
-    const renumbered = { ...step, stage: stages.indexOf(step.stage) };
-    const isFinal = step === deduplicated.at(-1);
+    const renumbered = { ...step, stage: firstStage + stages.indexOf(step.stage) };
+    const isFinal = final && step === deduplicated.at(-1);
     if (isFinal && step.approverId !== office?.mayorId) {
       return { ...renumbered, delegatedAuthority: `위임전결: ${step.rule}` };
     }
@@ -67,8 +78,24 @@ export async function resolveApprovalLine(line: LineStage[], context: LineContex
   });
 }
 
+/**
+ * The line as far as it can be resolved at submission: everything, or — when a step must record
+ * input that later stages depend on (a repair's estimate decides its 전결 level) — through that step.
+ */
+export async function resolveSubmittedLine(line: LineStage[], context: LineContext): Promise<ResolvedStep[]> {
+  const cut = deferredFrom(line);
+  return resolveApprovalLine(line.slice(0, cut), context, { final: cut === line.length });
+}
+
+/** The stages resolved once the input step is recorded, numbered after the stages already there. */
+export async function resolveDeferredStages(line: LineStage[], context: LineContext, firstStage: number): Promise<ResolvedStep[]> {
+  const rest = line.slice(deferredFrom(line));
+  return rest.length === 0 ? [] : resolveApprovalLine(rest, context, { firstStage });
+}
+
 async function resolveStep(step: LineStep, context: LineContext): Promise<Omit<ResolvedStep, 'stage'>> {
   const { approver } = step;
+  const extras = { ...(step.advisory ? { advisory: true as const } : {}), ...(step.input ? { input: step.input } : {}) };
   if (approver.type === 'by-amount') {
     const amount = context.amounts[approver.amount];
     if (amount === undefined) throw new Error(`the 전결 table needs ${approver.amount}, which this request does not have`);
@@ -77,10 +104,10 @@ async function resolveStep(step: LineStep, context: LineContext): Promise<Omit<R
     const previous = approver.tiers[index - 1]?.upTo;
     const band = tier.upTo === undefined ? `${formatKrw(previous ?? 0)} 초과` : `${formatKrw(tier.upTo)} 이하`;
     const rule = `${chosen.rule} (금액 ${formatKrw(amount)}: ${band} 구간)`;
-    return { action: step.action, ...personFields(chosen.person), rule, ...(step.advisory ? { advisory: true as const } : {}) };
+    return { action: step.action, ...personFields(chosen.person), rule, ...extras };
   }
   const chosen = await resolveSelector(approver, context);
-  return { action: step.action, ...personFields(chosen.person), rule: chosen.rule, ...(step.advisory ? { advisory: true as const } : {}) };
+  return { action: step.action, ...personFields(chosen.person), rule: chosen.rule, ...extras };
 }
 
 const personFields = (person: Person) => ({ approverId: person.id, approverName: person.name, approverPosition: person.position });
@@ -121,6 +148,17 @@ async function resolveSelector(selector: ApproverSelector, context: LineContext)
       return firstNotRequester((await levelsFrom(directory, { departmentId: selector.department })).slice(1), requester, directory);
     case 'mayor':
       return firstNotRequester((await levelsFrom(directory, { mayor: true })), requester, directory);
+    case 'handling-unit': {
+      const teamId = context.handlingTeamId;
+      if (!teamId) throw new Error('the line names the handling unit, but the request names none');
+      if (selector.level === 'role') {
+        const chosen = await resolveSelector({ type: 'team-role', team: teamId, role: selector.role ?? '' }, context);
+        return { ...chosen, rule: `${chosen.rule} — 관리 부서` };
+      }
+      const levels = await levelsFrom(directory, { teamId });
+      const from = { 'team-leader': 0, 'department-head': 1, 'bureau-director': 2 }[selector.level];
+      return firstNotRequester(levels.slice(from), requester, directory);
+    }
   }
 }
 

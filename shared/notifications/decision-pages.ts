@@ -27,8 +27,23 @@ function lineTable(request: ApprovalRequest): string {
 }
 
 /** GET /decisions/{linkId}: shows the request and a form. Rendering it changes nothing. */
-export function decisionFormPage(input: { request: ApprovalRequest; kind: RequestKind; step: ApprovalStep; action: string; expiresAt: string; error?: string }): string {
-  const { request, kind, step, action, expiresAt, error } = input;
+export function decisionFormPage(input: {
+  request: ApprovalRequest;
+  kind: RequestKind;
+  step: ApprovalStep;
+  action: string;
+  expiresAt: string;
+  error?: string;
+  /** What an input step records with an approval (a triage estimate, a vehicle). */
+  inputFields?: { name: string; label: string; type: 'number' | 'text'; required: boolean; help?: string }[];
+}): string {
+  const { request, kind, step, action, expiresAt, error, inputFields = [] } = input;
+  const fields = inputFields
+    .map(
+      (field) =>
+        `<p><label for="${escapeHtml(field.name)}">${escapeHtml(field.label)}${field.required ? ' (승인할 때 필수)' : ''}</label><br><input id="${escapeHtml(field.name)}" name="${escapeHtml(field.name)}" type="${field.type === 'number' ? 'text" inputmode="numeric' : 'text'}">${field.help ? `<br><small>${escapeHtml(field.help)}</small>` : ''}</p>`,
+    )
+    .join('\n');
   const verb = actionLabel[step.action];
   return htmlDocument(
     `${kind.label} ${verb}`,
@@ -43,6 +58,7 @@ ${lineTable(request)}
 <form method="post" action="${escapeHtml(action)}">
 <p><label><input type="radio" name="decision" value="approve" required> 승인</label>
 <label><input type="radio" name="decision" value="reject"> 반려</label></p>
+${fields}
 <p><label for="comment">의견 (반려할 때는 반드시 입력)</label><br><textarea id="comment" name="comment" maxlength="1000"></textarea></p>
 <p><button type="submit">결정 제출</button></p>
 </form>

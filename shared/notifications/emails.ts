@@ -19,7 +19,33 @@ function emailSummary(request: ApprovalRequest, kind: RequestKind): [string, str
     ['제출일시', formatSeoulDateTime(request.createdAt)],
   ];
   if (!kind.sensitive && request.reimbursableAmount !== undefined) lines.push(['지원 금액', formatKrw(request.reimbursableAmount)]);
+  if (request.urgent) lines.push(['긴급도', '긴급(안전 위험)']);
+  if (request.triage) lines.push(['견적 금액', `${formatKrw(request.triage.estimateKrw)} (견적 ${request.triage.quoteCount}건)`]);
+  if (request.booking) lines.push(['배정 차량', `${request.booking.plate} (${request.booking.vehicleId})`]);
   return lines;
+}
+
+/**
+ * A notice about a request that asks nothing to be decided on a link (an urgent request reaching
+ * its managing unit, a repair reported done, a missing trip log): who, what, and what to do next.
+ */
+export function requestNoticeEmail(input: {
+  request: ApprovalRequest;
+  kind: RequestKind;
+  to: Recipient;
+  subject: string;
+  intro: string;
+  lines?: [string, string][];
+  next?: string;
+}): EmailMessage {
+  const { request, kind, to, subject, intro, next } = input;
+  const lines = [...emailSummary(request, kind), ...(kind.sensitive ? [] : kind.summarize(request.details)), ...(input.lines ?? [])];
+  const text = [`${to.name}님,`, '', intro, '', render(lines), ...(next ? ['', next] : [])].join('\n');
+  const html = htmlDocument(
+    subject,
+    `<p>${escapeHtml(to.name)}님,</p><p>${escapeHtml(intro)}</p>${table(lines)}${next ? `<p>${escapeHtml(next)}</p>` : ''}`,
+  );
+  return { to, subject: `${subject} ${kind.label} (${request.id})`, text, html };
 }
 
 function render(lines: [string, string][]): string {

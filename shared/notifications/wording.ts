@@ -8,6 +8,10 @@ export const statusLabel: Record<RequestStatus, string> = {
   rejected: '반려(종결)',
   withdrawn: '회수',
   failed: '처리 중단',
+  'in-progress': '시공 중',
+  'work-done': '완료 확인 대기',
+  completed: '완료',
+  cancelled: '취소',
 };
 
 export const actionLabel: Record<ApprovalStep['action'], string> = { review: '검토', cooperate: '협조', approve: '결재' };

@@ -27,12 +27,18 @@ const approverSelector = z.discriminatedUnion('type', [
   z.object({ type: z.literal('bureau-director'), department: z.string() }),
   /** The head of the office (구청장). */
   z.object({ type: z.literal('mayor') }),
+  /**
+   * The unit the request itself names as responsible (a building's managing team, from the kind's
+   * data): someone there holding `role`, its team leader, its department head or its bureau director.
+   */
+  z.object({ type: z.literal('handling-unit'), level: z.enum(['role', 'team-leader', 'department-head', 'bureau-director']), role: z.string().optional() })
+    .refine((selector) => (selector.level === 'role') === (selector.role !== undefined), 'a role is named exactly when level is role'),
 ]);
 
 /** 전결: the deciding level by amount. Tiers ascend; the last has no upper bound. */
 const amountTiers = z.object({
   type: z.literal('by-amount'),
-  amount: z.enum(['reimbursableAmount', 'amountRequested']),
+  amount: z.enum(['reimbursableAmount', 'amountRequested', 'estimateKrw']),
   tiers: z
     .array(z.object({ upTo: krw.optional(), approver: approverSelector }))
     .min(1)
@@ -47,8 +53,14 @@ const lineStep = z
     approver: z.union([approverSelector, amountTiers]),
     /** An opinion that may not block: a dissent is recorded and the line goes on. Never on an approve step. */
     advisory: z.boolean().optional(),
+    /**
+     * What the holder must record to agree (a repair's triage estimate, a vehicle assignment). The
+     * stages after such a step are resolved when it is recorded: they may depend on it (전결 by estimate).
+     */
+    input: z.enum(['facility-triage', 'vehicle-dispatch']).optional(),
   })
-  .refine((step) => !(step.advisory && step.action === 'approve'), 'an approve (결재) step cannot be advisory');
+  .refine((step) => !(step.advisory && step.action === 'approve'), 'an approve (결재) step cannot be advisory')
+  .refine((step) => !(step.advisory && step.input), 'an advisory step cannot require input');
 
 /** A stage is one step, or a group that decides in parallel and must all agree. */
 const lineStage = z.union([lineStep, z.object({ parallel: z.array(lineStep).min(2) })]);
@@ -58,6 +70,8 @@ const businessDuration = z.union([
   z.object({ hours: z.int().positive() }).strict(),
 ]);
 
+const timings = z.object({ remindAfter: businessDuration, escalateAfter: businessDuration });
+
 const kindPolicy = z.object({
   line: z
     .array(lineStage)
@@ -65,12 +79,63 @@ const kindPolicy = z.object({
     .refine((stages) => {
       const last = stages.at(-1);
       return last !== undefined && 'action' in last && last.action === 'approve';
-    }, 'the line must end with a single approve (결재) step'),
+    }, 'the line must end with a single approve (결재) step')
+    .refine((stages) => stages.every((stage) => !('parallel' in stage) || stage.parallel.every((step) => !step.input)), 'an input step cannot be in a parallel stage'),
   /** 반려: `return` gives the request back to the requester to revise or withdraw; `final` ends it. */
   rejection: z.enum(['return', 'final']),
   /** Reminder, then escalation to the next level up, counted from when a step reaches its approver. */
   remindAfter: businessDuration,
   escalateAfter: businessDuration,
+  /** Urgent requests (a safety hazard): their own, shorter reminder and escalation. */
+  urgent: timings.optional(),
+});
+
+const floor = z.int().refine((n) => n !== 0, 'there is no floor 0');
+const building = z
+  .object({
+    name: z.string(),
+    /** Basement floors are negative (B3 = -3); there is no floor 0. */
+    lowestFloor: floor,
+    highestFloor: floor.positive(),
+    /** The team that triages its repairs and at whose level 전결 is counted. */
+    managingTeam: z.string(),
+    /** The budget line its repairs are charged to. */
+    budgetLine: z.string(),
+  })
+  .refine((b) => b.lowestFloor <= b.highestFloor, 'lowestFloor must not be above highestFloor');
+
+const facilityRepairPolicy = z
+  .object({
+    buildings: z.record(z.string(), building),
+    categories: z.record(z.string(), z.string()),
+    /** Who hears of an urgent request at once, in the building's managing team. */
+    urgentNotice: z.object({ teamLeader: z.boolean(), roles: z.array(z.string()) }),
+    /** 지방계약법 시행령 §30: one quote suffices up to this estimate; above it, at least `minimumAbove`. */
+    quotes: z.object({ singleQuoteUpToKrw: krw, minimumAbove: z.int().min(2) }),
+    /** Days after completion is reported that the request closes unless the requester objects. */
+    autoCloseDays: z.int().positive(),
+    /** Budget lines with their yearly budget (KRW, by Seoul calendar year). */
+    budgetLines: z.record(z.string(), z.object({ name: z.string(), budgetKrw: z.record(z.string().regex(/^\d{4}$/), krw) })),
+  })
+  .superRefine((rules, ctx) => {
+    for (const [id, b] of Object.entries(rules.buildings)) {
+      if (!(b.budgetLine in rules.budgetLines)) ctx.addIssue({ code: 'custom', path: ['buildings', id, 'budgetLine'], message: `unknown budget line ${b.budgetLine}` });
+    }
+  });
+
+const vehicleBookingPolicy = z.object({
+  /** Every vehicle class of the fleet, with the Korean name people see. */
+  classes: z.record(z.string(), z.string()),
+  /** Never assigned to a booking: these classes (ambulances) and these statuses (retired, 불용). */
+  neverBookable: z.object({ classes: z.array(z.string()), statuses: z.array(z.string()) }),
+  /** Classes only their managing department may book (cleaning trucks). */
+  ownUnitOnly: z.array(z.string()),
+  /** The longest booking, in days. */
+  maxSpanDays: z.int().positive(),
+  /** How far ahead a booking may start, in days. */
+  maxAdvanceDays: z.int().positive(),
+  /** Days after a trip ends that a missing trip log (운행일지) is reminded, and again every as many days. */
+  tripLogDueDays: z.int().positive(),
 });
 
 export const officePolicySchema = z
@@ -106,6 +171,8 @@ export const officePolicySchema = z
         closeDaysBefore: z.int().nonnegative(),
       }),
     }),
+    facilityRepair: facilityRepairPolicy,
+    vehicleBooking: vehicleBookingPolicy,
     approvals: z.object({
       /**
        * How long one stage of a line may wait in total, reminders and escalations included; its
@@ -123,8 +190,10 @@ export const officePolicySchema = z
   .superRefine((policy, ctx) => {
     for (const [kind, rules] of Object.entries(policy.kinds)) {
       const toMs = (d: z.infer<typeof businessDuration>) => ('hours' in d ? d.hours : d.businessDays * 24) * 3_600_000;
-      if (toMs(rules.escalateAfter) <= toMs(rules.remindAfter)) {
-        ctx.addIssue({ code: 'custom', path: ['kinds', kind, 'escalateAfter'], message: 'escalation must come after the reminder' });
+      for (const [path, timing] of [[[], rules], [['urgent'], rules.urgent]] as const) {
+        if (timing && toMs(timing.escalateAfter) <= toMs(timing.remindAfter)) {
+          ctx.addIssue({ code: 'custom', path: ['kinds', kind, ...path, 'escalateAfter'], message: 'escalation must come after the reminder' });
+        }
       }
     }
   });
@@ -136,6 +205,9 @@ export type LineStep = z.infer<typeof lineStep>;
 export type LineStage = z.infer<typeof lineStage>;
 export type KindPolicy = z.infer<typeof kindPolicy>;
 export type HealthCheckupPolicy = OfficePolicy['healthCheckup'];
+export type FacilityRepairPolicy = OfficePolicy['facilityRepair'];
+export type VehicleBookingPolicy = OfficePolicy['vehicleBooking'];
+export type StepInputName = NonNullable<LineStep['input']>;
 
 /**
  * The policy in force: the bundled office-policy.json, or — for trying a change locally before
@@ -162,6 +234,22 @@ export function kindPolicyFor(policy: OfficePolicy, kind: string): KindPolicy {
   const rules = policy.kinds[kind];
   if (!rules) throw new Error(`no approval policy configured for kind ${kind}`);
   return rules;
+}
+
+/** When a waiting step is reminded and escalated: the kind's timings, or its urgent ones for an urgent request. */
+export function timingsFor(policy: OfficePolicy, request: { kind: string; urgent?: boolean }): z.infer<typeof timings> {
+  const rules = kindPolicyFor(policy, request.kind);
+  return request.urgent && rules.urgent ? rules.urgent : { remindAfter: rules.remindAfter, escalateAfter: rules.escalateAfter };
+}
+
+/**
+ * Where a kind's line is resolved in parts: the stages through the first input step now, the rest
+ * once that input is recorded. Returns the index of the first stage resolved later (the line's
+ * length when everything is resolved at once).
+ */
+export function deferredFrom(line: LineStage[]): number {
+  const inputStage = line.findIndex((stage) => 'action' in stage && stage.input !== undefined);
+  return inputStage < 0 ? line.length : inputStage + 1;
 }
 
 /** The 전결 tier an amount falls in (tiers are inclusive upper bounds: 2,000,000 is in "≤ 2,000,000"). */

@@ -1,3 +1,4 @@
+import type { CalendarDay, CalendarEntry, Vehicle } from '../fleet/fleet.js';
 import type { ApprovalRequest, Decision, HistoryEvent } from '../requests/request.js';
 
 /** Ports the use cases depend on. Adapters live in shared/adapters/; tests pass fakes. */
@@ -82,6 +83,15 @@ export interface RequestChange {
    */
   ledgers?: LedgerChange[];
   idempotency?: { requesterId: string; key: string; bodyHash: string };
+  /**
+   * Vehicle calendar days: a hold adds the booking to a day only if the day is still at the version
+   * it was read at (so the overlap check made on that read still holds); a release removes it.
+   */
+  calendar?: { hold?: CalendarHold[]; release?: CalendarRelease[] };
+  /** A trip log's odometer: accepted only if it does not start below the vehicle's last reading. */
+  odometer?: { vehicleId: string; start: number; end: number; requestId: string; at: string };
+  /** Running figures of a budget line's year, moved by the same transaction as the request. */
+  budget?: BudgetChange[];
   links?: {
     put?: ApprovalLink[];
     /** Only an open, unexpired link can be used, once. */
@@ -95,6 +105,53 @@ export type LedgerChange = { personId: string; key: string } & (
   | { remove: { amount?: number } }
   | { adjust: { delta: number; maxReservedBefore: number } }
 );
+
+export interface CalendarHold {
+  vehicleId: string;
+  day: string;
+  /** The day's version when it was read (0: no item yet). */
+  expectedVersion: number;
+  entry: CalendarEntry;
+}
+
+export interface CalendarRelease {
+  vehicleId: string;
+  day: string;
+  requestId: string;
+}
+
+/** Deltas (KRW) to one budget line's figures for one year. */
+export interface BudgetChange {
+  line: string;
+  year: number;
+  committedKrw?: number;
+  spentKrw?: number;
+  outstandingKrw?: number;
+}
+
+export interface BudgetFigures {
+  committedKrw: number;
+  spentKrw: number;
+  outstandingKrw: number;
+}
+
+/** A vehicle's latest odometer reading (the seed's figure until the first trip log). */
+export interface OdometerReading {
+  km: number;
+  requestId?: string;
+  recordedAt?: string;
+}
+
+/** The fleet and its calendars (reads; holds and releases go with the request's change). */
+export interface FleetStore {
+  vehicles(): Promise<Vehicle[]>;
+  vehicle(id: string): Promise<Vehicle | undefined>;
+  /** The calendar days of these vehicles (strongly consistent: a hold is conditioned on what this read). */
+  calendar(vehicleIds: string[], days: string[]): Promise<CalendarDay[]>;
+  /** A vehicle's calendar days from `fromDay` to `toDay`, inclusive. */
+  schedule(vehicleId: string, fromDay: string, toDay: string): Promise<CalendarDay[]>;
+  lastReading(vehicleId: string): Promise<OdometerReading | undefined>;
+}
 
 /** What a per-person ledger holds: the requests in it and the amount they reserve. */
 export interface LedgerUsage {
@@ -128,6 +185,10 @@ export interface RequestStore {
   listByRound(roundId: string): Promise<ApprovalRequest[]>;
   /** Takes a link off the timer sweep (its task is gone; nothing more can happen to it). */
   clearLinkTimer(hash: string): Promise<void>;
+  /** Approved requests whose follow-up (a trip-log reminder, a repair's automatic close) is due. */
+  dueFollowUps(now: string, limit: number): Promise<ApprovalRequest[]>;
+  /** A budget line's running figures for a year. */
+  budget(line: string, year: number): Promise<BudgetFigures>;
 }
 
 /** 대결: "from date to date, <deputy> decides for me" (Seoul dates, inclusive). */
@@ -167,4 +228,11 @@ export class IdempotencyRaceError extends Error {
 }
 export class LinkUnavailableError extends Error {
   override name = 'LinkUnavailableError';
+}
+/** A calendar day changed since it was read: the hold must be decided again on a fresh read. */
+export class CalendarChangedError extends Error {
+  override name = 'CalendarChangedError';
+}
+export class OdometerBackwardsError extends Error {
+  override name = 'OdometerBackwardsError';
 }

@@ -4,8 +4,24 @@ import * as z from 'zod';
  * A request and its append-only history. The stored shape is defined here once; item types
  * are derived from these schemas (shared/store/ adds only the key attributes).
  */
-/** `returned` (반려): back with the requester, who revises and resubmits or withdraws. */
-export const requestStatusSchema = z.enum(['in-review', 'returned', 'approved', 'rejected', 'withdrawn', 'failed']);
+/**
+ * `returned` (반려): back with the requester, who revises and resubmits or withdraws.
+ * After approval some kinds go on: a repair is `in-progress` until the managing unit reports it
+ * done (`work-done`), then `completed` once the requester confirms (or after the confirmation
+ * period); a vehicle booking is `completed` by its trip log, or `cancelled` before the trip.
+ */
+export const requestStatusSchema = z.enum([
+  'in-review',
+  'returned',
+  'approved',
+  'rejected',
+  'withdrawn',
+  'failed',
+  'in-progress',
+  'work-done',
+  'completed',
+  'cancelled',
+]);
 export type RequestStatus = z.infer<typeof requestStatusSchema>;
 
 export const decisionSchema = z.enum(['approve', 'reject']);
@@ -49,6 +65,8 @@ export const approvalStepSchema = z.object({
   skipReason: z.string().optional(),
   /** Hash of the link currently open for this step, so a close, re-route or escalation can revoke it. */
   openLinkHash: z.string().optional(),
+  /** What the holder must record to agree (see the line's `input`): a triage estimate, a vehicle assignment. */
+  input: z.enum(['facility-triage', 'vehicle-dispatch']).optional(),
 });
 export type ApprovalStep = z.infer<typeof approvalStepSchema>;
 
@@ -71,6 +89,14 @@ export const historyActionSchema = z.enum([
   'failed',
   /** What approval set in motion has happened (e.g. the transfer took effect in the directory). */
   'completed',
+  /** The managing unit reports a repair done, with its actual cost. */
+  'work-reported',
+  /** The requester confirms (or reopens) the work; or the confirmation period ends. */
+  'confirmed',
+  'reopened',
+  /** A trip log (운행일지) was recorded. */
+  'trip-logged',
+  'cancelled',
 ]);
 export type HistoryAction = z.infer<typeof historyActionSchema>;
 
@@ -109,6 +135,8 @@ export const historyEventSchema = z.object({
   fromId: z.string().optional(),
   toId: z.string().optional(),
   snapshot: snapshotSchema.optional(),
+  /** What the actor recorded with a decision or report (a triage estimate, a vehicle, an actual cost, a trip log). */
+  input: z.record(z.string(), z.unknown()).optional(),
 });
 export type HistoryEvent = z.infer<typeof historyEventSchema>;
 
@@ -144,6 +172,68 @@ export const requestSchema = z.object({
   resumePending: z
     .object({ taskToken: z.string(), outcome: z.enum(['next', 'approved', 'returned', 'rejected']), since: z.string() })
     .optional(),
+  /** A safety hazard (긴급): the managing unit hears at once, and reminders run in hours. */
+  urgent: z.boolean().optional(),
+  /** The team responsible for the request (a building's managing team); `handling-unit` steps start there. */
+  handlingTeamId: z.string().optional(),
+  /** A repair's triage by its managing unit: the estimate 전결 is counted on, and the quotes behind it. */
+  triage: z
+    .object({
+      estimateKrw: z.int().nonnegative(),
+      quoteCount: z.int().nonnegative(),
+      contractor: z.string().optional(),
+      note: z.string().optional(),
+      by: z.string(),
+      byName: z.string(),
+      at: z.string(),
+    })
+    .optional(),
+  /**
+   * A repair after approval: the budget line and year it is charged to, what was committed (the
+   * approved estimate), and once reported done, the actual cost; `closesAt` is when it completes
+   * unless the requester objects.
+   */
+  work: z
+    .object({
+      budgetLine: z.string(),
+      budgetYear: z.int(),
+      committedKrw: z.int().nonnegative(),
+      actualCostKrw: z.int().nonnegative().optional(),
+      completedOn: z.iso.date().optional(),
+      reportedBy: z.string().optional(),
+      reportedAt: z.string().optional(),
+      closesAt: z.string().optional(),
+      closedAt: z.string().optional(),
+    })
+    .optional(),
+  /** A vehicle booking's assignment: the vehicle held for [from, to) since `assignedAt`. */
+  booking: z
+    .object({
+      vehicleId: z.string(),
+      plate: z.string(),
+      from: z.string(),
+      to: z.string(),
+      assignedBy: z.string(),
+      assignedAt: z.string(),
+      /** The dispatcher accepted the system's suggestion rather than naming a vehicle. */
+      suggested: z.boolean(),
+      /** When the hold was given back (withdrawn, rejected, cancelled, failed). */
+      releasedAt: z.string().optional(),
+    })
+    .optional(),
+  /** 운행일지: the odometer out and in (km) and fuel, recorded after the trip. */
+  tripLog: z
+    .object({
+      odometerStart: z.int().nonnegative(),
+      odometerEnd: z.int().nonnegative(),
+      distanceKm: z.int().nonnegative(),
+      fuelLiters: z.number().nonnegative(),
+      recordedBy: z.string(),
+      recordedAt: z.string(),
+    })
+    .optional(),
+  /** What the timer sweep does next for an approved request: remind a missing trip log, or close a repair nobody objected to. */
+  followUp: z.object({ action: z.enum(['trip-log-reminder', 'auto-close']), at: z.string(), count: z.int().nonnegative().optional() }).optional(),
   /** 1 on submission, +1 on each resubmission after a 반려. */
   round: z.int().positive(),
   steps: z.array(approvalStepSchema),

@@ -1,4 +1,5 @@
-import type { DecisionOutcome, LedgerChange } from '../ports/ports.js';
+import type { CalendarRelease, DecisionOutcome, LedgerChange } from '../ports/ports.js';
+import { seoulDaysOf } from '../fleet/fleet.js';
 import type { ResolvedStep } from '../approvals/approval-line.js';
 import {
   stageCount,
@@ -60,6 +61,19 @@ export function releaseLedger(request: ApprovalRequest): LedgerChange[] | undefi
   return request.ledger ? [{ personId: request.requesterId, key: request.ledger.key, remove: { amount: request.ledger.amount } }] : undefined;
 }
 
+/**
+ * Gives back a vehicle held for the request (withdrawn, returned, rejected, cancelled, failed): its
+ * calendar days lose the booking in the same transaction that records why.
+ */
+export function releaseBooking(request: ApprovalRequest, at: string): { request: ApprovalRequest; release?: CalendarRelease[] } {
+  const booking = request.booking;
+  if (!booking || booking.releasedAt) return { request };
+  return {
+    request: { ...request, booking: { ...booking, releasedAt: at }, followUp: undefined },
+    release: seoulDaysOf(booking).map((day) => ({ vehicleId: booking.vehicleId, day, requestId: request.id })),
+  };
+}
+
 /** The steps of a fresh line; what the kind asks its reviewers to confirm goes on each review step. */
 export function lineSteps(line: ResolvedStep[], confirmations: string[] = []): ApprovalStep[] {
   return line.map((step, index) => ({
@@ -68,6 +82,20 @@ export function lineSteps(line: ResolvedStep[], confirmations: string[] = []): A
     status: 'pending',
     ...(step.action === 'review' && confirmations.length > 0 ? { mustConfirm: confirmations.join('; ') } : {}),
   }));
+}
+
+/**
+ * The rest of a line resolved in parts joins it once its input step is recorded (a repair's
+ * 전결 level follows the triage estimate): appended after the steps already there, and recorded.
+ */
+export function extendLine(request: ApprovalRequest, rest: ResolvedStep[], at: string): { request: ApprovalRequest; events: HistoryEvent[] } {
+  if (rest.length === 0) return { request, events: [] };
+  const offset = request.steps.length;
+  const added = lineSteps(rest).map((step) => ({ ...step, index: step.index + offset }));
+  return {
+    request: { ...request, steps: [...request.steps, ...added], participants: withParticipants(request.participants, ...rest.map((step) => step.approverId)) },
+    events: [{ at, actorId: 'system', action: 'routed', round: request.round, channel: 'workflow', comment: `결재선 확정: ${describeLine(rest)}`, rule: rest.at(-1)?.rule }],
+  };
 }
 
 export function describeLine(line: ResolvedStep[]): string {
@@ -269,7 +297,7 @@ export function reassignStep(
 /** Ends a round: approved, returned (반려), rejected, withdrawn or failed. Open steps are cancelled and their links revoked. */
 export function closeRequest(
   request: ApprovalRequest,
-  input: { status: Exclude<RequestStatus, 'in-review'>; at: string; actor: Actor; comment?: string; channel: string },
+  input: { status: 'approved' | 'returned' | 'rejected' | 'withdrawn' | 'failed' | 'cancelled'; at: string; actor: Actor; comment?: string; channel: string },
 ): { request: ApprovalRequest; events: HistoryEvent[]; revokedLinks: string[] } {
   const { status, at, actor, comment, channel } = input;
   const revokedLinks = request.steps.flatMap((step) => (step.openLinkHash ? [step.openLinkHash] : []));
@@ -309,13 +337,22 @@ export function reviseRequest(
     amounts: Pick<ApprovalRequest, 'amountRequested' | 'reimbursableAmount' | 'capAmount'>;
     ledger?: ApprovalRequest['ledger'];
     effect?: ApprovalRequest['effect'];
+    /** Who handles it and how fast, as the new content says (a repair moved to another building). */
+    routing?: { urgent?: boolean; handlingTeamId?: string };
     at: string;
     actor: Actor;
     comment?: string;
   },
 ): { request: ApprovalRequest; events: HistoryEvent[] } {
   return {
-    request: next(request, input.at, { details: input.details, ...input.amounts, ledger: input.ledger, effect: input.effect }),
+    request: next(request, input.at, {
+      details: input.details,
+      ...input.amounts,
+      ledger: input.ledger,
+      effect: input.effect,
+      urgent: input.routing?.urgent ? true : undefined,
+      handlingTeamId: input.routing?.handlingTeamId,
+    }),
     events: [
       {
         at: input.at,
@@ -344,6 +381,9 @@ export function resubmit(
       steps: lineSteps(input.line, input.confirmations),
       currentStage: 0,
       stageDeadline: undefined,
+      // What the last round's triage and assignment recorded stays in its history; the new round records its own.
+      triage: undefined,
+      booking: undefined,
       participants: withParticipants(request.participants, ...input.line.map((step) => step.approverId)),
     }),
     events: [

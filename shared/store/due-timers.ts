@@ -2,7 +2,7 @@ import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { indexes } from './table-layout.js';
 
 /** The entities on the sparse "due timers" index, each in its own partition of it. */
-export const timerShards = { link: 'LINK', delegation: 'DELEGATION', effect: 'EFFECT', resume: 'RESUME' } as const;
+export const timerShards = { link: 'LINK', delegation: 'DELEGATION', effect: 'EFFECT', resume: 'RESUME', followUp: 'FOLLOWUP' } as const;
 
 /** Items of one shard whose next timer is due at or before `now`, earliest first. */
 export async function queryDueTimers(

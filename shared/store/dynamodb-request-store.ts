@@ -12,8 +12,10 @@ import * as z from 'zod';
 import { ValidationError } from '../kernel/errors.js';
 import { historyEventSchema, requestSchema, type ApprovalRequest, type HistoryEvent } from '../requests/request.js';
 import {
+  CalendarChangedError,
   ConcurrentChangeError,
   IdempotencyRaceError,
+  OdometerBackwardsError,
   LedgerFullError,
   LinkUnavailableError,
   type ApprovalLink,
@@ -25,7 +27,7 @@ import { queryDueTimers, timerShards } from './due-timers.js';
 import { randomBytes } from 'node:crypto';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
-type Guard = 'request' | 'event' | 'ledger' | 'idempotency' | 'link';
+type Guard = 'request' | 'event' | 'ledger' | 'idempotency' | 'link' | 'calendar' | 'odometer' | 'budget';
 
 const IDEMPOTENCY_RETENTION_HOURS = 24;
 /** Used links stay readable ("already decided") long after they expire, then TTL removes them. */
@@ -63,6 +65,7 @@ const SEOUL_OFFSET_MS = 9 * 3_600_000;
 const RESUME_GRACE_MS = 5 * 60_000;
 
 const requestIndexAttributes = (request: ApprovalRequest) => {
+  if (request.followUp) return { timerShard: timerShards.followUp, nextTimerAt: request.followUp.at };
   if (request.resumePending) {
     return {
       ...(request.effect ? { roundId: request.effect.roundId } : {}),
@@ -129,6 +132,10 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
             throw new LinkUnavailableError('the approval link is no longer open');
           case 'request':
             throw new ConcurrentChangeError(`request ${change.request.id} changed concurrently`);
+          case 'calendar':
+            throw new CalendarChangedError(`a vehicle calendar day changed since it was read (request ${change.request.id})`);
+          case 'odometer':
+            throw new OdometerBackwardsError(`odometer of ${change.odometer?.vehicleId} is above ${change.odometer?.start}`);
           default:
             throw error;
         }
@@ -223,6 +230,16 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
         ExpressionAttributeValues: { ':round': roundId },
       });
       return items.map((item) => requestSchema.parse(item));
+    },
+
+    async dueFollowUps(now, limit) {
+      return (await queryDueTimers(db, tableName, timerShards.followUp, now, limit)).map((item) => requestSchema.parse(item));
+    },
+
+    async budget(line, year) {
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.budget(line, year), ConsistentRead: true }));
+      const figure = (name: string) => (typeof Item?.[name] === 'number' ? (Item[name] as number) : 0);
+      return { committedKrw: figure('committedKrw'), spentKrw: figure('spentKrw'), outstandingKrw: figure('outstandingKrw') };
     },
 
     async clearLinkTimer(hash) {
@@ -320,6 +337,68 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
           TableName: tableName,
           Item: { ...keys.link(link.hash), ...link, ...openLinkIndexAttributes(link), [ttlAttribute]: toEpochSeconds(retainUntil) },
           ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    for (const hold of change.calendar?.hold ?? []) {
+      const Key = keys.calendarDay(hold.vehicleId, hold.day);
+      const { requestId, ...entry } = hold.entry;
+      add(
+        'calendar',
+        hold.expectedVersion === 0
+          ? {
+              Put: {
+                TableName: tableName,
+                Item: { ...Key, vehicleId: hold.vehicleId, day: hold.day, version: 1, bookings: { [requestId]: entry } },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            }
+          : {
+              Update: {
+                TableName: tableName,
+                Key,
+                UpdateExpression: 'SET bookings.#request = :entry, version = :next',
+                ConditionExpression: 'version = :expected',
+                ExpressionAttributeNames: { '#request': requestId },
+                ExpressionAttributeValues: { ':entry': entry, ':next': hold.expectedVersion + 1, ':expected': hold.expectedVersion },
+              },
+            },
+      );
+    }
+    for (const release of change.calendar?.release ?? []) {
+      add('calendar', {
+        Update: {
+          TableName: tableName,
+          Key: keys.calendarDay(release.vehicleId, release.day),
+          // Bumping the version makes any hold decided on the old list try again on the new one.
+          UpdateExpression: 'REMOVE bookings.#request ADD version :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#request': release.requestId },
+          ExpressionAttributeValues: { ':one': 1 },
+        },
+      });
+    }
+    if (change.odometer) {
+      const { vehicleId, start, end, requestId, at } = change.odometer;
+      add('odometer', {
+        Update: {
+          TableName: tableName,
+          Key: keys.odometer(vehicleId),
+          UpdateExpression: 'SET km = :end, requestId = :request, recordedAt = :at',
+          ConditionExpression: 'attribute_not_exists(km) OR km <= :start',
+          ExpressionAttributeValues: { ':end': end, ':start': start, ':request': requestId, ':at': at },
+        },
+      });
+    }
+    for (const budget of change.budget ?? []) {
+      const deltas = (['committedKrw', 'spentKrw', 'outstandingKrw'] as const).filter((name) => budget[name] !== undefined && budget[name] !== 0);
+      if (deltas.length === 0) continue;
+      add('budget', {
+        Update: {
+          TableName: tableName,
+          Key: keys.budget(budget.line, budget.year),
+          UpdateExpression: `ADD ${deltas.map((name) => `${name} :${name}`).join(', ')}`,
+          ExpressionAttributeValues: Object.fromEntries(deltas.map((name) => [`:${name}`, budget[name]])),
         },
       });
     }

@@ -13,10 +13,17 @@
  * | person change       | PERSON#<id>                      | CHANGE#<at>#<n>            |                                     |
  * | office              | ORG                              | OFFICE                     |                                     |
  * | bureau/dept/team    | ORG                              | BUREAU#<id> / DEPARTMENT#… |                                     |
+ * | vehicle             | FLEET                            | VEHICLE#<id>               |                                     |
+ * | vehicle calendar    | VEHICLE#<id>                     | DAY#<Seoul date>           |                                     |
+ * | vehicle odometer    | VEHICLE#<id>                     | ODOMETER                   |                                     |
+ * | budget line figures | BUDGET#<line>                    | YEAR#<year>                |                                     |
  *
  * The organisation (office, bureaus, departments, teams: a few hundred small items) shares one
  * partition so one Query lists a kind (`begins_with(sk, 'DEPARTMENT#')`). People stay one
  * partition each: they are read by id on every request, and their change records sit beside them.
+ * The fleet (232 vehicles) is likewise one partition; each vehicle's calendar is one item per
+ * Seoul day holding that day's bookings, so "no overlap" is checked on one read and enforced by a
+ * version condition on the same items.
  */
 export const indexes = {
   /** A person's own requests, newest first. */
@@ -51,6 +58,13 @@ export const keys = {
   department: (id: string) => ({ pk: 'ORG', sk: `DEPARTMENT#${id}` }),
   teamPrefix: 'TEAM#',
   team: (id: string) => ({ pk: 'ORG', sk: `TEAM#${id}` }),
+  fleet: 'FLEET',
+  vehiclePrefix: 'VEHICLE#',
+  vehicle: (id: string) => ({ pk: 'FLEET', sk: `VEHICLE#${id}` }),
+  calendarDayPrefix: 'DAY#',
+  calendarDay: (vehicleId: string, day: string) => ({ pk: `VEHICLE#${vehicleId}`, sk: `DAY#${day}` }),
+  odometer: (vehicleId: string) => ({ pk: `VEHICLE#${vehicleId}`, sk: 'ODOMETER' }),
+  budget: (line: string, year: number) => ({ pk: `BUDGET#${line}`, sk: `YEAR#${year}` }),
 } as const;
 
 /** Seconds since the epoch, for the table's TTL attribute. */

@@ -3,7 +3,7 @@ import { addBusinessTime, type HolidaySource } from '../calendar/business-days.j
 import type { Directory, Person } from '../directory/directory.js';
 import { seoulDate } from '../kernel/seoul-time.js';
 import { approvalRequestEmail, stepMovedAwayEmail, type ApprovalEmailOccasion } from '../notifications/emails.js';
-import { kindPolicyFor, type OfficePolicy } from '../policies/office-policy.js';
+import { timingsFor, type OfficePolicy } from '../policies/office-policy.js';
 import { kindOf } from '../requests/kinds/index.js';
 import type { ApprovalRequest, ApprovalStep } from '../requests/request.js';
 import { reassignStep, type Holder } from '../requests/transitions.js';
@@ -86,7 +86,7 @@ export function makeApprovalEngine(deps: ApprovalEngineDeps) {
     withReminder: boolean;
     escalateAt?: string | null;
   }): MintedLink {
-    const rules = kindPolicyFor(policy, input.request.kind);
+    const rules = timingsFor(policy, input.request);
     const { workdayStartHour } = policy.approvals;
     const beforeDeadline = (at: Date) => (at.toISOString() < input.deadline ? at.toISOString() : undefined);
     const remindAt = input.withReminder ? beforeDeadline(addBusinessTime(input.timersFrom, rules.remindAfter, holidays, workdayStartHour)) : undefined;

@@ -1,11 +1,12 @@
 import { superiorOf } from '../approvals/approval-line.js';
 import type { Directory } from '../directory/directory.js';
 import { formatSeoulDateTime } from '../kernel/seoul-time.js';
-import { kindPolicyFor, type OfficePolicy } from '../policies/office-policy.js';
+import { timingsFor, type OfficePolicy } from '../policies/office-policy.js';
 import type { ApprovalLink, Clock, DelegationStore, RequestStore, Workflows } from '../ports/ports.js';
 import type { ApprovalEngine } from './approval-engine.js';
 import type { Delegations } from './delegations.js';
 import type { RequestEffects } from './request-effects.js';
+import type { ApprovalRequest } from '../requests/request.js';
 import { DEADLINE_PASSED } from './workflow-tasks.js';
 
 export interface ApprovalTimerDeps {
@@ -18,6 +19,8 @@ export interface ApprovalTimerDeps {
   engine: ApprovalEngine;
   delegations: Delegations;
   effects: RequestEffects;
+  /** What approved requests still need from the sweep: a trip-log reminder, a repair's automatic close. */
+  followUps: { 'trip-log-reminder': (request: ApprovalRequest) => Promise<boolean>; 'auto-close': (request: ApprovalRequest) => Promise<boolean> };
   log: (message: string, fields: Record<string, unknown>) => void;
 }
 
@@ -30,6 +33,8 @@ export interface SweepReport {
   applied: number;
   /** Decided stages whose workflow had to be told again. */
   resumed: number;
+  /** Follow-ups done: missing trip logs reminded, reported repairs closed. */
+  followedUp: number;
   failed: number;
 }
 
@@ -48,7 +53,7 @@ const describe = (duration: { businessDays: number } | { hours: number }) =>
  * the size of the table. Every time it uses is the injected clock's, so tests and demos drive it.
  */
 export function makeApprovalTimers(deps: ApprovalTimerDeps) {
-  const { requests, delegationStore, directory, workflows, clock, policy, engine, delegations, effects, log } = deps;
+  const { requests, delegationStore, directory, workflows, clock, policy, engine, delegations, effects, followUps, log } = deps;
 
   async function handleLink(link: ApprovalLink, now: string, report: SweepReport) {
     const request = await requests.get(link.requestId);
@@ -57,7 +62,7 @@ export function makeApprovalTimers(deps: ApprovalTimerDeps) {
       await requests.clearLinkTimer(link.hash); // the step moved on; the index entry is stale
       return;
     }
-    const rules = kindPolicyFor(policy, request.kind);
+    const rules = timingsFor(policy, request);
 
     if (link.expiresAt <= now) {
       // The stage deadline: the workflow's Catch records the failure and tells the requester.
@@ -113,11 +118,12 @@ export function makeApprovalTimers(deps: ApprovalTimerDeps) {
      * 2. Delegations whose start or end is due: re-route the waiting steps.
      * 3. Decided stages whose workflow was not seen to move on: tell it again.
      * 4. Approved effects whose date has come: apply them (a transfer moves the person in the directory).
+     * 5. Follow-ups of approved requests: remind a missing trip log, close a reported repair nobody objected to.
      * One item failing is logged and retried next run; it never stops the others.
      */
     async sweep(): Promise<SweepReport> {
       const now = clock.now().toISOString();
-      const report: SweepReport = { reminded: 0, escalated: 0, expired: 0, rerouted: 0, applied: 0, resumed: 0, failed: 0 };
+      const report: SweepReport = { reminded: 0, escalated: 0, expired: 0, rerouted: 0, applied: 0, resumed: 0, followedUp: 0, failed: 0 };
       for (const link of await requests.dueLinks(now, BATCH)) {
         try {
           await handleLink(link, now, report);
@@ -153,6 +159,16 @@ export function makeApprovalTimers(deps: ApprovalTimerDeps) {
       const effected = await effects.applyDue(BATCH, log);
       report.applied += effected.applied;
       report.failed += effected.failed;
+      for (const request of await requests.dueFollowUps(now, BATCH)) {
+        const action = request.followUp?.action;
+        if (!action) continue;
+        try {
+          if (await followUps[action](request)) report.followedUp += 1;
+        } catch (error) {
+          report.failed += 1;
+          log('follow-up failed; retried next sweep', { requestId: request.id, action, error: String(error) });
+        }
+      }
       return report;
     },
   };

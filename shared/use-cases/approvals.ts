@@ -83,7 +83,8 @@ export function makeApprovals({ requests, directory, workflows, clock, decideSte
         }
         throw new InvalidStateError('지금 결정할 차례인 결재가 없습니다.');
       }
-      const result = await decideStep.decide({ linkHash: step.openLinkHash, decision, comment, actorId: input.callerId, channel: 'api' });
+      const { decision: _decision, comment: _comment, ...fields } = (input.body ?? {}) as Record<string, unknown>;
+      const result = await decideStep.decide({ linkHash: step.openLinkHash, decision, comment, actorId: input.callerId, channel: 'api', fields });
       return requestView(result.request);
     },
 

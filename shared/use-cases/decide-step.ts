@@ -2,21 +2,26 @@ import * as z from 'zod';
 import { AlreadyDecidedError, ConflictError, InvalidStateError, LinkExpiredError } from '../kernel/errors.js';
 import { formatSeoulDateTime } from '../kernel/seoul-time.js';
 import type { Directory } from '../directory/directory.js';
+import { resolveDeferredStages } from '../approvals/approval-line.js';
 import { afterTheFactReportEmail } from '../notifications/emails.js';
 import { statusLabel } from '../notifications/wording.js';
 import { kindPolicyFor, type OfficePolicy } from '../policies/office-policy.js';
 import { kindOf } from '../requests/kinds/index.js';
 import { decisionSchema, type ApprovalRequest, type ApprovalStep, type Channel, type Decision } from '../requests/request.js';
-import { recordDecision, type StageOutcome } from '../requests/transitions.js';
+import { extendLine, recordDecision, type StageOutcome } from '../requests/transitions.js';
 import {
+  CalendarChangedError,
   ConcurrentChangeError,
   LinkUnavailableError,
   type ApprovalLink,
   type Clock,
   type Mailer,
+  type RequestChange,
   type RequestStore,
   type Workflows,
 } from '../ports/ports.js';
+import type { StepInputHandler } from './step-inputs.js';
+import type { StepInputName } from '../policies/office-policy.js';
 
 /**
  * One decision on one step, whichever way it arrives (email link, API, Slack): the same checks,
@@ -30,6 +35,8 @@ export interface DecideStepDeps {
   mailer: Mailer;
   clock: Clock;
   policy: OfficePolicy;
+  /** What input steps record (a triage estimate, a vehicle assignment). */
+  stepInputs: Record<StepInputName, StepInputHandler>;
   log: (message: string, fields: Record<string, unknown>) => void;
 }
 
@@ -77,8 +84,14 @@ export interface OpenStep {
   step: ApprovalStep;
 }
 
-/** Parallel approvers deciding at the same instant each retry on the fresh request; three rounds is plenty. */
+/**
+ * Parallel approvers deciding at the same instant each retry on the fresh request; three rounds is
+ * plenty. Vehicle assignments racing for the same calendar days may need more: each round one of
+ * them wins, the others re-read and pick again.
+ */
 const MAX_ATTEMPTS = 4;
+const MAX_INPUT_ATTEMPTS = 12;
+const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * Math.min(attempt, 6)));
 
 /** Reads whether a link can still decide; shared by the confirmation page and every way of deciding. */
 export function makeOpenStepReader({ requests, clock }: Pick<DecideStepDeps, 'requests' | 'clock'>) {
@@ -109,8 +122,33 @@ export function makeOpenStepReader({ requests, clock }: Pick<DecideStepDeps, 're
   };
 }
 
-export function makeDecideStep({ requests, directory, workflows, mailer, clock, policy, log }: DecideStepDeps) {
+export function makeDecideStep({ requests, directory, workflows, mailer, clock, policy, stepInputs, log }: DecideStepDeps) {
   const openStepOf = makeOpenStepReader({ requests, clock });
+
+  /**
+   * An agreement on an input step: the input checked and applied, and the stages that depend on it
+   * (전결 by estimate) resolved and appended, all to be saved with the decision.
+   */
+  async function withInput(request: ApprovalRequest, step: ApprovalStep, raw: Record<string, unknown>, actor: { id: string; name: string }, at: string) {
+    if (!step.input) return { request, events: [], change: {} as Pick<RequestChange, 'calendar'>, record: undefined };
+    const prepared = await stepInputs[step.input].prepare({ request, step, raw, actor, at });
+    if (prepared.request.steps.some((other) => other.stage > step.stage)) return { ...prepared, events: [], change: prepared.change ?? {} };
+    const requester = await directory.person(request.requesterId);
+    if (!requester) throw new InvalidStateError('요청자가 직원 명부에 없어 결재선을 정할 수 없습니다.');
+    const rest = await resolveDeferredStages(
+      kindPolicyFor(policy, request.kind).line,
+      {
+        requester,
+        amounts: { estimateKrw: prepared.request.triage?.estimateKrw, reimbursableAmount: request.reimbursableAmount, amountRequested: request.amountRequested },
+        handlingTeamId: request.handlingTeamId,
+        directory,
+        seed: `${request.id}#${request.round}`,
+      },
+      step.stage + 1,
+    );
+    const extended = extendLine(prepared.request, rest, at);
+    return { request: extended.request, events: extended.events, change: prepared.change ?? {}, record: prepared.record };
+  }
 
   async function reportToPrincipal(request: ApprovalRequest, step: ApprovalStep, deputyName: string) {
     if (!step.actingForId) return;
@@ -130,14 +168,26 @@ export function makeDecideStep({ requests, directory, workflows, mailer, clock, 
      * 3. If the stage is decided, hand its outcome to the waiting workflow.
      * 4. 대결: report to the absent approver afterwards (사후 보고).
      */
-    async decide(input: { linkHash: string; decision: Decision; comment?: string; actorId: string; channel: Channel }) {
+    async decide(input: {
+      linkHash: string;
+      decision: Decision;
+      comment?: string;
+      actorId: string;
+      channel: Channel;
+      /** The input step's fields (estimate, vehicle), as the form or the API sent them. */
+      fields?: Record<string, unknown>;
+    }) {
       for (let attempt = 1; ; attempt++) {
         const link = await requests.getLink(input.linkHash);
         if (!link) throw new InvalidStateError('결재 링크를 찾을 수 없습니다.');
-        const { request, step } = await openStepOf(link);
+        const { request: current, step } = await openStepOf(link);
         if (link.approverId !== input.actorId) throw new StepReroutedError('본인에게 온 결재가 아닙니다.');
         const actor = await directory.person(input.actorId);
         const at = clock.now().toISOString();
+        const actorRef = { id: input.actorId, name: actor?.name ?? step.approverName };
+        const applied =
+          input.decision === 'approve' ? await withInput(current, step, input.fields ?? {}, actorRef, at) : { request: current, events: [], change: {}, record: undefined };
+        const request = applied.request;
         const recorded = recordDecision(request, {
           stepIndex: step.index,
           decision: input.decision,
@@ -148,17 +198,25 @@ export function makeDecideStep({ requests, directory, workflows, mailer, clock, 
           rejection: kindPolicyFor(policy, request.kind).rejection,
         });
         const decided = withResume(recorded, link.taskToken, at);
+        const events = [...decided.events.map((event) => (applied.record && event.action === 'decided' ? { ...event, input: applied.record } : event)), ...applied.events];
         try {
           await requests.save({
             request: decided.request,
-            expectedVersion: request.version,
-            events: decided.events,
+            expectedVersion: current.version,
+            events,
+            ...applied.change,
             links: {
               consume: { hash: link.hash, at, decision: input.decision },
               revoke: decided.revokedLinks.map((hash) => ({ hash, reason: 'closed' as const })),
             },
           });
         } catch (error) {
+          const calendar = error instanceof CalendarChangedError || (error instanceof ConcurrentChangeError && applied.change.calendar !== undefined);
+          if (calendar && attempt < MAX_INPUT_ATTEMPTS) {
+            await backoff(attempt); // another assignment took a day first: read the calendar again and choose again
+            continue;
+          }
+          if (calendar) throw new ConflictError('같은 차량에 배차가 동시에 몰려 처리하지 못했습니다. 잠시 후 다시 시도하세요.');
           const raced = error instanceof LinkUnavailableError || error instanceof ConcurrentChangeError;
           if (raced && attempt < MAX_ATTEMPTS) continue; // re-read: either a parallel step moved on, or this one is decided
           if (raced) throw new AlreadyDecidedError('요청이 방금 다른 곳에서 처리되었습니다. 새로 고쳐 상태를 확인하세요.');

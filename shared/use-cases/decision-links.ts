@@ -52,6 +52,7 @@ export function makeSubmitDecisionLink({ requests, decideStep }: { requests: Req
   return async function submitDecision(linkId: string, form: unknown) {
     const { decision, comment } = parseOrThrow(decisionForm, form);
     const link = await linkOf(requests, linkId);
-    return decideStep.decide({ linkHash: link.hash, decision, comment, actorId: link.approverId, channel: 'email-link' });
+    const { decision: _decision, comment: _comment, ...fields } = (form ?? {}) as Record<string, unknown>;
+    return decideStep.decide({ linkHash: link.hash, decision, comment, actorId: link.approverId, channel: 'email-link', fields });
   };
 }

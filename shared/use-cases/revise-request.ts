@@ -2,14 +2,14 @@ import * as z from 'zod';
 import { DuplicateClaimError, ForbiddenError, InvalidStateError, NotFoundError } from '../kernel/errors.js';
 import { seoulDate } from '../kernel/seoul-time.js';
 import { invalidInput, parseOrThrow, text } from '../kernel/validation.js';
-import { resolveApprovalLine } from '../approvals/approval-line.js';
+import { resolveSubmittedLine } from '../approvals/approval-line.js';
 import type { Directory } from '../directory/directory.js';
 import { kindPolicyFor, type OfficePolicy } from '../policies/office-policy.js';
 import { kindOf } from '../requests/kinds/index.js';
 import { isParticipant, type ApprovalRequest } from '../requests/request.js';
 import { resubmit, reviseRequest } from '../requests/transitions.js';
 import { statusLabel } from '../notifications/wording.js';
-import { ConcurrentChangeError, LedgerFullError, type Clock, type RequestStore, type Workflows } from '../ports/ports.js';
+import { ConcurrentChangeError, LedgerFullError, type Clock, type FleetStore, type RequestStore, type Workflows } from '../ports/ports.js';
 import { requestView } from './request-view.js';
 import { startRoundOrFail } from './start-round.js';
 import { reserveInLedger } from './ledger-reservation.js';
@@ -20,6 +20,7 @@ export interface ReviseRequestDeps {
   workflows: Workflows;
   clock: Clock;
   policy: OfficePolicy;
+  fleet: FleetStore;
 }
 
 const resubmitBody = z.object({ comment: text('재상신 의견(comment)', 1000).optional() }).strict();
@@ -29,7 +30,7 @@ const resubmitBody = z.object({ comment: text('재상신 의견(comment)', 1000)
  * something other than what they read, and an approved one is never silently re-approved (§17):
  * a change after approval is a new request.
  */
-export function makeReviseRequest({ requests, directory, workflows, clock, policy }: ReviseRequestDeps) {
+export function makeReviseRequest({ requests, directory, workflows, clock, policy, fleet }: ReviseRequestDeps) {
   async function returnedRequestOf(callerId: string, requestId: string, verb: string): Promise<ApprovalRequest> {
     const request = await requests.get(requestId);
     if (!request || !isParticipant(request, callerId)) throw new NotFoundError(`요청 ${requestId}을(를) 찾을 수 없습니다.`);
@@ -67,8 +68,8 @@ export function makeReviseRequest({ requests, directory, workflows, clock, polic
       const details = parseOrThrow(kind.detailsSchema, fields);
       const requester = await directory.person(request.requesterId);
       if (!requester) throw new ForbiddenError('직원 명부에 없는 사용자입니다.');
-      await kind.validate?.(details, { directory, requester });
-      const assessment = kind.assess(details, { requester, today: seoulDate(clock.now()), policy });
+      await kind.validate?.(details, { directory, requester, fleet, policy });
+      const assessment = kind.assess(details, { requester, today: seoulDate(clock.now()), now: clock.now(), policy });
       // The claim's own reservation counts as available to it: revising never competes with itself.
       const reservation = await reserveInLedger(requests, { personId: request.requesterId, kindLabel: kind.label, assessment, current: request.ledger });
       const revised = reviseRequest(request, {
@@ -76,6 +77,7 @@ export function makeReviseRequest({ requests, directory, workflows, clock, polic
         amounts: { amountRequested: assessment.amountRequested, reimbursableAmount: reservation.reimbursableAmount, capAmount: assessment.capAmount },
         ledger: reservation.ledger,
         effect: assessment.effect,
+        routing: { urgent: assessment.urgent, handlingTeamId: assessment.handlingTeamId },
         at: clock.now().toISOString(),
         actor: { id: requester.id, name: requester.name },
       });
@@ -107,11 +109,12 @@ export function makeReviseRequest({ requests, directory, workflows, clock, polic
       if (!requester) throw new ForbiddenError('직원 명부에 없는 사용자입니다.');
       // The kind's rules are applied again as of today (a transfer's round or eligibility may have moved).
       const kind = kindOf(request.kind);
-      const assessment = kind.assess(request.details, { requester, today: seoulDate(clock.now()), policy });
-      const line = await resolveApprovalLine(kindPolicyFor(policy, request.kind).line, {
+      const assessment = kind.assess(request.details, { requester, today: seoulDate(clock.now()), now: clock.now(), policy });
+      const line = await resolveSubmittedLine(kindPolicyFor(policy, request.kind).line, {
         requester,
         amounts: { reimbursableAmount: request.reimbursableAmount, amountRequested: request.amountRequested },
         preferredDepartments: assessment.preferredDepartments,
+        handlingTeamId: assessment.handlingTeamId,
         directory,
         seed: `${request.id}#${request.round + 1}`,
       });

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { ConflictError, DuplicateClaimError, ForbiddenError, IdempotencyKeyReuseError } from '../kernel/errors.js';
 import { seoulDate } from '../kernel/seoul-time.js';
 import { parseOrThrow } from '../kernel/validation.js';
-import { resolveApprovalLine } from '../approvals/approval-line.js';
+import { resolveSubmittedLine } from '../approvals/approval-line.js';
 import type { Directory } from '../directory/directory.js';
 import { kindPolicyFor, type OfficePolicy } from '../policies/office-policy.js';
 import { requestKinds } from '../requests/kinds/index.js';
@@ -19,11 +19,14 @@ import {
   IdempotencyRaceError,
   LedgerFullError,
   type Clock,
+  type FleetStore,
   type Ids,
+  type Mailer,
   type RequestStore,
   type Workflows,
 } from '../ports/ports.js';
 import { requestView, type RequestView } from './request-view.js';
+import { noticeToHandlingUnit } from './handling-unit-notice.js';
 
 export interface SubmitRequestDeps {
   requests: RequestStore;
@@ -32,6 +35,9 @@ export interface SubmitRequestDeps {
   clock: Clock;
   ids: Ids;
   policy: OfficePolicy;
+  fleet: FleetStore;
+  mailer: Mailer;
+  log: (message: string, fields: Record<string, unknown>) => void;
 }
 
 export interface SubmitRequestInput {
@@ -58,9 +64,10 @@ const kindField = z.object({
  * 4. Resolve the approval line from the directory and the kind's routing policy.
  * 5. Store request, ledger place, idempotency record and history in one transaction.
  * 6. Start the kind's workflow (idempotent per request id).
+ * 7. An urgent request (a safety hazard) is also announced at once to its whole managing unit.
  */
 export function makeSubmitRequest(deps: SubmitRequestDeps) {
-  const { requests, directory, workflows, clock, ids, policy } = deps;
+  const { requests, directory, workflows, clock, ids, policy, fleet, mailer, log } = deps;
 
   return async function submitRequest(input: SubmitRequestInput): Promise<{ request: RequestView; replayed: boolean }> {
     const { kind } = parseOrThrow(kindField, input.body);
@@ -81,17 +88,18 @@ export function makeSubmitRequest(deps: SubmitRequestDeps) {
 
     const now = clock.now();
     const at = now.toISOString();
-    await definition.validate?.(details, { directory, requester });
-    const assessment = definition.assess(details, { requester, today: seoulDate(now), policy });
+    await definition.validate?.(details, { directory, requester, fleet, policy });
+    const assessment = definition.assess(details, { requester, today: seoulDate(now), now, policy });
     const id = ids.requestId(now);
 
     for (let attempt = 1; ; attempt++) {
       // What the claim may take in its ledger (for amount caps, what is left) decides its amount and line.
       const reservation = await reserveInLedger(requests, { personId: requester.id, kindLabel: definition.label, assessment });
-      const line = await resolveApprovalLine(kindPolicyFor(policy, kind).line, {
+      const line = await resolveSubmittedLine(kindPolicyFor(policy, kind).line, {
         requester,
         amounts: { reimbursableAmount: reservation.reimbursableAmount, amountRequested: assessment.amountRequested },
         preferredDepartments: assessment.preferredDepartments,
+        handlingTeamId: assessment.handlingTeamId,
         directory,
         seed: id,
       });
@@ -109,6 +117,8 @@ export function makeSubmitRequest(deps: SubmitRequestDeps) {
         capAmount: assessment.capAmount,
         ledger: reservation.ledger,
         effect: assessment.effect,
+        ...(assessment.urgent ? { urgent: true } : {}),
+        ...(assessment.handlingTeamId ? { handlingTeamId: assessment.handlingTeamId } : {}),
         round: 1,
         steps: lineSteps(line, assessment.confirmations),
         currentStage: 0,
@@ -147,6 +157,7 @@ export function makeSubmitRequest(deps: SubmitRequestDeps) {
       }
 
       await startOrFail(request);
+      if (request.urgent) await noticeToHandlingUnit({ directory, mailer, policy, log }, request);
       return { request: requestView(request), replayed: false };
     }
   };

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ForbiddenError, InvalidStateError, NotFoundError } from '../kernel/errors.js';
 import { parseOrThrow, text } from '../kernel/validation.js';
 import { isParticipant } from '../requests/request.js';
-import { closeRequest, releaseLedger } from '../requests/transitions.js';
+import { closeRequest, releaseBooking, releaseLedger } from '../requests/transitions.js';
 import { statusLabel } from '../notifications/wording.js';
 import { ConcurrentChangeError, type Clock, type RequestStore, type Workflows } from '../ports/ports.js';
 import { requestView } from './request-view.js';
@@ -19,7 +19,7 @@ const withdrawBody = z.object({ reason: text('회수 사유(reason)', 500).optio
 /**
  * Primary course:
  * 1. Only the requester, only while in review or returned (반려, awaiting revision).
- * 2. In one transaction: status withdrawn, open steps cancelled, their links revoked, ledger place given back.
+ * 2. In one transaction: status withdrawn, open steps cancelled, their links revoked, ledger place and any held vehicle given back.
  * 3. Stop the round's workflow if one runs (the links are already dead, so a late stop cannot let a decision through).
  */
 export function makeWithdrawRequest({ requests, workflows, clock, log }: WithdrawRequestDeps) {
@@ -31,19 +31,16 @@ export function makeWithdrawRequest({ requests, workflows, clock, log }: Withdra
     if (request.status !== 'in-review' && request.status !== 'returned') {
       throw new InvalidStateError(`이미 '${statusLabel[request.status]}' 상태인 요청은 회수할 수 없습니다.`);
     }
-    const closed = closeRequest(request, {
-      status: 'withdrawn',
-      at: clock.now().toISOString(),
-      actor: { id: request.requesterId, name: request.requesterName },
-      comment: reason,
-      channel: 'api',
-    });
+    const at = clock.now().toISOString();
+    const closed = closeRequest(request, { status: 'withdrawn', at, actor: { id: request.requesterId, name: request.requesterName }, comment: reason, channel: 'api' });
+    const released = releaseBooking(closed.request, at);
     try {
       await requests.save({
-        request: closed.request,
+        request: released.request,
         expectedVersion: request.version,
         events: closed.events,
         ledgers: releaseLedger(request),
+        calendar: released.release ? { release: released.release } : undefined,
         links: closed.revokedLinks.length > 0 ? { revoke: closed.revokedLinks.map((hash) => ({ hash, reason: 'closed' as const })) } : undefined,
       });
     } catch (error) {
@@ -52,7 +49,7 @@ export function makeWithdrawRequest({ requests, workflows, clock, log }: Withdra
       }
       throw error;
     }
-    if (request.status === 'returned') return requestView(closed.request); // no workflow runs while returned
+    if (request.status === 'returned') return requestView(released.request); // no workflow runs while returned
     try {
       await workflows.stop(request.kind, request.id, request.round, 'withdrawn by the requester');
     } catch (error) {
@@ -60,6 +57,6 @@ export function makeWithdrawRequest({ requests, workflows, clock, log }: Withdra
       // steps refuse to touch a request that is no longer in review.
       log('workflow stop failed after withdrawal', { requestId: request.id, error: String(error) });
     }
-    return requestView(closed.request);
+    return requestView(released.request);
   };
 }

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { kindOf } from '../requests/kinds/index.js';
 import type { ApprovalRequest } from '../requests/request.js';
-import { closeRequest, openStage, releaseLedger } from '../requests/transitions.js';
+import { closeRequest, openStage, releaseBooking, releaseLedger } from '../requests/transitions.js';
 import { outcomeEmail } from '../notifications/emails.js';
 import type { Directory } from '../directory/directory.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
@@ -106,21 +106,30 @@ export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
      */
     async finalize(input: z.infer<typeof finalizeInput>): Promise<void> {
       const request = await load(input.requestId, input.round);
-      if (request.status === input.outcome) {
+      const kind = kindOf(request.kind);
+      const finalized = request.status !== 'in-review';
+      if (finalized && (request.status === input.outcome || (input.outcome === 'approved' && request.status === 'in-progress'))) {
         // A retry after the status was saved: the requester may not have been told yet.
         await tellRequester(request);
         return;
       }
       if (request.status !== 'in-review') throw new RequestNotInReviewError(`request ${request.id} is ${request.status}`);
-      const closed = closeRequest(request, { status: input.outcome, at: clock.now().toISOString(), actor: systemActor, channel: 'workflow' });
+      const at = clock.now().toISOString();
+      const closed = closeRequest(request, { status: input.outcome, at, actor: systemActor, channel: 'workflow' });
+      // Approved: what the kind does next (a repair starts, charged to its budget line); otherwise any vehicle held goes back.
+      const after = input.outcome === 'approved' && kind.afterApproval ? kind.afterApproval(closed.request, { at, policy }) : undefined;
+      const released = input.outcome === 'approved' ? undefined : releaseBooking(closed.request, at);
+      const saved = after?.request ?? released?.request ?? closed.request;
       await requests.save({
-        request: closed.request,
+        request: saved,
         expectedVersion: request.version,
-        events: closed.events,
+        events: [...closed.events, ...(after?.events ?? [])],
         ledgers: input.outcome === 'rejected' ? releaseLedger(request) : undefined,
+        budget: after?.budget,
+        calendar: released?.release ? { release: released.release } : undefined,
         links: closed.revokedLinks.length > 0 ? { revoke: closed.revokedLinks.map((hash) => ({ hash, reason: 'closed' as const })) } : undefined,
       });
-      await tellRequester(closed.request);
+      await tellRequester(saved);
     },
 
     /** Anything the workflow could not handle: the request fails visibly, with the reason in its history. */
@@ -132,15 +141,18 @@ export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
         input.error.Error === DEADLINE_PASSED || input.error.Error === 'States.Timeout'
           ? `결재 기한(단계별 ${policy.approvals.stageDeadlineDays}일)이 지나 요청이 중단되었습니다`
           : `처리 중 오류가 발생해 요청이 중단되었습니다 (${input.error.Error})`;
-      const closed = closeRequest(request, { status: 'failed', at: clock.now().toISOString(), actor: systemActor, comment: reason, channel: 'workflow' });
+      const at = clock.now().toISOString();
+      const closed = closeRequest(request, { status: 'failed', at, actor: systemActor, comment: reason, channel: 'workflow' });
+      const released = releaseBooking(closed.request, at);
       await requests.save({
-        request: closed.request,
+        request: released.request,
         expectedVersion: request.version,
         events: closed.events,
         ledgers: releaseLedger(request),
+        calendar: released.release ? { release: released.release } : undefined,
         links: closed.revokedLinks.length > 0 ? { revoke: closed.revokedLinks.map((hash) => ({ hash, reason: 'closed' as const })) } : undefined,
       });
-      await tellRequester(closed.request, reason);
+      await tellRequester(released.request, reason);
     },
   };
 }

@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ApprovalRequest } from '../../shared/requests/request.js';
 import { openStage } from '../../shared/requests/transitions.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
-import type { DecisionOutcome, DelegationStore, Workflows } from '../../shared/ports/ports.js';
+import type { DecisionOutcome, DelegationStore, FleetStore, Workflows } from '../../shared/ports/ports.js';
+import { makeStepInputs } from '../../shared/use-cases/step-inputs.js';
 import { makeDecideStep } from '../../shared/use-cases/decide-step.js';
 import { makeApprovalTimers } from '../../shared/use-cases/approval-timers.js';
 import type { ApprovalEngine } from '../../shared/use-cases/approval-engine.js';
@@ -39,7 +40,9 @@ describe('a decision whose workflow could not be told', () => {
     const clock = { now: () => now };
     const log = vi.fn();
     const mailer = { send: vi.fn(async () => undefined) };
-    const decideStep = makeDecideStep({ requests: store, directory: inMemoryDirectory(), workflows, mailer, clock, policy: officePolicy, log });
+    // A health claim has no input steps: the fleet is never asked.
+    const stepInputs = makeStepInputs({ fleet: {} as FleetStore, policy: officePolicy, clock });
+    const decideStep = makeDecideStep({ requests: store, directory: inMemoryDirectory(), workflows, mailer, clock, policy: officePolicy, stepInputs, log });
 
     // Act: the approver decides while Step Functions is unreachable.
     const result = await decideStep.decide({ linkHash: 'h0', decision: 'approve', actorId: 'E1015', channel: 'api' });
@@ -63,6 +66,7 @@ describe('a decision whose workflow could not be told', () => {
       engine: {} as ApprovalEngine,
       delegations: {} as Delegations,
       effects: { applyDue: async () => ({ applied: 0, failed: 0 }) } as RequestEffects,
+      followUps: { 'trip-log-reminder': async () => false, 'auto-close': async () => false },
       log,
     });
     const report = await timers.sweep();

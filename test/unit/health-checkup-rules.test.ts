@@ -7,7 +7,7 @@ import { seedPerson } from '../fixtures/directory.js';
 
 const rules = officePolicy.healthCheckup;
 const assess = (birthDate: string, details: { checkupDate: string; amountPaid: number }, today = '2026-11-24') =>
-  healthCheckup.assess({ ...details, clinic: '검진센터' }, { requester: { ...seedPerson('E1034'), birthDate }, today, policy: officePolicy });
+  healthCheckup.assess({ ...details, clinic: '검진센터' }, { requester: { ...seedPerson('E1034'), birthDate }, today, now: new Date(`${today}T03:00:00Z`), policy: officePolicy });
 
 describe('health-checkup caps by age on the checkup date', () => {
   it.each([

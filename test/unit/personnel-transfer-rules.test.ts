@@ -14,7 +14,7 @@ import { seedPerson } from '../fixtures/directory.js';
 const rules = officePolicy.personnelTransfer;
 const person = (jobSeries: string, postStartDate: string, hiredVia: 'open' | 'career' = 'open') => ({ ...seedPerson('E1034'), jobSeries, postStartDate, hiredVia });
 const assess = (requester: ReturnType<typeof person>, today: string, extra: Record<string, unknown> = {}) =>
-  personnelTransfer.assess({ preferences: ['finance', 'childcare'], reason: '업무 역량 확대', ...extra }, { requester, today, policy: officePolicy });
+  personnelTransfer.assess({ preferences: ['finance', 'childcare'], reason: '업무 역량 확대', ...extra }, { requester, today, now: new Date(`${today}T03:00:00Z`), policy: officePolicy });
 
 describe('personnel rounds', () => {
   it('targets the next round still open: effective 1 January and 1 July, closing 30 days before', () => {

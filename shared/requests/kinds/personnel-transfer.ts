@@ -94,7 +94,7 @@ export const personnelTransfer: RequestKind<PersonnelTransferDetails> = {
     }
     const own = preferences.indexOf(requester.departmentId);
     if (own >= 0) throw new ValidationError('현재 부서는 희망 부서가 될 수 없습니다.', [{ path: `preferences.${own}`, message: '현재 근무 중인 부서입니다' }]);
-    if (details.exceptionGround !== undefined && !(details.exceptionGround in rules.exceptionGrounds)) {
+    if (details.exceptionGround !== undefined && !Object.hasOwn(rules.exceptionGrounds, details.exceptionGround)) {
       throw new ValidationError('예외 사유(exceptionGround)가 올바르지 않습니다.', [
         { path: 'exceptionGround', message: `${Object.entries(rules.exceptionGrounds).map(([code, label]) => `${code}(${label})`).join(', ')} 중 하나여야 합니다` },
       ]);

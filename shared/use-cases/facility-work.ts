@@ -1,0 +1,205 @@
+import * as z from 'zod';
+import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../kernel/errors.js';
+import { formatKrw, seoulDate } from '../kernel/seoul-time.js';
+import { isoDate, parseOrThrow, text } from '../kernel/validation.js';
+import type { Directory, Person } from '../directory/directory.js';
+import { requestNoticeEmail } from '../notifications/emails.js';
+import type { OfficePolicy } from '../policies/office-policy.js';
+import { kindOf } from '../requests/kinds/index.js';
+import type { ApprovalRequest, HistoryEvent } from '../requests/request.js';
+import { ConcurrentChangeError, type BudgetChange, type Clock, type Mailer, type RequestStore } from '../ports/ports.js';
+import { requestView } from './request-view.js';
+
+export interface FacilityWorkDeps {
+  requests: RequestStore;
+  directory: Directory;
+  mailer: Mailer;
+  clock: Clock;
+  policy: OfficePolicy;
+  log: (message: string, fields: Record<string, unknown>) => void;
+}
+
+const DAY_MS = 86_400_000;
+
+const reportBody = z
+  .object({
+    actualCostKrw: z.int({ error: '실제 비용(actualCostKrw)은 원 단위 정수여야 합니다' }).nonnegative({ error: '실제 비용(actualCostKrw)은 0원 이상이어야 합니다' }).max(1_000_000_000_000),
+    completedOn: isoDate('완료일(completedOn)'),
+    note: text('완료 내용(note)', 1000).optional(),
+  })
+  .strict();
+
+const confirmationBody = z
+  .object({
+    accepted: z.boolean({ error: '완료를 확인하면 accepted: true, 아직 고쳐지지 않았으면 accepted: false를 보내세요' }),
+    comment: text('의견(comment)', 1000).optional(),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    if (!body.accepted && !body.comment) ctx.addIssue({ code: 'custom', path: ['comment'], message: '완료를 인정하지 않을 때는 무엇이 남았는지 적어 주세요' });
+  });
+
+const budgetQuery = z.object({ year: z.coerce.number({ error: '연도(year)를 YYYY로 입력하세요' }).int().min(2000, { error: '연도(year)를 YYYY로 입력하세요' }).max(2100) });
+
+const isRepair = (request: ApprovalRequest) => request.kind === 'facility-repair';
+
+/**
+ * A repair after approval: the managing unit reports it done with the actual cost; the requester
+ * confirms (or says it is not fixed, and it goes back in progress); nobody objecting within the
+ * confirmation period closes it. Each step moves the budget line's figures in the same transaction.
+ */
+export function makeFacilityWork({ requests, directory, mailer, clock, policy, log }: FacilityWorkDeps) {
+  async function repairOf(requestId: string, callerId: string): Promise<{ request: ApprovalRequest; caller: Person | undefined }> {
+    const request = await requests.get(requestId);
+    const caller = await directory.person(callerId);
+    const inUnit = request?.handlingTeamId !== undefined && caller?.teamId === request.handlingTeamId;
+    if (!request || !isRepair(request) || (request.requesterId !== callerId && !request.participants.includes(callerId) && !inUnit)) {
+      throw new NotFoundError(`요청 ${requestId}을(를) 찾을 수 없습니다.`);
+    }
+    return { request, caller };
+  }
+
+  async function save(request: ApprovalRequest, expectedVersion: number, events: HistoryEvent[], budget: BudgetChange[]) {
+    try {
+      await requests.save({ request, expectedVersion, events, budget });
+    } catch (error) {
+      if (error instanceof ConcurrentChangeError) throw new InvalidStateError('요청이 방금 다른 곳에서 바뀌었습니다. 새로 고친 뒤 다시 시도하세요.');
+      throw error;
+    }
+  }
+
+  async function tell(request: ApprovalRequest, person: Person | undefined, subject: string, intro: string, lines: [string, string][], next?: string) {
+    if (!person) return;
+    try {
+      await mailer.send(requestNoticeEmail({ request, kind: kindOf(request.kind), to: { name: person.name, email: person.email }, subject, intro, lines, next }));
+    } catch (error) {
+      log('repair notice failed', { requestId: request.id, to: person.id, error: String(error) });
+    }
+  }
+
+  /** The figures a completed report moved; undoing it (a reopen) moves them back. */
+  const reportedFigures = (request: ApprovalRequest, sign: 1 | -1): BudgetChange[] => {
+    const work = request.work;
+    if (!work || work.actualCostKrw === undefined) return [];
+    return [{ line: work.budgetLine, year: work.budgetYear, spentKrw: sign * work.actualCostKrw, outstandingKrw: -sign * work.committedKrw }];
+  };
+
+  return {
+    /** `POST /requests/{id}/work-report`: someone of the managing team reports the work done, with what it cost. */
+    async report(input: { callerId: string; requestId: string; body: unknown }) {
+      const body = parseOrThrow(reportBody, input.body ?? {});
+      const { request, caller } = await repairOf(input.requestId, input.callerId);
+      if (!caller || caller.teamId !== request.handlingTeamId) throw new ForbiddenError('완료 보고는 건물을 관리하는 부서(팀)만 할 수 있습니다.');
+      if (request.status !== 'in-progress' || !request.work) throw new InvalidStateError('시공 중인 요청만 완료 보고할 수 있습니다.');
+      const now = clock.now();
+      if (body.completedOn > seoulDate(now)) {
+        throw new ValidationError('완료일(completedOn)이 오늘보다 뒤입니다.', [{ path: 'completedOn', message: '오늘이나 그 이전 날짜여야 합니다' }]);
+      }
+      const at = now.toISOString();
+      const closesAt = new Date(now.getTime() + policy.facilityRepair.autoCloseDays * DAY_MS).toISOString();
+      const next: ApprovalRequest = {
+        ...request,
+        status: 'work-done',
+        work: { ...request.work, actualCostKrw: body.actualCostKrw, completedOn: body.completedOn, reportedBy: caller.id, reportedAt: at, closesAt },
+        followUp: { action: 'auto-close', at: closesAt },
+        updatedAt: at,
+        version: request.version + 1,
+      };
+      const event: HistoryEvent = {
+        at,
+        actorId: caller.id,
+        actorName: caller.name,
+        action: 'work-reported',
+        round: request.round,
+        comment: body.note,
+        channel: 'api',
+        input: { actualCostKrw: body.actualCostKrw, completedOn: body.completedOn, committedKrw: request.work.committedKrw },
+      };
+      await save(next, request.version, [event], reportedFigures(next, 1));
+      await tell(
+        next,
+        await directory.person(request.requesterId),
+        '[완료 확인 요청]',
+        '요청하신 시설 보수가 완료되었다고 보고되었습니다. 현장을 확인해 주세요.',
+        [['실제 비용', formatKrw(body.actualCostKrw)], ['완료일', body.completedOn], ...(body.note ? ([['완료 내용', body.note]] as [string, string][]) : [])],
+        `${policy.facilityRepair.autoCloseDays}일 안에 이의가 없으면 자동으로 완료 처리됩니다. 고쳐지지 않았으면 POST /requests/${request.id}/confirmation 에 accepted: false와 의견을 보내 주세요.`,
+      );
+      return requestView(next);
+    },
+
+    /** `POST /requests/{id}/confirmation`: the requester confirms the work, or sends it back with what is left. */
+    async confirm(input: { callerId: string; requestId: string; body: unknown }) {
+      const body = parseOrThrow(confirmationBody, input.body ?? {});
+      const { request, caller } = await repairOf(input.requestId, input.callerId);
+      if (request.requesterId !== input.callerId) throw new ForbiddenError('완료 확인은 요청자만 할 수 있습니다.');
+      if (request.status !== 'work-done' || !request.work) throw new InvalidStateError('완료 보고된 요청만 확인할 수 있습니다.');
+      const at = clock.now().toISOString();
+      const actor = { actorId: input.callerId, actorName: caller?.name ?? request.requesterName };
+      if (body.accepted) {
+        const next: ApprovalRequest = { ...request, status: 'completed', work: { ...request.work, closedAt: at }, followUp: undefined, updatedAt: at, version: request.version + 1 };
+        await save(next, request.version, [{ at, ...actor, action: 'confirmed', round: request.round, comment: body.comment, channel: 'api' }], []);
+        return requestView(next);
+      }
+      const { actualCostKrw: _cost, completedOn: _on, reportedBy, reportedAt: _at, closesAt: _closes, ...work } = request.work;
+      const next: ApprovalRequest = { ...request, status: 'in-progress', work, followUp: undefined, updatedAt: at, version: request.version + 1 };
+      await save(next, request.version, [{ at, ...actor, action: 'reopened', round: request.round, comment: body.comment, channel: 'api' }], reportedFigures(request, -1));
+      await tell(next, reportedBy ? await directory.person(reportedBy) : undefined, '[재시공 요청]', '요청자가 보수가 끝나지 않았다고 알려 왔습니다.', [['요청자 의견', body.comment ?? '']]);
+      return requestView(next);
+    },
+
+    /** The sweep: a reported repair nobody objected to within the confirmation period is completed. */
+    async autoClose(request: ApprovalRequest) {
+      if (request.status !== 'work-done' || !request.work) {
+        await save({ ...request, followUp: undefined, version: request.version + 1 }, request.version, [], []);
+        return false;
+      }
+      const at = clock.now().toISOString();
+      const next: ApprovalRequest = { ...request, status: 'completed', work: { ...request.work, closedAt: at }, followUp: undefined, updatedAt: at, version: request.version + 1 };
+      await save(
+        next,
+        request.version,
+        [{ at, actorId: 'system', action: 'confirmed', round: request.round, channel: 'workflow', comment: `완료 보고 후 ${policy.facilityRepair.autoCloseDays}일 동안 이의가 없어 완료 처리` }],
+        [],
+      );
+      return true;
+    },
+
+    /**
+     * `GET /facilities/budget?year=YYYY`: each budget line's budget, what approval committed, what
+     * completed work cost, and what approved work not yet done still holds. For finance, admins
+     * and the units that manage buildings.
+     */
+    async budget(input: { callerId: string; query: Record<string, string | undefined> }) {
+      const { year } = parseOrThrow(budgetQuery, input.query);
+      const caller = await directory.person(input.callerId);
+      const managingTeams = new Set(Object.values(policy.facilityRepair.buildings).map((building) => building.managingTeam));
+      const managingDepartments = new Set<string>();
+      for (const teamId of managingTeams) {
+        const team = await directory.team(teamId);
+        if (team) managingDepartments.add(team.departmentId);
+      }
+      const headOfManaging = caller ? (await Promise.all([...managingDepartments].map((id) => directory.department(id)))).some((d) => d?.headId === caller.id) : false;
+      const allowed = caller && (caller.roles.includes('finance') || caller.roles.includes('admin') || (caller.teamId !== null && managingTeams.has(caller.teamId)) || headOfManaging);
+      if (!allowed) throw new ForbiddenError('예산 현황은 재무 담당, 관리자, 청사 관리 부서만 볼 수 있습니다.');
+      const lines = await Promise.all(
+        Object.entries(policy.facilityRepair.budgetLines).map(async ([id, line]) => {
+          const figures = await requests.budget(id, year);
+          const budgetKrw = line.budgetKrw[String(year)] ?? null;
+          return {
+            id,
+            name: line.name,
+            budgetKrw,
+            ...figures,
+            /** What is left once completed work and approved work not yet done are counted. */
+            availableKrw: budgetKrw === null ? null : budgetKrw - figures.spentKrw - figures.outstandingKrw,
+            /** 집행률: spent over budget, in percent (one decimal). */
+            executionRate: budgetKrw ? Math.round((figures.spentKrw / budgetKrw) * 1000) / 10 : null,
+          };
+        }),
+      );
+      return { year, lines };
+    },
+  };
+}
+
+export type FacilityWork = ReturnType<typeof makeFacilityWork>;

@@ -1,0 +1,230 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { fleetSchema, overlaps, type CalendarEntry } from '../../shared/fleet/fleet.js';
+import { officePolicy } from '../../shared/policies/office-policy.js';
+import { SEED_FLEET } from '../../infra/local/seed.js';
+import { advanceClock, api, eventually, runSchedules, suiteBackend, waitForEmail, type StepView } from './harness.js';
+
+/** 공용차량 배차 through the local runtime, on the office's default policy and the seeded fleet. */
+const fleet = fleetSchema.parse(JSON.parse(readFileSync(SEED_FLEET, 'utf8')));
+const REQUESTER = 'E1039'; // 교통정책팀 주무관
+const TEAM_LEADER = 'E1038'; // 교통정책팀장
+const CLEANING_STAFF = 'E1048'; // 청소행정팀
+const LARGE = fleet.filter((vehicle) => vehicle.vehicleClass === 'passenger-large' && vehicle.status === 'active');
+const MID = fleet.filter((vehicle) => vehicle.vehicleClass === 'passenger-mid' && vehicle.status === 'active' && vehicle.managingDepartmentId === 'general-affairs');
+const RETIRED = fleet.find((vehicle) => vehicle.status === 'retired');
+const AMBULANCE = fleet.find((vehicle) => vehicle.vehicleClass === 'special-ambulance');
+const CLEANING_TRUCK = fleet.find((vehicle) => vehicle.vehicleClass === 'special-cleaning');
+const HOUR = 3_600_000;
+
+type Step = StepView & { input?: string };
+interface Booking {
+  id: string;
+  status: string;
+  steps: Step[];
+  booking?: { vehicleId: string; plate: string; from: string; to: string; suggested: boolean; releasedAt?: string };
+  tripLog?: { distanceKm: number };
+}
+
+describe('official vehicle bookings through the local runtime', () => {
+  const backend = suiteBackend();
+  let now = 0;
+  /** A Seoul wall-clock time `days` after the backend's today, at `hour`:`minute`. */
+  const seoulAt = (days: number, hour: number, minute = 0) => {
+    const today = new Date(now + 9 * HOUR).toISOString().slice(0, 10);
+    const date = new Date(Date.parse(`${today}T00:00:00Z`) + days * 24 * HOUR).toISOString().slice(0, 10);
+    return `${date}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00+09:00`;
+  };
+  const book = (body: Record<string, unknown> = {}, as = REQUESTER) =>
+    api(backend, 'POST', '/requests', {
+      as,
+      json: { kind: 'vehicle-booking', vehicleClass: 'passenger-mid', from: seoulAt(2, 9), to: seoulAt(2, 18), purpose: '현장 점검', destination: '한빛구 관내', passengers: 2, ...body },
+    });
+  const get = async (id: string, as = REQUESTER) => (await api(backend, 'GET', `/requests/${id}`, { as })).body as Booking;
+  const waitingStep = (id: string, stage: number, as = REQUESTER) =>
+    eventually(async () => {
+      const step = (await get(id, as)).steps.find((candidate) => candidate.stage === stage && candidate.status === 'waiting');
+      if (!step) throw new Error(`stage ${stage} of ${id} is not waiting yet`);
+      return step;
+    });
+  const decide = (as: string, id: string, body: Record<string, unknown>) => api(backend, 'POST', `/approvals/${id}/decision`, { as, json: body });
+  /** Submitted and agreed by the team leader: waiting for the dispatcher, who is returned. */
+  const atDispatch = async (body: Record<string, unknown> = {}, as = REQUESTER, leader = TEAM_LEADER) => {
+    const submitted = await book(body, as);
+    expect(submitted.status, submitted.text).toBe(201);
+    await waitingStep(submitted.body.id, 0, as);
+    expect((await decide(leader, submitted.body.id, { decision: 'approve' })).status).toBe(200);
+    const dispatch = await waitingStep(submitted.body.id, 1, as);
+    return { id: submitted.body.id as string, dispatcher: dispatch.approverId };
+  };
+  const approved = (id: string, as = REQUESTER) =>
+    eventually(async () => {
+      const current = await get(id, as);
+      if (current.status !== 'approved') throw new Error(`${id} is ${current.status}`);
+      return current;
+    });
+  /** Every booking the table holds, vehicle by vehicle, over the days the tests use. */
+  const everyStoredBooking = async () => {
+    const all: (CalendarEntry & { vehicleId: string })[] = [];
+    for (const vehicle of fleet) {
+      const response = await api(backend, 'GET', `/vehicles/${vehicle.id}/bookings?from=${seoulAt(0, 0).slice(0, 10)}&to=${seoulAt(10, 0).slice(0, 10)}`, { as: REQUESTER });
+      expect(response.status, response.text).toBe(200);
+      all.push(...(response.body.bookings as CalendarEntry[]).map((entry) => ({ ...entry, vehicleId: vehicle.id })));
+    }
+    return all;
+  };
+
+  it('checks the request: class, window, span, not in the past, seats, and who may book what', async () => {
+    now = Date.parse(((await api(backend, 'GET', '/_local/clock')).body as { now: string }).now);
+    const cases: [Record<string, unknown>, number, string][] = [
+      [{ from: seoulAt(-1, 9), to: seoulAt(-1, 18) }, 400, 'from'],
+      [{ from: seoulAt(2, 18), to: seoulAt(2, 9) }, 400, 'to'],
+      [{ from: seoulAt(2, 9), to: seoulAt(5, 9, 1) }, 400, 'to'],
+      [{ vehicleClass: 'helicopter' }, 400, 'vehicleClass'],
+      [{ vehicleClass: 'passenger-small', passengers: 5 }, 400, 'passengers'],
+      [{ from: '2026-12-01 09:00' }, 400, 'from'],
+    ];
+    for (const [body, status, field] of cases) {
+      const response = await book(body);
+      expect([response.status, response.body.issues?.[0]?.path], response.text).toEqual([status, field]);
+    }
+    // Exactly the maximum span is fine; an ambulance never; a cleaning truck only for 청소과.
+    expect((await book({ from: seoulAt(2, 9), to: seoulAt(5, 9) })).status).toBe(201);
+    const ambulance = await book({ vehicleClass: 'special-ambulance' });
+    expect(ambulance.status).toBe(422);
+    expect(ambulance.body.message).toContain('구급차');
+    expect((await book({ vehicleClass: 'special-cleaning' })).status).toBe(422);
+    expect((await book({ vehicleClass: 'special-cleaning' }, CLEANING_STAFF)).status).toBe(201);
+  });
+
+  it('goes to the requester\'s team leader, then to a 총무팀 dispatch officer who assigns the vehicle', async () => {
+    const submitted = await book();
+    expect(submitted.body.steps.map((step: Step) => [step.action, step.approverId, step.input ?? null])).toEqual([
+      ['review', TEAM_LEADER, null],
+      ['approve', expect.stringMatching(/^E100[78]$/), 'vehicle-dispatch'],
+    ]);
+  });
+
+  it('many dispatchers racing for the last free vehicles: exactly as many succeed as there are vehicles, and no two bookings overlap', async () => {
+    // Prepare: more requests than passenger-large vehicles, all for the same window, each at its dispatcher.
+    const racers = await Promise.all(Array.from({ length: LARGE.length + 5 }, () => atDispatch({ vehicleClass: 'passenger-large', from: seoulAt(3, 10), to: seoulAt(3, 16) })));
+
+    // Act: every dispatcher accepts the suggestion at the same moment.
+    const results = await Promise.all(racers.map(({ id, dispatcher }) => decide(dispatcher, id, { decision: 'approve' })));
+
+    // Assess
+    const won = results.filter((response) => response.status === 200);
+    expect(won).toHaveLength(LARGE.length);
+    for (const lost of results.filter((response) => response.status !== 200)) {
+      expect(lost.status, lost.text).toBe(409);
+      expect(lost.body.message).toContain('비어 있는 승용 대형 차량이 없습니다');
+    }
+    const assigned = (await Promise.all(racers.map(({ id }) => get(id)))).flatMap((request) => (request.booking ? [request.booking.vehicleId] : []));
+    expect(assigned.sort()).toEqual(LARGE.map((vehicle) => vehicle.id).sort());
+
+    // Named vehicles racing too: one vehicle, overlapping windows, one winner.
+    const target = MID[0]?.id ?? '';
+    const named = await Promise.all(
+      [10, 11, 12, 13].map((hour) => atDispatch({ from: seoulAt(4, hour), to: seoulAt(4, hour + 2) })),
+    );
+    const namedResults = await Promise.all(named.map(({ id, dispatcher }) => decide(dispatcher, id, { decision: 'approve', vehicleId: target })));
+    expect(namedResults.map((response) => response.status).sort()).toEqual([200, 409, 409, 409]);
+
+    // Every booking stored on every calendar: never two overlapping on one vehicle.
+    const stored = await everyStoredBooking();
+    for (const a of stored) {
+      for (const b of stored) {
+        if (a.vehicleId === b.vehicleId && a.requestId < b.requestId) expect(overlaps(a, b), `${a.requestId} and ${b.requestId} on ${a.vehicleId}`).toBe(false);
+      }
+    }
+    expect(stored.filter((entry) => entry.vehicleId === target && entry.from.startsWith(new Date(Date.parse(seoulAt(4, 0))).toISOString().slice(0, 10)))).toHaveLength(1);
+  });
+
+  it('back-to-back bookings that touch are both allowed; a minute of overlap is not', async () => {
+    const vehicle = MID[1]?.id ?? '';
+    const morning = await atDispatch({ from: seoulAt(5, 9), to: seoulAt(5, 12) });
+    const afternoon = await atDispatch({ from: seoulAt(5, 12), to: seoulAt(5, 15) });
+    const overlapping = await atDispatch({ from: seoulAt(5, 11, 59), to: seoulAt(5, 13) });
+    expect((await decide(morning.dispatcher, morning.id, { decision: 'approve', vehicleId: vehicle })).status).toBe(200);
+    expect((await decide(afternoon.dispatcher, afternoon.id, { decision: 'approve', vehicleId: vehicle })).status).toBe(200);
+    const refused = await decide(overlapping.dispatcher, overlapping.id, { decision: 'approve', vehicleId: vehicle });
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toContain(morning.id);
+    const schedule = await api(backend, 'GET', `/vehicles/${vehicle}/bookings?from=${seoulAt(5, 0).slice(0, 10)}&to=${seoulAt(5, 0).slice(0, 10)}`, { as: REQUESTER });
+    expect(schedule.body.bookings.map((entry: CalendarEntry) => entry.requestId)).toEqual([morning.id, afternoon.id]);
+    // The refused request still waits for its dispatcher, who can pick another vehicle.
+    expect((await decide(overlapping.dispatcher, overlapping.id, { decision: 'approve' })).status).toBe(200);
+  });
+
+  it('refuses retired vehicles, ambulances and another unit\'s cleaning trucks', async () => {
+    const request = await atDispatch();
+    for (const vehicle of [RETIRED, AMBULANCE, CLEANING_TRUCK]) {
+      const response = await decide(request.dispatcher, request.id, { decision: 'approve', vehicleId: vehicle?.id });
+      expect(response.status, response.text).toBe(422);
+      expect(response.body.message).toContain(vehicle?.plate);
+    }
+    expect((await get(request.id)).booking).toBeUndefined();
+    // 청소과's own request may have its own truck.
+    const own = await atDispatch({ vehicleClass: 'special-cleaning' }, CLEANING_STAFF, 'E1047');
+    expect((await decide(own.dispatcher, own.id, { decision: 'approve', vehicleId: CLEANING_TRUCK?.id })).status).toBe(200);
+  });
+
+  it('shows free vehicles, and a cancelled booking frees its vehicle at once', async () => {
+    const window = `from=${encodeURIComponent(seoulAt(6, 9))}&to=${encodeURIComponent(seoulAt(6, 18))}`;
+    const before = await api(backend, 'GET', `/vehicles/availability?class=passenger-large&${window}`, { as: REQUESTER });
+    expect(before.status, before.text).toBe(200);
+    expect(before.body.vehicles).toHaveLength(LARGE.length);
+    const request = await atDispatch({ vehicleClass: 'passenger-large', from: seoulAt(6, 9), to: seoulAt(6, 18) });
+    expect((await decide(request.dispatcher, request.id, { decision: 'approve' })).status).toBe(200);
+    const held = (await approved(request.id)).booking;
+    expect(held?.vehicleId).toBe(before.body.suggestion);
+    const during = await api(backend, 'GET', `/vehicles/availability?class=passenger-large&${window}`, { as: REQUESTER });
+    expect(during.body.vehicles.map((vehicle: { id: string }) => vehicle.id)).not.toContain(held?.vehicleId);
+
+    const cancelled = await api(backend, 'POST', `/requests/${request.id}/cancel`, { as: REQUESTER, json: { reason: '출장 취소' } });
+    expect(cancelled.status, cancelled.text).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    const after = await api(backend, 'GET', `/vehicles/availability?class=passenger-large&${window}`, { as: REQUESTER });
+    expect(after.body.vehicles.map((vehicle: { id: string }) => vehicle.id)).toContain(held?.vehicleId);
+  });
+
+  it('trip logs: the odometer never goes backwards (409 names the last reading); a missing log is reminded', async () => {
+    const vehicle = MID[2];
+    if (!vehicle) throw new Error('no passenger-mid vehicle in the seed');
+    const first = await atDispatch({ from: seoulAt(1, 9), to: seoulAt(1, 12) });
+    const second = await atDispatch({ from: seoulAt(1, 13), to: seoulAt(1, 17) });
+    const third = await atDispatch({ from: seoulAt(1, 17), to: seoulAt(1, 18) });
+    for (const request of [first, second, third]) expect((await decide(request.dispatcher, request.id, { decision: 'approve', vehicleId: vehicle.id })).status).toBe(200);
+    await approved(third.id);
+    const log = (id: string, odometerStart: number, odometerEnd: number) =>
+      api(backend, 'POST', `/requests/${id}/trip-log`, { as: REQUESTER, json: { odometerStart, odometerEnd, fuelLiters: 12.5 } });
+
+    // Before the trip there is nothing to log.
+    expect((await log(first.id, vehicle.odometerKm, vehicle.odometerKm + 40)).status).toBe(409);
+    await advanceClock(backend, `PT${Math.ceil((Date.parse(seoulAt(1, 17, 30)) - now) / HOUR)}H`);
+
+    // Below the vehicle's registered reading: refused, with the reading.
+    const below = await log(first.id, vehicle.odometerKm - 10, vehicle.odometerKm + 30);
+    expect(below.status).toBe(409);
+    expect(below.body.message).toContain(`${vehicle.odometerKm.toLocaleString('ko-KR')}km`);
+    expect((await log(first.id, vehicle.odometerKm + 40, vehicle.odometerKm)).status).toBe(400);
+    const logged = await log(first.id, vehicle.odometerKm, vehicle.odometerKm + 42);
+    expect(logged.status, logged.text).toBe(200);
+    expect(logged.body).toMatchObject({ status: 'completed', tripLog: { distanceKm: 42 } });
+    // The next trip cannot start below where the last one ended.
+    const backwards = await log(second.id, vehicle.odometerKm + 41, vehicle.odometerKm + 80);
+    expect(backwards.status).toBe(409);
+    expect(backwards.body.message).toContain(`${(vehicle.odometerKm + 42).toLocaleString('ko-KR')}km`);
+    expect(backwards.body.message).toContain(first.id);
+    expect((await log(second.id, vehicle.odometerKm + 42, vehicle.odometerKm + 80)).status).toBe(200);
+    expect((await log(second.id, vehicle.odometerKm + 80, vehicle.odometerKm + 90)).status).toBe(409); // already logged
+
+    // The third trip's log is missing: reminded once its due days have passed.
+    await advanceClock(backend, `P${officePolicy.vehicleBooking.tripLogDueDays}DT1H`);
+    await runSchedules(backend);
+    const reminder = await waitForEmail(backend, 'jisoo.byun@guchung.example.kr', '[운행일지 미제출]');
+    expect(reminder.text).toContain(third.id);
+    const history = (await api(backend, 'GET', `/requests/${third.id}/history`, { as: REQUESTER })).body.events as { action: string; comment?: string }[];
+    expect(history).toContainEqual(expect.objectContaining({ action: 'reminded', comment: '운행일지 미제출 독촉 (1회)' }));
+  });
+});
