@@ -36,8 +36,10 @@ export function decisionFormPage(input: {
   error?: string;
   /** What an input step records with an approval (a triage estimate, a vehicle). */
   inputFields?: { name: string; label: string; type: 'number' | 'text'; required: boolean; help?: string }[];
+  /** What helps fill them in (the free vehicles right now, the suggestion first). */
+  inputHints?: string[];
 }): string {
-  const { request, kind, step, action, expiresAt, error, inputFields = [] } = input;
+  const { request, kind, step, action, expiresAt, error, inputFields = [], inputHints = [] } = input;
   const fields = inputFields
     .map(
       (field) =>
@@ -58,6 +60,7 @@ ${lineTable(request)}
 <form method="post" action="${escapeHtml(action)}">
 <p><label><input type="radio" name="decision" value="approve" required> 승인</label>
 <label><input type="radio" name="decision" value="reject"> 반려</label></p>
+${inputHints.length > 0 ? `<ul>${inputHints.map((hint) => `<li>${escapeHtml(hint)}</li>`).join('')}</ul>` : ''}
 ${fields}
 <p><label for="comment">의견 (반려할 때는 반드시 입력)</label><br><textarea id="comment" name="comment" maxlength="1000"></textarea></p>
 <p><button type="submit">결정 제출</button></p>

@@ -112,6 +112,11 @@ export function outcomeEmail(input: { request: ApprovalRequest; kind: RequestKin
   if (request.status === 'approved' && request.reimbursableAmount !== undefined) {
     lines.push(['지원 금액', formatKrw(request.reimbursableAmount)]);
   }
+  if (request.booking && !request.booking.releasedAt) {
+    lines.push(['배정 차량', `${request.booking.plate} (${request.booking.vehicleId})`]);
+    lines.push(['사용 기간', `${formatSeoulDateTime(request.booking.from)} ~ ${formatSeoulDateTime(request.booking.to)}`]);
+  }
+  if (request.work) lines.push(['승인 금액(견적)', formatKrw(request.work.committedKrw)]);
   const decidingStep = [...request.steps].reverse().find((step) => step.decidedAt);
   if (decidingStep?.comment) lines.push(['의견', decidingStep.comment]);
   if (reason) lines.push(['사유', reason]);
@@ -122,7 +127,11 @@ export function outcomeEmail(input: { request: ApprovalRequest; kind: RequestKin
         ? '이 종류의 요청은 반려로 종결됩니다. 필요하면 새로 제출하세요.'
         : request.status === 'failed'
           ? '요청 처리가 중단되었습니다. 다시 제출하시거나 총무과에 문의하세요.'
-          : '';
+          : request.status === 'in-progress'
+            ? '관리 부서가 보수를 진행합니다. 완료되면 확인 요청을 보내 드립니다.'
+            : request.booking
+              ? '운행 후에는 운행일지(출발·도착 계기판, 주유량)를 제출해 주세요.'
+              : '';
   const text = [`${requester.name}님,`, '', `${kind.label} 요청의 결과를 알려 드립니다.`, '', render(lines), '', next].join('\n').trimEnd();
   const html = htmlDocument(
     `[결재 결과] ${kind.label}`,

@@ -58,6 +58,8 @@ export function makePendingApprovals({ requests }: Pick<ApprovalsDeps, 'requests
           actionLabel: actionLabel[step.action],
           actingFor: step.actingForId ? { id: step.actingForId, name: step.actingForName } : null,
           delegatedAuthority: step.delegatedAuthority ?? null,
+          /** What an agreement must record (`facility-triage`: estimateKrw, quoteCount…; `vehicle-dispatch`: vehicleId). */
+          input: step.input ?? null,
           waitingSince: link.openedAt,
           deadline: link.expiresAt,
           ...(kind.sensitive ? {} : { summary: Object.fromEntries(kind.summarize(request.details)), reimbursableAmount: request.reimbursableAmount ?? null }),
@@ -106,6 +108,7 @@ export function makeApprovals({ requests, directory, workflows, clock, decideSte
       if (!step) throw invalidInput([{ path: 'stepIndex', message: `이 요청에는 ${stepIndex}번 단계가 없습니다` }]);
       if (step.action !== 'review') throw new InvalidStateError(`${actionLabel[step.action]} 단계는 생략할 수 없습니다. 검토 단계만 생략할 수 있습니다.`);
       if (step.mustConfirm) throw new InvalidStateError(`이 검토는 생략할 수 없습니다: ${step.mustConfirm}`);
+      if (step.input) throw new InvalidStateError('이 검토는 결정할 때 입력할 내용(견적 금액 등)이 있어 생략할 수 없습니다. 부재 중이면 대결을 지정하세요.');
       if (step.status !== 'waiting' || !step.openLinkHash) throw new InvalidStateError('지금 결정을 기다리는 검토 단계만 생략할 수 있습니다.');
       const link = await requests.getLink(step.openLinkHash);
       if (!link) throw new Error(`step ${stepIndex} of ${request.id} points at a missing link`);

@@ -7,7 +7,7 @@ import type { Directory } from '../directory/directory.js';
 import { requestNoticeEmail } from '../notifications/emails.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
 import { kindOf } from '../requests/kinds/index.js';
-import { instantOf } from '../requests/kinds/vehicle-booking.js';
+import { instantOf, windowOf, type VehicleBookingDetails } from '../requests/kinds/vehicle-booking.js';
 import type { ApprovalRequest, HistoryEvent } from '../requests/request.js';
 import { closeRequest, releaseBooking } from '../requests/transitions.js';
 import { ConcurrentChangeError, OdometerBackwardsError, type Clock, type FleetStore, type Mailer, type RequestStore } from '../ports/ports.js';
@@ -66,6 +66,20 @@ const tripLogBody = z
 const cancelBody = z.object({ reason: text('취소 사유(reason)', 500) }).strict();
 
 const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+
+/** How many free vehicles the dispatcher's page lists. */
+const HINTED_VEHICLES = 8;
+
+/** For the dispatcher's decision page: the vehicles free for the booking right now, the suggestion first. */
+export function makeDispatchHints({ fleet, policy }: { fleet: FleetStore; policy: OfficePolicy }) {
+  return async function dispatchHints(request: ApprovalRequest): Promise<string[]> {
+    const details = request.details as VehicleBookingDetails;
+    const window = windowOf(details);
+    const free = await freeVehicles(fleet, await fleet.vehicles(), { details, departmentId: request.departmentId, window, days: seoulDaysOf(window), policy, requestId: request.id });
+    if (free.length === 0) return [`요청한 시간에 비어 있는 ${policy.vehicleBooking.classes[details.vehicleClass] ?? details.vehicleClass} 차량이 없습니다. 다른 차종의 차량 id를 입력하거나 반려하세요.`];
+    return free.slice(0, HINTED_VEHICLES).map(({ vehicle }, i) => `${i === 0 ? '추천 ' : ''}${vehicle.id} ${vehicle.plate} ${vehicle.model} (${vehicle.seats}인승)`);
+  };
+}
 
 /** The fleet's side of bookings: what is free, a vehicle's schedule, cancelling, and the trip log after the trip. */
 export function makeVehicleBookings({ requests, fleet, directory, mailer, clock, policy, log }: VehicleBookingsDeps) {

@@ -99,6 +99,11 @@ describe('facility repair requests through the local runtime', () => {
     // 본관: 총무팀 triages; the line goes no further until the estimate is known.
     const main = await repair();
     expect(main.body.steps).toEqual([expect.objectContaining({ action: 'review', approverId: GA_FACILITY_OFFICER, input: 'facility-triage' })]);
+    // The triage records the estimate the line depends on: it cannot be skipped (§9 skips are for opinions only).
+    await waitingStep(main.body.id, 0);
+    const skip = await api(backend, 'POST', `/approvals/${main.body.id}/skip`, { as: REQUESTER, json: { stepIndex: 0, reason: '담당자 부재' } });
+    expect(skip.status).toBe(409);
+    expect(skip.body.message).toContain('생략할 수 없습니다');
     // 주차문화과 building: its own facility officer, then its own head at the same estimate band.
     const own = await triaged(3_000_000, {}, { building: 'parking-culture', floor: '1F' });
     expect(own.steps.map((step) => [step.action, step.approverId])).toEqual([

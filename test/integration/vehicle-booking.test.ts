@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fleetSchema, overlaps, type CalendarEntry } from '../../shared/fleet/fleet.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { SEED_FLEET } from '../../infra/local/seed.js';
-import { advanceClock, api, eventually, runSchedules, suiteBackend, waitForEmail, type StepView } from './harness.js';
+import { advanceClock, api, decisionLinkIn, eventually, postForm, runSchedules, suiteBackend, waitForEmail, type StepView } from './harness.js';
 
 /** 공용차량 배차 through the local runtime, on the office's default policy and the seeded fleet. */
 const fleet = fleetSchema.parse(JSON.parse(readFileSync(SEED_FLEET, 'utf8')));
@@ -29,6 +29,9 @@ interface Booking {
 describe('official vehicle bookings through the local runtime', () => {
   const backend = suiteBackend();
   let now = 0;
+  beforeAll(async () => {
+    now = Date.parse(((await api(backend, 'GET', '/_local/clock')).body as { now: string }).now);
+  });
   /** A Seoul wall-clock time `days` after the backend's today, at `hour`:`minute`. */
   const seoulAt = (days: number, hour: number, minute = 0) => {
     const today = new Date(now + 9 * HOUR).toISOString().slice(0, 10);
@@ -75,7 +78,6 @@ describe('official vehicle bookings through the local runtime', () => {
   };
 
   it('checks the request: class, window, span, not in the past, seats, and who may book what', async () => {
-    now = Date.parse(((await api(backend, 'GET', '/_local/clock')).body as { now: string }).now);
     const cases: [Record<string, unknown>, number, string][] = [
       [{ from: seoulAt(-1, 9), to: seoulAt(-1, 18) }, 400, 'from'],
       [{ from: seoulAt(2, 18), to: seoulAt(2, 9) }, 400, 'to'],
@@ -97,12 +99,28 @@ describe('official vehicle bookings through the local runtime', () => {
     expect((await book({ vehicleClass: 'special-cleaning' }, CLEANING_STAFF)).status).toBe(201);
   });
 
-  it('goes to the requester\'s team leader, then to a 총무팀 dispatch officer who assigns the vehicle', async () => {
-    const submitted = await book();
+  it('goes to the requester\'s team leader, then to a 총무팀 dispatch officer who assigns the vehicle from the email link', async () => {
+    const submitted = await book({ vehicleClass: 'van-mid', passengers: 9, from: seoulAt(2, 8), to: seoulAt(2, 20) });
     expect(submitted.body.steps.map((step: Step) => [step.action, step.approverId, step.input ?? null])).toEqual([
       ['review', TEAM_LEADER, null],
       ['approve', expect.stringMatching(/^E100[78]$/), 'vehicle-dispatch'],
     ]);
+    await waitingStep(submitted.body.id, 0);
+    expect((await decide(TEAM_LEADER, submitted.body.id, { decision: 'approve' })).status).toBe(200);
+    const dispatcher = await waitingStep(submitted.body.id, 1);
+    const email = dispatcher.approverId === 'E1007' ? 'jihoon.oh@guchung.example.kr' : 'minjae.seo@guchung.example.kr';
+    const link = decisionLinkIn(await waitForEmail(backend, email, submitted.body.id));
+    // The page lists the free vans, the suggestion first, and asks for the vehicle.
+    const page = await fetch(link);
+    const html = await page.text();
+    const suggested = /추천 (V\d{3})/.exec(html)?.[1];
+    expect(suggested, html).toMatch(/^V\d{3}$/);
+    expect(html).toContain('name="vehicleId"');
+    // Left empty, the form takes the suggestion.
+    expect((await postForm(link, { decision: 'approve', vehicleId: '' })).status).toBe(200);
+    expect((await approved(submitted.body.id)).booking).toMatchObject({ vehicleId: suggested, suggested: true });
+    const outcome = await waitForEmail(backend, 'jisoo.byun@guchung.example.kr', `[결재 결과] 공용차량 배차 — 승인 (${submitted.body.id})`);
+    expect(outcome.text).toContain(suggested);
   });
 
   it('many dispatchers racing for the last free vehicles: exactly as many succeed as there are vehicles, and no two bookings overlap', async () => {
@@ -122,11 +140,9 @@ describe('official vehicle bookings through the local runtime', () => {
     const assigned = (await Promise.all(racers.map(({ id }) => get(id)))).flatMap((request) => (request.booking ? [request.booking.vehicleId] : []));
     expect(assigned.sort()).toEqual(LARGE.map((vehicle) => vehicle.id).sort());
 
-    // Named vehicles racing too: one vehicle, overlapping windows, one winner.
+    // Named vehicles racing too: one vehicle, windows that all overlap each other, one winner.
     const target = MID[0]?.id ?? '';
-    const named = await Promise.all(
-      [10, 11, 12, 13].map((hour) => atDispatch({ from: seoulAt(4, hour), to: seoulAt(4, hour + 2) })),
-    );
+    const named = await Promise.all([0, 15, 30, 45].map((minute) => atDispatch({ from: seoulAt(4, 10, minute), to: seoulAt(4, 14, minute) })));
     const namedResults = await Promise.all(named.map(({ id, dispatcher }) => decide(dispatcher, id, { decision: 'approve', vehicleId: target })));
     expect(namedResults.map((response) => response.status).sort()).toEqual([200, 409, 409, 409]);
 
@@ -137,7 +153,8 @@ describe('official vehicle bookings through the local runtime', () => {
         if (a.vehicleId === b.vehicleId && a.requestId < b.requestId) expect(overlaps(a, b), `${a.requestId} and ${b.requestId} on ${a.vehicleId}`).toBe(false);
       }
     }
-    expect(stored.filter((entry) => entry.vehicleId === target && entry.from.startsWith(new Date(Date.parse(seoulAt(4, 0))).toISOString().slice(0, 10)))).toHaveLength(1);
+    // (10:00 Seoul is 01:00 UTC of the same date.)
+    expect(stored.filter((entry) => entry.vehicleId === target && entry.from.startsWith(seoulAt(4, 0).slice(0, 10)))).toHaveLength(1);
   });
 
   it('back-to-back bookings that touch are both allowed; a minute of overlap is not', async () => {
