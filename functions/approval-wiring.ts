@@ -7,6 +7,7 @@ import { makeDecideStep, type DecideStep } from '../shared/use-cases/decide-step
 import { makeDelegations, type Delegations } from '../shared/use-cases/delegations.js';
 import { makeStepInputs } from '../shared/use-cases/step-inputs.js';
 import { mailerFromEnv } from './mail-wiring.js';
+import { chatFromEnv } from './chat-wiring.js';
 import {
   clockFromEnv,
   delegationStoreFromEnv,
@@ -32,6 +33,8 @@ export function approvalEngineFromEnv(): ApprovalEngine {
     policy: officePolicy,
     holidays: koreanHolidays,
     publicBaseUrl: publicBaseUrlFromEnv(),
+    chat: chatFromEnv(),
+    log: log.warn,
   });
 }
 
@@ -42,6 +45,7 @@ export function decideStepFromEnv(): DecideStep {
     directory: directoryFromEnv(),
     workflows: workflowsFromEnv(),
     mailer: mailerFromEnv(),
+    chat: chatFromEnv(),
     clock,
     policy: officePolicy,
     stepInputs: makeStepInputs({ fleet: fleetStoreFromEnv(), policy: officePolicy, clock }),

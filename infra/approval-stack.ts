@@ -1,4 +1,4 @@
-import { Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ApprovalApi } from './constructs/approval-api.js';
 import { DataStore } from './constructs/data-store.js';
@@ -11,6 +11,8 @@ import { FacilityRepairWorkflow } from '../workflows/facility-repair-workflow.js
 import { VehicleBookingWorkflow } from '../workflows/vehicle-booking-workflow.js';
 import { officePolicy } from '../shared/policies/office-policy.js';
 import { ApprovalTimers } from './constructs/approval-timers.js';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { acknowledge } from './constructs/nag.js';
 
 /** One stage of the backend: the table (stateful), the API, and one workflow per request kind. */
 export class ApprovalStack extends Stack {
@@ -24,7 +26,14 @@ export class ApprovalStack extends Stack {
     this.data = new DataStore(this, 'Data', { retain: config.retainData });
     this.api = new ApprovalApi(this, 'Api', { jwtIssuer: config.jwtIssuer, jwtAudience: config.jwtAudience });
 
-    const mail = { from: config.mailFrom, publicBaseUrl: config.publicBaseUrl ?? this.api.endpoint };
+    // Slack credentials: the stack creates the secret; the operator puts {"botToken", "signingSecret"} in it (README).
+    const slackSecret = new Secret(this, 'SlackSecret', {
+      description: 'Slack app credentials for approvals: {"botToken": "xoxb-…", "signingSecret": "…"} (set by the operator)',
+    });
+    new CfnOutput(this, 'SlackSecretArn', { value: slackSecret.secretArn, description: 'Put {"botToken", "signingSecret"} of the Slack app here (README: Slack)' });
+    new CfnOutput(this, 'SlackInteractivityUrl', { value: `${this.api.endpoint}/slack/interactions`, description: "The Slack app's Interactivity Request URL" });
+    acknowledge(slackSecret, 'SMG4', "Slack bot tokens and signing secrets are rotated in Slack's app settings, not by a Lambda; the operator updates this value then.");
+    const mail = { from: config.mailFrom, publicBaseUrl: config.publicBaseUrl ?? this.api.endpoint, slackSecret };
     const tasks = new ApprovalTasks(this, 'ApprovalTasks', { data: this.data, mail });
     const healthCheckup = new HealthCheckupWorkflow(this, 'HealthCheckupWorkflow', { tasks, policy: officePolicy });
     const infertilityTreatment = new InfertilityTreatmentWorkflow(this, 'InfertilityTreatmentWorkflow', { tasks, policy: officePolicy });

@@ -78,6 +78,12 @@ export function callerId(event: HttpEvent): string {
   return subject;
 }
 
+/** The body exactly as sent: base64 decoded to bytes, never through a string (signatures are over bytes). */
+export function bodyBytes(event: HttpEvent): Buffer {
+  if (event.body === undefined || event.body === null) return Buffer.alloc(0);
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+}
+
 function rawBody(event: HttpEvent): string {
   if (event.body === undefined || event.body === null) return '';
   // Decode base64 as bytes then UTF-8: decoding as ASCII would break Korean text.

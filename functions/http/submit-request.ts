@@ -3,6 +3,7 @@ import { officePolicy } from '../../shared/policies/office-policy.js';
 import { makeSubmitRequest } from '../../shared/use-cases/submit-request.js';
 import { log } from '../../shared/kernel/log.js';
 import { optionalMailerFromEnv } from '../mail-wiring.js';
+import { chatFromEnv } from '../chat-wiring.js';
 import { clockFromEnv, directoryFromEnv, fleetStoreFromEnv, requestStoreFromEnv, workflowsFromEnv } from '../wiring.js';
 import { callerId, header, json, jsonApi, jsonBody } from './http-api.js';
 
@@ -15,6 +16,7 @@ const submitRequest = makeSubmitRequest({
   policy: officePolicy,
   fleet: fleetStoreFromEnv(),
   mailer: optionalMailerFromEnv(),
+  chat: chatFromEnv(),
   log: log.warn,
 });
 

@@ -8,13 +8,18 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { DataStore } from './data-store.js';
 import { acknowledge, nagArnOf } from './nag.js';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-/** How the backend sends mail in AWS: SES, from this address; links in it point at `publicBaseUrl`. */
+/**
+ * How the backend tells people in AWS: SES, from this address, links pointing at `publicBaseUrl`;
+ * and Slack, with the bot token in `slackSecret` (created by the stack, value set by the operator).
+ */
 export interface MailSettings {
   from: string;
   publicBaseUrl: string;
+  slackSecret?: ISecret;
 }
 
 export interface AppFunctionProps {
@@ -104,8 +109,16 @@ export class AppFunction extends LambdaFunction {
     return this;
   }
 
-  /** Lets the function send mail (SES, from the stage's address only) and sets what its emails need, together. */
+  /**
+   * Lets the function tell people: send mail (SES, from the stage's address only) and, when the
+   * stage has a Slack secret, post to Slack (read access to that one secret). Sets what they need, together.
+   */
   useMail(mail: MailSettings): this {
+    if (mail.slackSecret) {
+      this.addEnvironment('CHAT_TRANSPORT', 'slack');
+      this.addEnvironment('SLACK_SECRET_ARN', mail.slackSecret.secretArn);
+      mail.slackSecret.grantRead(this);
+    }
     this.addEnvironment('MAIL_TRANSPORT', 'ses');
     this.addEnvironment('MAIL_FROM', mail.from);
     this.addEnvironment('PUBLIC_BASE_URL', mail.publicBaseUrl);

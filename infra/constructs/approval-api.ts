@@ -75,13 +75,14 @@ export class ApprovalApi extends Construct {
     const vehicleSchedule = fn('VehicleSchedule', 'functions/http/vehicle-schedule.ts', 'GET /vehicles/{id}/bookings', 'read');
     const cancelBooking = fn('CancelBooking', 'functions/http/cancel-booking.ts', 'POST /requests/{id}/cancel', 'read-write').useMail(mail);
     const recordTripLog = fn('RecordTripLog', 'functions/http/record-trip-log.ts', 'POST /requests/{id}/trip-log', 'read-write').useMail(mail);
+    const slackInteractions = fn('SlackInteractions', 'functions/http/slack-interactions.ts', 'POST /slack/interactions', 'read-write', { STATE_MACHINES }).useMail(mail);
     for (const machine of Object.values(workflows)) {
       machine.grantStartExecution(submit);
       machine.grantStartExecution(resubmit);
       machine.grantExecution(withdraw, 'states:StopExecution');
       const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${JSON.stringify({ 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: logicalIdOf(machine) }] }] })}:*`;
       acknowledge(withdraw, `IAM5[Resource::${executions}]`, "StopExecution is granted on this state machine's executions only; execution names are request ids, unknown at deploy time.");
-      for (const decider of [submitDecision, decideApproval, skipStep]) machine.grantTaskResponse(decider);
+      for (const decider of [submitDecision, decideApproval, skipStep, slackInteractions]) machine.grantTaskResponse(decider);
     }
 
     this.route(HttpMethod.POST, '/requests', submit);
@@ -107,6 +108,11 @@ export class ApprovalApi extends Construct {
     this.route(HttpMethod.POST, '/requests/{id}/trip-log', recordTripLog);
     this.route(HttpMethod.GET, '/decisions/{linkId}', showDecision, { public: true });
     this.route(HttpMethod.POST, '/decisions/{linkId}', submitDecision, { public: true });
+    // Slack's interactivity endpoint: public, every request verified by its signature.
+    this.route(HttpMethod.POST, '/slack/interactions', slackInteractions, {
+      public: true,
+      credential: "Slack calls this endpoint and cannot hold the office's JWT; each request is verified by Slack's HMAC-SHA256 signature over the raw body with the app's signing secret (5-minute window), and only the step holder's own Slack user can decide.",
+    });
   }
 
   /** Routes directory administration (admins only; the use case checks the role) to its functions. */
@@ -131,8 +137,8 @@ export class ApprovalApi extends Construct {
     return new AppFunction(this, name, { entry, description, environment }).useTable(data, access);
   }
 
-  /** A route behind the JWT authorizer, or public (decision links only: their id is the credential). */
-  private route(method: HttpMethod, path: string, handler: AppFunction, options: { public?: boolean } = {}): void {
+  /** A route behind the JWT authorizer, or public with the reason its own credential suffices (decision links, Slack). */
+  private route(method: HttpMethod, path: string, handler: AppFunction, options: { public?: boolean; credential?: string } = {}): void {
     const [created] = this.httpApi.addRoutes({
       path,
       methods: [method],
@@ -142,7 +148,9 @@ export class ApprovalApi extends Construct {
     if (options.public && created) {
       Validations.of(created).acknowledge({
         id: 'AwsSolutions-APIG4',
-        reason: 'Approval links are opened from email by approvers who may not be signed in; the unguessable single-use link id (256 bits, stored only as a hash, bound to one approver and step) is the credential.',
+        reason:
+          options.credential ??
+          'Approval links are opened from email by approvers who may not be signed in; the unguessable single-use link id (256 bits, stored only as a hash, bound to one approver and step) is the credential.',
       });
     }
   }

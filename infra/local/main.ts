@@ -20,7 +20,8 @@ console.log(`
   API       ${runtime.apiUrl}   (GET ${runtime.apiUrl}/health)
   Data      ${shown(runtime.dataDir)}   (DynamoDB Local, workflow state, signing keys)
   Outbox    ${shown(runtime.outbox.email)}  (email .eml)
-            ${shown(runtime.outbox.slack)}  (Slack payloads)
+            ${shown(runtime.outbox.slack)}  (Slack payloads; click a message's button:
+              npm run --silent slack-click -- ${shown(runtime.outbox.slack)}/<…-chat.postMessage.json> approve)
   People    ${shown(SEED_DIRECTORY)}  (${runtime.people} seeded staff)
   Fleet     ${shown(SEED_FLEET)}  (${runtime.vehicles} vehicles)
   Token     npm run --silent token -- E1034

@@ -19,6 +19,7 @@ import { startScheduleRunner } from './schedule-runner.js';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { LocalStepFunctions } from './step-functions-local.js';
 import { SEED_DIRECTORY, SEED_FLEET } from './seed.js';
+import { localSlackSigningSecret } from './slack-local.js';
 import { fleetSchema } from '../../shared/fleet/fleet.js';
 import { loadFleet } from '../../shared/store/dynamodb-fleet-store.js';
 import { LOCAL_REGION, readTemplate } from './template.js';
@@ -139,10 +140,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SFN: sfnEndpoint,
     });
+    const slackSigningSecret = await localSlackSigningSecret(dataDir);
     const lambdas = await LambdaHost.load(outdir, template.functions, () => ({
-      // What differs from AWS, and only this: mail goes to the outbox, time is the local clock.
+      // What differs from AWS, and only this: mail and Slack go to the outbox, time is the local clock.
       MAIL_TRANSPORT: 'outbox',
       OUTBOX_DIR: outbox.email,
+      CHAT_TRANSPORT: 'outbox',
+      CHAT_OUTBOX_DIR: outbox.slack,
+      SLACK_SIGNING_SECRET: slackSigningSecret,
       CLOCK: 'local',
     }));
     const stepFunctions = new LocalStepFunctions({

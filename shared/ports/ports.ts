@@ -25,6 +25,32 @@ export interface Mailer {
   send(message: EmailMessage): Promise<void>;
 }
 
+/** Where a chat message landed, so it can be updated later (Slack: the DM channel and the message ts). */
+export interface ChatMessageRef {
+  channel: string;
+  ts: string;
+}
+
+/** A chat message: plain text (notifications, accessibility) and Block Kit blocks. */
+export interface ChatMessage {
+  text: string;
+  blocks: unknown[];
+}
+
+/**
+ * Slack, for approvers who live there. Every call may fail (rate limits, outages): callers treat
+ * chat as best effort beside email, never as something a decision or a workflow waits on.
+ */
+export interface Chat {
+  /** A direct message to a Slack user. */
+  post(userId: string, message: ChatMessage): Promise<ChatMessageRef>;
+  update(ref: ChatMessageRef, message: ChatMessage): Promise<void>;
+  /** A modal (e.g. the comment a 반려 needs), opened on a click's trigger id. */
+  openModal(triggerId: string, view: Record<string, unknown>): Promise<void>;
+  /** A message only `userId` sees, in the channel they clicked in. */
+  ephemeral(channel: string, userId: string, text: string): Promise<void>;
+}
+
 /** What a stage's decisions hand back to the waiting workflow. */
 export interface DecisionOutcome {
   outcome: 'next' | 'approved' | 'returned' | 'rejected';
@@ -66,6 +92,8 @@ export interface ApprovalLink {
   decision?: Decision;
   /** Why a link stopped working without being used: the request closed, or the step moved to someone else or to a fresh link. */
   revokedReason?: 'closed' | 'replaced' | 'rerouted';
+  /** The Slack message that carries this link's buttons, updated once the step is decided or moves on. */
+  chatMessage?: ChatMessageRef;
 }
 
 /**
@@ -185,6 +213,8 @@ export interface RequestStore {
   listByRound(roundId: string): Promise<ApprovalRequest[]>;
   /** Takes a link off the timer sweep (its task is gone; nothing more can happen to it). */
   clearLinkTimer(hash: string): Promise<void>;
+  /** Remembers the Slack message that carries a link's buttons. */
+  setLinkChatMessage(hash: string, ref: ChatMessageRef): Promise<void>;
   /** Approved requests whose follow-up (a trip-log reminder, a repair's automatic close) is due. */
   dueFollowUps(now: string, limit: number): Promise<ApprovalRequest[]>;
   /** A budget line's running figures for a year. */

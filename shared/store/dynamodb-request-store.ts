@@ -49,6 +49,7 @@ const linkSchema = z.object({
   usedAt: z.string().optional(),
   decision: z.enum(['approve', 'reject']).optional(),
   revokedReason: z.enum(['closed', 'replaced', 'rerouted']).optional(),
+  chatMessage: z.object({ channel: z.string(), ts: z.string() }).optional(),
 });
 
 /** Index attributes an open link carries; using or revoking it removes them (the indexes are sparse). */
@@ -117,6 +118,9 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
       try {
         await db.send(new TransactWriteCommand({ TransactItems: items }));
       } catch (error) {
+        if (error instanceof Error && error.name === 'TransactionConflictException') {
+          throw new ConcurrentChangeError(`request ${change.request.id}: another transaction was in progress on the same items`);
+        }
         if (!(error instanceof TransactionCanceledException)) throw error;
         const reasons = error.CancellationReasons ?? [];
         const failed = reasons.findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
@@ -240,6 +244,18 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
       const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.budget(line, year), ConsistentRead: true }));
       const figure = (name: string) => (typeof Item?.[name] === 'number' ? (Item[name] as number) : 0);
       return { committedKrw: figure('committedKrw'), spentKrw: figure('spentKrw'), outstandingKrw: figure('outstandingKrw') };
+    },
+
+    async setLinkChatMessage(hash, ref) {
+      await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.link(hash),
+          UpdateExpression: 'SET chatMessage = :ref',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':ref': ref },
+        }),
+      );
     },
 
     async clearLinkTimer(hash) {

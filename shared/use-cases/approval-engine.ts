@@ -3,29 +3,34 @@ import { addBusinessTime, type HolidaySource } from '../calendar/business-days.j
 import type { Directory, Person } from '../directory/directory.js';
 import { seoulDate } from '../kernel/seoul-time.js';
 import { approvalRequestEmail, stepMovedAwayEmail, type ApprovalEmailOccasion } from '../notifications/emails.js';
+import { approvalRequestMessage, closedMessage } from '../notifications/slack-messages.js';
 import { timingsFor, type OfficePolicy } from '../policies/office-policy.js';
 import { kindOf } from '../requests/kinds/index.js';
 import type { ApprovalRequest, ApprovalStep } from '../requests/request.js';
 import { reassignStep, type Holder } from '../requests/transitions.js';
-import type { ApprovalLink, Clock, DelegationStore, Ids, Mailer, RequestStore } from '../ports/ports.js';
+import type { ApprovalLink, Chat, Clock, DelegationStore, Ids, Mailer, RequestStore } from '../ports/ports.js';
 import { hashLinkId } from './decision-links.js';
 
 /**
  * What every approval step needs, written once: who holds a step today (대결 applied, never the
- * requester), a single-use link with its reminder/escalation timers, the email that carries it,
- * and moving a waiting step to another holder (deputy, escalation, reminder) on a fresh link.
+ * requester), a single-use link with its reminder/escalation timers, the email (and, for people
+ * with a Slack id, the Slack message) that carries it, and moving a waiting step to another holder
+ * (deputy, escalation, reminder) on a fresh link.
  */
 export interface ApprovalEngineDeps {
   requests: RequestStore;
   directory: Directory;
   delegations: DelegationStore;
   mailer: Mailer;
+  /** Slack: best effort beside email; a failure is logged and never stops the step. */
+  chat: Chat;
   clock: Clock;
   ids: Ids;
   policy: OfficePolicy;
   holidays: HolidaySource;
   /** Where approval links point: the public API base URL. */
   publicBaseUrl: string;
+  log: (message: string, fields: Record<string, unknown>) => void;
 }
 
 /** How far a chain of delegations is followed (A→B→C); loops are refused when delegations are set. */
@@ -37,7 +42,7 @@ export interface MintedLink {
 }
 
 export function makeApprovalEngine(deps: ApprovalEngineDeps) {
-  const { requests, directory, delegations, mailer, clock, ids, policy, holidays, publicBaseUrl } = deps;
+  const { requests, directory, delegations, mailer, chat, clock, ids, policy, holidays, publicBaseUrl, log } = deps;
 
   async function personOrThrow(id: string): Promise<Person> {
     const person = await directory.person(id);
@@ -114,7 +119,8 @@ export function makeApprovalEngine(deps: ApprovalEngineDeps) {
     };
   }
 
-  async function emailHolder(input: {
+  /** The holder hears of the step: by email always, and on Slack if the directory has their Slack id. */
+  async function notifyHolder(input: {
     request: ApprovalRequest;
     step: ApprovalStep;
     minted: MintedLink;
@@ -122,6 +128,23 @@ export function makeApprovalEngine(deps: ApprovalEngineDeps) {
     note?: string;
   }): Promise<void> {
     const holder = await personOrThrow(input.minted.link.approverId);
+    if (holder.slackUserId) {
+      try {
+        const message = approvalRequestMessage({
+          request: input.request,
+          kind: kindOf(input.request.kind),
+          step: input.step,
+          linkHash: input.minted.link.hash,
+          url: input.minted.url,
+          expiresAt: input.minted.link.expiresAt,
+          occasion: input.occasion,
+          note: input.note,
+        });
+        await requests.setLinkChatMessage(input.minted.link.hash, await chat.post(holder.slackUserId, message));
+      } catch (error) {
+        log('Slack message failed; the email carries the step', { requestId: input.request.id, to: holder.id, error: String(error) });
+      }
+    }
     await mailer.send(
       approvalRequestEmail({
         request: input.request,
@@ -139,7 +162,7 @@ export function makeApprovalEngine(deps: ApprovalEngineDeps) {
   return {
     holderFor,
     mintLink,
-    emailHolder,
+    notifyHolder,
 
     /**
      * Moves a waiting step to `holder` on a fresh link (the old one stops working), records why,
@@ -200,7 +223,14 @@ export function makeApprovalEngine(deps: ApprovalEngineDeps) {
           );
         }
       }
-      await emailHolder({
+      if (link.chatMessage) {
+        // The old message's buttons are dead: say where the step went.
+        const reason = action === 'reminded' ? '새 메시지로 다시 보냈습니다. 가장 최근 메시지에서 결정하세요.' : `다른 결재권자(${holder.name} ${holder.position})에게 넘어갔습니다.`;
+        await chat.update(link.chatMessage, closedMessage({ request: changed.request, kind: kindOf(request.kind), reason })).catch((error: unknown) =>
+          log('Slack update failed', { requestId: request.id, error: String(error) }),
+        );
+      }
+      await notifyHolder({
         request: changed.request,
         step: updatedStep,
         minted,

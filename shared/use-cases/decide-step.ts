@@ -4,6 +4,7 @@ import { formatSeoulDateTime } from '../kernel/seoul-time.js';
 import type { Directory } from '../directory/directory.js';
 import { resolveDeferredStages } from '../approvals/approval-line.js';
 import { afterTheFactReportEmail } from '../notifications/emails.js';
+import { decidedMessage } from '../notifications/slack-messages.js';
 import { statusLabel } from '../notifications/wording.js';
 import { kindPolicyFor, type OfficePolicy } from '../policies/office-policy.js';
 import { kindOf } from '../requests/kinds/index.js';
@@ -14,6 +15,7 @@ import {
   ConcurrentChangeError,
   LinkUnavailableError,
   type ApprovalLink,
+  type Chat,
   type Clock,
   type Mailer,
   type RequestChange,
@@ -33,6 +35,8 @@ export interface DecideStepDeps {
   directory: Directory;
   workflows: Workflows;
   mailer: Mailer;
+  /** The step's Slack message is updated once it is decided, whichever way the decision came. */
+  chat: Chat;
   clock: Clock;
   policy: OfficePolicy;
   /** What input steps record (a triage estimate, a vehicle assignment). */
@@ -122,7 +126,7 @@ export function makeOpenStepReader({ requests, clock }: Pick<DecideStepDeps, 're
   };
 }
 
-export function makeDecideStep({ requests, directory, workflows, mailer, clock, policy, stepInputs, log }: DecideStepDeps) {
+export function makeDecideStep({ requests, directory, workflows, mailer, chat, clock, policy, stepInputs, log }: DecideStepDeps) {
   const openStepOf = makeOpenStepReader({ requests, clock });
 
   /**
@@ -224,6 +228,10 @@ export function makeDecideStep({ requests, directory, workflows, mailer, clock, 
         }
         if (decided.outcome !== 'waiting') await resumeOrLeaveToSweep(workflows, link.taskToken, decided.outcome, request.id, log);
         const decidedStep = decided.request.steps[step.index] ?? step;
+        if (link.chatMessage) {
+          const message = decidedMessage({ request: decided.request, kind: kindOf(request.kind), step: decidedStep, decision: input.decision, deciderName: actorRef.name });
+          await chat.update(link.chatMessage, message).catch((error: unknown) => log('Slack update failed after the decision', { requestId: request.id, error: String(error) }));
+        }
         await reportToPrincipal(decided.request, decidedStep, actor?.name ?? step.approverName);
         return { request: decided.request, step: decidedStep, decision: input.decision };
       }

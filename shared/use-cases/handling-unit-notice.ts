@@ -3,7 +3,7 @@ import { requestNoticeEmail } from '../notifications/emails.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
 import { kindOf } from '../requests/kinds/index.js';
 import type { ApprovalRequest } from '../requests/request.js';
-import type { Mailer } from '../ports/ports.js';
+import type { Chat, Mailer } from '../ports/ports.js';
 
 /**
  * An urgent request (a safety hazard) reaches its whole managing unit at once — the team leader
@@ -11,10 +11,10 @@ import type { Mailer } from '../ports/ports.js';
  * request is already saved and routed; a mail failure is logged, never the requester's problem.
  */
 export async function noticeToHandlingUnit(
-  deps: { directory: Directory; mailer: Mailer; policy: OfficePolicy; log: (message: string, fields: Record<string, unknown>) => void },
+  deps: { directory: Directory; mailer: Mailer; chat: Chat; policy: OfficePolicy; log: (message: string, fields: Record<string, unknown>) => void },
   request: ApprovalRequest,
 ): Promise<void> {
-  const { directory, mailer, policy, log } = deps;
+  const { directory, mailer, chat, policy, log } = deps;
   if (!request.handlingTeamId) return;
   const rules = policy.facilityRepair.urgentNotice;
   const team = await directory.team(request.handlingTeamId);
@@ -25,7 +25,15 @@ export async function noticeToHandlingUnit(
     const leader = await directory.person(team.leaderId);
     if (leader) recipients.set(leader.id, leader);
   }
+  const kind = kindOf(request.kind);
+  const summary = kind.summarize(request.details).map(([label, value]) => `*${label}*: ${value}`).join('\n');
   for (const person of recipients.values()) {
+    if (person.slackUserId) {
+      const text = `[긴급] ${kind.label} — ${request.requesterName} (${request.id})`;
+      await chat
+        .post(person.slackUserId, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*${text}*\n${team?.name ?? '관리 부서'}에 긴급(안전 위험) 요청이 접수되었습니다. 현장을 확인해 주세요.\n${summary}` } }] })
+        .catch((error: unknown) => log('urgent Slack notice failed', { requestId: request.id, to: person.id, error: String(error) }));
+    }
     try {
       await mailer.send(
         requestNoticeEmail({

@@ -18,6 +18,7 @@ import {
   ConcurrentChangeError,
   IdempotencyRaceError,
   LedgerFullError,
+  type Chat,
   type Clock,
   type FleetStore,
   type Ids,
@@ -37,6 +38,7 @@ export interface SubmitRequestDeps {
   policy: OfficePolicy;
   fleet: FleetStore;
   mailer: Mailer;
+  chat: Chat;
   log: (message: string, fields: Record<string, unknown>) => void;
 }
 
@@ -67,7 +69,7 @@ const kindField = z.object({
  * 7. An urgent request (a safety hazard) is also announced at once to its whole managing unit.
  */
 export function makeSubmitRequest(deps: SubmitRequestDeps) {
-  const { requests, directory, workflows, clock, ids, policy, fleet, mailer, log } = deps;
+  const { requests, directory, workflows, clock, ids, policy, fleet, mailer, chat, log } = deps;
 
   return async function submitRequest(input: SubmitRequestInput): Promise<{ request: RequestView; replayed: boolean }> {
     const { kind } = parseOrThrow(kindField, input.body);
@@ -157,7 +159,7 @@ export function makeSubmitRequest(deps: SubmitRequestDeps) {
       }
 
       await startOrFail(request);
-      if (request.urgent) await noticeToHandlingUnit({ directory, mailer, policy, log }, request);
+      if (request.urgent) await noticeToHandlingUnit({ directory, mailer, chat, policy, log }, request);
       return { request: requestView(request), replayed: false };
     }
   };

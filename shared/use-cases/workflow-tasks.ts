@@ -96,7 +96,7 @@ export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
       });
       for (const { stepIndex, minted } of opened) {
         const step = changed.request.steps[stepIndex];
-        if (step) await engine.emailHolder({ request: changed.request, step, minted, occasion: step.actingForId ? 'rerouted' : 'new' });
+        if (step) await engine.notifyHolder({ request: changed.request, step, minted, occasion: step.actingForId ? 'rerouted' : 'new' });
       }
     },
 

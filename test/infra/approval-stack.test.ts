@@ -83,10 +83,31 @@ describe('the synthesized stack', () => {
       'POST /requests/{id}/trip-log': 'JWT',
       'GET /decisions/{linkId}': 'NONE',
       'POST /decisions/{linkId}': 'NONE',
+      'POST /slack/interactions': 'NONE',
       'GET /directory/people/{id}': 'JWT',
       'PUT /directory/people/{id}': 'JWT',
       'GET /directory/departments': 'JWT',
     });
+  });
+
+  it('Slack: one secret for the app\'s credentials; every function that posts to Slack may read that secret and nothing else of Secrets Manager', () => {
+    const secrets = template.findResources('AWS::SecretsManager::Secret');
+    expect(Object.keys(secrets)).toHaveLength(1);
+    const [secretId] = Object.keys(secrets);
+    const functions = template.findResources('AWS::Lambda::Function');
+    const slackFunctions = Object.entries(functions).filter(([, fn]) => fn.Properties.Environment?.Variables?.CHAT_TRANSPORT === 'slack');
+    const names = slackFunctions.map(([, fn]) => String(fn.Properties.Description));
+    expect(names).toEqual(expect.arrayContaining(['POST /slack/interactions', 'POST /decisions/{linkId}', 'POST /approvals/{requestId}/decision']));
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    for (const [, fn] of slackFunctions) {
+      expect(fn.Properties.Environment.Variables.SLACK_SECRET_ARN).toEqual({ Ref: secretId });
+      const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+      const statements = policies
+        .filter((policy) => policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleId))
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+        .filter((statement) => [statement.Action].flat().some((action: string) => action.startsWith('secretsmanager:')));
+      expect(statements.map((statement) => statement.Resource)).toEqual([{ Ref: secretId }]);
+    }
   });
 
   it('directory administration sits behind the JWT authorizer; only the PUT can write to the table', () => {

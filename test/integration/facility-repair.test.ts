@@ -1,4 +1,7 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { seedPerson } from '../fixtures/directory.js';
 import { seoulDate } from '../../shared/kernel/seoul-time.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { advanceClock, api, eventually, runSchedules, suiteBackend, waitForEmail, type StepView } from './harness.js';
@@ -161,6 +164,12 @@ describe('facility repair requests through the local runtime', () => {
     const notice = await waitForEmail(backend, 'taesik.kang@guchung.example.kr', '[긴급]');
     expect(notice.text).toContain(submitted.body.id);
     await waitForEmail(backend, 'gayoung.moon@guchung.example.kr', '[긴급]');
+    // …and on Slack, for those who have it (the seed gives 총무팀장 a Slack id).
+    const slack = join(backend.dataDir, 'outbox', 'slack');
+    await eventually(async () => {
+      const texts = await Promise.all((await readdir(slack)).filter((name) => name.endsWith('chat.postMessage.json')).map((name) => readFile(join(slack, name), 'utf8')));
+      if (!texts.some((text) => text.includes(`[긴급]`) && text.includes(submitted.body.id) && text.includes(seedPerson(GA_TEAM_LEADER).slackUserId ?? '-'))) throw new Error('no urgent Slack notice yet');
+    });
     await waitingStep(submitted.body.id, 0);
     await advanceClock(backend, 'PT2H5M');
     await runSchedules(backend);

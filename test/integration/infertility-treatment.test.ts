@@ -62,7 +62,7 @@ describe('infertility-treatment reimbursement through the local runtime', () => 
     const responses = await Promise.all(Array.from({ length: 20 }, () => claim('E1058', 400_000)));
     const accepted = responses.filter((response) => response.status === 201).map((response) => response.body as Claim);
     const refused = responses.filter((response) => response.status !== 201);
-    expect(refused.every((response) => response.status === 409)).toBe(true);
+    expect(refused.filter((response) => response.status !== 409).map((response) => `${response.status} ${response.text}`)).toEqual([]);
     const total = accepted.reduce((sum, accepted) => sum + accepted.reimbursableAmount, 0);
     expect(total).toBeLessThanOrEqual(CAP);
     expect(accepted.length).toBeGreaterThanOrEqual(7);

@@ -4,6 +4,7 @@ import { openStage } from '../../shared/requests/transitions.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import type { DecisionOutcome, DelegationStore, FleetStore, Workflows } from '../../shared/ports/ports.js';
 import { makeStepInputs } from '../../shared/use-cases/step-inputs.js';
+import { noChat } from '../../shared/adapters/slack.js';
 import { makeDecideStep } from '../../shared/use-cases/decide-step.js';
 import { makeApprovalTimers } from '../../shared/use-cases/approval-timers.js';
 import type { ApprovalEngine } from '../../shared/use-cases/approval-engine.js';
@@ -42,7 +43,7 @@ describe('a decision whose workflow could not be told', () => {
     const mailer = { send: vi.fn(async () => undefined) };
     // A health claim has no input steps: the fleet is never asked.
     const stepInputs = makeStepInputs({ fleet: {} as FleetStore, policy: officePolicy, clock });
-    const decideStep = makeDecideStep({ requests: store, directory: inMemoryDirectory(), workflows, mailer, clock, policy: officePolicy, stepInputs, log });
+    const decideStep = makeDecideStep({ requests: store, directory: inMemoryDirectory(), workflows, mailer, chat: noChat, clock, policy: officePolicy, stepInputs, log });
 
     // Act: the approver decides while Step Functions is unreachable.
     const result = await decideStep.decide({ linkHash: 'h0', decision: 'approve', actorId: 'E1015', channel: 'api' });

@@ -1,0 +1,99 @@
+import { formatKrw, formatSeoulDateTime } from '../kernel/seoul-time.js';
+import type { ChatMessage } from '../ports/ports.js';
+import type { RequestKind } from '../requests/kinds/request-kind.js';
+import type { ApprovalRequest, ApprovalStep, Decision } from '../requests/request.js';
+import { actionLabel } from './wording.js';
+
+/**
+ * Slack messages (Block Kit), in Korean. A sensitive kind says only that a decision awaits: its
+ * details are on the link page, which logs the read. Buttons carry the link's hash, never the link
+ * id or a task token; a click counts only from the Slack user the step's holder is in the directory.
+ */
+export const SLACK_ACTIONS = { approve: 'approve', reject: 'reject', open: 'open' } as const;
+export const REJECT_MODAL = 'reject-comment';
+
+const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
+const context = (text: string) => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
+/** Slack mrkdwn control characters, escaped as Slack asks. */
+const plain = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+
+const occasionPrefix = { new: '', reminder: '[독촉] ', escalated: '[이관] ', rerouted: '[대결] ' } as const;
+export type ChatOccasion = keyof typeof occasionPrefix;
+
+function summaryLines(request: ApprovalRequest, kind: RequestKind): string[] {
+  if (kind.sensitive) return ['개인 건강 정보가 포함된 요청입니다. 내용은 *상세 보기*에서 확인하세요 (열람 기록이 남습니다).'];
+  const lines = kind.summarize(request.details).map(([label, value]) => `*${plain(label)}*: ${plain(value)}`);
+  if (request.reimbursableAmount !== undefined) lines.push(`*지원 금액*: ${formatKrw(request.reimbursableAmount)}`);
+  if (request.triage) lines.push(`*견적 금액*: ${formatKrw(request.triage.estimateKrw)} (견적 ${request.triage.quoteCount}건)`);
+  return lines;
+}
+
+/** A step reaching its holder on Slack: what, from whom, and 승인 / 반려 / 상세 보기. */
+export function approvalRequestMessage(input: { request: ApprovalRequest; kind: RequestKind; step: ApprovalStep; linkHash: string; url: string; expiresAt: string; occasion: ChatOccasion; note?: string }): ChatMessage {
+  const { request, kind, step, linkHash, url, expiresAt, occasion, note } = input;
+  const verb = actionLabel[step.action];
+  const title = `${occasionPrefix[occasion]}[${verb} 요청] ${kind.label} — ${request.requesterName}`;
+  const needsInput = step.input !== undefined;
+  const buttons = [
+    ...(needsInput ? [] : [{ type: 'button', action_id: SLACK_ACTIONS.approve, text: { type: 'plain_text', text: '승인' }, style: 'primary', value: linkHash }]),
+    { type: 'button', action_id: SLACK_ACTIONS.reject, text: { type: 'plain_text', text: '반려' }, style: 'danger', value: linkHash },
+    { type: 'button', action_id: SLACK_ACTIONS.open, text: { type: 'plain_text', text: needsInput ? '상세 보기·입력 후 승인' : '상세 보기' }, url },
+  ];
+  return {
+    text: title,
+    blocks: [
+      section(`*${plain(title)}*\n요청 번호 ${request.id} · ${formatSeoulDateTime(request.createdAt)} 제출`),
+      ...(step.actingForName ? [context(`${plain(step.actingForName)}님 부재로 대신 결정합니다(대결).`)] : []),
+      ...(note ? [context(plain(note))] : []),
+      section(summaryLines(request, kind).join('\n')),
+      ...(step.delegatedAuthority ? [context(plain(step.delegatedAuthority))] : []),
+      ...(needsInput ? [context('승인하려면 상세 보기에서 입력할 내용(견적 금액, 배정 차량 등)이 있습니다.')] : []),
+      { type: 'actions', block_id: 'decision', elements: buttons },
+      context(`결재 기한: ${formatSeoulDateTime(expiresAt)}`),
+    ],
+  };
+}
+
+const channelLabel = { slack: 'Slack', 'email-link': '메일 링크', api: 'API' } as const;
+
+/** The message once the step is decided (whichever way): who decided what and when; no buttons. */
+export function decidedMessage(input: { request: ApprovalRequest; kind: RequestKind; step: ApprovalStep; decision: Decision; deciderName: string }): ChatMessage {
+  const { request, kind, step, decision, deciderName } = input;
+  const verdict = decision === 'approve' ? '✅ 승인' : '↩️ 반려';
+  const how = step.channel ? channelLabel[step.channel] : '';
+  const text = `${verdict} — ${kind.label} (${request.requesterName}, ${request.id})`;
+  return {
+    text,
+    blocks: [
+      section(`*${plain(text)}*`),
+      context(`${plain(deciderName)}님이 ${formatSeoulDateTime(step.decidedAt ?? new Date().toISOString())}에 ${how ? `${how}로 ` : ''}결정했습니다.${step.comment ? ` 의견: ${plain(step.comment)}` : ''}`),
+    ],
+  };
+}
+
+/** The message once its buttons no longer work: the step moved to someone else, a newer message, or the request closed. */
+export function closedMessage(input: { request: ApprovalRequest; kind: RequestKind; reason: string }): ChatMessage {
+  const text = `${input.kind.label} (${input.request.requesterName}, ${input.request.id})`;
+  return { text: `${text} — ${input.reason}`, blocks: [section(`*${plain(text)}*`), context(plain(input.reason))] };
+}
+
+/** The modal a 반려 opens: the comment is required. */
+export function rejectModal(linkHash: string, title: string): Record<string, unknown> {
+  return {
+    type: 'modal',
+    callback_id: REJECT_MODAL,
+    private_metadata: linkHash,
+    title: { type: 'plain_text', text: '반려 의견' },
+    submit: { type: 'plain_text', text: '반려' },
+    close: { type: 'plain_text', text: '취소' },
+    blocks: [
+      section(plain(title)),
+      {
+        type: 'input',
+        block_id: 'comment',
+        label: { type: 'plain_text', text: '반려 의견 (필수)' },
+        element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 1000 },
+      },
+    ],
+  };
+}
