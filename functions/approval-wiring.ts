@@ -38,14 +38,15 @@ export function approvalEngineFromEnv(): ApprovalEngine {
   });
 }
 
-export function decideStepFromEnv(): DecideStep {
+/** `interactive`: called inside Slack's 3-second acknowledgement (see chatFromEnv). */
+export function decideStepFromEnv(options: { interactive?: boolean } = {}): DecideStep {
   const clock = clockFromEnv();
   return makeDecideStep({
     requests: requestStoreFromEnv(),
     directory: directoryFromEnv(),
     workflows: workflowsFromEnv(),
     mailer: mailerFromEnv(),
-    chat: chatFromEnv(),
+    chat: chatFromEnv(options),
     clock,
     policy: officePolicy,
     stepInputs: makeStepInputs({ fleet: fleetStoreFromEnv(), policy: officePolicy, clock }),

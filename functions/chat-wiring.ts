@@ -27,7 +27,9 @@ function slackSecretLoader(secretArn: string): () => Promise<SlackSecret> {
  * `CHAT_TRANSPORT`: `slack` (AWS: the bot token from the secret `SLACK_SECRET_ARN`), `outbox`
  * (locally: JSON files in `CHAT_OUTBOX_DIR`) or unset/`none` (no Slack). Read at load, like every setting.
  */
-export function chatFromEnv(): Chat {
+export function chatFromEnv(options: { interactive?: boolean } = {}): Chat {
+  // Inside Slack's 3-second acknowledgement, a struggling Slack gets one quick retry, not four patient ones.
+  const retries = options.interactive ? { maxAttempts: 2, maxDelayMs: 500, timeoutMs: 1_000 } : {};
   const { CHAT_TRANSPORT } = readConfig({ CHAT_TRANSPORT: z.enum(['slack', 'outbox', 'none']).default('none') });
   switch (CHAT_TRANSPORT) {
     case 'outbox':
@@ -37,7 +39,7 @@ export function chatFromEnv(): Chat {
     case 'slack': {
       const secret = slackSecretLoader(readConfig({ SLACK_SECRET_ARN: z.string().startsWith('arn:') }).SLACK_SECRET_ARN);
       let api: Chat | undefined;
-      const chat = async () => (api ??= makeSlackWebApi({ token: (await secret()).botToken }));
+      const chat = async () => (api ??= makeSlackWebApi({ token: (await secret()).botToken, ...retries }));
       return {
         post: async (userId, message) => (await chat()).post(userId, message),
         update: async (ref, message) => (await chat()).update(ref, message),

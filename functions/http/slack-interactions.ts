@@ -12,9 +12,9 @@ const signingSecret = slackSigningSecretFromEnv();
 const handle = makeSlackInteractions({
   requests: requestStoreFromEnv(),
   directory: directoryFromEnv(),
-  chat: chatFromEnv(),
+  chat: chatFromEnv({ interactive: true }),
   clock,
-  decideStep: decideStepFromEnv(),
+  decideStep: decideStepFromEnv({ interactive: true }),
   log: log.warn,
 });
 

@@ -26,6 +26,8 @@ export interface SlackWebApiOptions {
   baseDelayMs?: number;
   /** The longest single wait: a Retry-After beyond it gives up instead of holding the function. */
   maxDelayMs?: number;
+  /** How long one call may take before it counts as a network failure. */
+  timeoutMs?: number;
   baseUrl?: string;
 }
 
@@ -35,7 +37,7 @@ export interface SlackWebApiOptions {
  * own `ok: false` answers are not (except `ratelimited`), since trying again cannot fix them.
  */
 export function makeSlackWebApi(options: SlackWebApiOptions): Chat {
-  const { token, maxAttempts = 4, baseDelayMs = 250, maxDelayMs = 4_000, baseUrl = 'https://slack.com/api' } = options;
+  const { token, maxAttempts = 4, baseDelayMs = 250, maxDelayMs = 4_000, timeoutMs = 5_000, baseUrl = 'https://slack.com/api' } = options;
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const backoff = (attempt: number) => Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
@@ -49,7 +51,7 @@ export function makeSlackWebApi(options: SlackWebApiOptions): Chat {
           method: 'POST',
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' },
           body: JSON.stringify(body),
-          signal: AbortSignal.timeout(5_000),
+          signal: AbortSignal.timeout(timeoutMs),
         });
         if (response.status === 429) {
           const retryAfter = Number(response.headers.get('retry-after') ?? '1') * 1000;
