@@ -11,6 +11,7 @@ import { FacilityRepairWorkflow } from '../workflows/facility-repair-workflow.js
 import { VehicleBookingWorkflow } from '../workflows/vehicle-booking-workflow.js';
 import { officePolicy } from '../shared/policies/office-policy.js';
 import { ApprovalTimers } from './constructs/approval-timers.js';
+import { FinanceReports } from './constructs/finance-reports.js';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { acknowledge } from './constructs/nag.js';
 
@@ -51,6 +52,8 @@ export class ApprovalStack extends Stack {
     this.api.addRequestRoutes({ data: this.data, workflows, mail });
     new ApprovalTimers(this, 'ApprovalTimers', { data: this.data, mail, workflows });
     this.api.addDirectoryRoutes({ data: this.data });
+    const reports = new FinanceReports(this, 'FinanceReports', { data: this.data, mail });
+    this.api.addFinanceRoutes({ data: this.data, reports });
 
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',

@@ -7,6 +7,7 @@ import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AppFunction, type MailSettings } from './app-function.js';
+import type { FinanceReports } from './finance-reports.js';
 import type { DataStore } from './data-store.js';
 import { acknowledge, logicalIdOf } from './nag.js';
 
@@ -135,6 +136,16 @@ export class ApprovalApi extends Construct {
     environment: Record<string, string> = {},
   ): AppFunction {
     return new AppFunction(this, name, { entry, description, environment }).useTable(data, access);
+  }
+
+  /** Finance: monthly totals, payments, budget and the stored monthly reports (role `finance`, checked in the functions). */
+  addFinanceRoutes(props: { data: DataStore; reports: FinanceReports }) {
+    const { data, reports } = props;
+    const fn = (name: string, entry: string, description: string, access: 'read' | 'read-write') => this.tableFunction(data, name, entry, description, access, {});
+    this.route(HttpMethod.GET, '/finance/monthly-totals', fn('FinanceMonthlyTotals', 'functions/http/finance-totals.ts', 'GET /finance/monthly-totals', 'read'));
+    this.route(HttpMethod.POST, '/finance/payments', fn('FinancePayments', 'functions/http/finance-payments.ts', 'POST /finance/payments', 'read-write'));
+    this.route(HttpMethod.GET, '/finance/budget', fn('FinanceBudget', 'functions/http/finance-budget.ts', 'GET /finance/budget', 'read'));
+    this.route(HttpMethod.GET, '/finance/reports/{month}/{file}', reports.grantReportRead(fn('FinanceReport', 'functions/http/finance-report.ts', 'GET /finance/reports/{month}/{file}', 'read')));
   }
 
   /** A route behind the JWT authorizer, or public with the reason its own credential suffices (decision links, Slack). */

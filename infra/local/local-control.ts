@@ -8,13 +8,14 @@ import { UnknownRuleError, type ScheduleRunner } from './schedule-runner.js';
  *
  *   GET  /_local/clock             → { now, speed }
  *   POST /_local/clock             { "advance": "P1DT2H" } | { "set": "2026-03-02T09:00:00+09:00" } → { now }
+ *   GET  /_local/schedules         → { schedules: [{ rule, expression, next }] }
  *   POST /_local/schedules/run     { "rule"?: "<logical id>" } → { ran: [{ rule, target, ok, error? }] }
  */
 export const LOCAL_CONTROL_PREFIX = '/_local/';
 
 export interface LocalControlOptions {
   clock: LocalClockControl;
-  schedules: Pick<ScheduleRunner, 'runNow' | 'check'>;
+  schedules: Pick<ScheduleRunner, 'runNow' | 'check' | 'upcoming'>;
   /** Called after the clock moved by hand (the runtime persists it). */
   onClockMoved?(now: Date): Promise<void>;
 }
@@ -129,6 +130,8 @@ export function makeLocalControl(options: LocalControlOptions) {
           return await moveClock(jsonBody(request.body));
         case 'POST /_local/schedules/run':
           return await runSchedules(jsonBody(request.body));
+        case 'GET /_local/schedules':
+          return { status: 200, body: { schedules: options.schedules.upcoming().map(({ rule, expression, next }) => ({ rule, expression, next: next?.toISOString() ?? null })) } };
         default:
           return ['/_local/clock', '/_local/schedules/run'].includes(request.path)
             ? { status: 405, body: { message: '허용되지 않는 메서드입니다' } }

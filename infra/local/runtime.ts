@@ -148,6 +148,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       CHAT_TRANSPORT: 'outbox',
       CHAT_OUTBOX_DIR: outbox.slack,
       SLACK_SIGNING_SECRET: slackSigningSecret,
+      REPORT_STORE: 'files',
+      REPORTS_DIR: join(dataDir, 'reports'),
       CLOCK: 'local',
     }));
     const stepFunctions = new LocalStepFunctions({
@@ -183,7 +185,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       }
       await gateway(request, response, body);
     };
-    await writeFile(join(dataDir, 'runtime.json'), JSON.stringify({ apiUrl, pid: process.pid }));
+    // What local commands need to reach this runtime (tokens, Slack clicks, reconciliation).
+    await writeFile(join(dataDir, 'runtime.json'), JSON.stringify({ apiUrl, pid: process.pid, dynamoDbEndpoint: dynamo.endpoint, tableName: template.table.logicalId }));
     log('info', 'ready', { apiUrl, resumedExecutions: resumed, startupMs: Date.now() - started });
     return { apiUrl, dataDir, outbox, people: snapshot.people.length, vehicles: fleet.vehicles, clockSpeed: clock.speed, stop };
   } catch (error) {

@@ -12,6 +12,7 @@ export const statusLabel: Record<RequestStatus, string> = {
   'work-done': '완료 확인 대기',
   completed: '완료',
   cancelled: '취소',
+  paid: '지급 완료',
 };
 
 export const actionLabel: Record<ApprovalStep['action'], string> = { review: '검토', cooperate: '협조', approve: '결재' };

@@ -173,6 +173,16 @@ export const officePolicySchema = z
     }),
     facilityRepair: facilityRepairPolicy,
     vehicleBooking: vehicleBookingPolicy,
+    finance: z.object({
+      /** Below this many claims in a month, a department is not named in finance views for `smallGroupKinds` (merged into 기타). */
+      minimumGroupSize: z.int().positive(),
+      /** Kinds whose claim alone says something about a person's health (infertility). */
+      smallGroupKinds: z.array(z.string()),
+      /** Who gets the monthly report: members of this team holding this role. */
+      reportRecipients: z.object({ team: z.string(), role: z.string() }),
+      /** Budget lines that reimbursements are paid from, with the kinds charged to them and their yearly budget (KRW). */
+      budgetLines: z.record(z.string(), z.object({ name: z.string(), kinds: z.array(z.string()).min(1), budgetKrw: z.record(z.string().regex(/^\d{4}$/), krw) })),
+    }),
     approvals: z.object({
       /**
        * How long one stage of a line may wait in total, reminders and escalations included; its

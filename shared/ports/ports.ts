@@ -1,4 +1,5 @@
 import type { CalendarDay, CalendarEntry, Vehicle } from '../fleet/fleet.js';
+import type { FinanceFigures, FinanceKey, MonthTotals } from '../finance/totals.js';
 import type { ApprovalRequest, Decision, HistoryEvent } from '../requests/request.js';
 
 /** Ports the use cases depend on. Adapters live in shared/adapters/; tests pass fakes. */
@@ -179,6 +180,19 @@ export interface FleetStore {
   /** A vehicle's calendar days from `fromDay` to `toDay`, inclusive. */
   schedule(vehicleId: string, fromDay: string, toDay: string): Promise<CalendarDay[]>;
   lastReading(vehicleId: string): Promise<OdometerReading | undefined>;
+}
+
+/** Finance's reads: a month's maintained totals (one Query), and — for reconciliation — the events behind them. */
+export interface FinanceStore {
+  monthTotals(month: string): Promise<MonthTotals>;
+  /** Every event of the month that moved money, with its key (a full scan: reconciliation only). */
+  eventsOfMonth(month: string): Promise<{ key: FinanceKey; figures: FinanceFigures }[]>;
+}
+
+/** Where monthly reports are kept: S3 in AWS (a lifecycle rule expires them), files under `$DATA_DIR/reports/` locally. */
+export interface ReportStore {
+  put(key: string, body: Buffer, contentType: string): Promise<void>;
+  get(key: string): Promise<{ body: Buffer; contentType: string } | undefined>;
 }
 
 /** What a per-person ledger holds: the requests in it and the amount they reserve. */

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { financeFiguresSchema } from '../finance/totals.js';
 
 /**
  * A request and its append-only history. The stored shape is defined here once; item types
@@ -8,7 +9,8 @@ import * as z from 'zod';
  * `returned` (반려): back with the requester, who revises and resubmits or withdraws.
  * After approval some kinds go on: a repair is `in-progress` until the managing unit reports it
  * done (`work-done`), then `completed` once the requester confirms (or after the confirmation
- * period); a vehicle booking is `completed` by its trip log, or `cancelled` before the trip.
+ * period); a vehicle booking is `completed` by its trip log, or `cancelled` before the trip; an
+ * approved reimbursement is `paid` once finance pays it.
  */
 export const requestStatusSchema = z.enum([
   'in-review',
@@ -21,6 +23,7 @@ export const requestStatusSchema = z.enum([
   'work-done',
   'completed',
   'cancelled',
+  'paid',
 ]);
 export type RequestStatus = z.infer<typeof requestStatusSchema>;
 
@@ -97,6 +100,8 @@ export const historyActionSchema = z.enum([
   /** A trip log (운행일지) was recorded. */
   'trip-logged',
   'cancelled',
+  /** Finance paid an approved reimbursement. */
+  'paid',
 ]);
 export type HistoryAction = z.infer<typeof historyActionSchema>;
 
@@ -137,6 +142,8 @@ export const historyEventSchema = z.object({
   snapshot: snapshotSchema.optional(),
   /** What the actor recorded with a decision or report (a triage estimate, a vehicle, an actual cost, a trip log). */
   input: z.record(z.string(), z.unknown()).optional(),
+  /** The money this event moved, as added to its month's totals in the same transaction (see shared/finance/totals.ts). */
+  finance: financeFiguresSchema.optional(),
 });
 export type HistoryEvent = z.infer<typeof historyEventSchema>;
 
@@ -232,6 +239,8 @@ export const requestSchema = z.object({
       recordedAt: z.string(),
     })
     .optional(),
+  /** Finance paid the approved amount (once: the status guards it). */
+  payment: z.object({ amountKrw: z.int().nonnegative(), paidAt: z.string(), paidBy: z.string(), batchId: z.string() }).optional(),
   /** What the timer sweep does next for an approved request: remind a missing trip log, or close a repair nobody objected to. */
   followUp: z.object({ action: z.enum(['trip-log-reminder', 'auto-close']), at: z.string(), count: z.int().nonnegative().optional() }).optional(),
   /** 1 on submission, +1 on each resubmission after a 반려. */

@@ -25,9 +25,10 @@ import {
 import { indexes, keys, toEpochSeconds, ttlAttribute } from './table-layout.js';
 import { queryDueTimers, timerShards } from './due-timers.js';
 import { randomBytes } from 'node:crypto';
+import { FIGURES, addFigures, financeKeyOf, financeOf, type FinanceFigures } from '../finance/totals.js';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
-type Guard = 'request' | 'event' | 'ledger' | 'idempotency' | 'link' | 'calendar' | 'odometer' | 'budget';
+type Guard = 'request' | 'event' | 'ledger' | 'idempotency' | 'link' | 'calendar' | 'odometer' | 'budget' | 'finance';
 
 const IDEMPOTENCY_RETENTION_HOURS = 24;
 /** Used links stay readable ("already decided") long after they expire, then TTL removes them. */
@@ -283,8 +284,24 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
           : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': change.expectedVersion } }),
       },
     });
+    // Money an event moves is stamped on it and added to its month's totals, in this same transaction.
+    const totals = new Map<string, { Key: { pk: string; sk: string }; figures: FinanceFigures }>();
+    const addTotal = (Key: { pk: string; sk: string }, figures: FinanceFigures) => {
+      const id = `${Key.pk}|${Key.sk}`;
+      totals.set(id, { Key, figures: addFigures(totals.get(id)?.figures ?? {}, figures) });
+    };
     for (const event of change.events) {
-      add('event', { Put: { TableName: tableName, Item: eventItem(request.id, event), ConditionExpression: 'attribute_not_exists(pk)' } });
+      const finance = event.finance ?? financeOf(request, event);
+      const stamped = finance ? { ...event, finance } : event;
+      const key = finance ? financeKeyOf(request, event.at) : undefined;
+      const Item = { ...eventItem(request.id, stamped), ...(key ? { financeMonth: key.month, financeKind: key.kind, financeDepartmentId: key.departmentId, financeBuilding: key.building } : {}) };
+      add('event', { Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } });
+      if (finance && key) {
+        addTotal(keys.financeTotal(key.month, key.kind, key.departmentId), finance);
+        if (key.building && (finance.committedKrw || finance.actualKrw)) {
+          addTotal(keys.financeBuilding(key.month, key.building), { committedKrw: finance.committedKrw, actualKrw: finance.actualKrw });
+        }
+      }
     }
     for (const ledger of change.ledgers ?? []) {
       const Key = keys.ledger(ledger.personId, ledger.key);
@@ -441,6 +458,19 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
           ConditionExpression: '#status = :open',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':revoked': 'revoked', ':open': 'open', ':reason': reason },
+        },
+      });
+    }
+    // Last, so the guards of everything above keep their places.
+    for (const { Key, figures } of totals.values()) {
+      const names = FIGURES.filter((name) => figures[name] !== undefined && figures[name] !== 0);
+      if (names.length === 0) continue;
+      add('finance', {
+        Update: {
+          TableName: tableName,
+          Key,
+          UpdateExpression: `ADD ${names.map((name) => `${name} :${name}`).join(', ')}`,
+          ExpressionAttributeValues: Object.fromEntries(names.map((name) => [`:${name}`, figures[name]])),
         },
       });
     }

@@ -17,6 +17,7 @@
  * | vehicle calendar    | VEHICLE#<id>                     | DAY#<Seoul date>           |                                     |
  * | vehicle odometer    | VEHICLE#<id>                     | ODOMETER                   |                                     |
  * | budget line figures | BUDGET#<line>                    | YEAR#<year>                |                                     |
+ * | month's totals      | FINANCE#<YYYY-MM>                | TOTAL#<kind>#<dept> / BUILDING#<b> |                             |
  *
  * The organisation (office, bureaus, departments, teams: a few hundred small items) shares one
  * partition so one Query lists a kind (`begins_with(sk, 'DEPARTMENT#')`). People stay one
@@ -65,6 +66,10 @@ export const keys = {
   calendarDay: (vehicleId: string, day: string) => ({ pk: `VEHICLE#${vehicleId}`, sk: `DAY#${day}` }),
   odometer: (vehicleId: string) => ({ pk: `VEHICLE#${vehicleId}`, sk: 'ODOMETER' }),
   budget: (line: string, year: number) => ({ pk: `BUDGET#${line}`, sk: `YEAR#${year}` }),
+  /** A month's totals: one partition, a few dozen items (kinds × departments, buildings), read with one Query. */
+  financeMonth: (month: string) => `FINANCE#${month}`,
+  financeTotal: (month: string, kind: string, departmentId: string) => ({ pk: `FINANCE#${month}`, sk: `TOTAL#${kind}#${departmentId}` }),
+  financeBuilding: (month: string, building: string) => ({ pk: `FINANCE#${month}`, sk: `BUILDING#${building}` }),
 } as const;
 
 /** Seconds since the epoch, for the table's TTL attribute. */

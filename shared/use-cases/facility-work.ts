@@ -142,7 +142,12 @@ export function makeFacilityWork({ requests, directory, mailer, clock, policy, l
       }
       const { actualCostKrw: _cost, completedOn: _on, reportedBy, reportedAt: _at, closesAt: _closes, ...work } = request.work;
       const next: ApprovalRequest = { ...request, status: 'in-progress', work, followUp: undefined, updatedAt: at, version: request.version + 1 };
-      await save(next, request.version, [{ at, ...actor, action: 'reopened', round: request.round, comment: body.comment, channel: 'api' }], reportedFigures(request, -1));
+      await save(
+        next,
+        request.version,
+        [{ at, ...actor, action: 'reopened', round: request.round, comment: body.comment, channel: 'api', input: { actualCostKrw: request.work.actualCostKrw ?? 0 } }],
+        reportedFigures(request, -1),
+      );
       await tell(next, reportedBy ? await directory.person(reportedBy) : undefined, '[재시공 요청]', '요청자가 보수가 끝나지 않았다고 알려 왔습니다.', [['요청자 의견', body.comment ?? '']]);
       return requestView(next);
     },

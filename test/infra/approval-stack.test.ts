@@ -87,6 +87,10 @@ describe('the synthesized stack', () => {
       'GET /directory/people/{id}': 'JWT',
       'PUT /directory/people/{id}': 'JWT',
       'GET /directory/departments': 'JWT',
+      'GET /finance/monthly-totals': 'JWT',
+      'POST /finance/payments': 'JWT',
+      'GET /finance/budget': 'JWT',
+      'GET /finance/reports/{month}/{file}': 'JWT',
     });
   });
 

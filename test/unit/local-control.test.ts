@@ -26,6 +26,7 @@ function setup(ran: ScheduleRunResult[] = []) {
         return ran;
       },
       check: () => void (checks += 1),
+      upcoming: () => [{ rule: 'TimersRule', expression: 'rate(15 minutes)', next: new Date('2026-11-24T01:15:00Z') }],
     },
     onClockMoved: async (now) => void moved.push(now.toISOString()),
   });
