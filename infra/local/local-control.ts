@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { resetUsage, usage } from '../../shared/adapters/usage-meter.js';
 import type { LocalClockControl } from '../../shared/adapters/local-clock.js';
 import { UnknownRuleError, type ScheduleRunner } from './schedule-runner.js';
 
@@ -9,6 +10,8 @@ import { UnknownRuleError, type ScheduleRunner } from './schedule-runner.js';
  *   GET  /_local/clock             → { now, speed }
  *   POST /_local/clock             { "advance": "P1DT2H" } | { "set": "2026-03-02T09:00:00+09:00" } → { now }
  *   GET  /_local/schedules         → { schedules: [{ rule, expression, next }] }
+ *   GET  /_local/usage             → what flows used since the last reset (benchmarks; see usage-meter.ts)
+ *   POST /_local/usage/reset       → the usage before the reset
  *   POST /_local/schedules/run     { "rule"?: "<logical id>" } → { ran: [{ rule, target, ok, error? }] }
  */
 export const LOCAL_CONTROL_PREFIX = '/_local/';
@@ -130,6 +133,10 @@ export function makeLocalControl(options: LocalControlOptions) {
           return await moveClock(jsonBody(request.body));
         case 'POST /_local/schedules/run':
           return await runSchedules(jsonBody(request.body));
+        case 'GET /_local/usage':
+          return { status: 200, body: usage() };
+        case 'POST /_local/usage/reset':
+          return { status: 200, body: resetUsage() };
         case 'GET /_local/schedules':
           return { status: 200, body: { schedules: options.schedules.upcoming().map(({ rule, expression, next }) => ({ rule, expression, next: next?.toISOString() ?? null })) } };
         default:

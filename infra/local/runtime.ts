@@ -31,6 +31,8 @@ export interface LocalRuntimeOptions {
   port: number;
   /** Local milliseconds per real millisecond (1440: a day per real minute); default 1. */
   clockSpeed?: number;
+  /** Tally DynamoDB capacity (ReturnConsumedCapacity) and time per call, for benchmarks. */
+  meterUsage?: boolean;
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -148,6 +150,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       CHAT_TRANSPORT: 'outbox',
       CHAT_OUTBOX_DIR: outbox.slack,
       SLACK_SIGNING_SECRET: slackSigningSecret,
+      ...(options.meterUsage ? { USAGE_METER: '1' } : {}),
       REPORT_STORE: 'files',
       REPORTS_DIR: join(dataDir, 'reports'),
       CLOCK: 'local',

@@ -1,3 +1,4 @@
+import { usage } from '../../shared/adapters/usage-meter.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -439,6 +440,8 @@ export class LocalStepFunctions {
 
   private async consumeEvents(run: Run, events: AsyncGenerator<EventLog>): Promise<void> {
     for await (const event of events) {
+      // Step Functions bills every state entered (and every retry) as a transition.
+      if (event.type === 'StateEntered' || event.type === 'StateRetried') usage().stateTransitions += 1;
       if ((event.type === 'StateEntered' || event.type === 'StateRetried') && event.index === undefined) {
         // The override registered its waiter synchronously before the library yields this event to us.
         run.rawInputWaiters.get(event.state.name)?.shift()?.(cloneJson(event.state.input));

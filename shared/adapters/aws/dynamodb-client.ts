@@ -1,7 +1,33 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { meterOn, usage } from '../usage-meter.js';
 
 /** The one DynamoDB document client of a function, created at module load and reused across invocations. */
 export const dynamoDb = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
   marshallOptions: { removeUndefinedValues: true },
 });
+
+const READS = new Set(['GetCommand', 'QueryCommand', 'ScanCommand', 'BatchGetCommand', 'TransactGetCommand']);
+const METERED = new Set([...READS, 'PutCommand', 'UpdateCommand', 'DeleteCommand', 'BatchWriteCommand', 'TransactWriteCommand']);
+
+if (meterOn()) {
+  // Benchmarks only: every call reports its consumed capacity and time into the usage meter.
+  dynamoDb.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = context.commandName ?? '';
+      const input = args.input as Record<string, unknown>;
+      if (METERED.has(command)) input['ReturnConsumedCapacity'] = 'TOTAL';
+      const started = performance.now();
+      const result = await next(args);
+      const meter = usage();
+      meter.dynamoCalls += 1;
+      meter.dynamoMs += performance.now() - started;
+      const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity;
+      const units = [consumed ?? []].flat().reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
+      if (READS.has(command)) meter.readUnits += units;
+      else meter.writeUnits += units;
+      return result;
+    },
+    { step: 'initialize', name: 'usageMeter' },
+  );
+}
