@@ -5,7 +5,7 @@ import { closeRequest, openStage, releaseBooking, releaseLedger } from '../reque
 import { outcomeEmail } from '../notifications/emails.js';
 import type { Directory } from '../directory/directory.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
-import type { Clock, Mailer, RequestStore } from '../ports/ports.js';
+import { ConcurrentChangeError, type Clock, type Mailer, type RequestStore } from '../ports/ports.js';
 import type { ApprovalEngine, MintedLink } from './approval-engine.js';
 import type { Holder } from '../requests/transitions.js';
 
@@ -105,54 +105,78 @@ export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
      * rejected), give back the ledger place on a final rejection, tell the requester.
      */
     async finalize(input: z.infer<typeof finalizeInput>): Promise<void> {
-      const request = await load(input.requestId, input.round);
-      const kind = kindOf(request.kind);
-      const finalized = request.status !== 'in-review';
-      if (finalized && (request.status === input.outcome || (input.outcome === 'approved' && request.status === 'in-progress'))) {
-        // A retry after the status was saved: the requester may not have been told yet.
-        await tellRequester(request);
-        return;
-      }
-      if (request.status !== 'in-review') throw new RequestNotInReviewError(`request ${request.id} is ${request.status}`);
-      const at = clock.now().toISOString();
-      const closed = closeRequest(request, { status: input.outcome, at, actor: systemActor, channel: 'workflow' });
-      // Approved: what the kind does next (a repair starts, charged to its budget line); otherwise any vehicle held goes back.
-      const after = input.outcome === 'approved' && kind.afterApproval ? kind.afterApproval(closed.request, { at, policy }) : undefined;
-      const released = input.outcome === 'approved' ? undefined : releaseBooking(closed.request, at);
-      const saved = after?.request ?? released?.request ?? closed.request;
-      await requests.save({
-        request: saved,
-        expectedVersion: request.version,
-        events: [...closed.events, ...(after?.events ?? [])],
-        ledgers: input.outcome === 'rejected' ? releaseLedger(request) : undefined,
-        budget: after?.budget,
-        calendar: released?.release ? { release: released.release } : undefined,
-        links: closed.revokedLinks.length > 0 ? { revoke: closed.revokedLinks.map((hash) => ({ hash, reason: 'closed' as const })) } : undefined,
-      });
-      await tellRequester(saved);
+      return retryOnConcurrentChange(() => finalizeOnce(input));
     },
 
     /** Anything the workflow could not handle: the request fails visibly, with the reason in its history. */
     async recordFailure(input: z.infer<typeof failureInput>): Promise<void> {
-      const request = await requests.get(input.requestId);
-      if (!request) throw new Error(`request ${input.requestId} not found`);
-      if (request.status !== 'in-review' || request.round !== input.round) return; // withdrawn, closed or resubmitted: nothing is stuck
-      const reason =
-        input.error.Error === DEADLINE_PASSED || input.error.Error === 'States.Timeout'
-          ? `결재 기한(단계별 ${policy.approvals.stageDeadlineDays}일)이 지나 요청이 중단되었습니다`
-          : `처리 중 오류가 발생해 요청이 중단되었습니다 (${input.error.Error})`;
-      const at = clock.now().toISOString();
-      const closed = closeRequest(request, { status: 'failed', at, actor: systemActor, comment: reason, channel: 'workflow' });
-      const released = releaseBooking(closed.request, at);
-      await requests.save({
-        request: released.request,
-        expectedVersion: request.version,
-        events: closed.events,
-        ledgers: releaseLedger(request),
-        calendar: released.release ? { release: released.release } : undefined,
-        links: closed.revokedLinks.length > 0 ? { revoke: closed.revokedLinks.map((hash) => ({ hash, reason: 'closed' as const })) } : undefined,
-      });
-      await tellRequester(released.request, reason);
+      return retryOnConcurrentChange(() => recordFailureOnce(input));
     },
   };
+
+  async function finalizeOnce(input: z.infer<typeof finalizeInput>): Promise<void> {
+    const request = await load(input.requestId, input.round);
+    const kind = kindOf(request.kind);
+    const finalized = request.status !== 'in-review';
+    if (finalized && (request.status === input.outcome || (input.outcome === 'approved' && request.status === 'in-progress'))) {
+      // A retry after the status was saved: the requester may not have been told yet.
+      await tellRequester(request);
+      return;
+    }
+    if (request.status !== 'in-review') throw new RequestNotInReviewError(`request ${request.id} is ${request.status}`);
+    const at = clock.now().toISOString();
+    const closed = closeRequest(request, { status: input.outcome, at, actor: systemActor, channel: 'workflow' });
+    // Approved: what the kind does next (a repair starts, charged to its budget line); otherwise any vehicle held goes back.
+    const after = input.outcome === 'approved' && kind.afterApproval ? kind.afterApproval(closed.request, { at, policy }) : undefined;
+    const released = input.outcome === 'approved' ? undefined : releaseBooking(closed.request, at);
+    const saved = after?.request ?? released?.request ?? closed.request;
+    await requests.save({
+      request: saved,
+      expectedVersion: request.version,
+      events: [...closed.events, ...(after?.events ?? [])],
+      ledgers: input.outcome === 'rejected' ? releaseLedger(request) : undefined,
+      budget: after?.budget,
+      calendar: released?.release ? { release: released.release } : undefined,
+      links: closed.revokedLinks.length > 0 ? { revoke: closed.revokedLinks.map((hash) => ({ hash, reason: 'closed' as const })) } : undefined,
+    });
+    await tellRequester(saved);
+  }
+
+  async function recordFailureOnce(input: z.infer<typeof failureInput>): Promise<void> {
+    const request = await requests.get(input.requestId);
+    if (!request) throw new Error(`request ${input.requestId} not found`);
+    if (request.status !== 'in-review' || request.round !== input.round) return; // withdrawn, closed or resubmitted: nothing is stuck
+    const reason =
+      input.error.Error === DEADLINE_PASSED || input.error.Error === 'States.Timeout'
+        ? `결재 기한(단계별 ${policy.approvals.stageDeadlineDays}일)이 지나 요청이 중단되었습니다`
+        : `처리 중 오류가 발생해 요청이 중단되었습니다 (${input.error.Error})`;
+    const at = clock.now().toISOString();
+    const closed = closeRequest(request, { status: 'failed', at, actor: systemActor, comment: reason, channel: 'workflow' });
+    const released = releaseBooking(closed.request, at);
+    await requests.save({
+      request: released.request,
+      expectedVersion: request.version,
+      events: closed.events,
+      ledgers: releaseLedger(request),
+      calendar: released.release ? { release: released.release } : undefined,
+      links: closed.revokedLinks.length > 0 ? { revoke: closed.revokedLinks.map((hash) => ({ hash, reason: 'closed' as const })) } : undefined,
+    });
+    await tellRequester(released.request, reason);
+  }
+}
+
+/**
+ * Closing a request also moves shared items (the month's finance totals, a vehicle's calendar), so
+ * two closings at the same instant can collide; each re-reads and tries again before the state
+ * machine's own retries are spent.
+ */
+async function retryOnConcurrentChange(attempt: () => Promise<void>, attempts = 6): Promise<void> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof ConcurrentChangeError) || i >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 40 * i));
+    }
+  }
 }
