@@ -1,4 +1,4 @@
-import { usage } from '../../shared/adapters/usage-meter.js';
+import { asInvocationOf } from '../../shared/adapters/usage-meter.js';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -45,14 +45,7 @@ export class LambdaHost {
   async invoke(functionArn: string, event: unknown): Promise<unknown> {
     const entry = this.handlers.get(functionArn.replace(/:(\$LATEST|\d+)$/, ''));
     if (!entry) throw new Error(`no local function ${functionArn}`);
-    const meter = usage();
-    meter.lambdaInvocations[entry.fn.logicalId] = (meter.lambdaInvocations[entry.fn.logicalId] ?? 0) + 1;
-    const started = performance.now();
-    try {
-      return await this.invokeEntry(entry, event);
-    } finally {
-      meter.lambdaMs += performance.now() - started;
-    }
+    return asInvocationOf(entry.fn.logicalId, () => this.invokeEntry(entry, event));
   }
 
   private async invokeEntry(entry: { fn: LocalFunction; handler: Handler }, event: unknown): Promise<unknown> {

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { meterOn, usage } from '../usage-meter.js';
+import { functionUsage, meterOn } from '../usage-meter.js';
 
 /** The one DynamoDB document client of a function, created at module load and reused across invocations. */
 export const dynamoDb = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -19,15 +19,15 @@ if (meterOn()) {
       if (METERED.has(command)) input['ReturnConsumedCapacity'] = 'TOTAL';
       const started = performance.now();
       const result = await next(args);
-      const meter = usage();
-      meter.dynamoCalls += 1;
+      const meter = functionUsage();
       meter.dynamoMs += performance.now() - started;
-      const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[] }).ConsumedCapacity;
-      const units = [consumed ?? []].flat().reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
+      type Consumed = { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number };
+      const consumed = (result.output as { ConsumedCapacity?: Consumed | Consumed[] }).ConsumedCapacity;
+      const units = [consumed ?? []].flat().reduce((sum, entry) => sum + (entry.CapacityUnits ?? (entry.ReadCapacityUnits ?? 0) + (entry.WriteCapacityUnits ?? 0)), 0);
       if (READS.has(command)) meter.readUnits += units;
       else meter.writeUnits += units;
       return result;
     },
-    { step: 'initialize', name: 'usageMeter' },
+    { step: 'initialize', name: 'usageMeter', priority: 'high' },
   );
 }

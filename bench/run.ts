@@ -1,0 +1,133 @@
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { startLocalRuntime } from '../infra/local/runtime.js';
+import { benchKinds, benchRoutes, PRICES } from './flows.js';
+import { benchBundlesAndColdStarts } from './bundles-and-cold-start.js';
+import { benchMonthlyTotals, benchVehicleContention } from './scale.js';
+
+/**
+ * `npm run bench`: the product's speed and cost, measured on this machine in one run, each figure
+ * beside a baseline measured in the same run. Prints tables and writes them as JSON under
+ * bench/results/. Settings: BENCH_QUICK=1 (fewer samples, smaller scales) and BENCH_SKIP_TESTS=1
+ * (skip timing `npm test`, which takes minutes).
+ */
+const quick = process.env['BENCH_QUICK'] === '1';
+const log = (line: string) => console.log(line);
+const started = Date.now();
+const results: Record<string, unknown> = {
+  machine: { cores: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+  date: new Date().toISOString(),
+  quick,
+  prices: PRICES,
+};
+
+const table = (title: string, rows: Record<string, string | number>[]) => {
+  console.log(`\n${title}`);
+  if (rows.length === 0) return;
+  const headers = Object.keys(rows[0] ?? {});
+  const widths = headers.map((header) => Math.max(header.length, ...rows.map((row) => String(row[header]).length)));
+  console.log(headers.map((header, i) => header.padEnd(widths[i] ?? 0)).join('  '));
+  for (const row of rows) console.log(headers.map((header, i) => String(row[header]).padEnd(widths[i] ?? 0)).join('  '));
+};
+const fixed = (value: number, digits = 1) => Number(value.toFixed(digits));
+
+/** Wall time of a command (the developer loop), in seconds. */
+function timeCommand(command: string, args: string[], until?: (output: string) => boolean): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const begun = Date.now();
+    const child = spawn(command, args, { env: { ...process.env, DATA_DIR: join(tmpdir(), `bench-start-${process.pid}`), PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const done = (ok: boolean) => {
+      if (ok) resolve((Date.now() - begun) / 1000);
+      else reject(new Error(`${command} ${args.join(' ')} failed:\n${output.slice(-2000)}`));
+    };
+    const watch = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (until?.(output)) {
+        const seconds = (Date.now() - begun) / 1000;
+        child.kill('SIGTERM');
+        resolve(seconds);
+      }
+    };
+    child.stdout.on('data', watch);
+    child.stderr.on('data', watch);
+    child.on('exit', (code) => {
+      if (!until) done(code === 0);
+    });
+  });
+}
+
+// 1–2. Bundles and cold starts, against a reference handler bundled the same way.
+log('1–2. bundles and cold starts');
+const cold = await benchBundlesAndColdStarts({ runs: quick ? 3 : 10, log });
+results['bundlesAndColdStarts'] = cold;
+table(`Per function (cold start: median of ${quick ? 3 : 10}; reference ${fixed(cold.reference.coldStartMedianMs)} ms, ${fixed(cold.reference.bundleBytes / 1024)} KB)`, cold.functions.map((fn) => ({
+  function: fn.description,
+  'min KB': fixed(fn.bundleBytes / 1024),
+  'gzip KB': fixed(fn.gzipBytes / 1024),
+  'cold ms': fixed(fn.coldStartMedianMs),
+  '× ref': fixed(fn.coldStartRatio, 2),
+})));
+
+// 3–4. Through the local runtime: warm latency, and each kind's whole line metered.
+log('\n3–4. local runtime: warm latency, and what each kind uses');
+const dataDir = await mkdtemp(join(tmpdir(), 'bench-runtime-'));
+const runtime = await startLocalRuntime({ dataDir, port: 0, meterUsage: true, log: () => undefined });
+try {
+  const routes = await benchRoutes(runtime, { samples: quick ? 20 : 100, log });
+  results['routes'] = routes;
+  table('Warm latency through the local runtime', routes.map((row) => ({ route: row.route, n: row.samples, 'p50 ms': fixed(row.p50Ms), 'p99 ms': fixed(row.p99Ms), 'DynamoDB share': `${Math.round(row.dynamoShare * 100)}%` })));
+  const kinds = await benchKinds(runtime, { perKind: quick ? 2 : 5, log });
+  results['kinds'] = kinds;
+  table('Per request, over its whole line (floor: one transition per human decision)', kinds.map((row) => ({
+    kind: row.kind,
+    decisions: fixed(row.decisionsPerRequest),
+    transitions: fixed(row.transitionsPerRequest),
+    '× floor': fixed(row.transitionsPerRequest / row.transitionFloor, 2),
+    invocations: fixed(row.lambdaInvocationsPerRequest),
+    RRU: fixed(row.readUnitsPerRequest),
+    WRU: fixed(row.writeUnitsPerRequest),
+    'USD/1000': fixed(row.usdPer1000Requests.total, 4),
+    'SFN USD': fixed(row.usdPer1000Requests.stepFunctions, 4),
+  })));
+} finally {
+  await runtime.stop();
+  await rm(dataDir, { recursive: true, force: true });
+}
+
+// 5–6. At scale, against DynamoDB Local.
+log('\n5. monthly totals at scale');
+const totals = await benchMonthlyTotals({ sizes: quick ? [1_000, 10_000] : [1_000, 10_000, 100_000], log });
+results['monthlyTotals'] = totals;
+const first = totals[0];
+table('Reading a month (maintained aggregates vs a naive scan-and-sum)', totals.map((row) => ({
+  requests: row.size,
+  'maintained RRU': fixed(row.maintained.readUnits),
+  'maintained p50 ms': fixed(row.maintained.p50Ms),
+  'naive RRU': fixed(row.naive.readUnits),
+  'naive p50 ms': fixed(row.naive.p50Ms),
+  'maintained ×first': first ? fixed(row.maintained.readUnits / first.maintained.readUnits, 2) : '-',
+  'naive ×first': first ? fixed(row.naive.readUnits / first.naive.readUnits, 2) : '-',
+})));
+log('\n6. vehicle contention');
+const contention = await benchVehicleContention({ racers: quick ? 50 : 200, vehicles: quick ? 5 : 10, log });
+results['vehicleContention'] = contention;
+table('Assignments racing for the last free vehicles', [{ racers: contention.racers, vehicles: contention.vehicles, successes: contention.successes, overlaps: contention.overlaps, 'p50 ms': fixed(contention.p50Ms), 'p99 ms': fixed(contention.p99Ms), retried: contention.conflictsRetried }]);
+
+// 7. The developer loop.
+log('\n7. developer loop');
+const loop: Record<string, number | null> = {};
+loop['npm start until ready (s)'] = fixed(await timeCommand(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], (output) => output.includes('local runtime ready')));
+loop['cdk synth (s)'] = fixed(await timeCommand('npx', ['cdk', 'synth', '--quiet']));
+loop['npm test (s)'] = process.env['BENCH_SKIP_TESTS'] === '1' ? null : fixed(await timeCommand('npx', ['vitest', 'run']));
+results['developerLoop'] = loop;
+table('Developer loop', [Object.fromEntries(Object.entries(loop).map(([key, value]) => [key, value ?? 'skipped']))]);
+
+results['benchSeconds'] = Math.round((Date.now() - started) / 1000);
+await mkdir('bench/results', { recursive: true });
+const file = join('bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+log(`\nwritten ${file} (${results['benchSeconds']} s)`);
+process.exit(0);
