@@ -8,7 +8,6 @@ import {
   type Channel,
   type Decision,
   type HistoryEvent,
-  type RequestStatus,
   type Snapshot,
 } from './request.js';
 

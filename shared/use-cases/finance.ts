@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ForbiddenError, ValidationError } from '../kernel/errors.js';
+import { ForbiddenError } from '../kernel/errors.js';
 import { formatKrw, seoulDate } from '../kernel/seoul-time.js';
 import { parseOrThrow } from '../kernel/validation.js';
 import type { Directory, Person } from '../directory/directory.js';
