@@ -7,12 +7,11 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { buildSync } from 'esbuild';
 import * as z from 'zod';
 import { buildApp } from '../infra/build-app.js';
-import { projectRoot } from '../infra/constructs/app-function.js';
+import { bundleHandler, projectRoot } from '../infra/constructs/app-function.js';
 import { ensureTable, startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
-import { LOCAL_JWT } from '../infra/local/jwt-issuer.js';
+import { localStageContext } from '../infra/local/runtime.js';
 import { SEED_DIRECTORY } from '../infra/local/seed.js';
 import { LOCAL_REGION, readTemplate, type LocalTemplate } from '../infra/local/template.js';
 import { directorySnapshotSchema } from '../shared/directory/directory.js';
@@ -190,22 +189,7 @@ const descriptionsSchema = z.object({
 
 /** The app as `npm start` synthesizes it (runtime.ts), with its functions' descriptions, which readTemplate leaves out. */
 function synthesize(outdir: string): { template: LocalTemplate; descriptions: Map<string, string> } {
-  const { app, stack } = buildApp({
-    outdir,
-    context: {
-      'aws:cdk:enable-asset-metadata': true,
-      stage: 'local',
-      stages: {
-        local: {
-          mailFrom: 'no-reply@guchung.example.kr',
-          jwtIssuer: LOCAL_JWT.issuer,
-          jwtAudience: [LOCAL_JWT.audience],
-          publicBaseUrl: 'http://127.0.0.1:3000',
-          retainData: false,
-        },
-      },
-    },
-  });
+  const { app, stack } = buildApp({ outdir, context: localStageContext('http://127.0.0.1:3000') });
   const raw: unknown = app.synth().getStackByName(stack.stackName).template;
   const descriptions = new Map(
     Object.entries(descriptionsSchema.parse(raw).Resources)
@@ -244,27 +228,10 @@ function routeEvent(method: string, path: string): unknown {
   });
 }
 
-/**
- * Bundles bench/reference-handler.ts with the options of `bundledCode` in
- * infra/constructs/app-function.ts (keep the two in step), so its cold start is comparable.
- */
+/** Bundles bench/reference-handler.ts exactly as every function is bundled, so its cold start is comparable. */
 function bundleReference(dir: string): string {
   const outfile = join(dir, 'index.mjs');
-  buildSync({
-    entryPoints: [join(projectRoot, 'bench', 'reference-handler.ts')],
-    outfile,
-    absWorkingDir: projectRoot,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    minify: true,
-    sourcemap: true,
-    mainFields: ['module', 'main'],
-    external: ['@aws-sdk/*'],
-    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-    logLevel: 'warning',
-  });
+  bundleHandler('bench/reference-handler.ts', outfile);
   return outfile;
 }
 

@@ -104,6 +104,7 @@ results['monthlyTotals'] = totals;
 const first = totals[0];
 table('Reading a month (maintained aggregates vs a naive scan-and-sum)', totals.map((row) => ({
   requests: row.size,
+  'via save / bulk': `${row.fill.viaSave} / ${row.fill.bulkLoaded}`,
   'maintained RRU': fixed(row.maintained.readUnits),
   'maintained p50 ms': fixed(row.maintained.p50Ms),
   'naive RRU': fixed(row.naive.readUnits),

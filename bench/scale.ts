@@ -46,6 +46,8 @@ type Log = (line: string) => void;
 
 export interface MonthlyTotalsResult {
   size: number;
+  /** How the month was filled: through `requests.save` (one transaction each), the rest with BatchWrite. */
+  fill: { viaSave: number; savesPerSecond: number; bulkLoaded: number };
   maintained: { readUnits: number; p50Ms: number };
   naive: { readUnits: number; p50Ms: number };
 }
@@ -109,7 +111,7 @@ export async function benchMonthlyTotals(options: { sizes: number[]; log: Log })
     const results: MonthlyTotalsResult[] = [];
     for (const [i, size] of sizes.entries()) {
       const month = monthAfter(FIRST_MONTH, i);
-      const written = await fillMonth({ db, table, requests, month, size, random, log });
+      const { sums: written, fill } = await fillMonth({ db, table, requests, month, size, random, log });
 
       const maintainedRead = async () => {
         const totals = await finance.monthTotals(month);
@@ -126,7 +128,7 @@ export async function benchMonthlyTotals(options: { sizes: number[]; log: Log })
         `${month} (${size.toLocaleString('en')} requests): maintained ${maintained.readUnits} RU, p50 ${maintained.p50Ms.toFixed(1)} ms over ${maintained.reads} reads; ` +
           `naive scan ${naive.readUnits} RU, p50 ${naive.p50Ms.toFixed(1)} ms over ${naive.reads} reads (both equal the ${written.size} kind/department sums written)`,
       );
-      results.push({ size, maintained: { readUnits: maintained.readUnits, p50Ms: maintained.p50Ms }, naive: { readUnits: naive.readUnits, p50Ms: naive.p50Ms } });
+      results.push({ size, fill, maintained: { readUnits: maintained.readUnits, p50Ms: maintained.p50Ms }, naive: { readUnits: naive.readUnits, p50Ms: naive.p50Ms } });
     }
     const [first, last] = [results[0], results.at(-1)];
     if (first && last && last !== first) {
@@ -227,7 +229,7 @@ interface FillContext {
 }
 
 /** Fills `month` with `size` submissions; returns the sums written, per kind and department. */
-async function fillMonth({ db, table, requests, month, size, random, log }: FillContext & { month: string; size: number }): Promise<Sums> {
+async function fillMonth({ db, table, requests, month, size, random, log }: FillContext & { month: string; size: number }): Promise<{ sums: Sums; fill: MonthlyTotalsResult['fill'] }> {
   const all = Array.from({ length: size }, (_, n) => submission(month, n, random));
   const started = performance.now();
   let saved = 0;
@@ -254,7 +256,10 @@ async function fillMonth({ db, table, requests, month, size, random, log }: Fill
     const bulkMs = performance.now() - bulkStarted;
     log(`${month}: ${(size - saved).toLocaleString('en')} requests BULK-LOADED with BatchWrite (request + stamped event items, aggregates ADDed) in ${(bulkMs / 1000).toFixed(1)} s (${rate(size - saved, bulkMs)}/s)`);
   }
-  return sumRows(all.map(({ request, event }) => ({ key: `${request.kind}#${request.departmentId}`, figures: financeOf(request, event) ?? {} })));
+  return {
+    sums: sumRows(all.map(({ request, event }) => ({ key: `${request.kind}#${request.departmentId}`, figures: financeOf(request, event) ?? {} }))),
+    fill: { viaSave: saved, savesPerSecond: rate(saved, savedMs), bulkLoaded: size - saved },
+  };
 }
 
 const rate = (count: number, ms: number) => Math.round((count * 1000) / ms);

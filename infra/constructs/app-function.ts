@@ -31,11 +31,33 @@ export interface AppFunctionProps {
 }
 
 /**
- * The handler bundle: what `NodejsFunction` would produce (ESM, minified, source maps, the AWS SDK
- * left to the runtime), built by esbuild's API in this process. NodejsFunction spawns
- * `npx esbuild` once per function — 0.8 s of npx start-up each, which made a synth of 21
- * functions take over half a minute; in-process it is a fraction of that. The asset hash is
- * the bundle's, so an unchanged bundle is never re-uploaded.
+ * Bundles one handler the way every function is bundled: what `NodejsFunction` would produce (ESM,
+ * minified, source maps, the AWS SDK left to the runtime), built by esbuild's API in this process.
+ * Exported so the benchmark's reference handler is bundled exactly alike.
+ */
+export function bundleHandler(entry: string, outfile: string): void {
+  buildSync({
+    entryPoints: [join(projectRoot, entry)],
+    outfile,
+    absWorkingDir: projectRoot,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    minify: true,
+    sourcemap: true,
+    mainFields: ['module', 'main'],
+    external: ['@aws-sdk/*'],
+    // Bundled CommonJS dependencies (nodemailer's internals) still call require().
+    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+    logLevel: 'warning',
+  });
+}
+
+/**
+ * The handler's asset. NodejsFunction spawns `npx esbuild` once per function — 0.8 s of npx
+ * start-up each, which made a synth of 21 functions take over half a minute; in-process it is a
+ * fraction of that. The asset hash is the bundle's, so an unchanged bundle is never re-uploaded.
  */
 function bundledCode(entry: string): Code {
   return Code.fromAsset(projectRoot, {
@@ -48,22 +70,7 @@ function bundledCode(entry: string): Code {
       environment: { ENTRY: entry },
       local: {
         tryBundle(outputDir) {
-          buildSync({
-            entryPoints: [join(projectRoot, entry)],
-            outfile: join(outputDir, 'index.mjs'),
-            absWorkingDir: projectRoot,
-            bundle: true,
-            platform: 'node',
-            target: 'node22',
-            format: 'esm',
-            minify: true,
-            sourcemap: true,
-            mainFields: ['module', 'main'],
-            external: ['@aws-sdk/*'],
-            // Bundled CommonJS dependencies (nodemailer's internals) still call require().
-            banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-            logLevel: 'warning',
-          });
+          bundleHandler(entry, join(outputDir, 'index.mjs'));
           return true;
         },
       },

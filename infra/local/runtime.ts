@@ -49,6 +49,24 @@ export interface LocalRuntime {
 const consoleLog: NonNullable<LocalRuntimeOptions['log']> = (level, message, fields) =>
   (level === 'error' ? console.error : console.log)(JSON.stringify({ level, message, ...fields }));
 
+/** The CDK context the local runtime synthesizes the app with: the `local` stage, links pointing at `publicBaseUrl`. */
+export function localStageContext(publicBaseUrl: string): Record<string, unknown> {
+  return {
+    // The CLI sets this; without it the template does not say which asset directory holds each bundle.
+    'aws:cdk:enable-asset-metadata': true,
+    stage: 'local',
+    stages: {
+      local: {
+        mailFrom: 'no-reply@guchung.example.kr',
+        jwtIssuer: LOCAL_JWT.issuer,
+        jwtAudience: [LOCAL_JWT.audience],
+        publicBaseUrl,
+        retainData: false,
+      },
+    },
+  };
+}
+
 /**
  * The whole backend on one machine: the CDK app synthesized in-process, DynamoDB Local, the
  * bundled functions, the state machines in-process, and the HTTP API with its JWT authorizer.
@@ -85,23 +103,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const started = Date.now();
     const outdir = join(projectRoot, '.synth', `${process.pid}-${Date.now()}`);
     cleanups.push(() => rm(outdir, { recursive: true, force: true }));
-    const { app, stack } = buildApp({
-      outdir,
-      context: {
-        // The CLI sets this; without it the template does not say which asset directory holds each bundle.
-        'aws:cdk:enable-asset-metadata': true,
-        stage: 'local',
-        stages: {
-          local: {
-            mailFrom: 'no-reply@guchung.example.kr',
-            jwtIssuer: LOCAL_JWT.issuer,
-            jwtAudience: [LOCAL_JWT.audience],
-            publicBaseUrl: apiUrl,
-            retainData: false,
-          },
-        },
-      },
-    });
+    const { app, stack } = buildApp({ outdir, context: localStageContext(apiUrl) });
     const assembly = app.synth();
     const template = readTemplate(assembly.getStackByName(stack.stackName).template);
     log('info', 'synthesized', { ms: Date.now() - started, functions: template.functions.length, routes: template.routes.length, schedules: template.schedules.length });
