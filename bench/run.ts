@@ -3,7 +3,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startLocalRuntime } from '../infra/local/runtime.js';
-import { benchKinds, benchRoutes, PRICES } from './flows.js';
+import { benchKinds, benchRoutes, PRICES, type KindCost, type RouteLatency } from './flows.js';
+import { renderMarkdown, type BenchResults } from './markdown.js';
 import { benchBundlesAndColdStarts } from './bundles-and-cold-start.js';
 import { benchMonthlyTotals, benchVehicleContention } from './scale.js';
 
@@ -16,12 +17,7 @@ import { benchMonthlyTotals, benchVehicleContention } from './scale.js';
 const quick = process.env['BENCH_QUICK'] === '1';
 const log = (line: string) => console.log(line);
 const started = Date.now();
-const results: Record<string, unknown> = {
-  machine: { cores: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
-  date: new Date().toISOString(),
-  quick,
-  prices: PRICES,
-};
+const date = new Date().toISOString();
 
 const table = (title: string, rows: Record<string, string | number>[]) => {
   console.log(`\n${title}`);
@@ -62,7 +58,6 @@ function timeCommand(command: string, args: string[], until?: (output: string) =
 // 1–2. Bundles and cold starts, against a reference handler bundled the same way.
 log('1–2. bundles and cold starts');
 const cold = await benchBundlesAndColdStarts({ runs: quick ? 3 : 10, log });
-results['bundlesAndColdStarts'] = cold;
 table(`Per function (cold start: median of ${quick ? 3 : 10}; reference ${fixed(cold.reference.coldStartMedianMs)} ms, ${fixed(cold.reference.bundleBytes / 1024)} KB)`, cold.functions.map((fn) => ({
   function: fn.description,
   'min KB': fixed(fn.bundleBytes / 1024),
@@ -74,13 +69,13 @@ table(`Per function (cold start: median of ${quick ? 3 : 10}; reference ${fixed(
 // 3–4. Through the local runtime: warm latency, and each kind's whole line metered.
 log('\n3–4. local runtime: warm latency, and what each kind uses');
 const dataDir = await mkdtemp(join(tmpdir(), 'bench-runtime-'));
+let routes: RouteLatency[];
+let kinds: KindCost[];
 const runtime = await startLocalRuntime({ dataDir, port: 0, meterUsage: true, log: () => undefined });
 try {
-  const routes = await benchRoutes(runtime, { samples: quick ? 20 : 100, log });
-  results['routes'] = routes;
+  routes = await benchRoutes(runtime, { samples: quick ? 20 : 100, log });
   table('Warm latency through the local runtime', routes.map((row) => ({ route: row.route, n: row.samples, 'p50 ms': fixed(row.p50Ms), 'p99 ms': fixed(row.p99Ms), 'DynamoDB share': `${Math.round(row.dynamoShare * 100)}%` })));
-  const kinds = await benchKinds(runtime, { perKind: quick ? 2 : 5, log });
-  results['kinds'] = kinds;
+  kinds = await benchKinds(runtime, { perKind: quick ? 2 : 5, log });
   table('Per request, over its whole line (floor: one transition per human decision)', kinds.map((row) => ({
     kind: row.kind,
     decisions: fixed(row.decisionsPerRequest),
@@ -100,7 +95,6 @@ try {
 // 5–6. At scale, against DynamoDB Local.
 log('\n5. monthly totals at scale');
 const totals = await benchMonthlyTotals({ sizes: quick ? [1_000, 10_000] : [1_000, 10_000, 100_000], log });
-results['monthlyTotals'] = totals;
 const first = totals[0];
 table('Reading a month (maintained aggregates vs a naive scan-and-sum)', totals.map((row) => ({
   requests: row.size,
@@ -114,7 +108,6 @@ table('Reading a month (maintained aggregates vs a naive scan-and-sum)', totals.
 })));
 log('\n6. vehicle contention');
 const contention = await benchVehicleContention({ racers: quick ? 50 : 200, vehicles: quick ? 5 : 10, log });
-results['vehicleContention'] = contention;
 table('Assignments racing for the last free vehicles', [{ racers: contention.racers, vehicles: contention.vehicles, successes: contention.successes, overlaps: contention.overlaps, 'p50 ms': fixed(contention.p50Ms), 'p99 ms': fixed(contention.p99Ms), retried: contention.conflictsRetried }]);
 
 // 7. The developer loop.
@@ -123,12 +116,24 @@ const loop: Record<string, number | null> = {};
 loop['npm start until ready (s)'] = fixed(await timeCommand(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], (output) => output.includes('local runtime ready')));
 loop['cdk synth (s)'] = fixed(await timeCommand('npx', ['cdk', 'synth', '--quiet']));
 loop['npm test (s)'] = process.env['BENCH_SKIP_TESTS'] === '1' ? null : fixed(await timeCommand('npx', ['vitest', 'run']));
-results['developerLoop'] = loop;
 table('Developer loop', [Object.fromEntries(Object.entries(loop).map(([key, value]) => [key, value ?? 'skipped']))]);
 
-results['benchSeconds'] = Math.round((Date.now() - started) / 1000);
+const results: BenchResults = {
+  machine: { cores: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+  date,
+  quick,
+  prices: PRICES,
+  bundlesAndColdStarts: cold,
+  routes,
+  kinds,
+  monthlyTotals: totals,
+  vehicleContention: contention,
+  developerLoop: loop,
+  benchSeconds: Math.round((Date.now() - started) / 1000),
+};
 await mkdir('bench/results', { recursive: true });
-const file = join('bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
-log(`\nwritten ${file} (${results['benchSeconds']} s)`);
+const base = join('bench/results', date.replace(/[:.]/g, '-'));
+await writeFile(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
+await writeFile(`${base}.md`, renderMarkdown(results));
+log(`\nwritten ${base}.json and .md (${results.benchSeconds} s)`);
 process.exit(0);

@@ -1,0 +1,140 @@
+import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import type { BundlesAndColdStarts } from './bundles-and-cold-start.js';
+import type { KindCost, PRICES, RouteLatency } from './flows.js';
+import type { MonthlyTotalsResult, VehicleContentionResult } from './scale.js';
+
+/** What one `npm run bench` writes to bench/results/<time>.json. */
+export interface BenchResults {
+  machine: { cores: number; cpu?: string; memoryGb: number; node: string };
+  date: string;
+  quick: boolean;
+  prices: typeof PRICES;
+  bundlesAndColdStarts: BundlesAndColdStarts;
+  routes: RouteLatency[];
+  kinds: KindCost[];
+  monthlyTotals: MonthlyTotalsResult[];
+  vehicleContention: VehicleContentionResult;
+  developerLoop: Record<string, number | null>;
+  benchSeconds: number;
+}
+
+const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+const kb = (bytes: number) => fixed(bytes / 1024);
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? NaN) : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
+};
+
+function table(headers: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+  return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/**
+ * The results as the README's "Benchmarks" tables. Written beside the JSON by `npm run bench`, and
+ * `npm run bench:markdown -- bench/results/<file>.json` renders an earlier run again, so the
+ * README's table is always a run's output, never typed in by hand.
+ */
+export function renderMarkdown(results: BenchResults): string {
+  const { machine, bundlesAndColdStarts: cold, routes, kinds, monthlyTotals, vehicleContention: race, developerLoop, prices } = results;
+  const ratios = cold.functions.map((fn) => fn.coldStartRatio);
+  const sections: string[] = [];
+
+  sections.push(
+    `Run of ${results.date.slice(0, 10)} on ${machine.cores} cores (${machine.cpu ?? 'unknown CPU'}), ${machine.memoryGb} GiB, Node ${machine.node}` +
+      `${results.quick ? ', **quick mode** (fewer samples, smaller scales)' : ''}; the whole run took ${Math.round(results.benchSeconds / 60)} min.`,
+  );
+
+  sections.push(
+    `**1–2. Bundles and cold starts.** Reference handler (zod + one GetItem): ${kb(cold.reference.bundleBytes)} KB minified, ` +
+      `${kb(cold.reference.gzipBytes)} KB gzip, cold start ${fixed(cold.reference.coldStartMedianMs, 0)} ms. ` +
+      `Across the ${cold.functions.length} functions the cold-start ratio to it is ${fixed(Math.min(...ratios), 2)}–${fixed(Math.max(...ratios), 2)} ` +
+      `(median ${fixed(median(ratios), 2)}).\n\n<details><summary>Every function</summary>\n\n` +
+      table(
+        ['function', 'min KB', 'gzip KB', 'cold ms (median)', '× reference'],
+        [...cold.functions]
+          .sort((a, b) => b.coldStartRatio - a.coldStartRatio)
+          .map((fn) => [fn.description.replaceAll('|', '\\|'), kb(fn.bundleBytes), kb(fn.gzipBytes), fixed(fn.coldStartMedianMs, 0), fixed(fn.coldStartRatio, 2)]),
+      ) +
+      '\n\n</details>',
+  );
+
+  sections.push(
+    '**3. Warm latency through the local runtime.**\n\n' +
+      table(
+        ['route', 'samples', 'p50 ms', 'p99 ms', 'DynamoDB share'],
+        routes.map((row) => [`\`${row.route}\``, row.samples, fixed(row.p50Ms), fixed(row.p99Ms), `${Math.round(row.dynamoShare * 100)} %`]),
+      ),
+  );
+
+  sections.push(
+    '**4. One request over its whole line** (real state machine definitions; floor = one transition per human decision).\n\n' +
+      table(
+        ['kind', 'decisions', 'transitions', '× floor', 'Lambda invocations', 'RRU', 'WRU', 'USD / 1,000 requests', 'of which Step Functions'],
+        kinds.map((row) => [
+          row.kind,
+          fixed(row.decisionsPerRequest),
+          fixed(row.transitionsPerRequest),
+          fixed(row.transitionsPerRequest / row.transitionFloor, 2),
+          fixed(row.lambdaInvocationsPerRequest),
+          fixed(row.readUnitsPerRequest),
+          fixed(row.writeUnitsPerRequest),
+          fixed(row.usdPer1000Requests.total, 3),
+          fixed(row.usdPer1000Requests.stepFunctions, 3),
+        ]),
+      ) +
+      `\n\nPrices (USD, Seoul): Step Functions Standard ${prices.stepFunctionsPer1000Transitions} per 1,000 transitions; Lambda ` +
+      `${prices.lambdaPerMillionRequests} per million requests and ${prices.lambdaPerGbSecondArm64} per GB-second (arm64, ${prices.lambdaMemoryGb * 1024} MB); ` +
+      `DynamoDB on-demand ${prices.dynamoPerMillionWriteUnits} per million WRU and ${prices.dynamoPerMillionReadUnits} per million RRU (${prices.source}).`,
+  );
+
+  const first = monthlyTotals[0];
+  const last = monthlyTotals.at(-1);
+  sections.push(
+    '**5. Reading a month\'s totals** with N requests in that month (each size in its own month of one growing table).\n\n' +
+      table(
+        ['requests', 'filled via save / bulk', 'maintained RRU', 'maintained p50 ms', 'naive scan RRU', 'naive p50 ms'],
+        monthlyTotals.map((row) => [
+          row.size.toLocaleString('en'),
+          row.fill ? `${row.fill.viaSave.toLocaleString('en')} / ${row.fill.bulkLoaded.toLocaleString('en')}` : '-',
+          fixed(row.maintained.readUnits),
+          fixed(row.maintained.p50Ms),
+          fixed(row.naive.readUnits),
+          fixed(row.naive.p50Ms),
+        ]),
+      ) +
+      (first && last && last !== first
+        ? `\n\nRatio ${last.size.toLocaleString('en')} / ${first.size.toLocaleString('en')}: maintained read units ×${fixed(last.maintained.readUnits / first.maintained.readUnits, 2)}, ` +
+          `latency ×${fixed(last.maintained.p50Ms / first.maintained.p50Ms, 2)}; naive scan read units ×${fixed(last.naive.readUnits / first.naive.readUnits, 2)}, ` +
+          `latency ×${fixed(last.naive.p50Ms / first.naive.p50Ms, 2)}.`
+        : ''),
+  );
+
+  sections.push(
+    '**6. Vehicle contention** (concurrent dispatch decisions for the same hours, only a few vehicles free).\n\n' +
+      table(
+        ['racers', 'free vehicles', 'successes', 'overlaps found', 'p50 ms', 'p99 ms', 'conflicts retried'],
+        [[race.racers, race.vehicles, race.successes, race.overlaps, fixed(race.p50Ms, 0), fixed(race.p99Ms, 0), race.conflictsRetried]],
+      ),
+  );
+
+  sections.push(
+    '**7. Developer loop.**\n\n' +
+      table(
+        Object.keys(developerLoop),
+        [Object.values(developerLoop).map((value) => (value === null ? 'not timed' : fixed(value)))],
+      ),
+  );
+  return `${sections.join('\n\n')}\n`;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const file = process.argv[2];
+  if (!file) {
+    console.error('usage: npm run bench:markdown -- bench/results/<file>.json');
+    process.exit(2);
+  }
+  process.stdout.write(renderMarkdown(JSON.parse(await readFile(file, 'utf8')) as BenchResults));
+}
