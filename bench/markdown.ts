@@ -53,10 +53,10 @@ export function renderMarkdown(results: BenchResults): string {
       `Across the ${cold.functions.length} functions the cold-start ratio to it is ${fixed(Math.min(...ratios), 2)}–${fixed(Math.max(...ratios), 2)} ` +
       `(median ${fixed(median(ratios), 2)}).\n\n<details><summary>Every function</summary>\n\n` +
       table(
-        ['function', 'min KB', 'gzip KB', 'cold ms (median)', '× reference'],
+        ['function', 'index.mjs KB', 'gzip KB', 'chunks KB', 'cold ms (median)', '× reference'],
         [...cold.functions]
           .sort((a, b) => b.coldStartRatio - a.coldStartRatio)
-          .map((fn) => [fn.description.replaceAll('|', '\\|'), kb(fn.bundleBytes), kb(fn.gzipBytes), fixed(fn.coldStartMedianMs, 0), fixed(fn.coldStartRatio, 2)]),
+          .map((fn) => [fn.description.replaceAll('|', '\\|'), kb(fn.bundleBytes), kb(fn.gzipBytes), fn.chunkBytes === undefined ? '-' : kb(fn.chunkBytes), fixed(fn.coldStartMedianMs, 0), fixed(fn.coldStartRatio, 2)]),
       ) +
       '\n\n</details>',
   );

@@ -62,6 +62,7 @@ table(`Per function (cold start: median of ${quick ? 3 : 10}; reference ${fixed(
   function: fn.description,
   'min KB': fixed(fn.bundleBytes / 1024),
   'gzip KB': fixed(fn.gzipBytes / 1024),
+  'chunks KB': fixed(fn.chunkBytes / 1024),
   'cold ms': fixed(fn.coldStartMedianMs),
   '× ref': fixed(fn.coldStartRatio, 2),
 })));

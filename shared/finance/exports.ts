@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 
 /**
  * Finance views as files finance opens in Excel: a CSV (UTF-8 with BOM, so Excel shows the Korean
@@ -120,6 +119,8 @@ const shown = (column: FinanceColumn, cell: Cell): string => {
 /** One worksheet per view: bold, frozen header row; integers as `#,##0`, percentages (81.5) as `0.0`. */
 export async function toXlsx(views: FinanceView[]): Promise<Buffer> {
   validate(views);
+  // Loaded on first use: 1 MB of code that a JSON or CSV request (and every cold start) need not parse.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
 
   for (const view of views) {
