@@ -5,7 +5,6 @@ import {
   Fail,
   IntegrationPattern,
   JsonPath,
-  Succeed,
   TaskInput,
   Timeout,
   type IChainable,
@@ -42,7 +41,7 @@ const lambdaTimeout = Timeout.duration(Duration.seconds(60));
  * The approval line, written once for every kind. One `.waitForTaskToken` per stage (a single
  * step or a parallel group): the stage's links all carry its token, and whichever decision
  * completes the stage (the last agreement, or a rejection) resumes it.
- *   Await decision → Line complete? → next stage : Finalize (approved / returned / rejected) → Closed
+ *   Await decision → Line complete? → next stage : Finalize (approved / returned / rejected), the end
  * Reminders, escalation, 대결 and the stage deadline happen outside the state machine (the timer
  * sweep moves a waiting step to a new holder on a new link with the same token, and fails the
  * task at the deadline), so a waiting stage costs no transitions. The task's own timeout is only a
@@ -80,8 +79,8 @@ export function approvalLine(scope: Construct, tasks: ApprovalTasks, policy: Off
     taskTimeout: lambdaTimeout,
   })
     .addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(5), maxAttempts: 3, backoffRate: 2 })
-    .addCatch(recordFailure, { resultPath: '$.error' })
-    .next(new Succeed(scope, 'Closed'));
+    // Finalize ends the execution: a Succeed state after it would be one more billed transition per request.
+    .addCatch(recordFailure, { resultPath: '$.error' });
 
   return awaitDecision.next(
     new Choice(scope, 'Line complete?')

@@ -158,6 +158,16 @@ describe('the synthesized stack', () => {
     }
   });
 
+  it('a line of n stages costs 2n + 1 transitions: each stage and its choice, then Finalize ends the execution', () => {
+    const definition = definitionOf();
+    expect(definition.StartAt).toBe('Await decision');
+    expect(definition.States['Await decision'].Next).toBe('Line complete?');
+    expect(definition.States['Line complete?'].Default).toBe('Finalize');
+    expect(definition.States['Finalize'].End).toBe(true);
+    const onTheLine = Object.keys(definition.States).filter((name) => !['Record failure', 'Failed'].includes(name));
+    expect(onTheLine.sort()).toEqual(['Await decision', 'Finalize', 'Line complete?']);
+  });
+
   it('state machines log without execution data (health data stays out of logs) and are traced', () => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',
