@@ -3,10 +3,11 @@ import type { LocalRuntime } from '../infra/local/runtime.js';
 import type { FunctionUsage, Usage } from '../shared/adapters/usage-meter.js';
 
 /** What the product used, without the benchmark's own polling (GET /requests/{id}) and the calls made outside any function. */
-function productUsage(used: Usage): FunctionUsage & { functions: number } {
-  const total = { invocations: 0, ms: 0, readUnits: 0, writeUnits: 0, dynamoMs: 0, functions: 0 };
+function productUsage(used: Usage): FunctionUsage & { functions: number; byFunction: Usage['byFunction'] } {
+  const total = { invocations: 0, ms: 0, readUnits: 0, writeUnits: 0, dynamoMs: 0, functions: 0, byFunction: {} as Usage['byFunction'] };
   for (const [name, tally] of Object.entries(used.byFunction)) {
     if (name.startsWith('ApiGetRequest') || name === '(outside)') continue;
+    total.byFunction[name] = tally;
     total.invocations += tally.invocations;
     total.ms += tally.ms;
     total.readUnits += tally.readUnits;
@@ -116,6 +117,8 @@ export interface KindCost {
   writeUnitsPerRequest: number;
   lambdaGbSecondsPerRequest: number;
   usdPer1000Requests: { stepFunctions: number; lambda: number; dynamoDb: number; total: number };
+  /** Per function (template logical id), per request: where the invocations and capacity went. */
+  perFunction: Record<string, { invocations: number; readUnits: number; writeUnits: number }>;
 }
 
 /** Item 4: each kind's requests through their whole line, metered. */
@@ -144,10 +147,10 @@ export async function benchKinds(runtime: LocalRuntime, options: { perKind: numb
       const submitted = await api.call('POST', '/requests', requester, { kind: spec.kind, ...spec.body(i) });
       if (submitted.status !== 201) throw new Error(`${spec.kind} submission by ${requester}: ${submitted.status} ${JSON.stringify(submitted.body)}`);
       decisions += await driveLine(api, submitted.body.id, requester, spec.inputs);
-      // The workflow's last steps (Finalize → Closed) run after the last decision.
+      // The workflow's last step (Finalize) runs after the last decision.
       await until(async () => ((await api.call('GET', `/requests/${submitted.body.id}`, requester)).body.status === 'in-review' ? undefined : true), 'the line to close');
     }
-    await new Promise((resolve) => setTimeout(resolve, 300)); // let the final Succeed states be entered
+    await new Promise((resolve) => setTimeout(resolve, 300)); // let the last Finalize tasks be counted
     const used = await api.usage();
     const product = productUsage(used);
     // Every line writes (the request, its history): no write units means the meter missed them, and a wrong table is worse than none.
@@ -177,6 +180,9 @@ export async function benchKinds(runtime: LocalRuntime, options: { perKind: numb
       writeUnitsPerRequest: perRequest.write,
       lambdaGbSecondsPerRequest: perRequest.gbSeconds,
       usdPer1000Requests: { ...usd, total: usd.stepFunctions + usd.lambda + usd.dynamoDb },
+      perFunction: Object.fromEntries(
+        Object.entries(product.byFunction).map(([name, tally]) => [name, { invocations: tally.invocations / n, readUnits: tally.readUnits / n, writeUnits: tally.writeUnits / n }]),
+      ),
     });
     options.log(`  ${spec.kind}: ${perRequest.transitions.toFixed(1)} transitions/request (floor ${(decisions / n).toFixed(1)})`);
   }
