@@ -40,14 +40,21 @@ export interface FunctionBench {
   /** The asset's chunks (`chunks/*.mjs`): code loaded only when the handler first imports it (exceljs), and the helpers they share. */
   chunkBytes: number;
   coldStartMedianMs: number;
-  /** `coldStartMedianMs` over the reference handler's. */
+  /** `coldStartMedianMs` over the reference handler's (which makes one DynamoDB call). */
   coldStartRatio: number;
+  /** How many requests the first invocation sent to DynamoDB (0: it answered before reaching the table, e.g. a 400). */
+  dynamoCalls: number;
+  /**
+   * `coldStartMedianMs` over the reference that did alike: the GetItem one if this function called
+   * DynamoDB, the one rejected by zod before any call if it did not. The fairer of the two ratios.
+   */
+  coldStartRatioToAlike: number;
   /** What the first cold invocation did, so a 500 or a task failing on the minimal event is visible. */
   served: ServedAs;
 }
 
 export interface BundlesAndColdStarts {
-  reference: { bundleBytes: number; gzipBytes: number; chunkBytes: number; coldStartMedianMs: number };
+  reference: { bundleBytes: number; gzipBytes: number; chunkBytes: number; coldStartMedianMs: number; rejectedColdStartMedianMs: number };
   functions: FunctionBench[];
 }
 
@@ -81,6 +88,16 @@ export async function benchBundlesAndColdStarts(options: { runs: number; log: (l
         environment: { NODE_OPTIONS: '--enable-source-maps', TABLE_NAME: template.table.logicalId },
         timeoutMs: 10_000,
         event: httpEvent({ routeKey: 'GET /requests/{id}', sub: BENCH_CALLER, pathParameters: { id: 'bench-missing' } }),
+        http: true,
+      },
+      {
+        logicalId: 'ReferenceRejected',
+        description: 'bench/reference-handler.ts: rejected by zod, no DynamoDB call',
+        bundleFile: referenceBundle,
+        exportName: 'handler',
+        environment: { NODE_OPTIONS: '--enable-source-maps', TABLE_NAME: template.table.logicalId },
+        timeoutMs: 10_000,
+        event: httpEvent({ routeKey: 'GET /requests/{id}', sub: BENCH_CALLER, pathParameters: {} }),
         http: true,
       },
       ...functionSubjects(template, outdir, descriptions),
@@ -119,6 +136,7 @@ export async function benchBundlesAndColdStarts(options: { runs: number; log: (l
 
     const timings = new Map<string, number[]>(subjects.map((subject) => [subject.logicalId, []]));
     const served = new Map<string, ServedAs>();
+    const dynamoCalls = new Map<string, number>();
     const failures = new Map<string, string>();
     for (let run = 1; run <= runs; run++) {
       started = performance.now();
@@ -133,6 +151,7 @@ export async function benchBundlesAndColdStarts(options: { runs: number; log: (l
         }
         timings.get(subject.logicalId)?.push(result.ms);
         if (!served.has(subject.logicalId)) served.set(subject.logicalId, outcome);
+        if (!dynamoCalls.has(subject.logicalId)) dynamoCalls.set(subject.logicalId, result.report.dynamoCalls);
       }
       log(`run ${run}/${runs}: ${subjects.length} cold starts in ${seconds(started)}`);
     }
@@ -141,22 +160,38 @@ export async function benchBundlesAndColdStarts(options: { runs: number; log: (l
     }
 
     const medianOf = (logicalId: string) => median(timings.get(logicalId) ?? []);
-    const [reference, ...functions] = sized.map((entry) => ({ ...entry, coldStartMedianMs: medianOf(entry.subject.logicalId) }));
-    if (!reference) throw new Error('no reference handler');
+    const [reference, rejected, ...functions] = sized.map((entry) => ({ ...entry, coldStartMedianMs: medianOf(entry.subject.logicalId) }));
+    if (!reference || !rejected) throw new Error('no reference handler');
     const servedOf = (logicalId: string): ServedAs => {
       const outcome = served.get(logicalId);
       if (!outcome) throw new Error(`${logicalId}: no cold start recorded`);
       return outcome;
     };
+    const callsOf = (logicalId: string) => dynamoCalls.get(logicalId) ?? 0;
+    // The two baselines must have done what they stand for, or every "alike" ratio is wrong.
+    if (callsOf(reference.subject.logicalId) !== 1 || callsOf(rejected.subject.logicalId) !== 0) {
+      throw new Error(`reference handlers made ${callsOf(reference.subject.logicalId)} and ${callsOf(rejected.subject.logicalId)} DynamoDB calls (expected 1 and 0)`);
+    }
     return {
-      reference: { bundleBytes: reference.bundleBytes, gzipBytes: reference.gzipBytes, chunkBytes: reference.chunkBytes, coldStartMedianMs: reference.coldStartMedianMs },
-      functions: functions.map(({ subject, ...measured }) => ({
-        logicalId: subject.logicalId,
-        description: subject.description,
-        ...measured,
-        coldStartRatio: measured.coldStartMedianMs / reference.coldStartMedianMs,
-        served: servedOf(subject.logicalId),
-      })),
+      reference: {
+        bundleBytes: reference.bundleBytes,
+        gzipBytes: reference.gzipBytes,
+        chunkBytes: reference.chunkBytes,
+        coldStartMedianMs: reference.coldStartMedianMs,
+        rejectedColdStartMedianMs: rejected.coldStartMedianMs,
+      },
+      functions: functions.map(({ subject, ...measured }) => {
+        const calls = callsOf(subject.logicalId);
+        return {
+          logicalId: subject.logicalId,
+          description: subject.description,
+          ...measured,
+          coldStartRatio: measured.coldStartMedianMs / reference.coldStartMedianMs,
+          dynamoCalls: calls,
+          coldStartRatioToAlike: measured.coldStartMedianMs / (calls > 0 ? reference.coldStartMedianMs : rejected.coldStartMedianMs),
+          served: servedOf(subject.logicalId),
+        };
+      }),
     };
   } finally {
     for (const child of children) child.kill('SIGKILL');
@@ -252,8 +287,13 @@ async function bundleSize(bundleFile: string): Promise<{ bundleBytes: number; gz
 const CHILD = `
 import { writeSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import diagnostics from 'node:diagnostics_channel';
 const [url, exportName, eventJson, timeoutMs] = process.argv.slice(1);
-const answer = (report) => { writeSync(3, JSON.stringify(report) + '\\n'); process.exit(0); };
+// Requests the invocation sent to DynamoDB: a first call's cost (SDK set-up, connection) is part of a cold start.
+const dynamoHost = new URL(process.env.AWS_ENDPOINT_URL_DYNAMODB).host;
+let dynamoCalls = 0;
+diagnostics.subscribe('http.client.request.start', ({ request }) => { if (request.getHeader('host') === dynamoHost) dynamoCalls += 1; });
+const answer = (report) => { writeSync(3, JSON.stringify({ ...report, dynamoCalls }) + '\\n'); process.exit(0); };
 const describe = (error) => (error instanceof Error ? error.name + ': ' + error.message : String(error)).replace(/\\s+/g, ' ').slice(0, 300);
 let handler;
 try {
@@ -288,9 +328,9 @@ try {
 `;
 
 const childReportSchema = z.discriminatedUnion('outcome', [
-  z.object({ outcome: z.literal('load-failed'), error: z.string() }),
-  z.object({ outcome: z.literal('returned'), statusCode: z.number().optional() }),
-  z.object({ outcome: z.literal('threw'), error: z.string() }),
+  z.object({ outcome: z.literal('load-failed'), error: z.string(), dynamoCalls: z.number() }),
+  z.object({ outcome: z.literal('returned'), statusCode: z.number().optional(), dynamoCalls: z.number() }),
+  z.object({ outcome: z.literal('threw'), error: z.string(), dynamoCalls: z.number() }),
 ]);
 type ChildReport = z.infer<typeof childReportSchema>;
 

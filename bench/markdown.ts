@@ -27,6 +27,9 @@ const median = (values: number[]) => {
   return sorted.length % 2 === 1 ? (sorted[middle] ?? NaN) : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
 };
 
+const servedLabel = (served: BundlesAndColdStarts['functions'][number]['served']) =>
+  served.kind === 'response' ? String(served.statusCode) : served.kind === 'returned' ? 'returned' : `threw ${served.error.split(':')[0] ?? ''}`;
+
 function table(headers: string[], rows: (string | number)[][]): string {
   const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
   return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
@@ -47,16 +50,19 @@ export function renderMarkdown(results: BenchResults): string {
       `${results.quick ? ', **quick mode** (fewer samples, smaller scales)' : ''}; the whole run took ${Math.round(results.benchSeconds / 60)} min.`,
   );
 
+  const alike = cold.functions.map((fn) => fn.coldStartRatioToAlike);
   sections.push(
     `**1–2. Bundles and cold starts.** Reference handler (zod + one GetItem): ${kb(cold.reference.bundleBytes)} KB minified, ` +
-      `${kb(cold.reference.gzipBytes)} KB gzip, cold start ${fixed(cold.reference.coldStartMedianMs, 0)} ms. ` +
+      `${kb(cold.reference.gzipBytes)} KB gzip, cold start ${fixed(cold.reference.coldStartMedianMs, 0)} ms ` +
+      `(${fixed(cold.reference.rejectedColdStartMedianMs, 0)} ms when zod rejects the event and no GetItem is made). ` +
       `Across the ${cold.functions.length} functions the cold-start ratio to it is ${fixed(Math.min(...ratios), 2)}–${fixed(Math.max(...ratios), 2)} ` +
-      `(median ${fixed(median(ratios), 2)}).\n\n<details><summary>Every function</summary>\n\n` +
+      `(median ${fixed(median(ratios), 2)}); to the reference that did alike (a DynamoDB call or none), ${fixed(Math.min(...alike), 2)}–${fixed(Math.max(...alike), 2)} ` +
+      `(median ${fixed(median(alike), 2)}).\n\n<details><summary>Every function</summary>\n\n` +
       table(
-        ['function', 'index.mjs KB', 'gzip KB', 'chunks KB', 'cold ms (median)', '× reference'],
+        ['function', 'index.mjs KB', 'gzip KB', 'chunks KB', 'first answer', 'DynamoDB calls', 'cold ms (median)', '× reference', '× reference alike'],
         [...cold.functions]
           .sort((a, b) => b.coldStartRatio - a.coldStartRatio)
-          .map((fn) => [fn.description.replaceAll('|', '\\|'), kb(fn.bundleBytes), kb(fn.gzipBytes), fn.chunkBytes === undefined ? '-' : kb(fn.chunkBytes), fixed(fn.coldStartMedianMs, 0), fixed(fn.coldStartRatio, 2)]),
+          .map((fn) => [fn.description.replaceAll('|', '\\|'), kb(fn.bundleBytes), kb(fn.gzipBytes), kb(fn.chunkBytes), servedLabel(fn.served), fn.dynamoCalls, fixed(fn.coldStartMedianMs, 0), fixed(fn.coldStartRatio, 2), fixed(fn.coldStartRatioToAlike, 2)]),
       ) +
       '\n\n</details>',
   );

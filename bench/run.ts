@@ -58,13 +58,15 @@ function timeCommand(command: string, args: string[], until?: (output: string) =
 // 1–2. Bundles and cold starts, against a reference handler bundled the same way.
 log('1–2. bundles and cold starts');
 const cold = await benchBundlesAndColdStarts({ runs: quick ? 3 : 10, log });
-table(`Per function (cold start: median of ${quick ? 3 : 10}; reference ${fixed(cold.reference.coldStartMedianMs)} ms, ${fixed(cold.reference.bundleBytes / 1024)} KB)`, cold.functions.map((fn) => ({
+table(`Per function (cold start: median of ${quick ? 3 : 10}; reference ${fixed(cold.reference.coldStartMedianMs)} ms, ${fixed(cold.reference.rejectedColdStartMedianMs)} ms rejected before its GetItem, ${fixed(cold.reference.bundleBytes / 1024)} KB)`, cold.functions.map((fn) => ({
   function: fn.description,
   'min KB': fixed(fn.bundleBytes / 1024),
   'gzip KB': fixed(fn.gzipBytes / 1024),
   'chunks KB': fixed(fn.chunkBytes / 1024),
+  'DynamoDB calls': fn.dynamoCalls,
   'cold ms': fixed(fn.coldStartMedianMs),
   '× ref': fixed(fn.coldStartRatio, 2),
+  '× alike': fixed(fn.coldStartRatioToAlike, 2),
 })));
 
 // 3–4. Through the local runtime: warm latency, and each kind's whole line metered.
