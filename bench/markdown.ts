@@ -16,6 +16,8 @@ export interface BenchResults {
   monthlyTotals: MonthlyTotalsResult[];
   vehicleContention: VehicleContentionResult;
   developerLoop: Record<string, number | null>;
+  /** The output of each developer-loop command that failed (its time is then null). */
+  developerLoopFailures?: Record<string, string>;
   benchSeconds: number;
 }
 
@@ -130,7 +132,7 @@ export function renderMarkdown(results: BenchResults): string {
     '**7. Developer loop.**\n\n' +
       table(
         Object.keys(developerLoop),
-        [Object.values(developerLoop).map((value) => (value === null ? 'not timed' : fixed(value)))],
+        [Object.entries(developerLoop).map(([name, value]) => (value !== null ? fixed(value) : results.developerLoopFailures?.[name] ? 'failed' : 'not timed'))],
       ),
   );
   return `${sections.join('\n\n')}\n`;

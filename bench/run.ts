@@ -37,7 +37,7 @@ function timeCommand(command: string, args: string[], until?: (output: string) =
     let output = '';
     const done = (ok: boolean) => {
       if (ok) resolve((Date.now() - begun) / 1000);
-      else reject(new Error(`${command} ${args.join(' ')} failed:\n${output.slice(-2000)}`));
+      else reject(new Error(`${command} ${args.join(' ')} failed:\n${output.slice(-8000)}`));
     };
     const watch = (chunk: Buffer) => {
       output += chunk.toString();
@@ -116,10 +116,22 @@ table('Assignments racing for the last free vehicles', [{ racers: contention.rac
 // 7. The developer loop.
 log('\n7. developer loop');
 const loop: Record<string, number | null> = {};
-loop['npm start until ready (s)'] = fixed(await timeCommand(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], (output) => output.includes('local runtime ready')));
-loop['cdk synth (s)'] = fixed(await timeCommand('npx', ['cdk', 'synth', '--quiet']));
-loop['npm test (s)'] = process.env['BENCH_SKIP_TESTS'] === '1' ? null : fixed(await timeCommand('npx', ['vitest', 'run']));
-table('Developer loop', [Object.fromEntries(Object.entries(loop).map(([key, value]) => [key, value ?? 'skipped']))]);
+// A failing command is recorded with its output, not allowed to throw away the half hour measured above.
+const loopFailures: Record<string, string> = {};
+const timed = async (name: string, run: () => Promise<number>) => {
+  try {
+    loop[name] = fixed(await run());
+  } catch (error) {
+    loop[name] = null;
+    loopFailures[name] = (error instanceof Error ? error.message : String(error)).slice(-8000);
+    log(`${name}: FAILED\n${loopFailures[name]}`);
+  }
+};
+await timed('npm start until ready (s)', () => timeCommand(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], (output) => output.includes('local runtime ready')));
+await timed('cdk synth (s)', () => timeCommand('npx', ['cdk', 'synth', '--quiet']));
+if (process.env['BENCH_SKIP_TESTS'] === '1') loop['npm test (s)'] = null;
+else await timed('npm test (s)', () => timeCommand('npx', ['vitest', 'run']));
+table('Developer loop', [Object.fromEntries(Object.entries(loop).map(([key, value]) => [key, value ?? (loopFailures[key] ? 'FAILED' : 'skipped')]))]);
 
 const results: BenchResults = {
   machine: { cores: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
@@ -132,6 +144,7 @@ const results: BenchResults = {
   monthlyTotals: totals,
   vehicleContention: contention,
   developerLoop: loop,
+  developerLoopFailures: loopFailures,
   benchSeconds: Math.round((Date.now() - started) / 1000),
 };
 await mkdir('bench/results', { recursive: true });
@@ -139,4 +152,4 @@ const base = join('bench/results', date.replace(/[:.]/g, '-'));
 await writeFile(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
 await writeFile(`${base}.md`, renderMarkdown(results));
 log(`\nwritten ${base}.json and .md (${results.benchSeconds} s)`);
-process.exit(0);
+process.exit(Object.keys(loopFailures).length > 0 ? 1 : 0);
