@@ -1,10 +1,11 @@
 import * as z from 'zod';
 import { ForbiddenError, InvalidStateError, NotFoundError } from '../kernel/errors.js';
 import { parseOrThrow, text } from '../kernel/validation.js';
-import { isParticipant } from '../requests/request.js';
+import { isParticipant, type ApprovalRequest } from '../requests/request.js';
 import { closeRequest, releaseBooking, releaseLedger } from '../requests/transitions.js';
 import { statusLabel } from '../notifications/wording.js';
 import { ConcurrentChangeError, type Clock, type RequestStore, type Workflows } from '../ports/ports.js';
+import { retryOnConcurrentChange } from './concurrent-change.js';
 import { requestView } from './request-view.js';
 
 export interface WithdrawRequestDeps {
@@ -25,31 +26,19 @@ const withdrawBody = z.object({ reason: text('회수 사유(reason)', 500).optio
 export function makeWithdrawRequest({ requests, workflows, clock, log }: WithdrawRequestDeps) {
   return async function withdrawRequest(input: { callerId: string; requestId: string; body: unknown }) {
     const { reason } = parseOrThrow(withdrawBody, input.body ?? {});
-    const request = await requests.get(input.requestId);
-    if (!request || !isParticipant(request, input.callerId)) throw new NotFoundError(`요청 ${input.requestId}을(를) 찾을 수 없습니다.`);
-    if (request.requesterId !== input.callerId) throw new ForbiddenError('본인이 제출한 요청만 회수할 수 있습니다.');
-    if (request.status !== 'in-review' && request.status !== 'returned') {
-      throw new InvalidStateError(`이미 '${statusLabel[request.status]}' 상태인 요청은 회수할 수 없습니다.`);
-    }
-    const at = clock.now().toISOString();
-    const closed = closeRequest(request, { status: 'withdrawn', at, actor: { id: request.requesterId, name: request.requesterName }, comment: reason, channel: 'api' });
-    const released = releaseBooking(closed.request, at);
+    let withdrawn: { request: ApprovalRequest; wasReturned: boolean };
     try {
-      await requests.save({
-        request: released.request,
-        expectedVersion: request.version,
-        events: closed.events,
-        ledgers: releaseLedger(request),
-        calendar: released.release ? { release: released.release } : undefined,
-        links: closed.revokedLinks.length > 0 ? { revoke: closed.revokedLinks.map((hash) => ({ hash, reason: 'closed' as const })) } : undefined,
-      });
+      // Right after a submission the workflow is still writing the first stage's links; the
+      // withdrawal re-reads and re-checks rather than refusing the requester over that race.
+      withdrawn = await retryOnConcurrentChange(() => withdrawOnce(input.callerId, input.requestId, reason));
     } catch (error) {
       if (error instanceof ConcurrentChangeError) {
         throw new InvalidStateError('요청이 방금 다른 곳에서 처리되었습니다. 상태를 확인한 뒤 다시 시도하세요.');
       }
       throw error;
     }
-    if (request.status === 'returned') return requestView(released.request); // no workflow runs while returned
+    const { request, wasReturned } = withdrawn;
+    if (wasReturned) return requestView(request); // no workflow runs while returned
     try {
       await workflows.stop(request.kind, request.id, request.round, 'withdrawn by the requester');
     } catch (error) {
@@ -57,6 +46,27 @@ export function makeWithdrawRequest({ requests, workflows, clock, log }: Withdra
       // steps refuse to touch a request that is no longer in review.
       log('workflow stop failed after withdrawal', { requestId: request.id, error: String(error) });
     }
-    return requestView(released.request);
+    return requestView(request);
   };
+
+  async function withdrawOnce(callerId: string, requestId: string, reason: string | undefined) {
+    const request = await requests.get(requestId);
+    if (!request || !isParticipant(request, callerId)) throw new NotFoundError(`요청 ${requestId}을(를) 찾을 수 없습니다.`);
+    if (request.requesterId !== callerId) throw new ForbiddenError('본인이 제출한 요청만 회수할 수 있습니다.');
+    if (request.status !== 'in-review' && request.status !== 'returned') {
+      throw new InvalidStateError(`이미 '${statusLabel[request.status]}' 상태인 요청은 회수할 수 없습니다.`);
+    }
+    const at = clock.now().toISOString();
+    const closed = closeRequest(request, { status: 'withdrawn', at, actor: { id: request.requesterId, name: request.requesterName }, comment: reason, channel: 'api' });
+    const released = releaseBooking(closed.request, at);
+    await requests.save({
+      request: released.request,
+      expectedVersion: request.version,
+      events: closed.events,
+      ledgers: releaseLedger(request),
+      calendar: released.release ? { release: released.release } : undefined,
+      links: closed.revokedLinks.length > 0 ? { revoke: closed.revokedLinks.map((hash) => ({ hash, reason: 'closed' as const })) } : undefined,
+    });
+    return { request: released.request, wasReturned: request.status === 'returned' };
+  }
 }

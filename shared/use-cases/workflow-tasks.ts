@@ -5,7 +5,8 @@ import { closeRequest, openStage, releaseBooking, releaseLedger } from '../reque
 import { outcomeEmail } from '../notifications/emails.js';
 import type { Directory } from '../directory/directory.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
-import { ConcurrentChangeError, type Clock, type Mailer, type RequestStore } from '../ports/ports.js';
+import type { Clock, Mailer, RequestStore } from '../ports/ports.js';
+import { retryOnConcurrentChange } from './concurrent-change.js';
 import type { ApprovalEngine, MintedLink } from './approval-engine.js';
 import type { Holder } from '../requests/transitions.js';
 
@@ -105,6 +106,8 @@ export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
      * rejected), give back the ledger place on a final rejection, tell the requester.
      */
     async finalize(input: z.infer<typeof finalizeInput>): Promise<void> {
+      // Closing also moves shared items (the month's finance totals, a vehicle's calendar), so two
+      // closings at the same instant can collide; each re-reads before the state machine's retries are spent.
       return retryOnConcurrentChange(() => finalizeOnce(input));
     },
 
@@ -162,21 +165,5 @@ export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
       links: closed.revokedLinks.length > 0 ? { revoke: closed.revokedLinks.map((hash) => ({ hash, reason: 'closed' as const })) } : undefined,
     });
     await tellRequester(released.request, reason);
-  }
-}
-
-/**
- * Closing a request also moves shared items (the month's finance totals, a vehicle's calendar), so
- * two closings at the same instant can collide; each re-reads and tries again before the state
- * machine's own retries are spent.
- */
-async function retryOnConcurrentChange(attempt: () => Promise<void>, attempts = 6): Promise<void> {
-  for (let i = 1; ; i++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(error instanceof ConcurrentChangeError) || i >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 40 * i));
-    }
   }
 }
