@@ -59,7 +59,11 @@ export interface VehicleContentionResult {
   overlaps: number;
   p50Ms: number;
   p99Ms: number;
+  /** From the first decision sent to the last answered. */
+  wallMs?: number;
   conflictsRetried: number;
+  /** The baseline: the same N decisions at once, each naming its own vehicle (absent in runs before it existed). */
+  uncontended?: { successes: number; p50Ms: number; p99Ms: number; wallMs: number; conflictsRetried: number };
 }
 
 /** Sizes are filled through `requests.save` as long as the fill is projected to end within this; the rest is bulk-loaded. */
@@ -439,11 +443,14 @@ const DAY_MS = 86_400_000;
  * 2. All N dispatchers accept the suggestion at once, through `makeDecideStep` and the real stores.
  * 3. Count the assignments (must be M), read every stored calendar day of the M vehicles (no two
  *    bookings may overlap), and report latency and how often a calendar conflict made a decision retry.
+ * 4. The baseline, in the same table: the same N decisions at once on another day with N vehicles,
+ *    each dispatcher naming a vehicle of their own. Same path, same calls, no contention: what
+ *    DynamoDB Local and this machine take for N concurrent dispatch decisions anyway.
  */
 export async function benchVehicleContention(options: { racers: number; vehicles: number; log: Log }): Promise<VehicleContentionResult> {
   const { racers, vehicles: vehicleCount, log } = options;
-  if (!Number.isInteger(racers) || racers < 1) throw new Error(`racers must be a positive integer: ${racers}`);
-  if (!Number.isInteger(vehicleCount) || vehicleCount < 1 || vehicleCount > 999) throw new Error(`vehicles must be 1–999: ${vehicleCount}`);
+  if (!Number.isInteger(racers) || racers < 1 || racers > 999) throw new Error(`racers must be 1–999: ${racers}`);
+  if (!Number.isInteger(vehicleCount) || vehicleCount < 1 || vehicleCount > racers) throw new Error(`vehicles must be 1–${racers}: ${vehicleCount}`);
   return withLocalTable('bench-vehicle-contention', log, async ({ db, table }) => {
     const clock: Clock = { now: () => new Date() };
     const directory = inMemoryDirectory();
@@ -462,9 +469,9 @@ export async function benchVehicleContention(options: { racers: number; vehicles
       },
     };
 
-    const fleetVehicles: Vehicle[] = Array.from({ length: vehicleCount }, (_, i) => ({
+    const fleetVehicle = (i: number): Vehicle => ({
       id: `V${String(i + 1).padStart(3, '0')}`,
-      plate: `${100 + i}호 ${String(1000 + i * 7).slice(-4)}`,
+      plate: `${100 + (i % 900)}호 ${String(1000 + i * 7).slice(-4)}`,
       category: 'passenger',
       vehicleClass: VEHICLE_CLASS,
       size: 'large',
@@ -474,64 +481,14 @@ export async function benchVehicleContention(options: { racers: number; vehicles
       ownership: 'owned',
       status: 'active',
       odometerKm: 20_000 + i * 1_500,
-    }));
-    await loadFleet(db, table, fleetVehicles);
+    });
+    const contended = Array.from({ length: vehicleCount }, (_, i) => fleetVehicle(i));
+    await loadFleet(db, table, contended);
 
     const requester = seedPerson('E1039');
     const leader = seedPerson('E1038');
     const dispatchers = people.filter((person) => person.roles.includes('dispatch-officer'));
     if (dispatchers.length === 0) throw new Error('the seed directory has no dispatch officer');
-    const day = seoulDate(new Date(Date.now() + 30 * DAY_MS));
-    const window = { from: `${day}T10:00:00+09:00`, to: `${day}T16:00:00+09:00` };
-    const now = clock.now();
-    const at = now.toISOString();
-    const expiresAt = new Date(now.getTime() + 7 * DAY_MS).toISOString();
-
-    const racing = Array.from({ length: racers }, (_, i) => {
-      const dispatcher = dispatchers[i % dispatchers.length] ?? seedPerson('E1007');
-      const hash = randomBytes(32).toString('hex');
-      const request: ApprovalRequest = {
-        id: `VB-${String(i).padStart(4, '0')}`,
-        kind: 'vehicle-booking',
-        status: 'in-review',
-        requesterId: requester.id,
-        requesterName: requester.name,
-        departmentId: requester.departmentId,
-        teamId: requester.teamId,
-        details: { vehicleClass: VEHICLE_CLASS, ...window, purpose: '현장 점검', destination: '한빛구 관내', passengers: 2 },
-        round: 1,
-        steps: [
-          { index: 0, stage: 0, action: 'review', approverId: leader.id, approverName: leader.name, approverPosition: leader.position, rule: 'requester-team-leader', status: 'approved', decidedAt: at, decidedBy: leader.id, channel: 'api' },
-          {
-            index: 1,
-            stage: 1,
-            action: 'approve',
-            approverId: dispatcher.id,
-            approverName: dispatcher.name,
-            approverPosition: dispatcher.position,
-            rule: 'team-role ga-general/dispatch-officer',
-            status: 'waiting',
-            notifiedAt: at,
-            openLinkHash: hash,
-            input: 'vehicle-dispatch',
-          },
-        ],
-        currentStage: 1,
-        stageDeadline: expiresAt,
-        participants: [leader.id, dispatcher.id],
-        createdAt: at,
-        updatedAt: at,
-        version: 2,
-      };
-      const link: ApprovalLink = { hash, requestId: request.id, round: 1, stepIndex: 1, approverId: dispatcher.id, taskToken: `bench-task-${i}`, expiresAt, openedAt: at, status: 'open' };
-      return { request, link, dispatcherId: dispatcher.id };
-    });
-    await inPool(racing, SAVE_CONCURRENCY, async ({ request, link }) => {
-      await store.save({ request, events: [{ at, actorId: requester.id, action: 'submitted', channel: 'api' }], links: { put: [link] } });
-      return 0;
-    });
-    log(`${racers} vehicle-booking requests for ${window.from}–${window.to.slice(11)} wait at dispatch; ${vehicleCount} ${VEHICLE_CLASS} vehicles`);
-
     const workflows: Workflows = { start: async () => 'bench-execution', stop: async () => undefined, resume: async () => undefined, fail: async () => undefined };
     const mailer: Mailer = { send: async () => undefined };
     const decideStep = makeDecideStep({
@@ -546,30 +503,95 @@ export async function benchVehicleContention(options: { racers: number; vehicles
       log: (message, fields) => log(`${message} ${JSON.stringify(fields)}`),
     });
 
-    // Act: every dispatcher accepts the suggestion at the same moment.
-    const started = performance.now();
-    const outcomes = await Promise.all(
-      racing.map(async ({ link, dispatcherId }) => {
-        const begun = performance.now();
-        try {
-          await decideStep.decide({ linkHash: link.hash, decision: 'approve', actorId: dispatcherId, channel: 'email-link', fields: {} });
-          return { outcome: 'assigned', ms: performance.now() - begun };
-        } catch (error) {
-          // NoVehicleFreeError: all taken (expected for N − M); a plain ConflictError: gave up after its retries.
-          const outcome = error instanceof NoVehicleFreeError ? 'no vehicle free' : error instanceof ConflictError ? 'gave up on conflicts' : `failed: ${String(error)}`;
-          return { outcome, ms: performance.now() - begun };
-        }
-      }),
-    );
-    const wallMs = performance.now() - started;
-    const tally = new Map<string, number>();
-    for (const { outcome } of outcomes) tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
-    const successes = tally.get('assigned') ?? 0;
-    const gaveUp = tally.get('gave up on conflicts') ?? 0;
+    /** N requests for one window waiting at dispatch, then all N dispatch decisions at the same moment. */
+    async function race(label: string, daysAhead: number, fieldsOf: (i: number) => Record<string, unknown>) {
+      const day = seoulDate(new Date(Date.now() + daysAhead * DAY_MS));
+      const window = { from: `${day}T10:00:00+09:00`, to: `${day}T16:00:00+09:00` };
+      const now = clock.now();
+      const at = now.toISOString();
+      const expiresAt = new Date(now.getTime() + 7 * DAY_MS).toISOString();
+      const racing = Array.from({ length: racers }, (_, i) => {
+        const dispatcher = dispatchers[i % dispatchers.length] ?? seedPerson('E1007');
+        const hash = randomBytes(32).toString('hex');
+        const request: ApprovalRequest = {
+          id: `VB-${label}-${String(i).padStart(4, '0')}`,
+          kind: 'vehicle-booking',
+          status: 'in-review',
+          requesterId: requester.id,
+          requesterName: requester.name,
+          departmentId: requester.departmentId,
+          teamId: requester.teamId,
+          details: { vehicleClass: VEHICLE_CLASS, ...window, purpose: '현장 점검', destination: '한빛구 관내', passengers: 2 },
+          round: 1,
+          steps: [
+            { index: 0, stage: 0, action: 'review', approverId: leader.id, approverName: leader.name, approverPosition: leader.position, rule: 'requester-team-leader', status: 'approved', decidedAt: at, decidedBy: leader.id, channel: 'api' },
+            {
+              index: 1,
+              stage: 1,
+              action: 'approve',
+              approverId: dispatcher.id,
+              approverName: dispatcher.name,
+              approverPosition: dispatcher.position,
+              rule: 'team-role ga-general/dispatch-officer',
+              status: 'waiting',
+              notifiedAt: at,
+              openLinkHash: hash,
+              input: 'vehicle-dispatch',
+            },
+          ],
+          currentStage: 1,
+          stageDeadline: expiresAt,
+          participants: [leader.id, dispatcher.id],
+          createdAt: at,
+          updatedAt: at,
+          version: 2,
+        };
+        const link: ApprovalLink = { hash, requestId: request.id, round: 1, stepIndex: 1, approverId: dispatcher.id, taskToken: `bench-task-${label}-${i}`, expiresAt, openedAt: at, status: 'open' };
+        return { request, link, dispatcherId: dispatcher.id, fields: fieldsOf(i) };
+      });
+      await inPool(racing, SAVE_CONCURRENCY, async ({ request, link }) => {
+        await store.save({ request, events: [{ at, actorId: requester.id, action: 'submitted', channel: 'api' }], links: { put: [link] } });
+        return 0;
+      });
+      const conflictsBefore = conflicts;
+      const started = performance.now();
+      const outcomes = await Promise.all(
+        racing.map(async ({ link, dispatcherId, fields }) => {
+          const begun = performance.now();
+          try {
+            await decideStep.decide({ linkHash: link.hash, decision: 'approve', actorId: dispatcherId, channel: 'email-link', fields });
+            return { outcome: 'assigned', ms: performance.now() - begun };
+          } catch (error) {
+            // NoVehicleFreeError: all taken (expected for N − M); a plain ConflictError: gave up after its retries.
+            const outcome = error instanceof NoVehicleFreeError ? 'no vehicle free' : error instanceof ConflictError ? 'gave up on conflicts' : `failed: ${String(error)}`;
+            return { outcome, ms: performance.now() - begun };
+          }
+        }),
+      );
+      const wallMs = performance.now() - started;
+      const tally = new Map<string, number>();
+      for (const { outcome } of outcomes) tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
+      const gaveUp = tally.get('gave up on conflicts') ?? 0;
+      const seen = conflicts - conflictsBefore;
+      log(`${label}: ${racers} decisions for ${window.from}–${window.to.slice(11)} in ${(wallMs / 1000).toFixed(1)} s: ${[...tally].map(([outcome, count]) => `${count} ${outcome}`).join(', ')}; ${seen} calendar conflicts seen`);
+      const latencies = outcomes.map(({ ms }) => ms);
+      return {
+        racing,
+        successes: tally.get('assigned') ?? 0,
+        p50Ms: percentile(latencies, 50),
+        p99Ms: percentile(latencies, 99),
+        wallMs,
+        // A racer that gave up saw one conflict on its last attempt that was not retried.
+        conflictsRetried: seen - gaveUp,
+      };
+    }
+
+    // Act: every dispatcher accepts the suggestion at the same moment, M vehicles free.
+    const contest = await race('contended', 30, () => ({}));
 
     // Every booking stored on every calendar day of the fleet: never two at once on one vehicle.
     const stored: (CalendarEntry & { vehicleId: string })[] = [];
-    for (const vehicle of fleetVehicles) {
+    for (const vehicle of contended) {
       const days = await fleet.schedule(vehicle.id, '0000-01-01', '9999-12-31');
       const entries = new Map(days.flatMap((calendarDay) => calendarDay.entries).map((entry) => [entry.requestId, entry]));
       stored.push(...[...entries.values()].map((entry) => ({ ...entry, vehicleId: vehicle.id })));
@@ -579,25 +601,28 @@ export async function benchVehicleContention(options: { racers: number; vehicles
       for (const b of stored.slice(i + 1)) if (a.vehicleId === b.vehicleId && overlaps(a, b)) overlapping += 1;
     }
     // The stage is decided and the request holds its vehicle; the workflow (not run here) would mark it approved.
-    const holding = (await Promise.all(racing.map(({ request }) => store.get(request.id)))).filter((request) => request?.booking !== undefined);
+    const holding = (await Promise.all(contest.racing.map(({ request }) => store.get(request.id)))).filter((request) => request?.booking !== undefined);
+    log(`${stored.length} bookings on the calendars, ${holding.length} requests holding a vehicle, ${overlapping} overlaps`);
+    if (contest.successes !== vehicleCount) log(`WARNING: ${contest.successes} assignments for ${vehicleCount} vehicles`);
+    if (stored.length !== contest.successes || holding.length !== contest.successes) {
+      log(`WARNING: ${contest.successes} assignments, but ${stored.length} stored bookings and ${holding.length} requests holding a vehicle`);
+    }
 
-    const latencies = outcomes.map(({ ms }) => ms);
-    log(
-      `${racers} decisions in ${(wallMs / 1000).toFixed(1)} s: ${[...tally].map(([outcome, count]) => `${count} ${outcome}`).join(', ')}; ` +
-        `${stored.length} bookings on the calendars, ${holding.length} requests holding a vehicle, ${overlapping} overlaps; ` +
-        `${conflicts} calendar conflicts seen, ${conflicts - gaveUp} of them retried (${gaveUp} racers gave up on their last attempt)`,
-    );
-    if (successes !== vehicleCount) log(`WARNING: ${successes} assignments for ${vehicleCount} vehicles`);
-    if (stored.length !== successes || holding.length !== successes) log(`WARNING: ${successes} assignments, but ${stored.length} stored bookings and ${holding.length} requests holding a vehicle`);
+    // Baseline: as many vehicles as racers on another day, each dispatcher naming their own.
+    await loadFleet(db, table, Array.from({ length: racers - vehicleCount }, (_, i) => fleetVehicle(vehicleCount + i)));
+    const baseline = await race('uncontended', 31, (i) => ({ vehicleId: fleetVehicle(i).id }));
+    if (baseline.successes !== racers || baseline.conflictsRetried !== 0) log(`WARNING: uncontended baseline: ${baseline.successes} of ${racers} assigned, ${baseline.conflictsRetried} conflicts`);
+
     return {
       racers,
       vehicles: vehicleCount,
-      successes,
+      successes: contest.successes,
       overlaps: overlapping,
-      p50Ms: percentile(latencies, 50),
-      p99Ms: percentile(latencies, 99),
-      // A racer that gave up saw one conflict on its last attempt that was not retried.
-      conflictsRetried: conflicts - gaveUp,
+      p50Ms: contest.p50Ms,
+      p99Ms: contest.p99Ms,
+      wallMs: contest.wallMs,
+      conflictsRetried: contest.conflictsRetried,
+      uncontended: { successes: baseline.successes, p50Ms: baseline.p50Ms, p99Ms: baseline.p99Ms, wallMs: baseline.wallMs, conflictsRetried: baseline.conflictsRetried },
     };
   });
 }

@@ -103,3 +103,23 @@ export function bestFitOrder(vehicles: Vehicle[], need: { passengers: number; de
         a.id.localeCompare(b.id),
     );
 }
+
+/**
+ * The vehicles, of `ordered` (best fit first), that fit exactly as well as the first on everything
+ * but wear (same keeping department, seats and ownership). When the suggestion was just taken by a
+ * concurrent assignment, the next try picks among these at random instead of everyone going for
+ * the same next one.
+ */
+export function equallyFitting(ordered: Vehicle[], need: { departmentId: string }): Vehicle[] {
+  const first = ordered[0];
+  if (!first) return [];
+  const fit = (vehicle: Vehicle) => `${vehicle.managingDepartmentId === need.departmentId}|${vehicle.seats}|${vehicle.ownership}`;
+  return ordered.filter((vehicle) => fit(vehicle) === fit(first));
+}
+
+/** One of `items`, chosen by a hash of `key` (FNV-1a): different keys spread over the items, the same key always picks the same one. */
+export function spreadPick<T>(items: readonly T[], key: string): T | undefined {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193) >>> 0;
+  return items[hash % Math.max(items.length, 1)];
+}

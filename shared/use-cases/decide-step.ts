@@ -133,9 +133,9 @@ export function makeDecideStep({ requests, directory, workflows, mailer, chat, c
    * An agreement on an input step: the input checked and applied, and the stages that depend on it
    * (전결 by estimate) resolved and appended, all to be saved with the decision.
    */
-  async function withInput(request: ApprovalRequest, step: ApprovalStep, raw: Record<string, unknown>, actor: { id: string; name: string }, at: string) {
+  async function withInput(request: ApprovalRequest, step: ApprovalStep, raw: Record<string, unknown>, actor: { id: string; name: string }, at: string, attempt: number) {
     if (!step.input) return { request, events: [], change: {} as Pick<RequestChange, 'calendar'>, record: undefined };
-    const prepared = await stepInputs[step.input].prepare({ request, step, raw, actor, at });
+    const prepared = await stepInputs[step.input].prepare({ request, step, raw, actor, at, attempt });
     if (prepared.request.steps.some((other) => other.stage > step.stage)) return { ...prepared, events: [], change: prepared.change ?? {} };
     const requester = await directory.person(request.requesterId);
     if (!requester) throw new InvalidStateError('요청자가 직원 명부에 없어 결재선을 정할 수 없습니다.');
@@ -190,7 +190,7 @@ export function makeDecideStep({ requests, directory, workflows, mailer, chat, c
         const at = clock.now().toISOString();
         const actorRef = { id: input.actorId, name: actor?.name ?? step.approverName };
         const applied =
-          input.decision === 'approve' ? await withInput(current, step, input.fields ?? {}, actorRef, at) : { request: current, events: [], change: {}, record: undefined };
+          input.decision === 'approve' ? await withInput(current, step, input.fields ?? {}, actorRef, at, attempt) : { request: current, events: [], change: {}, record: undefined };
         const request = applied.request;
         const recorded = recordDecision(request, {
           stepIndex: step.index,

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ConflictError, InvalidStateError, UnprocessableError, ValidationError } from '../kernel/errors.js';
 import { formatKrw, formatSeoulDateTime } from '../kernel/seoul-time.js';
 import { parseOrThrow } from '../kernel/validation.js';
-import { bestFitOrder, bookability, conflictsOf, seoulDaysOf, type CalendarDay, type Interval, type Vehicle } from '../fleet/fleet.js';
+import { bestFitOrder, bookability, conflictsOf, equallyFitting, seoulDaysOf, spreadPick, type CalendarDay, type Interval, type Vehicle } from '../fleet/fleet.js';
 import type { OfficePolicy, StepInputName } from '../policies/office-policy.js';
 import { windowOf, type VehicleBookingDetails } from '../requests/kinds/vehicle-booking.js';
 import type { ApprovalRequest, ApprovalStep } from '../requests/request.js';
@@ -29,7 +29,15 @@ export interface StepInputField {
 }
 
 export interface StepInputHandler {
-  prepare(context: { request: ApprovalRequest; step: ApprovalStep; raw: Record<string, unknown>; actor: { id: string; name: string }; at: string }): Promise<PreparedInput>;
+  prepare(context: {
+    request: ApprovalRequest;
+    step: ApprovalStep;
+    raw: Record<string, unknown>;
+    actor: { id: string; name: string };
+    at: string;
+    /** 1 for the decision's first try; more after a concurrent change (another assignment took a calendar day first). */
+    attempt: number;
+  }): Promise<PreparedInput>;
 }
 
 /** A whole number from JSON (a number) or a form (digits, commas allowed); an empty form field is "not given". */
@@ -107,7 +115,7 @@ export function makeStepInputs({ fleet, policy, clock }: { fleet: FleetStore; po
      * The hold is written with the decision, conditioned on the calendar days read here.
      */
     'vehicle-dispatch': {
-      async prepare({ request, raw, actor, at }) {
+      async prepare({ request, raw, actor, at, attempt }) {
         const { vehicleId } = parseOrThrow(dispatchForm, raw);
         const details = request.details as VehicleBookingDetails;
         const window = windowOf(details);
@@ -143,7 +151,10 @@ export function makeStepInputs({ fleet, policy, clock }: { fleet: FleetStore; po
               `요청한 시간(${formatSeoulDateTime(window.from)}~${formatSeoulDateTime(window.to)})에 비어 있는 ${policy.vehicleBooking.classes[details.vehicleClass] ?? details.vehicleClass} 차량이 없습니다. 다른 차량을 지정(vehicleId)하거나 반려해 주세요.`,
             );
           }
-          chosen = first;
+          // The suggestion is the best fit. If a concurrent assignment just took it, every loser would
+          // otherwise go for the same next one: spread the retries over the vehicles that fit as well.
+          const spread = attempt > 1 ? spreadPick(equallyFitting(free.map(({ vehicle }) => vehicle), { departmentId: request.departmentId }), `${request.id}#${attempt}`) : undefined;
+          chosen = free.find(({ vehicle }) => vehicle.id === spread?.id) ?? first;
         }
         const entry = { requestId: request.id, ...window, requesterName: request.requesterName, departmentId: request.departmentId };
         const hold: CalendarHold[] = chosen.calendar.map((day) => ({ vehicleId: chosen.vehicle.id, day: day.day, expectedVersion: day.version, entry }));

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bestFitOrder, bookability, conflictsOf, fleetSchema, overlaps, seoulDaysOf, type CalendarDay, type CalendarEntry, type Vehicle } from '../../shared/fleet/fleet.js';
+import { bestFitOrder, bookability, conflictsOf, equallyFitting, fleetSchema, overlaps, seoulDaysOf, spreadPick, type CalendarDay, type CalendarEntry, type Vehicle } from '../../shared/fleet/fleet.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { seedDirectory } from '../fixtures/directory.js';
 
@@ -315,5 +315,51 @@ describe('bestFitOrder: the order free vehicles are offered in', () => {
 
     // Assess
     expect(vehicles.map((v) => v.id)).toEqual(['V002', 'V001']);
+  });
+});
+
+describe('when the suggestion was just taken: the retry spreads over the vehicles that fit as well', () => {
+  it('keeps only the vehicles as good as the best on department, seats and ownership (odometer aside)', () => {
+    // Prepare
+    const ordered = bestFitOrder(
+      [
+        vehicle({ id: 'V001', odometerKm: 5_000 }),
+        vehicle({ id: 'V002', odometerKm: 80_000 }),
+        vehicle({ id: 'V003', seats: 9 }),
+        vehicle({ id: 'V004', ownership: 'leased' }),
+        vehicle({ id: 'V005', odometerKm: 40_000 }),
+      ],
+      { passengers: 2, departmentId: 'jobs-economy' },
+    );
+
+    // Act
+    const equal = equallyFitting(ordered, { departmentId: 'jobs-economy' });
+
+    // Assess: a bigger or a leased car is never the fallback while an equal one is free.
+    expect(equal.map((v) => v.id)).toEqual(['V001', 'V005', 'V002']);
+    expect(equallyFitting([], { departmentId: 'jobs-economy' })).toEqual([]);
+  });
+
+  it('a department\'s own vehicle is not equal to a pool vehicle of the same size', () => {
+    // Prepare
+    const ordered = bestFitOrder([vehicle({ id: 'V001' }), vehicle({ id: 'V002', managingDepartmentId: 'jobs-economy' })], { passengers: 2, departmentId: 'jobs-economy' });
+
+    // Act + Assess
+    expect(equallyFitting(ordered, { departmentId: 'jobs-economy' }).map((v) => v.id)).toEqual(['V002']);
+  });
+
+  it('200 racers\' retries land on every one of 10 equal vehicles, and one racer\'s retry always picks the same', () => {
+    // Prepare
+    const ids = Array.from({ length: 10 }, (_, i) => `V${String(i + 1).padStart(3, '0')}`);
+
+    // Act
+    const picks = Array.from({ length: 200 }, (_, i) => spreadPick(ids, `VB-${String(i).padStart(4, '0')}#2`));
+
+    // Assess: no vehicle gets more than a quarter of the racers (an even spread gives 20 each).
+    const counts = countBy(picks.map((id) => vehicle({ id: id ?? 'V999' })), (v) => v.id);
+    expect(Object.keys(counts).sort()).toEqual(ids);
+    expect(Math.max(...Object.values(counts))).toBeLessThanOrEqual(50);
+    expect(spreadPick(ids, 'VB-0007#2')).toBe(picks[7]);
+    expect(spreadPick([], 'VB-0007#2')).toBeUndefined();
   });
 });
