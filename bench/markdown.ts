@@ -120,12 +120,17 @@ export function renderMarkdown(results: BenchResults): string {
         : ''),
   );
 
+  const calm = race.uncontended;
   sections.push(
-    '**6. Vehicle contention** (concurrent dispatch decisions for the same hours, only a few vehicles free).\n\n' +
+    '**6. Vehicle contention** (concurrent dispatch decisions for the same hours, only a few vehicles free; the baseline is the same decisions at once, each naming a vehicle of its own).\n\n' +
       table(
-        ['racers', 'free vehicles', 'successes', 'overlaps found', 'p50 ms', 'p99 ms', 'conflicts retried'],
-        [[race.racers, race.vehicles, race.successes, race.overlaps, fixed(race.p50Ms, 0), fixed(race.p99Ms, 0), race.conflictsRetried]],
-      ),
+        ['run', 'racers', 'free vehicles', 'successes', 'overlaps found', 'p50 ms', 'p99 ms', 'conflicts retried'],
+        [
+          ['contended', race.racers, race.vehicles, race.successes, race.overlaps, fixed(race.p50Ms, 0), fixed(race.p99Ms, 0), race.conflictsRetried],
+          ...(calm ? [['uncontended (baseline)', race.racers, race.racers, calm.successes, '-', fixed(calm.p50Ms, 0), fixed(calm.p99Ms, 0), calm.conflictsRetried]] : []),
+        ],
+      ) +
+      (calm ? `\n\nContended / uncontended: p50 ×${fixed(race.p50Ms / calm.p50Ms, 2)}, p99 ×${fixed(race.p99Ms / calm.p99Ms, 2)}.` : ''),
   );
 
   sections.push(

@@ -111,7 +111,12 @@ table('Reading a month (maintained aggregates vs a naive scan-and-sum)', totals.
 })));
 log('\n6. vehicle contention');
 const contention = await benchVehicleContention({ racers: quick ? 50 : 200, vehicles: quick ? 5 : 10, log });
-table('Assignments racing for the last free vehicles', [{ racers: contention.racers, vehicles: contention.vehicles, successes: contention.successes, overlaps: contention.overlaps, 'p50 ms': fixed(contention.p50Ms), 'p99 ms': fixed(contention.p99Ms), retried: contention.conflictsRetried }]);
+table('Assignments racing for the last free vehicles, and the same decisions each naming its own vehicle (baseline)', [
+  { run: 'contended', racers: contention.racers, vehicles: contention.vehicles, successes: contention.successes, overlaps: contention.overlaps, 'p50 ms': fixed(contention.p50Ms), 'p99 ms': fixed(contention.p99Ms), retried: contention.conflictsRetried },
+  ...(contention.uncontended
+    ? [{ run: 'uncontended', racers: contention.racers, vehicles: contention.racers, successes: contention.uncontended.successes, overlaps: '-', 'p50 ms': fixed(contention.uncontended.p50Ms), 'p99 ms': fixed(contention.uncontended.p99Ms), retried: contention.uncontended.conflictsRetried }]
+    : []),
+]);
 
 // 7. The developer loop.
 log('\n7. developer loop');

@@ -1,4 +1,4 @@
-import type { CalendarRelease, DecisionOutcome, LedgerChange } from '../ports/ports.js';
+import type { CalendarRelease, DecisionOutcome, LedgerChange, RequestChange } from '../ports/ports.js';
 import { seoulDaysOf } from '../fleet/fleet.js';
 import type { ResolvedStep } from '../approvals/approval-line.js';
 import {
@@ -307,6 +307,26 @@ export function closeRequest(
     request: next(request, at, { status, steps, stageDeadline: undefined, resumePending: undefined }),
     events: [{ at, actorId: actor.id, actorName: actor.name, action: status, round: request.round, comment, channel }],
     revokedLinks,
+  };
+}
+
+/**
+ * Ends a round that will not be carried out (withdrawn, failed) and gives back all it held: its
+ * ledger place and reserved amount, any vehicle, its open links. The whole change, to save at once.
+ */
+export function endRoundAndRelease(
+  request: ApprovalRequest,
+  input: { status: 'withdrawn' | 'failed'; at: string; actor: Actor; comment?: string; channel: string },
+): RequestChange {
+  const closed = closeRequest(request, input);
+  const released = releaseBooking(closed.request, input.at);
+  return {
+    request: released.request,
+    expectedVersion: request.version,
+    events: closed.events,
+    ledgers: releaseLedger(request),
+    calendar: released.release ? { release: released.release } : undefined,
+    links: closed.revokedLinks.length > 0 ? { revoke: closed.revokedLinks.map((hash) => ({ hash, reason: 'closed' as const })) } : undefined,
   };
 }
 

@@ -7,7 +7,8 @@ import { requestNoticeEmail } from '../notifications/emails.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
 import { kindOf } from '../requests/kinds/index.js';
 import type { ApprovalRequest, HistoryEvent } from '../requests/request.js';
-import { ConcurrentChangeError, type BudgetChange, type Clock, type Mailer, type RequestStore } from '../ports/ports.js';
+import type { BudgetChange, Clock, Mailer, RequestStore } from '../ports/ports.js';
+import { saveAsSeen } from './concurrent-change.js';
 import { requestView } from './request-view.js';
 
 export interface FacilityWorkDeps {
@@ -59,14 +60,8 @@ export function makeFacilityWork({ requests, directory, mailer, clock, policy, l
     return { request, caller };
   }
 
-  async function save(request: ApprovalRequest, expectedVersion: number, events: HistoryEvent[], budget: BudgetChange[]) {
-    try {
-      await requests.save({ request, expectedVersion, events, budget });
-    } catch (error) {
-      if (error instanceof ConcurrentChangeError) throw new InvalidStateError('요청이 방금 다른 곳에서 바뀌었습니다. 새로 고친 뒤 다시 시도하세요.');
-      throw error;
-    }
-  }
+  const save = (request: ApprovalRequest, expectedVersion: number, events: HistoryEvent[], budget: BudgetChange[]) =>
+    saveAsSeen(requests, { request, expectedVersion, events, budget });
 
   async function tell(request: ApprovalRequest, person: Person | undefined, subject: string, intro: string, lines: [string, string][], next?: string) {
     if (!person) return;

@@ -10,7 +10,8 @@ import { kindOf } from '../requests/kinds/index.js';
 import { instantOf, windowOf, type VehicleBookingDetails } from '../requests/kinds/vehicle-booking.js';
 import type { ApprovalRequest, HistoryEvent } from '../requests/request.js';
 import { closeRequest, releaseBooking } from '../requests/transitions.js';
-import { ConcurrentChangeError, OdometerBackwardsError, type Clock, type FleetStore, type Mailer, type RequestStore } from '../ports/ports.js';
+import { OdometerBackwardsError, type Clock, type FleetStore, type Mailer, type RequestChange, type RequestStore } from '../ports/ports.js';
+import { saveAsSeen } from './concurrent-change.js';
 import { freeVehicles } from './step-inputs.js';
 import { requestView } from './request-view.js';
 
@@ -97,14 +98,7 @@ export function makeVehicleBookings({ requests, fleet, directory, mailer, clock,
     return request;
   }
 
-  async function save(change: Parameters<RequestStore['save']>[0]) {
-    try {
-      await requests.save(change);
-    } catch (error) {
-      if (error instanceof ConcurrentChangeError) throw new InvalidStateError('요청이 방금 다른 곳에서 바뀌었습니다. 새로 고친 뒤 다시 시도하세요.');
-      throw error;
-    }
-  }
+  const save = (change: RequestChange) => saveAsSeen(requests, change);
 
   return {
     /** `GET /vehicles/availability?class=&from=&to=[&passengers=]`: the vehicles of a class free for the whole window, best fit first. */

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ForbiddenError, InvalidStateError, NotFoundError } from '../kernel/errors.js';
 import { parseOrThrow, text } from '../kernel/validation.js';
 import { isParticipant, type ApprovalRequest } from '../requests/request.js';
-import { closeRequest, releaseBooking, releaseLedger } from '../requests/transitions.js';
+import { endRoundAndRelease } from '../requests/transitions.js';
 import { statusLabel } from '../notifications/wording.js';
 import { ConcurrentChangeError, type Clock, type RequestStore, type Workflows } from '../ports/ports.js';
 import { retryOnConcurrentChange } from './concurrent-change.js';
@@ -56,17 +56,14 @@ export function makeWithdrawRequest({ requests, workflows, clock, log }: Withdra
     if (request.status !== 'in-review' && request.status !== 'returned') {
       throw new InvalidStateError(`이미 '${statusLabel[request.status]}' 상태인 요청은 회수할 수 없습니다.`);
     }
-    const at = clock.now().toISOString();
-    const closed = closeRequest(request, { status: 'withdrawn', at, actor: { id: request.requesterId, name: request.requesterName }, comment: reason, channel: 'api' });
-    const released = releaseBooking(closed.request, at);
-    await requests.save({
-      request: released.request,
-      expectedVersion: request.version,
-      events: closed.events,
-      ledgers: releaseLedger(request),
-      calendar: released.release ? { release: released.release } : undefined,
-      links: closed.revokedLinks.length > 0 ? { revoke: closed.revokedLinks.map((hash) => ({ hash, reason: 'closed' as const })) } : undefined,
+    const change = endRoundAndRelease(request, {
+      status: 'withdrawn',
+      at: clock.now().toISOString(),
+      actor: { id: request.requesterId, name: request.requesterName },
+      comment: reason,
+      channel: 'api',
     });
-    return { request: released.request, wasReturned: request.status === 'returned' };
+    await requests.save(change);
+    return { request: change.request, wasReturned: request.status === 'returned' };
   }
 }

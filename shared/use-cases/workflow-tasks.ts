@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { kindOf } from '../requests/kinds/index.js';
 import type { ApprovalRequest } from '../requests/request.js';
-import { closeRequest, openStage, releaseBooking, releaseLedger } from '../requests/transitions.js';
+import { closeRequest, endRoundAndRelease, openStage, releaseBooking, releaseLedger } from '../requests/transitions.js';
 import { outcomeEmail } from '../notifications/emails.js';
 import type { Directory } from '../directory/directory.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
@@ -153,17 +153,8 @@ export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
       input.error.Error === DEADLINE_PASSED || input.error.Error === 'States.Timeout'
         ? `결재 기한(단계별 ${policy.approvals.stageDeadlineDays}일)이 지나 요청이 중단되었습니다`
         : `처리 중 오류가 발생해 요청이 중단되었습니다 (${input.error.Error})`;
-    const at = clock.now().toISOString();
-    const closed = closeRequest(request, { status: 'failed', at, actor: systemActor, comment: reason, channel: 'workflow' });
-    const released = releaseBooking(closed.request, at);
-    await requests.save({
-      request: released.request,
-      expectedVersion: request.version,
-      events: closed.events,
-      ledgers: releaseLedger(request),
-      calendar: released.release ? { release: released.release } : undefined,
-      links: closed.revokedLinks.length > 0 ? { revoke: closed.revokedLinks.map((hash) => ({ hash, reason: 'closed' as const })) } : undefined,
-    });
-    await tellRequester(released.request, reason);
+    const change = endRoundAndRelease(request, { status: 'failed', at: clock.now().toISOString(), actor: systemActor, comment: reason, channel: 'workflow' });
+    await requests.save(change);
+    await tellRequester(change.request, reason);
   }
 }
