@@ -4,7 +4,7 @@ import type { FunctionUsage, Usage } from '../shared/adapters/usage-meter.js';
 
 /** What the product used, without the benchmark's own polling (GET /requests/{id}) and the calls made outside any function. */
 function productUsage(used: Usage): FunctionUsage & { functions: number; byFunction: Usage['byFunction'] } {
-  const total = { invocations: 0, ms: 0, readUnits: 0, writeUnits: 0, dynamoMs: 0, functions: 0, byFunction: {} as Usage['byFunction'] };
+  const total = { invocations: 0, ms: 0, readUnits: 0, writeUnits: 0, awsWriteUnits: 0, dynamoMs: 0, functions: 0, byFunction: {} as Usage['byFunction'] };
   for (const [name, tally] of Object.entries(used.byFunction)) {
     if (name.startsWith('ApiGetRequest') || name === '(outside)') continue;
     total.byFunction[name] = tally;
@@ -12,6 +12,7 @@ function productUsage(used: Usage): FunctionUsage & { functions: number; byFunct
     total.ms += tally.ms;
     total.readUnits += tally.readUnits;
     total.writeUnits += tally.writeUnits;
+    total.awsWriteUnits += tally.awsWriteUnits;
     total.dynamoMs += tally.dynamoMs;
     total.functions += 1;
   }
@@ -114,11 +115,14 @@ export interface KindCost {
   transitionFloor: number;
   lambdaInvocationsPerRequest: number;
   readUnitsPerRequest: number;
+  /** Write units as DynamoDB Local reported them. */
   writeUnitsPerRequest: number;
+  /** Write units as AWS would bill them (transactions re-counted per item; see shared/adapters/write-units.ts); the cost uses these. */
+  awsWriteUnitsPerRequest: number;
   lambdaGbSecondsPerRequest: number;
   usdPer1000Requests: { stepFunctions: number; lambda: number; dynamoDb: number; total: number };
   /** Per function (template logical id), per request: where the invocations and capacity went. */
-  perFunction: Record<string, { invocations: number; readUnits: number; writeUnits: number }>;
+  perFunction: Record<string, { invocations: number; readUnits: number; writeUnits: number; awsWriteUnits: number }>;
 }
 
 /** Item 4: each kind's requests through their whole line, metered. */
@@ -162,12 +166,13 @@ export async function benchKinds(runtime: LocalRuntime, options: { perKind: numb
       invocations: product.invocations / n,
       read: product.readUnits / n,
       write: product.writeUnits / n,
+      awsWrite: product.awsWriteUnits / n,
       gbSeconds: gbSeconds / n,
     };
     const usd = {
       stepFunctions: perRequest.transitions * 1000 * (PRICES.stepFunctionsPer1000Transitions / 1000),
       lambda: perRequest.invocations * 1000 * (PRICES.lambdaPerMillionRequests / 1e6) + perRequest.gbSeconds * 1000 * PRICES.lambdaPerGbSecondArm64,
-      dynamoDb: perRequest.write * 1000 * (PRICES.dynamoPerMillionWriteUnits / 1e6) + perRequest.read * 1000 * (PRICES.dynamoPerMillionReadUnits / 1e6),
+      dynamoDb: perRequest.awsWrite * 1000 * (PRICES.dynamoPerMillionWriteUnits / 1e6) + perRequest.read * 1000 * (PRICES.dynamoPerMillionReadUnits / 1e6),
     };
     results.push({
       kind: spec.kind,
@@ -178,10 +183,11 @@ export async function benchKinds(runtime: LocalRuntime, options: { perKind: numb
       lambdaInvocationsPerRequest: perRequest.invocations,
       readUnitsPerRequest: perRequest.read,
       writeUnitsPerRequest: perRequest.write,
+      awsWriteUnitsPerRequest: perRequest.awsWrite,
       lambdaGbSecondsPerRequest: perRequest.gbSeconds,
       usdPer1000Requests: { ...usd, total: usd.stepFunctions + usd.lambda + usd.dynamoDb },
       perFunction: Object.fromEntries(
-        Object.entries(product.byFunction).map(([name, tally]) => [name, { invocations: tally.invocations / n, readUnits: tally.readUnits / n, writeUnits: tally.writeUnits / n }]),
+        Object.entries(product.byFunction).map(([name, tally]) => [name, { invocations: tally.invocations / n, readUnits: tally.readUnits / n, writeUnits: tally.writeUnits / n, awsWriteUnits: tally.awsWriteUnits / n }]),
       ),
     });
     options.log(`  ${spec.kind}: ${perRequest.transitions.toFixed(1)} transitions/request (floor ${(decisions / n).toFixed(1)})`);

@@ -80,7 +80,7 @@ export function renderMarkdown(results: BenchResults): string {
   sections.push(
     '**4. One request over its whole line** (real state machine definitions; floor = one transition per human decision).\n\n' +
       table(
-        ['kind', 'decisions', 'transitions', '× floor', 'Lambda invocations', 'RRU', 'WRU', 'USD / 1,000 requests', 'of which Step Functions'],
+        ['kind', 'decisions', 'transitions', '× floor', 'Lambda invocations', 'RRU', 'WRU (Local reports)', 'WRU (AWS bills)', 'USD / 1,000 requests', 'of which Step Functions', 'of which DynamoDB'],
         kinds.map((row) => [
           row.kind,
           fixed(row.decisionsPerRequest),
@@ -89,13 +89,15 @@ export function renderMarkdown(results: BenchResults): string {
           fixed(row.lambdaInvocationsPerRequest),
           fixed(row.readUnitsPerRequest),
           fixed(row.writeUnitsPerRequest),
+          row.awsWriteUnitsPerRequest === undefined ? '-' : fixed(row.awsWriteUnitsPerRequest),
           fixed(row.usdPer1000Requests.total, 3),
           fixed(row.usdPer1000Requests.stepFunctions, 3),
+          fixed(row.usdPer1000Requests.dynamoDb, 3),
         ]),
       ) +
       `\n\nPrices (USD, Seoul): Step Functions Standard ${prices.stepFunctionsPer1000Transitions} per 1,000 transitions; Lambda ` +
       `${prices.lambdaPerMillionRequests} per million requests and ${prices.lambdaPerGbSecondArm64} per GB-second (arm64, ${prices.lambdaMemoryGb * 1024} MB); ` +
-      `DynamoDB on-demand ${prices.dynamoPerMillionWriteUnits} per million WRU and ${prices.dynamoPerMillionReadUnits} per million RRU (${prices.source}).`,
+      `DynamoDB on-demand ${prices.dynamoPerMillionWriteUnits} per million WRU (AWS's count) and ${prices.dynamoPerMillionReadUnits} per million RRU (${prices.source}).`,
   );
 
   const first = monthlyTotals[0];

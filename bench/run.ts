@@ -86,7 +86,8 @@ try {
     '× floor': fixed(row.transitionsPerRequest / row.transitionFloor, 2),
     invocations: fixed(row.lambdaInvocationsPerRequest),
     RRU: fixed(row.readUnitsPerRequest),
-    WRU: fixed(row.writeUnitsPerRequest),
+    'WRU Local': fixed(row.writeUnitsPerRequest),
+    'WRU AWS': fixed(row.awsWriteUnitsPerRequest),
     'USD/1000': fixed(row.usdPer1000Requests.total, 4),
     'SFN USD': fixed(row.usdPer1000Requests.stepFunctions, 4),
   })));

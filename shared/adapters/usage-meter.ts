@@ -10,7 +10,10 @@ export interface FunctionUsage {
   invocations: number;
   ms: number;
   readUnits: number;
+  /** As DynamoDB (Local) reports them (ReturnConsumedCapacity). */
   writeUnits: number;
+  /** As AWS would bill them: transactions re-counted per item (write-units.ts); other writes as reported. */
+  awsWriteUnits: number;
   dynamoMs: number;
 }
 
@@ -34,7 +37,7 @@ export const meterOn = () => process.env['USAGE_METER'] === '1';
 /** The tally of the function the current call runs in (`(outside)` for calls not made by a function). */
 export function functionUsage(name = scope.getStore() ?? '(outside)'): FunctionUsage {
   const all = usage().byFunction;
-  return (all[name] ??= { invocations: 0, ms: 0, readUnits: 0, writeUnits: 0, dynamoMs: 0 });
+  return (all[name] ??= { invocations: 0, ms: 0, readUnits: 0, writeUnits: 0, awsWriteUnits: 0, dynamoMs: 0 });
 }
 
 /** Runs `work` as an invocation of `name`, tallied. */
