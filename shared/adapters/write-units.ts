@@ -22,7 +22,7 @@ function valueBytes(value: unknown): number {
     if (entries.length === 1 && only && TYPE_TAGS.has(only[0])) {
       const [tag, content] = only;
       if (tag === 'N') return valueBytes(Number(content));
-      if (tag === 'M') return 3 + itemBytes(content as Record<string, unknown>) + entries.length;
+      if (tag === 'M') return valueBytes(content);
       if (tag === 'NULL' || tag === 'BOOL') return 1;
       return valueBytes(content);
     }

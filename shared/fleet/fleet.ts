@@ -107,7 +107,7 @@ export function bestFitOrder(vehicles: Vehicle[], need: { passengers: number; de
 /**
  * The vehicles, of `ordered` (best fit first), that fit exactly as well as the first on everything
  * but wear (same keeping department, seats and ownership). When the suggestion was just taken by a
- * concurrent assignment, the next try picks among these at random instead of everyone going for
+ * concurrent assignment, the next try picks among these (spreadPick) instead of everyone going for
  * the same next one.
  */
 export function equallyFitting(ordered: Vehicle[], need: { departmentId: string }): Vehicle[] {

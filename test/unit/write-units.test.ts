@@ -13,6 +13,9 @@ describe('write units as AWS bills a transaction (the benchmark cost table)', ()
     // Act + Assess
     expect(itemBytes(item)).toBe(2 + 3 + 2 + 2 + 4 + 6 + 1 + 2);
     expect(itemBytes(marshall(item))).toBe(itemBytes(item));
+    // A map: 3 bytes, its names and values, and 1 byte per element; the same marshalled.
+    expect(itemBytes({ m: { a: 'xy', b: 'z' } })).toBe(1 + 3 + (1 + 2) + (1 + 1) + 2);
+    expect(itemBytes({ m: { M: { a: { S: 'xy' }, b: { S: 'z' } } } })).toBe(itemBytes({ m: { a: 'xy', b: 'z' } }));
   });
 
   it('rounds every item up to 1 KB on its own and doubles it, where DynamoDB Local rounds the total once', () => {
