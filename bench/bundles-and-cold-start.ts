@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,7 +13,7 @@ import { bundleHandler, projectRoot } from '../infra/constructs/app-function.js'
 import { ensureTable, startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
 import { localStageContext } from '../infra/local/runtime.js';
 import { SEED_DIRECTORY } from '../infra/local/seed.js';
-import { LOCAL_REGION, readTemplate, type LocalTemplate } from '../infra/local/template.js';
+import { LOCAL_REGION, type LocalTemplate, readTemplate } from '../infra/local/template.js';
 import { directorySnapshotSchema } from '../shared/directory/directory.js';
 import { loadDirectory } from '../shared/store/dynamodb-directory.js';
 import { httpEvent } from '../test/fixtures/http-events.js';
@@ -108,7 +108,11 @@ export async function benchBundlesAndColdStarts(options: { runs: number; log: (l
     started = performance.now();
     const dynamo = await startDynamoDbLocal({ dataDir: workDir, port: await freePort() });
     cleanups.push(dynamo.stop);
-    const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: LOCAL_REGION,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     cleanups.push(async () => client.destroy());
     await ensureTable(client, template.table);
     const snapshot = directorySnapshotSchema.parse(JSON.parse(await readFile(SEED_DIRECTORY, 'utf8')));
@@ -156,7 +160,9 @@ export async function benchBundlesAndColdStarts(options: { runs: number; log: (l
       log(`run ${run}/${runs}: ${subjects.length} cold starts in ${seconds(started)}`);
     }
     if (failures.size > 0) {
-      throw new Error(`cold start failed for ${failures.size} of ${subjects.length} bundles:\n${[...failures].map(([id, why]) => `  ${id}: ${why}`).join('\n')}`);
+      throw new Error(
+        `cold start failed for ${failures.size} of ${subjects.length} bundles:\n${[...failures].map(([id, why]) => `  ${id}: ${why}`).join('\n')}`,
+      );
     }
 
     const medianOf = (logicalId: string) => median(timings.get(logicalId) ?? []);
@@ -170,7 +176,9 @@ export async function benchBundlesAndColdStarts(options: { runs: number; log: (l
     const callsOf = (logicalId: string) => dynamoCalls.get(logicalId) ?? 0;
     // The two baselines must have done what they stand for, or every "alike" ratio is wrong.
     if (callsOf(reference.subject.logicalId) !== 1 || callsOf(rejected.subject.logicalId) !== 0) {
-      throw new Error(`reference handlers made ${callsOf(reference.subject.logicalId)} and ${callsOf(rejected.subject.logicalId)} DynamoDB calls (expected 1 and 0)`);
+      throw new Error(
+        `reference handlers made ${callsOf(reference.subject.logicalId)} and ${callsOf(rejected.subject.logicalId)} DynamoDB calls (expected 1 and 0)`,
+      );
     }
     return {
       reference: {
@@ -221,7 +229,10 @@ interface Subject {
 }
 
 const descriptionsSchema = z.object({
-  Resources: z.record(z.string(), z.object({ Type: z.string(), Properties: z.object({ Description: z.string().optional() }).loose().optional() }).loose()),
+  Resources: z.record(
+    z.string(),
+    z.object({ Type: z.string(), Properties: z.object({ Description: z.string().optional() }).loose().optional() }).loose(),
+  ),
 });
 
 /** The app as `npm start` synthesizes it (runtime.ts), with its functions' descriptions, which readTemplate leaves out. */
@@ -347,14 +358,30 @@ function servedAs(subject: Subject, report: ChildReport): ServedAs | string {
 /** Grace beyond the function's own timeout for process start-up and module load. */
 const SPAWN_GRACE_MS = 15_000;
 
-async function coldStart(subject: Subject, overrides: Record<string, string>, children: Set<ChildProcess>): Promise<{ ms: number; report: ChildReport } | { failure: string }> {
+async function coldStart(
+  subject: Subject,
+  overrides: Record<string, string>,
+  children: Set<ChildProcess>,
+): Promise<{ ms: number; report: ChildReport } | { failure: string }> {
   const started = performance.now();
   // Only the function's environment: nothing of this process's (NODE_OPTIONS, NODE_COMPILE_CACHE) leaks in.
-  const child = spawn(process.execPath, ['--input-type=module', '--eval', CHILD, pathToFileURL(subject.bundleFile).href, subject.exportName, JSON.stringify(subject.event), String(subject.timeoutMs)], {
-    cwd: projectRoot,
-    env: { ...subject.environment, ...overrides, AWS_LAMBDA_FUNCTION_NAME: subject.logicalId },
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '--eval',
+      CHILD,
+      pathToFileURL(subject.bundleFile).href,
+      subject.exportName,
+      JSON.stringify(subject.event),
+      String(subject.timeoutMs),
+    ],
+    {
+      cwd: projectRoot,
+      env: { ...subject.environment, ...overrides, AWS_LAMBDA_FUNCTION_NAME: subject.logicalId },
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    },
+  );
   children.add(child);
   let output = '';
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-2000));
@@ -369,7 +396,9 @@ async function coldStart(subject: Subject, overrides: Record<string, string>, ch
   const timer = setTimeout(() => child.kill('SIGKILL'), subject.timeoutMs + SPAWN_GRACE_MS);
   const exit = await new Promise<string>((done) => {
     child.once('error', (error) => done(`spawn failed: ${error.message}`));
-    child.once('close', (code, signal) => done(signal === 'SIGKILL' ? `no answer within ${subject.timeoutMs + SPAWN_GRACE_MS} ms` : `exited with ${signal ?? code}`));
+    child.once('close', (code, signal) =>
+      done(signal === 'SIGKILL' ? `no answer within ${subject.timeoutMs + SPAWN_GRACE_MS} ms` : `exited with ${signal ?? code}`),
+    );
   });
   clearTimeout(timer);
   children.delete(child);

@@ -4,7 +4,16 @@ import type { FunctionUsage, Usage } from '../shared/adapters/usage-meter.js';
 
 /** What the product used, without the benchmark's own polling (GET /requests/{id}) and the calls made outside any function. */
 function productUsage(used: Usage): FunctionUsage & { functions: number; byFunction: Usage['byFunction'] } {
-  const total = { invocations: 0, ms: 0, readUnits: 0, writeUnits: 0, awsWriteUnits: 0, dynamoMs: 0, functions: 0, byFunction: {} as Usage['byFunction'] };
+  const total = {
+    invocations: 0,
+    ms: 0,
+    readUnits: 0,
+    writeUnits: 0,
+    awsWriteUnits: 0,
+    dynamoMs: 0,
+    functions: 0,
+    byFunction: {} as Usage['byFunction'],
+  };
   for (const [name, tally] of Object.entries(used.byFunction)) {
     if (name.startsWith('ApiGetRequest') || name === '(outside)') continue;
     total.byFunction[name] = tally;
@@ -33,7 +42,8 @@ export const PRICES = {
   dynamoPerMillionWriteUnits: 0.7049,
   dynamoPerMillionReadUnits: 0.141,
   lambdaMemoryGb: 0.5,
-  source: 'ap-northeast-2 list prices (Lambda arm64, DynamoDB on-demand Standard) entered by hand; this machine cannot reach aws.amazon.com to check them',
+  source:
+    'ap-northeast-2 list prices (Lambda arm64, DynamoDB on-demand Standard) entered by hand; this machine cannot reach aws.amazon.com to check them',
 } as const;
 
 interface Api {
@@ -90,7 +100,10 @@ async function driveLine(api: Api, id: string, requester: string, inputs: Record
   let decisions = 0;
   for (;;) {
     const request = await until(async () => {
-      const current = (await api.call('GET', `/requests/${id}`, requester)).body as { status: string; steps: { stage: number; status: string; approverId: string; input?: string }[] };
+      const current = (await api.call('GET', `/requests/${id}`, requester)).body as {
+        status: string;
+        steps: { stage: number; status: string; approverId: string; input?: string }[];
+      };
       if (current.status !== 'in-review') return current;
       return current.steps.some((step) => step.status === 'waiting') ? current : undefined;
     }, `${id} to wait for a decision`);
@@ -129,14 +142,30 @@ export interface KindCost {
 export async function benchKinds(runtime: LocalRuntime, options: { perKind: number; log: (line: string) => void }): Promise<KindCost[]> {
   const api = apiOf(runtime);
   const now = await api.now();
-  const day = (days: number, hour: number) => new Date(Date.parse(`${new Date(now.getTime() + 9 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10)}T${String(hour).padStart(2, '0')}:00:00+09:00`)).toISOString();
+  const day = (days: number, hour: number) =>
+    new Date(
+      Date.parse(
+        `${new Date(now.getTime() + 9 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10)}T${String(hour).padStart(2, '0')}:00:00+09:00`,
+      ),
+    ).toISOString();
   const today = new Date(now.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
   const people = ['E1034', 'E1039', 'E1040', 'E1043', 'E1044', 'E1045', 'E1048', 'E1049', 'E1021', 'E1022', 'E1025', 'E1026'];
   const kinds: { kind: string; body: (i: number) => Record<string, unknown>; inputs?: Record<string, unknown> }[] = [
     { kind: 'health-checkup', body: () => ({ checkupDate: today, amountPaid: 320_000, clinic: '한빛검진센터' }) },
-    { kind: 'infertility-treatment', body: () => ({ treatmentDate: today, amountPaid: 900_000, clinic: '한빛여성의원', treatmentType: 'ivf-frozen-embryo' }) },
-    { kind: 'facility-repair', body: (i) => ({ building: 'annex', floor: `${(i % 6) + 1}F`, location: '복도', category: 'leak', urgency: 'normal', description: '누수' }), inputs: { estimateKrw: 1_500_000 } },
-    { kind: 'vehicle-booking', body: (i) => ({ vehicleClass: 'passenger-mid', from: day(2 + i, 9), to: day(2 + i, 12), purpose: '점검', destination: '관내', passengers: 2 }), inputs: {} },
+    {
+      kind: 'infertility-treatment',
+      body: () => ({ treatmentDate: today, amountPaid: 900_000, clinic: '한빛여성의원', treatmentType: 'ivf-frozen-embryo' }),
+    },
+    {
+      kind: 'facility-repair',
+      body: (i) => ({ building: 'annex', floor: `${(i % 6) + 1}F`, location: '복도', category: 'leak', urgency: 'normal', description: '누수' }),
+      inputs: { estimateKrw: 1_500_000 },
+    },
+    {
+      kind: 'vehicle-booking',
+      body: (i) => ({ vehicleClass: 'passenger-mid', from: day(2 + i, 9), to: day(2 + i, 12), purpose: '점검', destination: '관내', passengers: 2 }),
+      inputs: {},
+    },
     {
       kind: 'personnel-transfer',
       body: () => ({ preferences: ['finance'], reason: '업무 역량 확대', exceptionGround: 'reorganisation', exceptionDetail: '직제 개편' }),
@@ -152,13 +181,17 @@ export async function benchKinds(runtime: LocalRuntime, options: { perKind: numb
       if (submitted.status !== 201) throw new Error(`${spec.kind} submission by ${requester}: ${submitted.status} ${JSON.stringify(submitted.body)}`);
       decisions += await driveLine(api, submitted.body.id, requester, spec.inputs);
       // The workflow's last step (Finalize) runs after the last decision.
-      await until(async () => ((await api.call('GET', `/requests/${submitted.body.id}`, requester)).body.status === 'in-review' ? undefined : true), 'the line to close');
+      await until(
+        async () => ((await api.call('GET', `/requests/${submitted.body.id}`, requester)).body.status === 'in-review' ? undefined : true),
+        'the line to close',
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 300)); // let the last Finalize tasks be counted
     const used = await api.usage();
     const product = productUsage(used);
     // Every line writes (the request, its history): no write units means the meter missed them, and a wrong table is worse than none.
-    if (product.writeUnits === 0) throw new Error(`capacity metering recorded no write units for ${spec.kind}: the usage meter is not seeing ConsumedCapacity`);
+    if (product.writeUnits === 0)
+      throw new Error(`capacity metering recorded no write units for ${spec.kind}: the usage meter is not seeing ConsumedCapacity`);
     const n = options.perKind;
     const gbSeconds = (product.ms / 1000) * PRICES.lambdaMemoryGb;
     const perRequest = {
@@ -172,7 +205,8 @@ export async function benchKinds(runtime: LocalRuntime, options: { perKind: numb
     const usd = {
       stepFunctions: perRequest.transitions * 1000 * (PRICES.stepFunctionsPer1000Transitions / 1000),
       lambda: perRequest.invocations * 1000 * (PRICES.lambdaPerMillionRequests / 1e6) + perRequest.gbSeconds * 1000 * PRICES.lambdaPerGbSecondArm64,
-      dynamoDb: perRequest.awsWrite * 1000 * (PRICES.dynamoPerMillionWriteUnits / 1e6) + perRequest.read * 1000 * (PRICES.dynamoPerMillionReadUnits / 1e6),
+      dynamoDb:
+        perRequest.awsWrite * 1000 * (PRICES.dynamoPerMillionWriteUnits / 1e6) + perRequest.read * 1000 * (PRICES.dynamoPerMillionReadUnits / 1e6),
     };
     results.push({
       kind: spec.kind,
@@ -187,7 +221,15 @@ export async function benchKinds(runtime: LocalRuntime, options: { perKind: numb
       lambdaGbSecondsPerRequest: perRequest.gbSeconds,
       usdPer1000Requests: { ...usd, total: usd.stepFunctions + usd.lambda + usd.dynamoDb },
       perFunction: Object.fromEntries(
-        Object.entries(product.byFunction).map(([name, tally]) => [name, { invocations: tally.invocations / n, readUnits: tally.readUnits / n, writeUnits: tally.writeUnits / n, awsWriteUnits: tally.awsWriteUnits / n }]),
+        Object.entries(product.byFunction).map(([name, tally]) => [
+          name,
+          {
+            invocations: tally.invocations / n,
+            readUnits: tally.readUnits / n,
+            writeUnits: tally.writeUnits / n,
+            awsWriteUnits: tally.awsWriteUnits / n,
+          },
+        ]),
       ),
     });
     options.log(`  ${spec.kind}: ${perRequest.transitions.toFixed(1)} transitions/request (floor ${(decisions / n).toFixed(1)})`);
@@ -207,7 +249,15 @@ export interface RouteLatency {
 export async function benchRoutes(runtime: LocalRuntime, options: { samples: number; log: (line: string) => void }): Promise<RouteLatency[]> {
   const api = apiOf(runtime);
   const requester = 'E1046';
-  const body = { kind: 'facility-repair', building: 'main-hall', floor: '2F', location: '복도', category: 'other', urgency: 'planned', description: '벤치마크' };
+  const body = {
+    kind: 'facility-repair',
+    building: 'main-hall',
+    floor: '2F',
+    location: '복도',
+    category: 'other',
+    urgency: 'planned',
+    description: '벤치마크',
+  };
   const measure = async (route: string, call: (i: number) => Promise<{ status: number; ms: number }>) => {
     for (let i = 0; i < 3; i++) await call(-1 - i); // warm the route's function
     await api.resetUsage();
@@ -222,7 +272,13 @@ export async function benchRoutes(runtime: LocalRuntime, options: { samples: num
     const route_ = Object.entries(used.byFunction).filter(([name]) => name.startsWith('Api'));
     const functionMs = route_.reduce((sum, [, tally]) => sum + tally.ms, 0);
     const dynamoMs = route_.reduce((sum, [, tally]) => sum + tally.dynamoMs, 0);
-    const row = { route, samples: times.length, p50Ms: percentile(times, 50), p99Ms: percentile(times, 99), dynamoShare: functionMs > 0 ? dynamoMs / functionMs : 0 };
+    const row = {
+      route,
+      samples: times.length,
+      p50Ms: percentile(times, 50),
+      p99Ms: percentile(times, 99),
+      dynamoShare: functionMs > 0 ? dynamoMs / functionMs : 0,
+    };
     options.log(`  ${route}: p50 ${row.p50Ms.toFixed(1)} ms, p99 ${row.p99Ms.toFixed(1)} ms`);
     return row;
   };
@@ -239,7 +295,9 @@ export async function benchRoutes(runtime: LocalRuntime, options: { samples: num
     ids.map((id) =>
       until(async () => {
         const request = (await api.call('GET', `/requests/${id}`, requester)).body as { steps: { status: string; approverId: string }[] };
-        return request.steps.find((step) => step.status === 'waiting') ? { id, approverId: request.steps.find((step) => step.status === 'waiting')?.approverId ?? '' } : undefined;
+        return request.steps.find((step) => step.status === 'waiting')
+          ? { id, approverId: request.steps.find((step) => step.status === 'waiting')?.approverId ?? '' }
+          : undefined;
       }, `${id} waiting`),
     ),
   );

@@ -61,10 +61,30 @@ export function renderMarkdown(results: BenchResults): string {
       `(median ${fixed(median(ratios), 2)}); to the reference that did alike (a DynamoDB call or none), ${fixed(Math.min(...alike), 2)}–${fixed(Math.max(...alike), 2)} ` +
       `(median ${fixed(median(alike), 2)}).\n\n<details><summary>Every function</summary>\n\n` +
       table(
-        ['function', 'index.mjs KB', 'gzip KB', 'chunks KB', 'first answer', 'DynamoDB calls', 'cold ms (median)', '× reference', '× reference alike'],
+        [
+          'function',
+          'index.mjs KB',
+          'gzip KB',
+          'chunks KB',
+          'first answer',
+          'DynamoDB calls',
+          'cold ms (median)',
+          '× reference',
+          '× reference alike',
+        ],
         [...cold.functions]
           .sort((a, b) => b.coldStartRatio - a.coldStartRatio)
-          .map((fn) => [fn.description.replaceAll('|', '\\|'), kb(fn.bundleBytes), kb(fn.gzipBytes), kb(fn.chunkBytes), servedLabel(fn.served), fn.dynamoCalls, fixed(fn.coldStartMedianMs, 0), fixed(fn.coldStartRatio, 2), fixed(fn.coldStartRatioToAlike, 2)]),
+          .map((fn) => [
+            fn.description.replaceAll('|', '\\|'),
+            kb(fn.bundleBytes),
+            kb(fn.gzipBytes),
+            kb(fn.chunkBytes),
+            servedLabel(fn.served),
+            fn.dynamoCalls,
+            fixed(fn.coldStartMedianMs, 0),
+            fixed(fn.coldStartRatio, 2),
+            fixed(fn.coldStartRatioToAlike, 2),
+          ]),
       ) +
       '\n\n</details>',
   );
@@ -80,7 +100,19 @@ export function renderMarkdown(results: BenchResults): string {
   sections.push(
     '**4. One request over its whole line** (real state machine definitions; floor = one transition per human decision).\n\n' +
       table(
-        ['kind', 'decisions', 'transitions', '× floor', 'Lambda invocations', 'RRU', 'WRU (Local reports)', 'WRU (AWS bills)', 'USD / 1,000 requests', 'of which Step Functions', 'of which DynamoDB'],
+        [
+          'kind',
+          'decisions',
+          'transitions',
+          '× floor',
+          'Lambda invocations',
+          'RRU',
+          'WRU (Local reports)',
+          'WRU (AWS bills)',
+          'USD / 1,000 requests',
+          'of which Step Functions',
+          'of which DynamoDB',
+        ],
         kinds.map((row) => [
           row.kind,
           fixed(row.decisionsPerRequest),
@@ -103,7 +135,7 @@ export function renderMarkdown(results: BenchResults): string {
   const first = monthlyTotals[0];
   const last = monthlyTotals.at(-1);
   sections.push(
-    '**5. Reading a month\'s totals** with N requests in that month (each size in its own month of one growing table).\n\n' +
+    "**5. Reading a month's totals** with N requests in that month (each size in its own month of one growing table).\n\n" +
       table(
         ['requests', 'filled via save / bulk', 'maintained RRU', 'maintained p50 ms', 'naive scan RRU', 'naive p50 ms'],
         monthlyTotals.map((row) => [
@@ -129,7 +161,20 @@ export function renderMarkdown(results: BenchResults): string {
         ['run', 'racers', 'free vehicles', 'successes', 'overlaps found', 'p50 ms', 'p99 ms', 'conflicts retried'],
         [
           ['contended', race.racers, race.vehicles, race.successes, race.overlaps, fixed(race.p50Ms, 0), fixed(race.p99Ms, 0), race.conflictsRetried],
-          ...(calm ? [['uncontended (baseline)', race.racers, race.racers, calm.successes, '-', fixed(calm.p50Ms, 0), fixed(calm.p99Ms, 0), calm.conflictsRetried]] : []),
+          ...(calm
+            ? [
+                [
+                  'uncontended (baseline)',
+                  race.racers,
+                  race.racers,
+                  calm.successes,
+                  '-',
+                  fixed(calm.p50Ms, 0),
+                  fixed(calm.p99Ms, 0),
+                  calm.conflictsRetried,
+                ],
+              ]
+            : []),
         ],
       ) +
       (calm ? `\n\nContended / uncontended: p50 ×${fixed(race.p50Ms / calm.p50Ms, 2)}, p99 ×${fixed(race.p99Ms / calm.p99Ms, 2)}.` : ''),
@@ -137,10 +182,11 @@ export function renderMarkdown(results: BenchResults): string {
 
   sections.push(
     '**7. Developer loop.**\n\n' +
-      table(
-        Object.keys(developerLoop),
-        [Object.entries(developerLoop).map(([name, value]) => (value !== null ? fixed(value) : results.developerLoopFailures?.[name] ? 'failed' : 'not timed'))],
-      ),
+      table(Object.keys(developerLoop), [
+        Object.entries(developerLoop).map(([name, value]) =>
+          value !== null ? fixed(value) : results.developerLoopFailures?.[name] ? 'failed' : 'not timed',
+        ),
+      ]),
   );
   return `${sections.join('\n\n')}\n`;
 }

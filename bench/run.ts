@@ -3,9 +3,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startLocalRuntime } from '../infra/local/runtime.js';
-import { benchKinds, benchRoutes, PRICES, type KindCost, type RouteLatency } from './flows.js';
-import { renderMarkdown, type BenchResults } from './markdown.js';
 import { benchBundlesAndColdStarts } from './bundles-and-cold-start.js';
+import { benchKinds, benchRoutes, type KindCost, PRICES, type RouteLatency } from './flows.js';
+import { type BenchResults, renderMarkdown } from './markdown.js';
 import { benchMonthlyTotals, benchVehicleContention } from './scale.js';
 
 /**
@@ -33,7 +33,10 @@ const fixed = (value: number, digits = 1) => Number(value.toFixed(digits));
 function timeCommand(command: string, args: string[], until?: (output: string) => boolean): Promise<number> {
   return new Promise((resolve, reject) => {
     const begun = Date.now();
-    const child = spawn(command, args, { env: { ...process.env, DATA_DIR: join(tmpdir(), `bench-start-${process.pid}`), PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      env: { ...process.env, DATA_DIR: join(tmpdir(), `bench-start-${process.pid}`), PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const done = (ok: boolean) => {
       if (ok) resolve((Date.now() - begun) / 1000);
@@ -58,16 +61,19 @@ function timeCommand(command: string, args: string[], until?: (output: string) =
 // 1–2. Bundles and cold starts, against a reference handler bundled the same way.
 log('1–2. bundles and cold starts');
 const cold = await benchBundlesAndColdStarts({ runs: quick ? 3 : 10, log });
-table(`Per function (cold start: median of ${quick ? 3 : 10}; reference ${fixed(cold.reference.coldStartMedianMs)} ms, ${fixed(cold.reference.rejectedColdStartMedianMs)} ms rejected before its GetItem, ${fixed(cold.reference.bundleBytes / 1024)} KB)`, cold.functions.map((fn) => ({
-  function: fn.description,
-  'min KB': fixed(fn.bundleBytes / 1024),
-  'gzip KB': fixed(fn.gzipBytes / 1024),
-  'chunks KB': fixed(fn.chunkBytes / 1024),
-  'DynamoDB calls': fn.dynamoCalls,
-  'cold ms': fixed(fn.coldStartMedianMs),
-  '× ref': fixed(fn.coldStartRatio, 2),
-  '× alike': fixed(fn.coldStartRatioToAlike, 2),
-})));
+table(
+  `Per function (cold start: median of ${quick ? 3 : 10}; reference ${fixed(cold.reference.coldStartMedianMs)} ms, ${fixed(cold.reference.rejectedColdStartMedianMs)} ms rejected before its GetItem, ${fixed(cold.reference.bundleBytes / 1024)} KB)`,
+  cold.functions.map((fn) => ({
+    function: fn.description,
+    'min KB': fixed(fn.bundleBytes / 1024),
+    'gzip KB': fixed(fn.gzipBytes / 1024),
+    'chunks KB': fixed(fn.chunkBytes / 1024),
+    'DynamoDB calls': fn.dynamoCalls,
+    'cold ms': fixed(fn.coldStartMedianMs),
+    '× ref': fixed(fn.coldStartRatio, 2),
+    '× alike': fixed(fn.coldStartRatioToAlike, 2),
+  })),
+);
 
 // 3–4. Through the local runtime: warm latency, and each kind's whole line metered.
 log('\n3–4. local runtime: warm latency, and what each kind uses');
@@ -77,20 +83,32 @@ let kinds: KindCost[];
 const runtime = await startLocalRuntime({ dataDir, port: 0, meterUsage: true, log: () => undefined });
 try {
   routes = await benchRoutes(runtime, { samples: quick ? 20 : 100, log });
-  table('Warm latency through the local runtime', routes.map((row) => ({ route: row.route, n: row.samples, 'p50 ms': fixed(row.p50Ms), 'p99 ms': fixed(row.p99Ms), 'DynamoDB share': `${Math.round(row.dynamoShare * 100)}%` })));
+  table(
+    'Warm latency through the local runtime',
+    routes.map((row) => ({
+      route: row.route,
+      n: row.samples,
+      'p50 ms': fixed(row.p50Ms),
+      'p99 ms': fixed(row.p99Ms),
+      'DynamoDB share': `${Math.round(row.dynamoShare * 100)}%`,
+    })),
+  );
   kinds = await benchKinds(runtime, { perKind: quick ? 2 : 5, log });
-  table('Per request, over its whole line (floor: one transition per human decision)', kinds.map((row) => ({
-    kind: row.kind,
-    decisions: fixed(row.decisionsPerRequest),
-    transitions: fixed(row.transitionsPerRequest),
-    '× floor': fixed(row.transitionsPerRequest / row.transitionFloor, 2),
-    invocations: fixed(row.lambdaInvocationsPerRequest),
-    RRU: fixed(row.readUnitsPerRequest),
-    'WRU Local': fixed(row.writeUnitsPerRequest),
-    'WRU AWS': fixed(row.awsWriteUnitsPerRequest),
-    'USD/1000': fixed(row.usdPer1000Requests.total, 4),
-    'SFN USD': fixed(row.usdPer1000Requests.stepFunctions, 4),
-  })));
+  table(
+    'Per request, over its whole line (floor: one transition per human decision)',
+    kinds.map((row) => ({
+      kind: row.kind,
+      decisions: fixed(row.decisionsPerRequest),
+      transitions: fixed(row.transitionsPerRequest),
+      '× floor': fixed(row.transitionsPerRequest / row.transitionFloor, 2),
+      invocations: fixed(row.lambdaInvocationsPerRequest),
+      RRU: fixed(row.readUnitsPerRequest),
+      'WRU Local': fixed(row.writeUnitsPerRequest),
+      'WRU AWS': fixed(row.awsWriteUnitsPerRequest),
+      'USD/1000': fixed(row.usdPer1000Requests.total, 4),
+      'SFN USD': fixed(row.usdPer1000Requests.stepFunctions, 4),
+    })),
+  );
 } finally {
   await runtime.stop();
   await rm(dataDir, { recursive: true, force: true });
@@ -100,22 +118,45 @@ try {
 log('\n5. monthly totals at scale');
 const totals = await benchMonthlyTotals({ sizes: quick ? [1_000, 10_000] : [1_000, 10_000, 100_000], log });
 const first = totals[0];
-table('Reading a month (maintained aggregates vs a naive scan-and-sum)', totals.map((row) => ({
-  requests: row.size,
-  'via save / bulk': `${row.fill.viaSave} / ${row.fill.bulkLoaded}`,
-  'maintained RRU': fixed(row.maintained.readUnits),
-  'maintained p50 ms': fixed(row.maintained.p50Ms),
-  'naive RRU': fixed(row.naive.readUnits),
-  'naive p50 ms': fixed(row.naive.p50Ms),
-  'maintained ×first': first ? fixed(row.maintained.readUnits / first.maintained.readUnits, 2) : '-',
-  'naive ×first': first ? fixed(row.naive.readUnits / first.naive.readUnits, 2) : '-',
-})));
+table(
+  'Reading a month (maintained aggregates vs a naive scan-and-sum)',
+  totals.map((row) => ({
+    requests: row.size,
+    'via save / bulk': `${row.fill.viaSave} / ${row.fill.bulkLoaded}`,
+    'maintained RRU': fixed(row.maintained.readUnits),
+    'maintained p50 ms': fixed(row.maintained.p50Ms),
+    'naive RRU': fixed(row.naive.readUnits),
+    'naive p50 ms': fixed(row.naive.p50Ms),
+    'maintained ×first': first ? fixed(row.maintained.readUnits / first.maintained.readUnits, 2) : '-',
+    'naive ×first': first ? fixed(row.naive.readUnits / first.naive.readUnits, 2) : '-',
+  })),
+);
 log('\n6. vehicle contention');
 const contention = await benchVehicleContention({ racers: quick ? 50 : 200, vehicles: quick ? 5 : 10, log });
 table('Assignments racing for the last free vehicles, and the same decisions each naming its own vehicle (baseline)', [
-  { run: 'contended', racers: contention.racers, vehicles: contention.vehicles, successes: contention.successes, overlaps: contention.overlaps, 'p50 ms': fixed(contention.p50Ms), 'p99 ms': fixed(contention.p99Ms), retried: contention.conflictsRetried },
+  {
+    run: 'contended',
+    racers: contention.racers,
+    vehicles: contention.vehicles,
+    successes: contention.successes,
+    overlaps: contention.overlaps,
+    'p50 ms': fixed(contention.p50Ms),
+    'p99 ms': fixed(contention.p99Ms),
+    retried: contention.conflictsRetried,
+  },
   ...(contention.uncontended
-    ? [{ run: 'uncontended', racers: contention.racers, vehicles: contention.racers, successes: contention.uncontended.successes, overlaps: '-', 'p50 ms': fixed(contention.uncontended.p50Ms), 'p99 ms': fixed(contention.uncontended.p99Ms), retried: contention.uncontended.conflictsRetried }]
+    ? [
+        {
+          run: 'uncontended',
+          racers: contention.racers,
+          vehicles: contention.racers,
+          successes: contention.uncontended.successes,
+          overlaps: '-',
+          'p50 ms': fixed(contention.uncontended.p50Ms),
+          'p99 ms': fixed(contention.uncontended.p99Ms),
+          retried: contention.uncontended.conflictsRetried,
+        },
+      ]
     : []),
 ]);
 
@@ -133,7 +174,9 @@ const timed = async (name: string, run: () => Promise<number>) => {
     log(`${name}: FAILED\n${loopFailures[name]}`);
   }
 };
-await timed('npm start until ready (s)', () => timeCommand(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], (output) => output.includes('local runtime ready')));
+await timed('npm start until ready (s)', () =>
+  timeCommand(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], (output) => output.includes('local runtime ready')),
+);
 await timed('cdk synth (s)', () => timeCommand('npx', ['cdk', 'synth', '--quiet']));
 if (process.env['BENCH_SKIP_TESTS'] === '1') loop['npm test (s)'] = null;
 else await timed('npm test (s)', () => timeCommand('npx', ['vitest', 'run']));

@@ -10,7 +10,10 @@ import { benchMonthlyTotals, benchVehicleContention } from './scale.js';
  */
 const args = z
   .tuple([
-    z.string().regex(/^\d+(,\d+)*$/, { error: 'sizes: comma-separated counts, e.g. 1000,10000,100000' }).default('1000,5000'),
+    z
+      .string()
+      .regex(/^\d+(,\d+)*$/, { error: 'sizes: comma-separated counts, e.g. 1000,10000,100000' })
+      .default('1000,5000'),
     z.coerce.number().int().positive().default(40),
     z.coerce.number().int().positive().max(999).default(4),
   ])
@@ -33,4 +36,6 @@ console.table(
 const contentionStarted = performance.now();
 const contention = await benchVehicleContention({ racers, vehicles, log });
 console.table([{ ...contention, p50Ms: Number(contention.p50Ms.toFixed(1)), p99Ms: Number(contention.p99Ms.toFixed(1)) }]);
-log(`monthly totals took ${((contentionStarted - started) / 1000).toFixed(1)} s, vehicle contention ${((performance.now() - contentionStarted) / 1000).toFixed(1)} s`);
+log(
+  `monthly totals took ${((contentionStarted - started) / 1000).toFixed(1)} s, vehicle contention ${((performance.now() - contentionStarted) / 1000).toFixed(1)} s`,
+);

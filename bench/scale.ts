@@ -8,18 +8,16 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
 import { noChat } from '../shared/adapters/slack.js';
-import { overlaps, type CalendarEntry, type Vehicle } from '../shared/fleet/fleet.js';
-import { FIGURES, financeKeyOf, financeOf, type FinanceFigures } from '../shared/finance/totals.js';
-import { NoVehicleFreeError, makeStepInputs } from '../shared/use-cases/step-inputs.js';
-import { makeDecideStep } from '../shared/use-cases/decide-step.js';
+import { FIGURES, type FinanceFigures, financeKeyOf, financeOf } from '../shared/finance/totals.js';
+import { type CalendarEntry, overlaps, type Vehicle } from '../shared/fleet/fleet.js';
 import { ConflictError } from '../shared/kernel/errors.js';
 import { seoulDate } from '../shared/kernel/seoul-time.js';
 import { officePolicy } from '../shared/policies/office-policy.js';
 import {
-  CalendarChangedError,
-  ConcurrentChangeError,
   type ApprovalLink,
+  CalendarChangedError,
   type Clock,
+  ConcurrentChangeError,
   type Mailer,
   type RequestStore,
   type Workflows,
@@ -29,6 +27,8 @@ import { makeDynamoDbFinanceStore } from '../shared/store/dynamodb-finance-store
 import { loadFleet, makeDynamoDbFleetStore } from '../shared/store/dynamodb-fleet-store.js';
 import { makeDynamoDbRequestStore } from '../shared/store/dynamodb-request-store.js';
 import { keys } from '../shared/store/table-layout.js';
+import { makeDecideStep } from '../shared/use-cases/decide-step.js';
+import { makeStepInputs, NoVehicleFreeError } from '../shared/use-cases/step-inputs.js';
 import { inMemoryDirectory, seedDirectory } from '../test/fixtures/directory.js';
 
 /**
@@ -125,14 +125,22 @@ export async function benchMonthlyTotals(options: { sizes: number[]; log: Log })
       const maintained = await measure(maintainedRead, { times: MAINTAINED_READS, warmUp: true, budgetMs: READ_BUDGET_MS }, readUnits);
       // No warm-up for the scan: it reads the whole table every time, and each read of a large one takes minutes.
       const naive = await measure(naiveRead, { times: NAIVE_READS, warmUp: false, budgetMs: READ_BUDGET_MS }, readUnits);
-      for (const [label, sums] of [['maintained', maintained.value], ['naive', naive.value]] as const) {
+      for (const [label, sums] of [
+        ['maintained', maintained.value],
+        ['naive', naive.value],
+      ] as const) {
         if (!sameSums(sums, written)) throw new Error(`${month}: the ${label} totals differ from what was written`);
       }
       log(
         `${month} (${size.toLocaleString('en')} requests): maintained ${maintained.readUnits} RU, p50 ${maintained.p50Ms.toFixed(1)} ms over ${maintained.reads} reads; ` +
           `naive scan ${naive.readUnits} RU, p50 ${naive.p50Ms.toFixed(1)} ms over ${naive.reads} reads (both equal the ${written.size} kind/department sums written)`,
       );
-      results.push({ size, fill, maintained: { readUnits: maintained.readUnits, p50Ms: maintained.p50Ms }, naive: { readUnits: naive.readUnits, p50Ms: naive.p50Ms } });
+      results.push({
+        size,
+        fill,
+        maintained: { readUnits: maintained.readUnits, p50Ms: maintained.p50Ms },
+        naive: { readUnits: naive.readUnits, p50Ms: naive.p50Ms },
+      });
     }
     const [first, last] = [results[0], results.at(-1)];
     if (first && last && last !== first) {
@@ -189,7 +197,14 @@ function submission(month: string, n: number, random: () => number): Submission 
       ? { checkupDate: serviceDate, amountPaid: amount, clinic: pick(CLINICS, random) }
       : kind === 'infertility-treatment'
         ? { treatmentDate: serviceDate, amountPaid: amount, clinic: pick(CLINICS, random), treatmentType: 'ivf-frozen-embryo' }
-        : { building: pick(BUILDINGS, random), floor: `${1 + Math.floor(random() * 6)}F`, location: '복도 끝 창호', category: 'window', urgency: 'normal', description: '창호 틈으로 빗물이 샙니다. 점검과 보수를 요청합니다.' };
+        : {
+            building: pick(BUILDINGS, random),
+            floor: `${1 + Math.floor(random() * 6)}F`,
+            location: '복도 끝 창호',
+            category: 'window',
+            urgency: 'normal',
+            description: '창호 틈으로 빗물이 샙니다. 점검과 보수를 요청합니다.',
+          };
   // A repair's money comes with its triage and approval; a reimbursement's with the claim.
   const money = kind === 'facility-repair' ? {} : { amountRequested: amount, reimbursableAmount: Math.min(amount, 300_000), capAmount: 300_000 };
   const approvers = [leaderOf(requester.teamId), headOf(requester.departmentId) ?? fallbackApprover].filter((person) => person !== undefined);
@@ -233,7 +248,15 @@ interface FillContext {
 }
 
 /** Fills `month` with `size` submissions; returns the sums written, per kind and department. */
-async function fillMonth({ db, table, requests, month, size, random, log }: FillContext & { month: string; size: number }): Promise<{ sums: Sums; fill: MonthlyTotalsResult['fill'] }> {
+async function fillMonth({
+  db,
+  table,
+  requests,
+  month,
+  size,
+  random,
+  log,
+}: FillContext & { month: string; size: number }): Promise<{ sums: Sums; fill: MonthlyTotalsResult['fill'] }> {
   const all = Array.from({ length: size }, (_, n) => submission(month, n, random));
   const started = performance.now();
   let saved = 0;
@@ -245,7 +268,9 @@ async function fillMonth({ db, table, requests, month, size, random, log }: Fill
     const elapsed = performance.now() - started;
     const projected = elapsed + ((size - saved) * elapsed) / saved;
     if (saved < size && projected > SAVE_PATH_BUDGET_MS) {
-      log(`${month}: ${rate(saved, elapsed)} saves/s would take ${(projected / 60_000).toFixed(1)} min for ${size.toLocaleString('en')}; bulk-loading the other ${(size - saved).toLocaleString('en')}`);
+      log(
+        `${month}: ${rate(saved, elapsed)} saves/s would take ${(projected / 60_000).toFixed(1)} min for ${size.toLocaleString('en')}; bulk-loading the other ${(size - saved).toLocaleString('en')}`,
+      );
       break;
     }
   }
@@ -258,7 +283,9 @@ async function fillMonth({ db, table, requests, month, size, random, log }: Fill
     const bulkStarted = performance.now();
     await bulkLoad(db, table, all.slice(saved));
     const bulkMs = performance.now() - bulkStarted;
-    log(`${month}: ${(size - saved).toLocaleString('en')} requests BULK-LOADED with BatchWrite (request + stamped event items, aggregates ADDed) in ${(bulkMs / 1000).toFixed(1)} s (${rate(size - saved, bulkMs)}/s)`);
+    log(
+      `${month}: ${(size - saved).toLocaleString('en')} requests BULK-LOADED with BatchWrite (request + stamped event items, aggregates ADDed) in ${(bulkMs / 1000).toFixed(1)} s (${rate(size - saved, bulkMs)}/s)`,
+    );
   }
   return {
     sums: sumRows(all.map(({ request, event }) => ({ key: `${request.kind}#${request.departmentId}`, figures: financeOf(request, event) ?? {} }))),
@@ -312,7 +339,9 @@ async function bulkLoad(db: DynamoDBDocumentClient, table: string, submissions: 
     for (const name of FIGURES) if (finance[name] !== undefined) sum[name] = (sum[name] ?? 0) + (finance[name] ?? 0);
     totals.set(id, { Key, figures: sum });
   }
-  const batches = Array.from({ length: Math.ceil(items.length / BATCH_WRITE_LIMIT) }, (_, i) => items.slice(i * BATCH_WRITE_LIMIT, (i + 1) * BATCH_WRITE_LIMIT));
+  const batches = Array.from({ length: Math.ceil(items.length / BATCH_WRITE_LIMIT) }, (_, i) =>
+    items.slice(i * BATCH_WRITE_LIMIT, (i + 1) * BATCH_WRITE_LIMIT),
+  );
   await inPool(batches, BATCH_CONCURRENCY, async (batch) => {
     let pending: Record<string, unknown>[] = batch.map((Item) => ({ PutRequest: { Item } }));
     for (let attempt = 0; pending.length > 0; attempt++) {
@@ -346,7 +375,14 @@ async function bulkLoad(db: DynamoDBDocumentClient, table: string, submissions: 
 async function checkBulkShapes({ db, table, requests, random, log }: FillContext): Promise<void> {
   const partition = (id: string) =>
     db
-      .send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.request(id).pk }, ConsistentRead: true }))
+      .send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.request(id).pk },
+          ConsistentRead: true,
+        }),
+      )
       .then(({ Items = [] }) => Items.map((item) => normalised(item, id)).sort());
   const normalised = (item: Record<string, unknown>, id: string) =>
     JSON.stringify(Object.fromEntries(Object.entries(item).sort(([a], [b]) => a.localeCompare(b))), (_, value: unknown) =>
@@ -361,7 +397,9 @@ async function checkBulkShapes({ db, table, requests, random, log }: FillContext
     await bulkLoad(db, table, [viaBulk]);
     const [saved, bulk] = [await partition(viaSave.request.id), await partition(viaBulk.request.id)];
     if (JSON.stringify(saved) !== JSON.stringify(bulk)) {
-      throw new Error(`bulk-loaded ${kind} items differ from what requests.save writes:\nsave: ${saved.join('\n      ')}\nbulk: ${bulk.join('\n      ')}`);
+      throw new Error(
+        `bulk-loaded ${kind} items differ from what requests.save writes:\nsave: ${saved.join('\n      ')}\nbulk: ${bulk.join('\n      ')}`,
+      );
     }
   }
   log(`bulk path checked: for each of ${KINDS.join(', ')}, BatchWrite stores the same request and event items as requests.save`);
@@ -489,7 +527,12 @@ export async function benchVehicleContention(options: { racers: number; vehicles
     const leader = seedPerson('E1038');
     const dispatchers = people.filter((person) => person.roles.includes('dispatch-officer'));
     if (dispatchers.length === 0) throw new Error('the seed directory has no dispatch officer');
-    const workflows: Workflows = { start: async () => 'bench-execution', stop: async () => undefined, resume: async () => undefined, fail: async () => undefined };
+    const workflows: Workflows = {
+      start: async () => 'bench-execution',
+      stop: async () => undefined,
+      resume: async () => undefined,
+      fail: async () => undefined,
+    };
     const mailer: Mailer = { send: async () => undefined };
     const decideStep = makeDecideStep({
       requests,
@@ -524,7 +567,19 @@ export async function benchVehicleContention(options: { racers: number; vehicles
           details: { vehicleClass: VEHICLE_CLASS, ...window, purpose: '현장 점검', destination: '한빛구 관내', passengers: 2 },
           round: 1,
           steps: [
-            { index: 0, stage: 0, action: 'review', approverId: leader.id, approverName: leader.name, approverPosition: leader.position, rule: 'requester-team-leader', status: 'approved', decidedAt: at, decidedBy: leader.id, channel: 'api' },
+            {
+              index: 0,
+              stage: 0,
+              action: 'review',
+              approverId: leader.id,
+              approverName: leader.name,
+              approverPosition: leader.position,
+              rule: 'requester-team-leader',
+              status: 'approved',
+              decidedAt: at,
+              decidedBy: leader.id,
+              channel: 'api',
+            },
             {
               index: 1,
               stage: 1,
@@ -546,7 +601,17 @@ export async function benchVehicleContention(options: { racers: number; vehicles
           updatedAt: at,
           version: 2,
         };
-        const link: ApprovalLink = { hash, requestId: request.id, round: 1, stepIndex: 1, approverId: dispatcher.id, taskToken: `bench-task-${label}-${i}`, expiresAt, openedAt: at, status: 'open' };
+        const link: ApprovalLink = {
+          hash,
+          requestId: request.id,
+          round: 1,
+          stepIndex: 1,
+          approverId: dispatcher.id,
+          taskToken: `bench-task-${label}-${i}`,
+          expiresAt,
+          openedAt: at,
+          status: 'open',
+        };
         return { request, link, dispatcherId: dispatcher.id, fields: fieldsOf(i) };
       });
       await inPool(racing, SAVE_CONCURRENCY, async ({ request, link }) => {
@@ -563,7 +628,12 @@ export async function benchVehicleContention(options: { racers: number; vehicles
             return { outcome: 'assigned', ms: performance.now() - begun };
           } catch (error) {
             // NoVehicleFreeError: all taken (expected for N − M); a plain ConflictError: gave up after its retries.
-            const outcome = error instanceof NoVehicleFreeError ? 'no vehicle free' : error instanceof ConflictError ? 'gave up on conflicts' : `failed: ${String(error)}`;
+            const outcome =
+              error instanceof NoVehicleFreeError
+                ? 'no vehicle free'
+                : error instanceof ConflictError
+                  ? 'gave up on conflicts'
+                  : `failed: ${String(error)}`;
             return { outcome, ms: performance.now() - begun };
           }
         }),
@@ -573,7 +643,9 @@ export async function benchVehicleContention(options: { racers: number; vehicles
       for (const { outcome } of outcomes) tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
       const gaveUp = tally.get('gave up on conflicts') ?? 0;
       const seen = conflicts - conflictsBefore;
-      log(`${label}: ${racers} decisions for ${window.from}–${window.to.slice(11)} in ${(wallMs / 1000).toFixed(1)} s: ${[...tally].map(([outcome, count]) => `${count} ${outcome}`).join(', ')}; ${seen} calendar conflicts seen`);
+      log(
+        `${label}: ${racers} decisions for ${window.from}–${window.to.slice(11)} in ${(wallMs / 1000).toFixed(1)} s: ${[...tally].map(([outcome, count]) => `${count} ${outcome}`).join(', ')}; ${seen} calendar conflicts seen`,
+      );
       const latencies = outcomes.map(({ ms }) => ms);
       return {
         racing,
@@ -601,7 +673,9 @@ export async function benchVehicleContention(options: { racers: number; vehicles
       for (const b of stored.slice(i + 1)) if (a.vehicleId === b.vehicleId && overlaps(a, b)) overlapping += 1;
     }
     // The stage is decided and the request holds its vehicle; the workflow (not run here) would mark it approved.
-    const holding = (await Promise.all(contest.racing.map(({ request }) => store.get(request.id)))).filter((request) => request?.booking !== undefined);
+    const holding = (await Promise.all(contest.racing.map(({ request }) => store.get(request.id)))).filter(
+      (request) => request?.booking !== undefined,
+    );
     log(`${stored.length} bookings on the calendars, ${holding.length} requests holding a vehicle, ${overlapping} overlaps`);
     if (contest.successes !== vehicleCount) log(`WARNING: ${contest.successes} assignments for ${vehicleCount} vehicles`);
     if (stored.length !== contest.successes || holding.length !== contest.successes) {
@@ -609,9 +683,14 @@ export async function benchVehicleContention(options: { racers: number; vehicles
     }
 
     // Baseline: as many vehicles as racers on another day, each dispatcher naming their own.
-    await loadFleet(db, table, Array.from({ length: racers - vehicleCount }, (_, i) => fleetVehicle(vehicleCount + i)));
+    await loadFleet(
+      db,
+      table,
+      Array.from({ length: racers - vehicleCount }, (_, i) => fleetVehicle(vehicleCount + i)),
+    );
     const baseline = await race('uncontended', 31, (i) => ({ vehicleId: fleetVehicle(i).id }));
-    if (baseline.successes !== racers || baseline.conflictsRetried !== 0) log(`WARNING: uncontended baseline: ${baseline.successes} of ${racers} assigned, ${baseline.conflictsRetried} conflicts`);
+    if (baseline.successes !== racers || baseline.conflictsRetried !== 0)
+      log(`WARNING: uncontended baseline: ${baseline.successes} of ${racers} assigned, ${baseline.conflictsRetried} conflicts`);
 
     return {
       racers,
@@ -622,7 +701,13 @@ export async function benchVehicleContention(options: { racers: number; vehicles
       p99Ms: contest.p99Ms,
       wallMs: contest.wallMs,
       conflictsRetried: contest.conflictsRetried,
-      uncontended: { successes: baseline.successes, p50Ms: baseline.p50Ms, p99Ms: baseline.p99Ms, wallMs: baseline.wallMs, conflictsRetried: baseline.conflictsRetried },
+      uncontended: {
+        successes: baseline.successes,
+        p50Ms: baseline.p50Ms,
+        p99Ms: baseline.p99Ms,
+        wallMs: baseline.wallMs,
+        conflictsRetried: baseline.conflictsRetried,
+      },
     };
   });
 }
@@ -651,13 +736,23 @@ async function withLocalTable<T>(table: string, log: Log, run: (local: LocalTabl
   const dataDir = await mkdtemp(join(tmpdir(), `${table}-`));
   const started = performance.now();
   const dynamo = await startDynamoDbLocal({ dataDir, port: await freePort() });
-  const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'ap-northeast-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'ap-northeast-2',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   try {
     await client.send(
       new CreateTableCommand({
         TableName: table,
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
@@ -739,4 +834,3 @@ function pick<T>(values: readonly T[], random: () => number): T {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-

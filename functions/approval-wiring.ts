@@ -2,12 +2,12 @@ import { randomIds } from '../shared/adapters/system.js';
 import { koreanHolidays } from '../shared/calendar/korean-holidays.js';
 import { log } from '../shared/kernel/log.js';
 import { officePolicy } from '../shared/policies/office-policy.js';
-import { makeApprovalEngine, type ApprovalEngine } from '../shared/use-cases/approval-engine.js';
-import { makeDecideStep, type DecideStep } from '../shared/use-cases/decide-step.js';
-import { makeDelegations, type Delegations } from '../shared/use-cases/delegations.js';
+import { type ApprovalEngine, makeApprovalEngine } from '../shared/use-cases/approval-engine.js';
+import { type DecideStep, makeDecideStep } from '../shared/use-cases/decide-step.js';
+import { type Delegations, makeDelegations } from '../shared/use-cases/delegations.js';
 import { makeStepInputs } from '../shared/use-cases/step-inputs.js';
-import { mailerFromEnv } from './mail-wiring.js';
 import { chatFromEnv } from './chat-wiring.js';
+import { mailerFromEnv } from './mail-wiring.js';
 import {
   clockFromEnv,
   delegationStoreFromEnv,

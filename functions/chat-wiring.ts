@@ -1,8 +1,8 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
-import { readConfig } from '../shared/kernel/config.js';
-import { makeOutboxChat, makeSlackWebApi, noChat } from '../shared/adapters/slack.js';
 import { secretsManager } from '../shared/adapters/aws/secrets-client.js';
+import { makeOutboxChat, makeSlackWebApi, noChat } from '../shared/adapters/slack.js';
+import { readConfig } from '../shared/kernel/config.js';
 import type { Chat } from '../shared/ports/ports.js';
 
 /** The Slack app's credentials, as the operator stores them in the stack's secret. */
@@ -12,15 +12,20 @@ export type SlackSecret = z.infer<typeof slackSecretSchema>;
 /** Reads the secret once per function instance (on first use), never at every call. */
 function slackSecretLoader(secretArn: string): () => Promise<SlackSecret> {
   let loading: Promise<SlackSecret> | undefined;
-  return () =>
-    (loading ??= secretsManager.send(new GetSecretValueCommand({ SecretId: secretArn })).then((result) => {
-      const parsed = slackSecretSchema.safeParse(JSON.parse(result.SecretString ?? '{}'));
-      if (!parsed.success) throw new Error('the Slack secret must hold {"botToken", "signingSecret"}; see the README');
-      return parsed.data;
-    })).catch((error: unknown) => {
-      loading = undefined; // try again next time
-      throw error;
-    });
+  return () => {
+    loading ??= secretsManager
+      .send(new GetSecretValueCommand({ SecretId: secretArn }))
+      .then((result) => {
+        const parsed = slackSecretSchema.safeParse(JSON.parse(result.SecretString ?? '{}'));
+        if (!parsed.success) throw new Error('the Slack secret must hold {"botToken", "signingSecret"}; see the README');
+        return parsed.data;
+      })
+      .catch((error: unknown) => {
+        loading = undefined; // try again next time
+        throw error;
+      });
+    return loading;
+  };
 }
 
 /**
@@ -52,7 +57,10 @@ export function chatFromEnv(options: { interactive?: boolean } = {}): Chat {
 
 /** The signing secret Slack signs interactions with: `SLACK_SIGNING_SECRET` locally, the stack's secret in AWS. */
 export function slackSigningSecretFromEnv(): () => Promise<string> {
-  const { SLACK_SIGNING_SECRET, SLACK_SECRET_ARN } = readConfig({ SLACK_SIGNING_SECRET: z.string().min(1).optional(), SLACK_SECRET_ARN: z.string().optional() });
+  const { SLACK_SIGNING_SECRET, SLACK_SECRET_ARN } = readConfig({
+    SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+    SLACK_SECRET_ARN: z.string().optional(),
+  });
   if (SLACK_SIGNING_SECRET) return async () => SLACK_SIGNING_SECRET;
   if (!SLACK_SECRET_ARN) throw new Error('Invalid configuration: SLACK_SIGNING_SECRET or SLACK_SECRET_ARN is required');
   const secret = slackSecretLoader(SLACK_SECRET_ARN);

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
-import { readConfig } from '../shared/kernel/config.js';
-import { seoulDate } from '../shared/kernel/seoul-time.js';
 import { dynamoDb } from '../shared/adapters/aws/dynamodb-client.js';
 import { s3 } from '../shared/adapters/aws/s3-client.js';
 import { makeFileReportStore, makeS3ReportStore } from '../shared/adapters/report-stores.js';
+import { readConfig } from '../shared/kernel/config.js';
+import { seoulDate } from '../shared/kernel/seoul-time.js';
 import { officePolicy } from '../shared/policies/office-policy.js';
 import type { ReportStore } from '../shared/ports/ports.js';
 import { makeDynamoDbFinanceStore } from '../shared/store/dynamodb-finance-store.js';

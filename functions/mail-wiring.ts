@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { readConfig } from '../shared/kernel/config.js';
 import { ses } from '../shared/adapters/aws/sesv2-client.js';
 import { makeOutboxMailer, makeSesMailer, makeSmtpMailer } from '../shared/adapters/mailers.js';
+import { readConfig } from '../shared/kernel/config.js';
 import type { Mailer } from '../shared/ports/ports.js';
 
 /** The mailer the environment asks for. Kept apart from wiring.ts so only functions that send mail bundle nodemailer. */
@@ -21,7 +21,6 @@ export function mailerFromEnv(): Mailer {
       return makeOutboxMailer(config.MAIL_FROM, readConfig({ OUTBOX_DIR: z.string().min(1) }).OUTBOX_DIR);
   }
 }
-
 
 /**
  * For functions wired with use cases that send mail on some routes only: a read-only route needs

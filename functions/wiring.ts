@@ -1,15 +1,15 @@
 import * as z from 'zod';
-import { readConfig, jsonEnv } from '../shared/kernel/config.js';
 import { dynamoDb } from '../shared/adapters/aws/dynamodb-client.js';
 import { stepFunctions } from '../shared/adapters/aws/sfn-client.js';
+import { sharedLocalClock } from '../shared/adapters/local-clock.js';
 import { makeStepFunctionsWorkflows } from '../shared/adapters/step-functions-workflows.js';
-import { makeDynamoDbRequestStore } from '../shared/store/dynamodb-request-store.js';
+import { systemClock } from '../shared/adapters/system.js';
+import { jsonEnv, readConfig } from '../shared/kernel/config.js';
+import type { Clock } from '../shared/ports/ports.js';
 import { makeDynamoDbDelegationStore } from '../shared/store/dynamodb-delegation-store.js';
 import { makeDynamoDbDirectory, makeDynamoDbDirectoryAdmin } from '../shared/store/dynamodb-directory.js';
 import { makeDynamoDbFleetStore } from '../shared/store/dynamodb-fleet-store.js';
-import type { Clock } from '../shared/ports/ports.js';
-import { systemClock } from '../shared/adapters/system.js';
-import { sharedLocalClock } from '../shared/adapters/local-clock.js';
+import { makeDynamoDbRequestStore } from '../shared/store/dynamodb-request-store.js';
 
 /**
  * Real adapters, each built from the environment variables it needs and nothing else, so a

@@ -1,19 +1,19 @@
-import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { ApprovalApi } from './constructs/approval-api.js';
-import { DataStore } from './constructs/data-store.js';
-import type { StageConfig } from './stage-config.js';
+import { officePolicy } from '../shared/policies/office-policy.js';
 import { ApprovalTasks } from '../workflows/approval-steps.js';
+import { FacilityRepairWorkflow } from '../workflows/facility-repair-workflow.js';
 import { HealthCheckupWorkflow } from '../workflows/health-checkup-workflow.js';
 import { InfertilityTreatmentWorkflow } from '../workflows/infertility-treatment-workflow.js';
 import { PersonnelTransferWorkflow } from '../workflows/personnel-transfer-workflow.js';
-import { FacilityRepairWorkflow } from '../workflows/facility-repair-workflow.js';
 import { VehicleBookingWorkflow } from '../workflows/vehicle-booking-workflow.js';
-import { officePolicy } from '../shared/policies/office-policy.js';
+import { ApprovalApi } from './constructs/approval-api.js';
 import { ApprovalTimers } from './constructs/approval-timers.js';
+import { DataStore } from './constructs/data-store.js';
 import { FinanceReports } from './constructs/finance-reports.js';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { acknowledge } from './constructs/nag.js';
+import type { StageConfig } from './stage-config.js';
 
 /** One stage of the backend: the table (stateful), the API, and one workflow per request kind. */
 export class ApprovalStack extends Stack {
@@ -31,9 +31,19 @@ export class ApprovalStack extends Stack {
     const slackSecret = new Secret(this, 'SlackSecret', {
       description: 'Slack app credentials for approvals: {"botToken": "xoxb-…", "signingSecret": "…"} (set by the operator)',
     });
-    new CfnOutput(this, 'SlackSecretArn', { value: slackSecret.secretArn, description: 'Put {"botToken", "signingSecret"} of the Slack app here (README: Slack)' });
-    new CfnOutput(this, 'SlackInteractivityUrl', { value: `${this.api.endpoint}/slack/interactions`, description: "The Slack app's Interactivity Request URL" });
-    acknowledge(slackSecret, 'SMG4', "Slack bot tokens and signing secrets are rotated in Slack's app settings, not by a Lambda; the operator updates this value then.");
+    new CfnOutput(this, 'SlackSecretArn', {
+      value: slackSecret.secretArn,
+      description: 'Put {"botToken", "signingSecret"} of the Slack app here (README: Slack)',
+    });
+    new CfnOutput(this, 'SlackInteractivityUrl', {
+      value: `${this.api.endpoint}/slack/interactions`,
+      description: "The Slack app's Interactivity Request URL",
+    });
+    acknowledge(
+      slackSecret,
+      'SMG4',
+      "Slack bot tokens and signing secrets are rotated in Slack's app settings, not by a Lambda; the operator updates this value then.",
+    );
     const mail = { from: config.mailFrom, publicBaseUrl: config.publicBaseUrl ?? this.api.endpoint, slackSecret };
     const tasks = new ApprovalTasks(this, 'ApprovalTasks', { data: this.data, mail });
     const healthCheckup = new HealthCheckupWorkflow(this, 'HealthCheckupWorkflow', { tasks, policy: officePolicy });

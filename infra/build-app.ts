@@ -1,4 +1,4 @@
-import { App, Validations, type AppProps } from 'aws-cdk-lib';
+import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ApprovalStack } from './approval-stack.js';
 import { readStage } from './stage-config.js';

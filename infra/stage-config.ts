@@ -15,7 +15,10 @@ export const stageConfigSchema = z.object({
 export type StageConfig = z.infer<typeof stageConfigSchema>;
 
 export function readStage(context: { stage: unknown; stages: unknown }): { name: string; config: StageConfig } {
-  const name = z.string().regex(/^[a-z][a-z0-9-]{0,20}$/).safeParse(context.stage);
+  const name = z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,20}$/)
+    .safeParse(context.stage);
   if (!name.success) throw new Error('CDK context "stage" must name a stage, e.g. -c stage=dev');
   const stages = z.record(z.string(), z.unknown()).safeParse(context.stages);
   const raw = stages.success ? stages.data[name.data] : undefined;

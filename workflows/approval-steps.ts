@@ -1,14 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import {
-  Choice,
-  Condition,
-  Fail,
-  IntegrationPattern,
-  JsonPath,
-  TaskInput,
-  Timeout,
-  type IChainable,
-} from 'aws-cdk-lib/aws-stepfunctions';
+import { Choice, Condition, Fail, type IChainable, IntegrationPattern, JsonPath, TaskInput, Timeout } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { AppFunction, type MailSettings } from '../infra/constructs/app-function.js';
@@ -29,7 +20,11 @@ export class ApprovalTasks extends Construct {
     super(scope, id);
     const task = (name: string, entry: string, description: string) =>
       new AppFunction(this, name, { entry, description, timeout: Duration.seconds(30) }).useTable(props.data, 'read-write').useMail(props.mail);
-    this.requestDecision = task('RequestDecision', 'functions/tasks/request-decision.ts', 'Approval stage: single-use links and emails to its approvers');
+    this.requestDecision = task(
+      'RequestDecision',
+      'functions/tasks/request-decision.ts',
+      'Approval stage: single-use links and emails to its approvers',
+    );
     this.finalize = task('Finalize', 'functions/tasks/finalize-request.ts', 'Final status (approved, returned, rejected) and email to the requester');
     this.recordFailure = task('RecordFailure', 'functions/tasks/record-failure.ts', 'Marks a request failed, with the reason in its history');
   }
@@ -83,8 +78,6 @@ export function approvalLine(scope: Construct, tasks: ApprovalTasks, policy: Off
     .addCatch(recordFailure, { resultPath: '$.error' });
 
   return awaitDecision.next(
-    new Choice(scope, 'Line complete?')
-      .when(Condition.stringEquals('$.decision.outcome', 'next'), awaitDecision)
-      .otherwise(finalize),
+    new Choice(scope, 'Line complete?').when(Condition.stringEquals('$.decision.outcome', 'next'), awaitDecision).otherwise(finalize),
   );
 }

@@ -1,15 +1,8 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import {
-  DefinitionBody,
-  LogLevel,
-  QueryLanguage,
-  StateMachine,
-  StateMachineType,
-  type IChainable,
-} from 'aws-cdk-lib/aws-stepfunctions';
-import { Construct } from 'constructs';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DefinitionBody, type IChainable, LogLevel, QueryLanguage, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
 import { acknowledge, nagArnOf } from '../infra/constructs/nag.js';
 
 /**
@@ -20,11 +13,7 @@ import { acknowledge, nagArnOf } from '../infra/constructs/nag.js';
 export class ApprovalWorkflow extends Construct {
   readonly stateMachine: StateMachine;
 
-  constructor(
-    scope: Construct,
-    id: string,
-    props: { comment: string; definition: (scope: Construct) => IChainable; invokes: IFunction[] },
-  ) {
+  constructor(scope: Construct, id: string, props: { comment: string; definition: (scope: Construct) => IChainable; invokes: IFunction[] }) {
     super(scope, id);
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       comment: props.comment,
@@ -44,7 +33,11 @@ export class ApprovalWorkflow extends Construct {
       'X-Ray segments and CloudWatch Logs vended-log delivery (logs:CreateLogDelivery etc.) support no resource-level permissions.',
     );
     for (const fn of props.invokes) {
-      acknowledge(this.stateMachine, `IAM5[Resource::${nagArnOf(fn)}:*]`, 'Step Functions invokes the task function by qualified ARN (version/alias); the grant is limited to that one function.');
+      acknowledge(
+        this.stateMachine,
+        `IAM5[Resource::${nagArnOf(fn)}:*]`,
+        'Step Functions invokes the task function by qualified ARN (version/alias); the grant is limited to that one function.',
+      );
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import type { OfficePolicy } from '../shared/policies/office-policy.js';
-import { approvalLine, type ApprovalTasks } from './approval-steps.js';
+import { type ApprovalTasks, approvalLine } from './approval-steps.js';
 import { ApprovalWorkflow } from './approval-workflow.js';
 
 /**

@@ -7,6 +7,10 @@ const delegations = delegationsFromEnv();
 export const handler = jsonApi(async (event) =>
   json(
     200,
-    await delegations.end({ callerId: callerId(event), from: pathParameter(event, 'from'), principalId: event.queryStringParameters?.['principalId'] }),
+    await delegations.end({
+      callerId: callerId(event),
+      from: pathParameter(event, 'from'),
+      principalId: event.queryStringParameters?.['principalId'],
+    }),
   ),
 );

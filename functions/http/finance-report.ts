@@ -13,7 +13,8 @@ export const handler = jsonApi(async (event) => {
   if (!caller || !(caller.roles.includes('finance') || caller.roles.includes('admin'))) throw new ForbiddenError('재무 담당자만 볼 수 있습니다.');
   const month = pathParameter(event, 'month');
   const file = pathParameter(event, 'file');
-  if (!/^\d{4}-\d{2}$/.test(month) || !(Object.values(REPORT_FILES) as string[]).includes(file)) throw new NotFoundError('보고서를 찾을 수 없습니다.');
+  if (!/^\d{4}-\d{2}$/.test(month) || !(Object.values(REPORT_FILES) as string[]).includes(file))
+    throw new NotFoundError('보고서를 찾을 수 없습니다.');
   const report = await reports.get(`${month}/${file}`);
   if (!report) throw new NotFoundError(`${month} 보고서가 아직 없습니다.`);
   return {

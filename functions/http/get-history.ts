@@ -5,6 +5,4 @@ import { callerId, json, jsonApi, pathParameter } from './http-api.js';
 const getHistory = makeGetHistory({ requests: requestStoreFromEnv(), directory: directoryFromEnv(), clock: clockFromEnv() });
 
 /** GET /requests/{id}/history — the request's append-only record, for the people on it only. */
-export const handler = jsonApi(async (event) =>
-  json(200, await getHistory({ callerId: callerId(event), requestId: pathParameter(event, 'id') })),
-);
+export const handler = jsonApi(async (event) => json(200, await getHistory({ callerId: callerId(event), requestId: pathParameter(event, 'id') })));

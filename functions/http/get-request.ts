@@ -5,6 +5,4 @@ import { callerId, json, jsonApi, pathParameter } from './http-api.js';
 const getRequest = makeGetRequest({ requests: requestStoreFromEnv(), directory: directoryFromEnv(), clock: clockFromEnv() });
 
 /** GET /requests/{id} — the request with its steps and history, for the people on it only. */
-export const handler = jsonApi(async (event) =>
-  json(200, await getRequest({ callerId: callerId(event), requestId: pathParameter(event, 'id') })),
-);
+export const handler = jsonApi(async (event) => json(200, await getRequest({ callerId: callerId(event), requestId: pathParameter(event, 'id') })));

@@ -1,10 +1,10 @@
 import { decisionFormPage } from '../../shared/notifications/decision-pages.js';
-import { kindOf } from '../../shared/requests/kinds/index.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
-import { stepInputFields } from '../../shared/use-cases/step-inputs.js';
+import { kindOf } from '../../shared/requests/kinds/index.js';
 import { makeDecisionLinks } from '../../shared/use-cases/decision-links.js';
-import { clockFromEnv, fleetStoreFromEnv, requestStoreFromEnv } from '../wiring.js';
+import { stepInputFields } from '../../shared/use-cases/step-inputs.js';
 import { makeDispatchHints } from '../../shared/use-cases/vehicle-bookings.js';
+import { clockFromEnv, fleetStoreFromEnv, requestStoreFromEnv } from '../wiring.js';
 import { html, htmlApi, pathParameter } from './http-api.js';
 
 const decisionLinks = makeDecisionLinks({ requests: requestStoreFromEnv(), clock: clockFromEnv() });

@@ -1,9 +1,9 @@
 import { randomIds } from '../../shared/adapters/system.js';
+import { log } from '../../shared/kernel/log.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { makeSubmitRequest } from '../../shared/use-cases/submit-request.js';
-import { log } from '../../shared/kernel/log.js';
-import { optionalMailerFromEnv } from '../mail-wiring.js';
 import { chatFromEnv } from '../chat-wiring.js';
+import { optionalMailerFromEnv } from '../mail-wiring.js';
 import { clockFromEnv, directoryFromEnv, fleetStoreFromEnv, requestStoreFromEnv, workflowsFromEnv } from '../wiring.js';
 import { callerId, header, json, jsonApi, jsonBody } from './http-api.js';
 

@@ -2,10 +2,10 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { log } from '../../shared/kernel/log.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { makeApprovalTimers, type SweepReport } from '../../shared/use-cases/approval-timers.js';
-import { approvalEngineFromEnv, delegationsFromEnv } from '../approval-wiring.js';
-import { makeRequestEffects } from '../../shared/use-cases/request-effects.js';
 import { makeFacilityWork } from '../../shared/use-cases/facility-work.js';
+import { makeRequestEffects } from '../../shared/use-cases/request-effects.js';
 import { makeVehicleBookings } from '../../shared/use-cases/vehicle-bookings.js';
+import { approvalEngineFromEnv, delegationsFromEnv } from '../approval-wiring.js';
 import { mailerFromEnv } from '../mail-wiring.js';
 import {
   clockFromEnv,
@@ -18,7 +18,14 @@ import {
 } from '../wiring.js';
 
 const engine = approvalEngineFromEnv();
-const shared = { requests: requestStoreFromEnv(), directory: directoryFromEnv(), mailer: mailerFromEnv(), clock: clockFromEnv(), policy: officePolicy, log: log.warn };
+const shared = {
+  requests: requestStoreFromEnv(),
+  directory: directoryFromEnv(),
+  mailer: mailerFromEnv(),
+  clock: clockFromEnv(),
+  policy: officePolicy,
+  log: log.warn,
+};
 const facilityWork = makeFacilityWork(shared);
 const vehicleBookings = makeVehicleBookings({ ...shared, fleet: fleetStoreFromEnv() });
 const timers = makeApprovalTimers({

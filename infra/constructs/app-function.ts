@@ -1,14 +1,14 @@
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AssetHashType, DockerImage, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Code, Function as LambdaFunction, LoggingFormat, ApplicationLogLevel, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { buildSync } from 'esbuild';
+import { ApplicationLogLevel, Architecture, Code, Function as LambdaFunction, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { buildSync } from 'esbuild';
 import type { DataStore } from './data-store.js';
 import { acknowledge, nagArnOf } from './nag.js';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -117,7 +117,11 @@ export class AppFunction extends LambdaFunction {
   useTable(data: DataStore, access: 'read' | 'read-write'): this {
     if (access === 'read') data.table.grantReadData(this);
     else data.table.grantReadWriteData(this);
-    acknowledge(this, `IAM5[Resource::${nagArnOf(data.table)}/index/*]`, "Access to this table's own GSIs (requests by requester and by round, people by team, pending approvals, due timers); no other table.");
+    acknowledge(
+      this,
+      `IAM5[Resource::${nagArnOf(data.table)}/index/*]`,
+      "Access to this table's own GSIs (requests by requester and by round, people by team, pending approvals, due timers); no other table.",
+    );
     this.addEnvironment('TABLE_NAME', data.table.tableName);
     return this;
   }

@@ -1,14 +1,13 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
-import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AppFunction, type MailSettings } from './app-function.js';
-import type { FinanceReports } from './finance-reports.js';
 import type { DataStore } from './data-store.js';
+import type { FinanceReports } from './finance-reports.js';
 import { acknowledge, logicalIdOf } from './nag.js';
 
 export interface ApprovalApiProps {
@@ -61,10 +60,16 @@ export class ApprovalApi extends Construct {
     const revise = fn('ReviseRequest', 'functions/http/revise-request.ts', 'PUT /requests/{id}', 'read-write', { STATE_MACHINES });
     const resubmit = fn('ResubmitRequest', 'functions/http/resubmit-request.ts', 'POST /requests/{id}/resubmit', 'read-write', { STATE_MACHINES });
     const showDecision = fn('ShowDecision', 'functions/http/show-decision.ts', 'GET /decisions/{linkId}', 'read-write');
-    const submitDecision = fn('SubmitDecision', 'functions/http/submit-decision.ts', 'POST /decisions/{linkId}', 'read-write', { STATE_MACHINES }).useMail(mail);
+    const submitDecision = fn('SubmitDecision', 'functions/http/submit-decision.ts', 'POST /decisions/{linkId}', 'read-write', {
+      STATE_MACHINES,
+    }).useMail(mail);
     const listApprovals = fn('ListApprovals', 'functions/http/list-approvals.ts', 'GET /approvals', 'read');
-    const decideApproval = fn('DecideApproval', 'functions/http/decide-approval.ts', 'POST /approvals/{requestId}/decision', 'read-write', { STATE_MACHINES }).useMail(mail);
-    const skipStep = fn('SkipApprovalStep', 'functions/http/skip-approval-step.ts', 'POST /approvals/{requestId}/skip', 'read-write', { STATE_MACHINES }).useMail(mail);
+    const decideApproval = fn('DecideApproval', 'functions/http/decide-approval.ts', 'POST /approvals/{requestId}/decision', 'read-write', {
+      STATE_MACHINES,
+    }).useMail(mail);
+    const skipStep = fn('SkipApprovalStep', 'functions/http/skip-approval-step.ts', 'POST /approvals/{requestId}/skip', 'read-write', {
+      STATE_MACHINES,
+    }).useMail(mail);
     const putDelegation = fn('PutDelegation', 'functions/http/put-delegation.ts', 'PUT /delegations', 'read-write').useMail(mail);
     const endDelegation = fn('EndDelegation', 'functions/http/end-delegation.ts', 'DELETE /delegations/{from}', 'read-write').useMail(mail);
     const listDelegations = fn('ListDelegations', 'functions/http/list-delegations.ts', 'GET /delegations', 'read');
@@ -76,13 +81,19 @@ export class ApprovalApi extends Construct {
     const vehicleSchedule = fn('VehicleSchedule', 'functions/http/vehicle-schedule.ts', 'GET /vehicles/{id}/bookings', 'read');
     const cancelBooking = fn('CancelBooking', 'functions/http/cancel-booking.ts', 'POST /requests/{id}/cancel', 'read-write').useMail(mail);
     const recordTripLog = fn('RecordTripLog', 'functions/http/record-trip-log.ts', 'POST /requests/{id}/trip-log', 'read-write').useMail(mail);
-    const slackInteractions = fn('SlackInteractions', 'functions/http/slack-interactions.ts', 'POST /slack/interactions', 'read-write', { STATE_MACHINES }).useMail(mail);
+    const slackInteractions = fn('SlackInteractions', 'functions/http/slack-interactions.ts', 'POST /slack/interactions', 'read-write', {
+      STATE_MACHINES,
+    }).useMail(mail);
     for (const machine of Object.values(workflows)) {
       machine.grantStartExecution(submit);
       machine.grantStartExecution(resubmit);
       machine.grantExecution(withdraw, 'states:StopExecution');
       const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${JSON.stringify({ 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: logicalIdOf(machine) }] }] })}:*`;
-      acknowledge(withdraw, `IAM5[Resource::${executions}]`, "StopExecution is granted on this state machine's executions only; execution names are request ids, unknown at deploy time.");
+      acknowledge(
+        withdraw,
+        `IAM5[Resource::${executions}]`,
+        "StopExecution is granted on this state machine's executions only; execution names are request ids, unknown at deploy time.",
+      );
       for (const decider of [submitDecision, decideApproval, skipStep, slackInteractions]) machine.grantTaskResponse(decider);
     }
 
@@ -112,7 +123,8 @@ export class ApprovalApi extends Construct {
     // Slack's interactivity endpoint: public, every request verified by its signature.
     this.route(HttpMethod.POST, '/slack/interactions', slackInteractions, {
       public: true,
-      credential: "Slack calls this endpoint and cannot hold the office's JWT; each request is verified by Slack's HMAC-SHA256 signature over the raw body with the app's signing secret (5-minute window), and only the step holder's own Slack user can decide.",
+      credential:
+        "Slack calls this endpoint and cannot hold the office's JWT; each request is verified by Slack's HMAC-SHA256 signature over the raw body with the app's signing secret (5-minute window), and only the step holder's own Slack user can decide.",
     });
   }
 
@@ -141,11 +153,24 @@ export class ApprovalApi extends Construct {
   /** Finance: monthly totals, payments, budget and the stored monthly reports (role `finance`, checked in the functions). */
   addFinanceRoutes(props: { data: DataStore; reports: FinanceReports }) {
     const { data, reports } = props;
-    const fn = (name: string, entry: string, description: string, access: 'read' | 'read-write') => this.tableFunction(data, name, entry, description, access, {});
-    this.route(HttpMethod.GET, '/finance/monthly-totals', fn('FinanceMonthlyTotals', 'functions/http/finance-totals.ts', 'GET /finance/monthly-totals', 'read'));
-    this.route(HttpMethod.POST, '/finance/payments', fn('FinancePayments', 'functions/http/finance-payments.ts', 'POST /finance/payments', 'read-write'));
+    const fn = (name: string, entry: string, description: string, access: 'read' | 'read-write') =>
+      this.tableFunction(data, name, entry, description, access, {});
+    this.route(
+      HttpMethod.GET,
+      '/finance/monthly-totals',
+      fn('FinanceMonthlyTotals', 'functions/http/finance-totals.ts', 'GET /finance/monthly-totals', 'read'),
+    );
+    this.route(
+      HttpMethod.POST,
+      '/finance/payments',
+      fn('FinancePayments', 'functions/http/finance-payments.ts', 'POST /finance/payments', 'read-write'),
+    );
     this.route(HttpMethod.GET, '/finance/budget', fn('FinanceBudget', 'functions/http/finance-budget.ts', 'GET /finance/budget', 'read'));
-    this.route(HttpMethod.GET, '/finance/reports/{month}/{file}', reports.grantReportRead(fn('FinanceReport', 'functions/http/finance-report.ts', 'GET /finance/reports/{month}/{file}', 'read')));
+    this.route(
+      HttpMethod.GET,
+      '/finance/reports/{month}/{file}',
+      reports.grantReportRead(fn('FinanceReport', 'functions/http/finance-report.ts', 'GET /finance/reports/{month}/{file}', 'read')),
+    );
   }
 
   /** A route behind the JWT authorizer, or public with the reason its own credential suffices (decision links, Slack). */

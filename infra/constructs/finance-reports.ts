@@ -1,12 +1,12 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AppFunction, type MailSettings } from './app-function.js';
 import type { DataStore } from './data-store.js';
 import { acknowledge, nagArnOf } from './nag.js';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 
 /** How long monthly reports are kept before the bucket's lifecycle rule deletes them. */
 const REPORT_RETENTION_DAYS = 5 * 365;
@@ -32,7 +32,11 @@ export class FinanceReports extends Construct {
       // Reports are records finance has been sent: never deleted with the stack.
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    acknowledge(this.bucket, 'S1', 'Objects are written only by the report function and read only through the API (which logs the caller); S3 server access logs would add a second bucket for no additional audit value.');
+    acknowledge(
+      this.bucket,
+      'S1',
+      'Objects are written only by the report function and read only through the API (which logs the caller); S3 server access logs would add a second bucket for no additional audit value.',
+    );
     this.report = new AppFunction(this, 'MonthlyReport', {
       entry: 'functions/tasks/monthly-report.ts',
       description: "The previous month's totals as CSV and XLSX, stored and emailed to finance",
@@ -43,7 +47,7 @@ export class FinanceReports extends Construct {
       .useMail(props.mail);
     this.allowObjects(this.report, 's3:PutObject');
     this.rule = new Rule(this, 'FirstOfMonth0900Kst', {
-      description: "Monthly finance report: the 1st at 09:00 Asia/Seoul (00:00 UTC)",
+      description: 'Monthly finance report: the 1st at 09:00 Asia/Seoul (00:00 UTC)',
       schedule: Schedule.cron({ minute: '0', hour: '0', day: '1' }),
       targets: [new LambdaFunction(this.report, { retryAttempts: 2 })],
     });
@@ -57,7 +61,11 @@ export class FinanceReports extends Construct {
   /** One action on this bucket's objects, nothing else (no listing, no bucket settings). */
   private allowObjects(fn: AppFunction, action: 's3:PutObject' | 's3:GetObject') {
     fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: [action], resources: [this.bucket.arnForObjects('*')] }));
-    acknowledge(fn, `IAM5[Resource::${nagArnOf(this.bucket)}/*]`, `${action} on the report bucket's objects only; keys are months, unknown at deploy time.`);
+    acknowledge(
+      fn,
+      `IAM5[Resource::${nagArnOf(this.bucket)}/*]`,
+      `${action} on the report bucket's objects only; keys are months, unknown at deploy time.`,
+    );
   }
 
   /** Lets an API function read stored reports. */

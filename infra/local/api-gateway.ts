@@ -71,13 +71,21 @@ export function makeApiGateway(options: ApiGatewayOptions) {
       rawQueryString: url.search.slice(1),
       headers,
       queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
-      pathParameters: matcher.names.length ? Object.fromEntries(matcher.names.map((name, i) => [name, decodeURIComponent(values[i] ?? '')])) : undefined,
+      pathParameters: matcher.names.length
+        ? Object.fromEntries(matcher.names.map((name, i) => [name, decodeURIComponent(values[i] ?? '')]))
+        : undefined,
       requestContext: {
         accountId: '000000000000',
         apiId: 'local',
         domainName: headers['host'] ?? 'localhost',
         domainPrefix: 'local',
-        http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+        http: {
+          method,
+          path: url.pathname,
+          protocol: 'HTTP/1.1',
+          sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: headers['user-agent'] ?? '',
+        },
         requestId: randomUUID(),
         routeKey: `${route.method} ${route.path}`,
         stage: '$default',

@@ -26,7 +26,8 @@ export async function readClockStart(dataDir: string, realNow: Date = new Date()
     parsed = undefined;
   }
   const state = stateSchema.safeParse(parsed);
-  if (!state.success) throw new Error(`${statePath(dataDir)} is not a saved local clock ({"now": "<ISO date-time>"}); delete it to start from the real date`);
+  if (!state.success)
+    throw new Error(`${statePath(dataDir)} is not a saved local clock ({"now": "<ISO date-time>"}); delete it to start from the real date`);
   const saved = new Date(state.data.now);
   return saved > realNow ? saved : realNow;
 }

@@ -4,8 +4,8 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { readConfig } from '../../shared/kernel/config.js';
 import { systemClock } from '../../shared/adapters/system.js';
+import { readConfig } from '../../shared/kernel/config.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { makeDynamoDbDirectory } from '../../shared/store/dynamodb-directory.js';
 import { makeDynamoDbFinanceStore } from '../../shared/store/dynamodb-finance-store.js';
@@ -29,7 +29,11 @@ if (command === 'reconcile') {
     console.error('usage: npm run reconcile -- --month YYYY-MM');
     process.exit(2);
   }
-  const client = new DynamoDBClient({ endpoint: runtime.dynamoDbEndpoint, region: 'ap-northeast-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint: runtime.dynamoDbEndpoint,
+    region: 'ap-northeast-2',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const finance = makeFinance({
     requests: makeDynamoDbRequestStore(db, runtime.tableName),
@@ -49,7 +53,11 @@ if (command === 'reconcile') {
     .parse(await (await fetch(`${runtime.apiUrl}/_local/schedules`)).json());
   const rule = listed.schedules.find((schedule) => schedule.rule.includes('FirstOfMonth'))?.rule;
   if (!rule) throw new Error('the monthly report schedule is not in the template');
-  const ran = await fetch(`${runtime.apiUrl}/_local/schedules/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rule }) });
+  const ran = await fetch(`${runtime.apiUrl}/_local/schedules/run`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ rule }),
+  });
   console.log(await ran.text());
 } else {
   console.error('usage: npm run reconcile -- --month YYYY-MM | npm run monthly-report');

@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 
 /** The local stage's identity provider: what the office's OIDC provider is in AWS. */
 export const LOCAL_JWT = { issuer: 'https://auth.local.invalid/general-affairs', audience: 'approval-api-local' } as const;

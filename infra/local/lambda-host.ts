@@ -1,8 +1,8 @@
-import { asInvocationOf } from '../../shared/adapters/usage-meter.js';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { asInvocationOf } from '../../shared/adapters/usage-meter.js';
 import type { LocalFunction } from './template.js';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;

@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { resetUsage, usage } from '../../shared/adapters/usage-meter.js';
 import type { LocalClockControl } from '../../shared/adapters/local-clock.js';
-import { UnknownRuleError, type ScheduleRunner } from './schedule-runner.js';
+import { resetUsage, usage } from '../../shared/adapters/usage-meter.js';
+import { type ScheduleRunner, UnknownRuleError } from './schedule-runner.js';
 
 /**
  * Local-only control endpoints for tests and demos, served beside the API but not part of the CDK
@@ -34,10 +34,7 @@ export interface LocalControlResponse {
   body: unknown;
 }
 
-const clockChangeSchema = z.union([
-  z.strictObject({ advance: z.string() }),
-  z.strictObject({ set: z.iso.datetime({ offset: true }) }),
-]);
+const clockChangeSchema = z.union([z.strictObject({ advance: z.string() }), z.strictObject({ set: z.iso.datetime({ offset: true }) })]);
 const runSchema = z.strictObject({ rule: z.string().min(1).optional() });
 
 class BadRequest extends Error {}
@@ -85,7 +82,8 @@ export function makeLocalControl(options: LocalControlOptions) {
       return clock.set(target);
     } catch (error) {
       // An accelerated clock can pass the target between the check above and here.
-      if (error instanceof RangeError) throw new BadRequest(`시계를 뒤로 돌릴 수 없습니다 (현재 ${clock.now().toISOString()}, 요청 ${target.toISOString()})`);
+      if (error instanceof RangeError)
+        throw new BadRequest(`시계를 뒤로 돌릴 수 없습니다 (현재 ${clock.now().toISOString()}, 요청 ${target.toISOString()})`);
       throw error;
     }
   };
@@ -93,7 +91,9 @@ export function makeLocalControl(options: LocalControlOptions) {
   const moveClock = async (raw: unknown): Promise<LocalControlResponse> => {
     const parsed = clockChangeSchema.safeParse(raw);
     if (!parsed.success) {
-      throw new BadRequest('본문은 {"advance": "<ISO-8601 기간, 예: PT3H>"} 또는 {"set": "<시간대가 있는 ISO 날짜·시각, 예: 2026-03-02T09:00:00+09:00>"} 중 하나여야 합니다');
+      throw new BadRequest(
+        '본문은 {"advance": "<ISO-8601 기간, 예: PT3H>"} 또는 {"set": "<시간대가 있는 ISO 날짜·시각, 예: 2026-03-02T09:00:00+09:00>"} 중 하나여야 합니다',
+      );
     }
     const change = parsed.data;
     const current = clock.now();
@@ -115,7 +115,10 @@ export function makeLocalControl(options: LocalControlOptions) {
       return { status: 200, body: { ran: await options.schedules.runNow(parsed.data.rule) } };
     } catch (error) {
       if (error instanceof UnknownRuleError) {
-        return { status: 404, body: { message: `켜져 있는 예약 규칙 ${error.rule}이(가) 없습니다 (있는 규칙: ${error.known.join(', ') || '없음'})` } };
+        return {
+          status: 404,
+          body: { message: `켜져 있는 예약 규칙 ${error.rule}이(가) 없습니다 (있는 규칙: ${error.known.join(', ') || '없음'})` },
+        };
       }
       throw error;
     }
@@ -138,7 +141,12 @@ export function makeLocalControl(options: LocalControlOptions) {
         case 'POST /_local/usage/reset':
           return { status: 200, body: resetUsage() };
         case 'GET /_local/schedules':
-          return { status: 200, body: { schedules: options.schedules.upcoming().map(({ rule, expression, next }) => ({ rule, expression, next: next?.toISOString() ?? null })) } };
+          return {
+            status: 200,
+            body: {
+              schedules: options.schedules.upcoming().map(({ rule, expression, next }) => ({ rule, expression, next: next?.toISOString() ?? null })),
+            },
+          };
         default:
           return ['/_local/clock', '/_local/schedules/run'].includes(request.path)
             ? { status: 405, body: { message: '허용되지 않는 메서드입니다' } }

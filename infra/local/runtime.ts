@@ -1,14 +1,17 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { buildApp } from '../build-app.js';
-import { projectRoot } from '../constructs/app-function.js';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { installLocalClock, uninstallLocalClock } from '../../shared/adapters/local-clock.js';
 import { directorySnapshotSchema } from '../../shared/directory/directory.js';
+import { fleetSchema } from '../../shared/fleet/fleet.js';
 import { loadDirectory } from '../../shared/store/dynamodb-directory.js';
+import { loadFleet } from '../../shared/store/dynamodb-fleet-store.js';
+import { buildApp } from '../build-app.js';
+import { projectRoot } from '../constructs/app-function.js';
 import { makeApiGateway } from './api-gateway.js';
 import { readClockStart, saveClockState } from './clock-state.js';
 import { ensureTable, startDynamoDbLocal } from './dynamodb-local.js';
@@ -16,14 +19,10 @@ import { LOCAL_JWT, makeVerifier } from './jwt-issuer.js';
 import { LambdaHost } from './lambda-host.js';
 import { makeLocalControl } from './local-control.js';
 import { startScheduleRunner } from './schedule-runner.js';
-import type { StateMachineDefinition } from 'aws-local-stepfunctions';
-import { LocalStepFunctions } from './step-functions-local.js';
 import { SEED_DIRECTORY, SEED_FLEET } from './seed.js';
 import { localSlackSigningSecret } from './slack-local.js';
-import { fleetSchema } from '../../shared/fleet/fleet.js';
-import { loadFleet } from '../../shared/store/dynamodb-fleet-store.js';
+import { LocalStepFunctions } from './step-functions-local.js';
 import { LOCAL_REGION, readTemplate } from './template.js';
-
 
 export interface LocalRuntimeOptions {
   dataDir: string;
@@ -97,7 +96,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       });
     });
     const apiUrl = await listen(server, options.port);
-    cleanups.push(() => new Promise((done) => { server.close(() => done()); server.closeAllConnections(); }));
+    cleanups.push(
+      () =>
+        new Promise((done) => {
+          server.close(() => done());
+          server.closeAllConnections();
+        }),
+    );
 
     // Synthesize the real app for the local stage into the project (bundles resolve node_modules from there).
     const started = Date.now();
@@ -106,18 +111,31 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const { app, stack } = buildApp({ outdir, context: localStageContext(apiUrl) });
     const assembly = app.synth();
     const template = readTemplate(assembly.getStackByName(stack.stackName).template);
-    log('info', 'synthesized', { ms: Date.now() - started, functions: template.functions.length, routes: template.routes.length, schedules: template.schedules.length });
+    log('info', 'synthesized', {
+      ms: Date.now() - started,
+      functions: template.functions.length,
+      routes: template.routes.length,
+      schedules: template.schedules.length,
+    });
 
     const dynamo = await startDynamoDbLocal({ dataDir, port: await freePort() });
     cleanups.push(dynamo.stop);
-    const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: LOCAL_REGION,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     cleanups.push(async () => client.destroy());
     await ensureTable(client, template.table);
     const snapshot = directorySnapshotSchema.parse(JSON.parse(await readFile(SEED_DIRECTORY, 'utf8')));
     // Reapplied at every start; people an admin has edited since are left as the admin left them.
     const loaded = await loadDirectory(DynamoDBDocumentClient.from(client), template.table.logicalId, snapshot);
     log('info', 'directory loaded', { ...loaded });
-    const fleet = await loadFleet(DynamoDBDocumentClient.from(client), template.table.logicalId, fleetSchema.parse(JSON.parse(await readFile(SEED_FLEET, 'utf8'))));
+    const fleet = await loadFleet(
+      DynamoDBDocumentClient.from(client),
+      template.table.logicalId,
+      fleetSchema.parse(JSON.parse(await readFile(SEED_FLEET, 'utf8'))),
+    );
     log('info', 'fleet loaded', fleet);
 
     // The Step Functions API, served where the functions' SFN client will look for it.
@@ -160,7 +178,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const stepFunctions = new LocalStepFunctions({
       dataDir: join(dataDir, 'step-functions'),
       // The template's definition is CDK output: a valid States Language document by construction.
-      stateMachines: template.stateMachines.map((machine) => ({ arn: machine.arn, name: machine.logicalId, definition: machine.definition as unknown as StateMachineDefinition })),
+      stateMachines: template.stateMachines.map((machine) => ({
+        arn: machine.arn,
+        name: machine.logicalId,
+        definition: machine.definition as unknown as StateMachineDefinition,
+      })),
       invokeFunction: (arn, payload) => lambdas.invoke(arn, payload),
       log,
     });
@@ -191,7 +213,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await gateway(request, response, body);
     };
     // What local commands need to reach this runtime (tokens, Slack clicks, reconciliation).
-    await writeFile(join(dataDir, 'runtime.json'), JSON.stringify({ apiUrl, pid: process.pid, dynamoDbEndpoint: dynamo.endpoint, tableName: template.table.logicalId }));
+    await writeFile(
+      join(dataDir, 'runtime.json'),
+      JSON.stringify({ apiUrl, pid: process.pid, dynamoDbEndpoint: dynamo.endpoint, tableName: template.table.logicalId }),
+    );
     log('info', 'ready', { apiUrl, resumedExecutions: resumed, startupMs: Date.now() - started });
     return { apiUrl, dataDir, outbox, people: snapshot.people.length, vehicles: fleet.vehicles, clockSpeed: clock.speed, stop };
   } catch (error) {

@@ -8,9 +8,7 @@
  * evaluator does not support (`L`, `W`, `#`, wrap-around ranges) is rejected when the runtime starts,
  * never guessed at.
  */
-export type ScheduleExpression =
-  | { kind: 'rate'; expression: string; periodMs: number }
-  | { kind: 'cron'; expression: string; fields: CronFields };
+export type ScheduleExpression = { kind: 'rate'; expression: string; periodMs: number } | { kind: 'cron'; expression: string; fields: CronFields };
 
 export interface CronFields {
   minutes: ReadonlySet<number>;
@@ -49,7 +47,8 @@ function parseRate(expression: string, body: string): number {
   if (!Number.isSafeInteger(value) || value < 1) throw new ScheduleExpressionError(expression, 'the rate must be a positive whole number');
   // AWS refuses `rate(1 minutes)` and `rate(5 minute)`; so does this, so nothing passes locally that fails to deploy.
   const singular = !unit.endsWith('s');
-  if (singular !== (value === 1)) throw new ScheduleExpressionError(expression, value === 1 ? 'use the singular unit for 1' : 'use the plural unit for more than 1');
+  if (singular !== (value === 1))
+    throw new ScheduleExpressionError(expression, value === 1 ? 'use the singular unit for 1' : 'use the plural unit for more than 1');
   const base = singular ? unit : unit.slice(0, -1);
   return value * RATE_UNITS[base as keyof typeof RATE_UNITS];
 }
@@ -72,7 +71,8 @@ const FIELDS = {
 
 function parseCron(expression: string, body: string): CronFields {
   const parts = body.trim().split(/\s+/);
-  if (parts.length !== 6) throw new ScheduleExpressionError(expression, `expected 6 fields (minutes hours day-of-month month day-of-week year), found ${parts.length}`);
+  if (parts.length !== 6)
+    throw new ScheduleExpressionError(expression, `expected 6 fields (minutes hours day-of-month month day-of-week year), found ${parts.length}`);
   const [minutes = '', hours = '', daysOfMonth = '', months = '', daysOfWeek = '', years = ''] = parts;
   // AWS: exactly one of day-of-month and day-of-week is `?`.
   if ((daysOfMonth === '?') === (daysOfWeek === '?')) {

@@ -89,7 +89,13 @@ export function startScheduleRunner(options: ScheduleRunnerOptions): ScheduleRun
     };
     const results: ScheduleRunResult[] = [];
     for (const target of state.schedule.targets) {
-      const fields = { rule: state.schedule.logicalId, target: target.id, function: functionName(target.functionArn), trigger, time: time.toISOString() };
+      const fields = {
+        rule: state.schedule.logicalId,
+        target: target.id,
+        function: functionName(target.functionArn),
+        trigger,
+        time: time.toISOString(),
+      };
       const started = performance.now();
       try {
         // Each target gets its own copy: a function that mutates its event cannot affect the next one.
@@ -97,7 +103,11 @@ export function startScheduleRunner(options: ScheduleRunnerOptions): ScheduleRun
         log('info', 'scheduled run', { ...fields, ms: Math.round(performance.now() - started) });
         results.push({ rule: state.schedule.logicalId, target: target.id, ok: true });
       } catch (error) {
-        log('error', 'scheduled run failed', { ...fields, ms: Math.round(performance.now() - started), error: error instanceof Error ? error.stack : String(error) });
+        log('error', 'scheduled run failed', {
+          ...fields,
+          ms: Math.round(performance.now() - started),
+          error: error instanceof Error ? error.stack : String(error),
+        });
         results.push({ rule: state.schedule.logicalId, target: target.id, ok: false, error: error instanceof Error ? error.message : String(error) });
       }
     }
@@ -106,9 +116,11 @@ export function startScheduleRunner(options: ScheduleRunnerOptions): ScheduleRun
 
   const enqueue = (state: RuleState, trigger: 'schedule' | 'manual'): Promise<ScheduleRunResult[]> => {
     state.inFlight += 1;
-    const run = state.queue.then(() => fire(state, trigger)).finally(() => {
-      state.inFlight -= 1;
-    });
+    const run = state.queue
+      .then(() => fire(state, trigger))
+      .finally(() => {
+        state.inFlight -= 1;
+      });
     state.queue = run.catch(() => undefined);
     return run;
   };
@@ -120,7 +132,9 @@ export function startScheduleRunner(options: ScheduleRunnerOptions): ScheduleRun
       // A rule still running waits for the next check; its due time stays due meanwhile.
       if (state.inFlight > 0 || !state.next || state.next > now) continue;
       state.next = nextFireTime(state.expression, now, state.anchor);
-      enqueue(state, 'schedule').catch((error: unknown) => log('error', 'scheduled run failed', { rule: state.schedule.logicalId, error: String(error) }));
+      enqueue(state, 'schedule').catch((error: unknown) =>
+        log('error', 'scheduled run failed', { rule: state.schedule.logicalId, error: String(error) }),
+      );
     }
   };
 
@@ -147,7 +161,10 @@ export function startScheduleRunner(options: ScheduleRunnerOptions): ScheduleRun
       if (stopped) throw new Error('the schedule runner has stopped');
       const selected = rule === undefined ? rules : rules.filter((state) => state.schedule.logicalId === rule);
       if (rule !== undefined && selected.length === 0) {
-        throw new UnknownRuleError(rule, rules.map((state) => state.schedule.logicalId));
+        throw new UnknownRuleError(
+          rule,
+          rules.map((state) => state.schedule.logicalId),
+        );
       }
       const now = clock.now();
       for (const state of selected) {
@@ -168,7 +185,10 @@ export function startScheduleRunner(options: ScheduleRunnerOptions): ScheduleRun
         new Promise<false>((done) => (timeout = setTimeout(() => done(false), grace))),
       ]);
       clearTimeout(timeout);
-      if (!settled) log('warn', 'scheduled runs still in flight at stop', { rules: rules.filter((state) => state.inFlight > 0).map((state) => state.schedule.logicalId) });
+      if (!settled)
+        log('warn', 'scheduled runs still in flight at stop', {
+          rules: rules.filter((state) => state.inFlight > 0).map((state) => state.schedule.logicalId),
+        });
     },
   };
 }

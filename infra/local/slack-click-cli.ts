@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { readConfig } from '../../shared/kernel/config.js';
-import { buttonClick, localSlackSigningSecret, postSlackInteraction, rejectSubmission, type OutboxSlackMessage } from './slack-local.js';
+import { buttonClick, localSlackSigningSecret, type OutboxSlackMessage, postSlackInteraction, rejectSubmission } from './slack-local.js';
 
 /**
  * `npm run --silent slack-click -- <outbox message .json> approve|reject ["반려 의견"]`: clicks a
@@ -27,6 +27,11 @@ if (action === 'reject') {
   const latest = modals.at(-1);
   if (!latest) throw new Error('no modal was opened (see the click answer above)');
   const modal = JSON.parse(await readFile(join(outbox, latest), 'utf8')) as { view: { private_metadata: string; callback_id: string } };
-  const submitted = await postSlackInteraction({ apiUrl, signingSecret, payload: rejectSubmission(modal, comment ?? '', message.user), now: await clock() });
+  const submitted = await postSlackInteraction({
+    apiUrl,
+    signingSecret,
+    payload: rejectSubmission(modal, comment ?? '', message.user),
+    now: await clock(),
+  });
   console.log(`반려 modal → ${submitted.status} ${submitted.text}`);
 }

@@ -43,11 +43,19 @@ export function buttonClick(message: OutboxSlackMessage, actionId: 'approve' | '
 }
 
 /** The `view_submission` payload of the 반려 modal (`views.open` in the outbox), with `comment`. */
-export function rejectSubmission(modal: { view: { private_metadata: string; callback_id: string } }, comment: string, slackUserId: string): Record<string, unknown> {
+export function rejectSubmission(
+  modal: { view: { private_metadata: string; callback_id: string } },
+  comment: string,
+  slackUserId: string,
+): Record<string, unknown> {
   return {
     type: 'view_submission',
     user: { id: slackUserId },
-    view: { callback_id: modal.view.callback_id, private_metadata: modal.view.private_metadata, state: { values: { comment: { value: { type: 'plain_text_input', value: comment } } } } },
+    view: {
+      callback_id: modal.view.callback_id,
+      private_metadata: modal.view.private_metadata,
+      state: { values: { comment: { value: { type: 'plain_text_input', value: comment } } } },
+    },
   };
 }
 

@@ -1,10 +1,10 @@
-import { usage } from '../../shared/adapters/usage-meter.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { RunOptions, StateMachine, StateMachineDefinition } from 'aws-local-stepfunctions';
+import { usage } from '../../shared/adapters/usage-meter.js';
 
 installPromiseWithResolvers();
 // aws-local-stepfunctions calls Promise.withResolvers (Node 22+), so it is loaded only once the polyfill is in place.
@@ -141,6 +141,7 @@ const TIMEOUT_SLOT_PATH = '$$.LocalRuntime.TaskTimeoutSeconds';
 const TIMEOUT_FALLBACK_GRACE_MS = 1000;
 const TIMEOUT_MATCH_TOLERANCE_MS = 100;
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: Step Functions refuses control characters in names; this matches them on purpose.
 const INVALID_NAME_CHARACTER = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
 const STATE_MACHINE_ARN = /^arn:aws[\w-]*:states:[^:]*:[^:]*:stateMachine:[^:]+$/;
 const EXECUTION_ARN = /^arn:aws[\w-]*:states:[^:]*:[^:]*:execution:[^:]+:[^:]+$/;
@@ -207,7 +208,8 @@ export class LocalStepFunctions {
     }
     const inputText = input.input ?? '{}';
     const parsedInput = tryParseJson(inputText);
-    if (parsedInput === undefined) throw new LocalStepFunctionsError('InvalidExecutionInput', 'Invalid State Machine Execution Input: the input is not valid JSON');
+    if (parsedInput === undefined)
+      throw new LocalStepFunctionsError('InvalidExecutionInput', 'Invalid State Machine Execution Input: the input is not valid JSON');
 
     const executionArn = `${machine.arn.replace(':stateMachine:', ':execution:')}:${name}`;
     const existing = this.records.get(executionArn);
@@ -343,7 +345,10 @@ export class LocalStepFunctions {
         return { executionArn: started.executionArn, startDate: epochSeconds(started.startDate) };
       }
       case 'SendTaskSuccess':
-        await this.sendTaskSuccess({ taskToken: requiredString(body, 'taskToken', 'InvalidToken'), output: requiredString(body, 'output', 'InvalidOutput') });
+        await this.sendTaskSuccess({
+          taskToken: requiredString(body, 'taskToken', 'InvalidToken'),
+          output: requiredString(body, 'output', 'InvalidOutput'),
+        });
         return {};
       case 'SendTaskFailure':
         await this.sendTaskFailure({
@@ -456,7 +461,12 @@ export class LocalStepFunctions {
     if (run.detached) return Promise.reject(executionEnded());
     if (!info || info.kind === 'unsupported') {
       const resource = info?.resource ?? '(unknown)';
-      return Promise.reject(new UncatchableError('States.Runtime', `state ${stateName}: resource ${resource} is not supported by the local Step Functions (only Lambda functions, lambda:invoke and lambda:invoke.waitForTaskToken)`));
+      return Promise.reject(
+        new UncatchableError(
+          'States.Runtime',
+          `state ${stateName}: resource ${resource} is not supported by the local Step Functions (only Lambda functions, lambda:invoke and lambda:invoke.waitForTaskToken)`,
+        ),
+      );
     }
     if (info.kind === 'function') return this.track(run, async () => toJson(await this.whileRunning(run, this.invoke(info.resource, input))));
     if (info.kind === 'invoke') {
@@ -502,7 +512,11 @@ export class LocalStepFunctions {
       }
       if (!task.settled) {
         this.park(task);
-        this.options.log('info', 'execution waiting for task token', { executionArn: run.record.executionArn, state: stateName, timeoutAt: new Date(task.deadline).toISOString() });
+        this.options.log('info', 'execution waiting for task token', {
+          executionArn: run.record.executionArn,
+          state: stateName,
+          timeoutAt: new Date(task.deadline).toISOString(),
+        });
       }
       return this.whileRunning(run, task.promise);
     });
@@ -758,7 +772,9 @@ function prepareMachine(machine: LocalStateMachine, log: LocalStepFunctionsOptio
   const { definition } = machine;
   const where = `state machine ${machine.name}`;
   if (typeof definition.TimeoutSeconds === 'number' && definition.TimeoutSeconds > MAX_TIMER_SECONDS) {
-    throw new Error(`${where}: TimeoutSeconds ${definition.TimeoutSeconds} exceeds ${MAX_TIMER_SECONDS}, the longest timer Node.js can run (longer ones fire at once)`);
+    throw new Error(
+      `${where}: TimeoutSeconds ${definition.TimeoutSeconds} exceeds ${MAX_TIMER_SECONDS}, the longest timer Node.js can run (longer ones fire at once)`,
+    );
   }
   const nestedNames = new Set<string>();
   const tasks = new Map<string, TaskInfo>();
@@ -775,16 +791,25 @@ function prepareMachine(machine: LocalStateMachine, log: LocalStepFunctionsOptio
         const timeoutSeconds = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : undefined;
         const kind = taskKind(resource);
         if (timeoutSeconds !== undefined && timeoutSeconds > MAX_TIMER_SECONDS) {
-          throw new Error(`${where}, state ${stateName}: TimeoutSeconds ${timeoutSeconds} exceeds ${MAX_TIMER_SECONDS}, the longest timer Node.js can run (longer ones fire at once)`);
+          throw new Error(
+            `${where}, state ${stateName}: TimeoutSeconds ${timeoutSeconds} exceeds ${MAX_TIMER_SECONDS}, the longest timer Node.js can run (longer ones fire at once)`,
+          );
         }
         if (kind === 'waitForTaskToken' && timeoutSeconds === undefined) {
-          throw new Error(`${where}, state ${stateName}: a .waitForTaskToken Task needs TimeoutSeconds (locally it would otherwise time out after 60 seconds; TimeoutSecondsPath is not supported)`);
+          throw new Error(
+            `${where}, state ${stateName}: a .waitForTaskToken Task needs TimeoutSeconds (locally it would otherwise time out after 60 seconds; TimeoutSecondsPath is not supported)`,
+          );
         }
         const existing = tasks.get(stateName);
         if (existing && (existing.resource !== resource || existing.timeoutSeconds !== timeoutSeconds)) {
           throw new Error(`${where}: two different Task states are named ${stateName}; local overrides are keyed by state name`);
         }
-        if (kind === 'unsupported') log('warn', 'task resource not supported locally; the execution will fail there', { stateMachine: machine.name, state: stateName, resource });
+        if (kind === 'unsupported')
+          log('warn', 'task resource not supported locally; the execution will fail there', {
+            stateMachine: machine.name,
+            state: stateName,
+            resource,
+          });
         tasks.set(stateName, { resource, kind, timeoutSeconds, resumable: !nested });
       }
     }
@@ -793,7 +818,10 @@ function prepareMachine(machine: LocalStateMachine, log: LocalStepFunctionsOptio
   for (const [stateName, task] of tasks) {
     if (nestedNames.has(stateName)) task.resumable = false;
     if (task.kind === 'waitForTaskToken' && !task.resumable) {
-      log('warn', 'a waiting task inside Map/Parallel is not persisted; it fails if the runtime restarts while it waits', { stateMachine: machine.name, state: stateName });
+      log('warn', 'a waiting task inside Map/Parallel is not persisted; it fails if the runtime restarts while it waits', {
+        stateMachine: machine.name,
+        state: stateName,
+      });
     }
   }
   let stateMachine: StateMachine;
@@ -865,7 +893,8 @@ function invokeParameters(stateName: string, input: JsonValue): { functionName: 
 }
 
 function failureOf(error: unknown): { status: ExecutionStatus; error: string; cause: string } {
-  if (error instanceof library.ExecutionTimeoutError) return { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution exceeded the TimeoutSeconds of its state machine' };
+  if (error instanceof library.ExecutionTimeoutError)
+    return { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution exceeded the TimeoutSeconds of its state machine' };
   if (error instanceof library.ExecutionAbortedError) return { status: 'ABORTED', error: 'States.Aborted', cause: error.message };
   // ExecutionError only rephrases the message; the state's own error is its cause.
   const original = error instanceof library.ExecutionError && error.cause instanceof Error ? error.cause : error;
@@ -971,7 +1000,8 @@ function readJsonBody(request: IncomingMessage): Promise<Record<string, unknown>
     });
     request.on('error', reject);
     request.on('end', () => {
-      if (size > MAX_BODY_BYTES) return reject(new LocalStepFunctionsError('ValidationException', `request body larger than ${MAX_BODY_BYTES} bytes`));
+      if (size > MAX_BODY_BYTES)
+        return reject(new LocalStepFunctionsError('ValidationException', `request body larger than ${MAX_BODY_BYTES} bytes`));
       const text = Buffer.concat(chunks).toString('utf8');
       const parsed = text.trim() === '' ? {} : tryParseJson(text);
       if (parsed === undefined || parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {

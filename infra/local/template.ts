@@ -91,7 +91,8 @@ export function readTemplate(raw: unknown): LocalTemplate {
   const getAtt = (logicalId: string, attribute: string): string => {
     const resource = resources[logicalId];
     if (resource?.Type === 'AWS::Lambda::Function' && attribute === 'Arn') return functionArn(logicalId);
-    if (resource?.Type === 'AWS::DynamoDB::Table' && attribute === 'Arn') return `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${logicalId}`;
+    if (resource?.Type === 'AWS::DynamoDB::Table' && attribute === 'Arn')
+      return `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${logicalId}`;
     if (resource?.Type === 'AWS::ApiGatewayV2::Api' && attribute === 'ApiEndpoint') return 'http://local';
     throw new Error(`template: unsupported Fn::GetAtt ${logicalId}.${attribute}`);
   };
@@ -179,21 +180,26 @@ export function readTemplate(raw: unknown): LocalTemplate {
     .filter(([, resource]) => props(resource)['ScheduleExpression'] !== undefined && (props(resource)['State'] ?? 'ENABLED') === 'ENABLED')
     .map(([logicalId, resource]): LocalSchedule => {
       const properties = props(resource);
-      const targets = z.array(ruleTargetSchema).parse(properties['Targets'] ?? []).map((target): LocalScheduleTarget => {
-        // The event is the scheduled event or a constant input; reshaping it is not emulated. Delivery
-        // settings (RetryPolicy, DeadLetterConfig) do not change what the function receives: a failed run is logged.
-        const reshaping = ['InputPath', 'InputTransformer'].filter((name) => target[name] !== undefined);
-        if (reshaping.length > 0) throw new Error(`template: rule ${logicalId} target ${target.Id} uses ${reshaping.join(', ')}, which the local runtime does not support`);
-        const arn = String(resolve(target.Arn));
-        if (!functionArns.has(arn)) throw new Error(`template: rule ${logicalId} target ${target.Id} is not a Lambda function of this stack (${arn})`);
-        if (target.Input === undefined) return { id: target.Id, functionArn: arn };
-        const input = String(resolve(target.Input));
-        try {
-          return { id: target.Id, functionArn: arn, input: JSON.parse(input) as unknown };
-        } catch {
-          throw new Error(`template: rule ${logicalId} target ${target.Id} has an Input that is not JSON`);
-        }
-      });
+      const targets = z
+        .array(ruleTargetSchema)
+        .parse(properties['Targets'] ?? [])
+        .map((target): LocalScheduleTarget => {
+          // The event is the scheduled event or a constant input; reshaping it is not emulated. Delivery
+          // settings (RetryPolicy, DeadLetterConfig) do not change what the function receives: a failed run is logged.
+          const reshaping = ['InputPath', 'InputTransformer'].filter((name) => target[name] !== undefined);
+          if (reshaping.length > 0)
+            throw new Error(`template: rule ${logicalId} target ${target.Id} uses ${reshaping.join(', ')}, which the local runtime does not support`);
+          const arn = String(resolve(target.Arn));
+          if (!functionArns.has(arn))
+            throw new Error(`template: rule ${logicalId} target ${target.Id} is not a Lambda function of this stack (${arn})`);
+          if (target.Input === undefined) return { id: target.Id, functionArn: arn };
+          const input = String(resolve(target.Input));
+          try {
+            return { id: target.Id, functionArn: arn, input: JSON.parse(input) as unknown };
+          } catch {
+            throw new Error(`template: rule ${logicalId} target ${target.Id} has an Input that is not JSON`);
+          }
+        });
       return { logicalId, arn: ruleArn(logicalId), expression: z.string().parse(resolve(properties['ScheduleExpression'])), targets };
     });
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
-import { readConfig } from '../../shared/kernel/config.js';
 import { directorySnapshotSchema } from '../../shared/directory/directory.js';
+import { readConfig } from '../../shared/kernel/config.js';
 import { issueToken } from './jwt-issuer.js';
 import { SEED_DIRECTORY } from './seed.js';
 

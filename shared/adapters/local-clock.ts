@@ -59,7 +59,8 @@ export function installLocalClock(options: LocalClockOptions): LocalClockControl
       const target = date.getTime();
       if (Number.isNaN(target)) throw new RangeError('local clock: cannot set an invalid date');
       const current = nowMs();
-      if (target < current) throw new RangeError(`local clock: cannot move backwards from ${new Date(current).toISOString()} to ${date.toISOString()}`);
+      if (target < current)
+        throw new RangeError(`local clock: cannot move backwards from ${new Date(current).toISOString()} to ${date.toISOString()}`);
       offset += target - current;
       return new Date(nowMs());
     },

@@ -2,9 +2,9 @@ import {
   ExecutionAlreadyExists,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
+  type SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
-  type SFNClient,
 } from '@aws-sdk/client-sfn';
 import type { Workflows } from '../ports/ports.js';
 

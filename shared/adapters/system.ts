@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock, Ids } from '../ports/ports.js';
 import { seoulDate } from '../kernel/seoul-time.js';
+import type { Clock, Ids } from '../ports/ports.js';
 
 export const systemClock: Clock = { now: () => new Date() };
 

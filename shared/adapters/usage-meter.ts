@@ -24,9 +24,13 @@ export interface Usage {
 
 const fresh = (): Usage => ({ stateTransitions: 0, byFunction: {} });
 const holder = globalThis as typeof globalThis & { __approvalUsage?: Usage; __approvalUsageScope?: AsyncLocalStorage<string> };
-const scope = (holder.__approvalUsageScope ??= new AsyncLocalStorage<string>());
+holder.__approvalUsageScope ??= new AsyncLocalStorage<string>();
+const scope = holder.__approvalUsageScope;
 
-export const usage = (): Usage => (holder.__approvalUsage ??= fresh());
+export function usage(): Usage {
+  holder.__approvalUsage ??= fresh();
+  return holder.__approvalUsage;
+}
 export function resetUsage(): Usage {
   const before = usage();
   holder.__approvalUsage = fresh();
@@ -37,7 +41,8 @@ export const meterOn = () => process.env['USAGE_METER'] === '1';
 /** The tally of the function the current call runs in (`(outside)` for calls not made by a function). */
 export function functionUsage(name = scope.getStore() ?? '(outside)'): FunctionUsage {
   const all = usage().byFunction;
-  return (all[name] ??= { invocations: 0, ms: 0, readUnits: 0, writeUnits: 0, awsWriteUnits: 0, dynamoMs: 0 });
+  all[name] ??= { invocations: 0, ms: 0, readUnits: 0, writeUnits: 0, awsWriteUnits: 0, dynamoMs: 0 };
+  return all[name];
 }
 
 /** Runs `work` as an invocation of `name`, tallied. */

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { Directory, Person } from '../directory/directory.js';
 import { ConflictError } from '../kernel/errors.js';
 import { formatKrw } from '../kernel/seoul-time.js';
-import type { Directory, Person } from '../directory/directory.js';
-import { deferredFrom, tierFor, type ApproverSelector, type LineStage, type LineStep, type StepInputName } from '../policies/office-policy.js';
+import { type ApproverSelector, deferredFrom, type LineStage, type LineStep, type StepInputName, tierFor } from '../policies/office-policy.js';
 import type { StepAction } from '../requests/request.js';
 
 /** An approval step as resolved at submission: who decides, and by which rule. */
@@ -122,7 +122,9 @@ async function resolveSelector(selector: ApproverSelector, context: LineContext)
         .sort((a, b) => a.id.localeCompare(b.id));
       const chosen = candidates[spread(seed, candidates.length)];
       if (!team || !chosen) {
-        throw new ApprovalRoutingError(`결재선을 정할 수 없습니다: ${team?.name ?? selector.team}에 ${selector.role} 담당자가 없습니다. 총무과에 문의하세요.`);
+        throw new ApprovalRoutingError(
+          `결재선을 정할 수 없습니다: ${team?.name ?? selector.team}에 ${selector.role} 담당자가 없습니다. 총무과에 문의하세요.`,
+        );
       }
       return { person: chosen, rule: `${team.name} 담당자(${selector.role})` };
     }
@@ -147,7 +149,7 @@ async function resolveSelector(selector: ApproverSelector, context: LineContext)
     case 'bureau-director':
       return firstNotRequester((await levelsFrom(directory, { departmentId: selector.department })).slice(1), requester, directory);
     case 'mayor':
-      return firstNotRequester((await levelsFrom(directory, { mayor: true })), requester, directory);
+      return firstNotRequester(await levelsFrom(directory, { mayor: true }), requester, directory);
     case 'handling-unit': {
       const teamId = context.handlingTeamId;
       if (!teamId) throw new Error('the line names the handling unit, but the request names none');

@@ -1,4 +1,4 @@
-import { seoulDate, type IsoDate } from '../kernel/seoul-time.js';
+import { type IsoDate, seoulDate } from '../kernel/seoul-time.js';
 
 /**
  * Business time in Asia/Seoul. Weekends and public holidays are not business days; the

@@ -1,4 +1,3 @@
-
 /**
  * Finance views as files finance opens in Excel: a CSV (UTF-8 with BOM, so Excel shows the Korean
  * instead of mojibake) and an XLSX (one sheet per view, numbers kept as numbers). Pure: the caller
@@ -59,7 +58,9 @@ function cellOf(view: FinanceView, column: FinanceColumn, row: FinanceView['rows
   if (column.type === 'text') return String(value);
   const wellFormed = typeof value === 'number' && (column.type === 'integer' ? Number.isSafeInteger(value) : Number.isFinite(value));
   if (!wellFormed) {
-    throw new InvalidFinanceViewError(`${view.name} / ${column.header}: ${JSON.stringify(value)} is not ${column.type === 'integer' ? 'an integer' : 'a finite number'}`);
+    throw new InvalidFinanceViewError(
+      `${view.name} / ${column.header}: ${JSON.stringify(value)} is not ${column.type === 'integer' ? 'an integer' : 'a finite number'}`,
+    );
   }
   return value;
 }
@@ -139,7 +140,10 @@ export async function toXlsx(views: FinanceView[]): Promise<Buffer> {
     }
 
     view.columns.forEach((column, index) => {
-      const widest = cells.reduce((width, rowCells) => Math.max(width, displayWidth(shown(column, rowCells[index] ?? null))), displayWidth(column.header));
+      const widest = cells.reduce(
+        (width, rowCells) => Math.max(width, displayWidth(shown(column, rowCells[index] ?? null))),
+        displayWidth(column.header),
+      );
       sheet.getColumn(index + 1).width = Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, widest + PADDING));
     });
   }

@@ -1,6 +1,8 @@
-import * as z from 'zod';
 import { seoulDate } from '../kernel/seoul-time.js';
 import type { ApprovalRequest, HistoryEvent } from '../requests/request.js';
+import { addFigures, FIGURES, type FinanceFigures } from './figures.js';
+
+export { addFigures, FIGURES, type FinanceFigures, financeFiguresSchema } from './figures.js';
 
 /**
  * Monthly totals are maintained, not recomputed: every history event that moves money carries
@@ -14,20 +16,6 @@ import type { ApprovalRequest, HistoryEvent } from '../requests/request.js';
  * - paid: one payment and the amount paid
  * - work-reported: a repair's actual cost; reopened: that cost taken back
  */
-export const financeFiguresSchema = z.object({
-  submitted: z.int().optional(),
-  requestedKrw: z.int().optional(),
-  approved: z.int().optional(),
-  approvedKrw: z.int().optional(),
-  rejected: z.int().optional(),
-  withdrawn: z.int().optional(),
-  paid: z.int().optional(),
-  paidKrw: z.int().optional(),
-  committedKrw: z.int().optional(),
-  actualKrw: z.int().optional(),
-});
-export type FinanceFigures = z.infer<typeof financeFiguresSchema>;
-export const FIGURES = ['submitted', 'requestedKrw', 'approved', 'approvedKrw', 'rejected', 'withdrawn', 'paid', 'paidKrw', 'committedKrw', 'actualKrw'] as const;
 
 /** Where an event's figures are totalled: its month, and the kind and department (and a repair's building). */
 export interface FinanceKey {
@@ -69,18 +57,12 @@ export function financeOf(request: ApprovalRequest, event: HistoryEvent): Financ
   }
 }
 
-const numberIn = (record: Record<string, unknown> | undefined, key: string) => (typeof record?.[key] === 'number' ? (record[key] as number) : undefined);
+const numberIn = (record: Record<string, unknown> | undefined, key: string) =>
+  typeof record?.[key] === 'number' ? (record[key] as number) : undefined;
 
 export function financeKeyOf(request: Pick<ApprovalRequest, 'kind' | 'departmentId' | 'details'>, at: string): FinanceKey {
   const building = request.kind === 'facility-repair' && typeof request.details['building'] === 'string' ? request.details['building'] : undefined;
   return { month: monthOf(at), kind: request.kind, departmentId: request.departmentId, ...(building ? { building } : {}) };
-}
-
-/** Adds figures (as the store's ADD does). */
-export function addFigures(a: FinanceFigures, b: FinanceFigures): FinanceFigures {
-  const sum: FinanceFigures = { ...a };
-  for (const name of FIGURES) if (b[name] !== undefined) sum[name] = (sum[name] ?? 0) + (b[name] ?? 0);
-  return sum;
 }
 
 /** One month's aggregate rows: per kind and department, and per repaired building. */
@@ -100,7 +82,10 @@ export function totalsOf(month: string, entries: { key: FinanceKey; figures: Fin
     departments.set(id, { ...row, figures: addFigures(row.figures, figures) });
     if (key.building) {
       const building = buildings.get(key.building) ?? { building: key.building, figures: {} };
-      buildings.set(key.building, { ...building, figures: addFigures(building.figures, { committedKrw: figures.committedKrw, actualKrw: figures.actualKrw }) });
+      buildings.set(key.building, {
+        ...building,
+        figures: addFigures(building.figures, { committedKrw: figures.committedKrw, actualKrw: figures.actualKrw }),
+      });
     }
   }
   return { month, byDepartment: [...departments.values()], byBuilding: [...buildings.values()] };
@@ -118,11 +103,19 @@ export function differences(expected: MonthTotals, actual: MonthTotals): string[
   };
   const departmentIds = new Set([...expected.byDepartment, ...actual.byDepartment].map((row) => `${row.kind}#${row.departmentId}`));
   for (const id of [...departmentIds].sort()) {
-    compare(id, expected.byDepartment.find((row) => `${row.kind}#${row.departmentId}` === id)?.figures, actual.byDepartment.find((row) => `${row.kind}#${row.departmentId}` === id)?.figures);
+    compare(
+      id,
+      expected.byDepartment.find((row) => `${row.kind}#${row.departmentId}` === id)?.figures,
+      actual.byDepartment.find((row) => `${row.kind}#${row.departmentId}` === id)?.figures,
+    );
   }
   const buildingIds = new Set([...expected.byBuilding, ...actual.byBuilding].map((row) => row.building));
   for (const id of [...buildingIds].sort()) {
-    compare(`building ${id}`, expected.byBuilding.find((row) => row.building === id)?.figures, actual.byBuilding.find((row) => row.building === id)?.figures);
+    compare(
+      `building ${id}`,
+      expected.byBuilding.find((row) => row.building === id)?.figures,
+      actual.byBuilding.find((row) => row.building === id)?.figures,
+    );
   }
   return lines;
 }

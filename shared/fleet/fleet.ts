@@ -28,7 +28,9 @@ export const vehicleSchema = z.object({
 });
 export type Vehicle = z.infer<typeof vehicleSchema>;
 
-export const fleetSchema = z.array(vehicleSchema).refine((vehicles) => new Set(vehicles.map((v) => v.id)).size === vehicles.length, 'vehicle ids must be unique');
+export const fleetSchema = z
+  .array(vehicleSchema)
+  .refine((vehicles) => new Set(vehicles.map((v) => v.id)).size === vehicles.length, 'vehicle ids must be unique');
 
 /** A booked window on one vehicle: [from, to), instants as ISO strings. Touching windows do not overlap. */
 export interface Interval {
@@ -69,8 +71,10 @@ export type Bookability = { bookable: true } | { bookable: false; reason: string
 /** Whether `departmentId` may have `vehicle` assigned: never retired vehicles or ambulances; own-unit classes only by their unit. */
 export function bookability(vehicle: Vehicle, policy: VehicleBookingPolicy, departmentId: string): Bookability {
   const className = policy.classes[vehicle.vehicleClass] ?? vehicle.vehicleClass;
-  if (policy.neverBookable.statuses.includes(vehicle.status)) return { bookable: false, reason: `${vehicle.plate}은(는) 불용 처리된 차량이라 배차할 수 없습니다` };
-  if (policy.neverBookable.classes.includes(vehicle.vehicleClass)) return { bookable: false, reason: `${className}(${vehicle.plate})은(는) 배차 대상이 아닙니다` };
+  if (policy.neverBookable.statuses.includes(vehicle.status))
+    return { bookable: false, reason: `${vehicle.plate}은(는) 불용 처리된 차량이라 배차할 수 없습니다` };
+  if (policy.neverBookable.classes.includes(vehicle.vehicleClass))
+    return { bookable: false, reason: `${className}(${vehicle.plate})은(는) 배차 대상이 아닙니다` };
   if (policy.ownUnitOnly.includes(vehicle.vehicleClass) && vehicle.managingDepartmentId !== departmentId) {
     return { bookable: false, reason: `${className}(${vehicle.plate})은(는) 관리 부서만 사용할 수 있습니다` };
   }
@@ -113,8 +117,8 @@ export function bestFitOrder(vehicles: Vehicle[], need: { passengers: number; de
 export function equallyFitting(ordered: Vehicle[], need: { departmentId: string }): Vehicle[] {
   const first = ordered[0];
   if (!first) return [];
-  const fit = (vehicle: Vehicle) => `${vehicle.managingDepartmentId === need.departmentId}|${vehicle.seats}|${vehicle.ownership}`;
-  return ordered.filter((vehicle) => fit(vehicle) === fit(first));
+  const fitOf = (vehicle: Vehicle) => `${vehicle.managingDepartmentId === need.departmentId}|${vehicle.seats}|${vehicle.ownership}`;
+  return ordered.filter((vehicle) => fitOf(vehicle) === fitOf(first));
 }
 
 /** One of `items`, chosen by a hash of `key` (FNV-1a): different keys spread over the items, the same key always picks the same one. */

@@ -19,10 +19,15 @@ export function verifySlackRequest(input: {
 }): SlackVerification {
   const { signingSecret, timestamp, signature, body, now } = input;
   if (!timestamp || !/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'missing or malformed X-Slack-Request-Timestamp' };
-  if (!signature || !signature.startsWith('v0=')) return { ok: false, reason: 'missing or malformed X-Slack-Signature' };
+  if (!signature?.startsWith('v0=')) return { ok: false, reason: 'missing or malformed X-Slack-Signature' };
   const skew = Math.abs(now.getTime() / 1000 - Number(timestamp));
   if (skew > TOLERANCE_SECONDS) return { ok: false, reason: `timestamp ${Math.round(skew)} s away from now` };
-  const expected = Buffer.from(`v0=${createHmac('sha256', signingSecret).update(Buffer.concat([Buffer.from(`v0:${timestamp}:`, 'utf8'), body])).digest('hex')}`, 'utf8');
+  const expected = Buffer.from(
+    `v0=${createHmac('sha256', signingSecret)
+      .update(Buffer.concat([Buffer.from(`v0:${timestamp}:`, 'utf8'), body]))
+      .digest('hex')}`,
+    'utf8',
+  );
   const given = Buffer.from(signature, 'utf8');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature does not match' };
   return { ok: true };
@@ -30,5 +35,7 @@ export function verifySlackRequest(input: {
 
 /** Signs a body as Slack would (the local runtime's "try it" command and tests). */
 export function signSlackRequest(signingSecret: string, timestamp: string, body: Buffer): string {
-  return `v0=${createHmac('sha256', signingSecret).update(Buffer.concat([Buffer.from(`v0:${timestamp}:`, 'utf8'), body])).digest('hex')}`;
+  return `v0=${createHmac('sha256', signingSecret)
+    .update(Buffer.concat([Buffer.from(`v0:${timestamp}:`, 'utf8'), body]))
+    .digest('hex')}`;
 }

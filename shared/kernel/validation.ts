@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import ko from 'zod/v4/locales/ko.js';
-import { ValidationError, type FieldIssue } from './errors.js';
+import { type FieldIssue, ValidationError } from './errors.js';
 
 // Korean messages for any rule a schema does not phrase itself.
 z.config(ko());
@@ -26,7 +26,10 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, pre
 
 /** Integer won, at least 1. */
 export const positiveKrw = (label: string) =>
-  z.int({ error: `${label}은(는) 원 단위 정수여야 합니다` }).min(1, { error: `${label}은(는) 1원 이상이어야 합니다` }).max(1_000_000_000_000, { error: `${label}이(가) 너무 큽니다` });
+  z
+    .int({ error: `${label}은(는) 원 단위 정수여야 합니다` })
+    .min(1, { error: `${label}은(는) 1원 이상이어야 합니다` })
+    .max(1_000_000_000_000, { error: `${label}이(가) 너무 큽니다` });
 
 export const isoDate = (label: string) => z.iso.date({ error: `${label}은(는) YYYY-MM-DD 형식의 날짜여야 합니다` });
 

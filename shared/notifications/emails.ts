@@ -108,7 +108,11 @@ ${privacy ? `<p class="notice">${privacy}</p>` : ''}
 export function outcomeEmail(input: { request: ApprovalRequest; kind: RequestKind; requester: Recipient; reason?: string }): EmailMessage {
   const { request, kind, requester, reason } = input;
   const status = statusLabel[request.status];
-  const lines: [string, string][] = [['요청 번호', request.id], ['종류', kind.label], ['결과', status]];
+  const lines: [string, string][] = [
+    ['요청 번호', request.id],
+    ['종류', kind.label],
+    ['결과', status],
+  ];
   if (request.status === 'approved' && request.reimbursableAmount !== undefined) {
     lines.push(['지원 금액', formatKrw(request.reimbursableAmount)]);
   }
@@ -170,10 +174,22 @@ export function afterTheFactReportEmail(input: {
 }
 
 /** The step left this approver (escalated to the level above): they no longer need to act, and their link no longer works. */
-export function stepMovedAwayEmail(input: { request: ApprovalRequest; kind: RequestKind; previous: Recipient; newHolder: string; reason: string }): EmailMessage {
+export function stepMovedAwayEmail(input: {
+  request: ApprovalRequest;
+  kind: RequestKind;
+  previous: Recipient;
+  newHolder: string;
+  reason: string;
+}): EmailMessage {
   const { request, kind, previous, newHolder, reason } = input;
   const lines: [string, string][] = [...emailSummary(request, kind), ['이관 대상', newHolder], ['사유', reason]];
-  const text = [`${previous.name}님,`, '', `아래 결재가 ${newHolder}님에게 이관되었습니다. 이전에 받은 링크는 더 이상 쓰이지 않습니다.`, '', render(lines)].join('\n');
+  const text = [
+    `${previous.name}님,`,
+    '',
+    `아래 결재가 ${newHolder}님에게 이관되었습니다. 이전에 받은 링크는 더 이상 쓰이지 않습니다.`,
+    '',
+    render(lines),
+  ].join('\n');
   const html = htmlDocument(
     `[이관 안내] ${kind.label}`,
     `<p>${escapeHtml(previous.name)}님,</p><p>아래 결재가 ${escapeHtml(newHolder)}님에게 이관되었습니다. 이전에 받은 링크는 더 이상 쓰이지 않습니다.</p>${table(lines)}`,

@@ -29,13 +29,24 @@ function summaryLines(request: ApprovalRequest, kind: RequestKind): string[] {
 }
 
 /** A step reaching its holder on Slack: what, from whom, and 승인 / 반려 / 상세 보기. */
-export function approvalRequestMessage(input: { request: ApprovalRequest; kind: RequestKind; step: ApprovalStep; linkHash: string; url: string; expiresAt: string; occasion: ChatOccasion; note?: string }): ChatMessage {
+export function approvalRequestMessage(input: {
+  request: ApprovalRequest;
+  kind: RequestKind;
+  step: ApprovalStep;
+  linkHash: string;
+  url: string;
+  expiresAt: string;
+  occasion: ChatOccasion;
+  note?: string;
+}): ChatMessage {
   const { request, kind, step, linkHash, url, expiresAt, occasion, note } = input;
   const verb = actionLabel[step.action];
   const title = `${occasionPrefix[occasion]}[${verb} 요청] ${kind.label} — ${request.requesterName}`;
   const needsInput = step.input !== undefined;
   const buttons = [
-    ...(needsInput ? [] : [{ type: 'button', action_id: SLACK_ACTIONS.approve, text: { type: 'plain_text', text: '승인' }, style: 'primary', value: linkHash }]),
+    ...(needsInput
+      ? []
+      : [{ type: 'button', action_id: SLACK_ACTIONS.approve, text: { type: 'plain_text', text: '승인' }, style: 'primary', value: linkHash }]),
     { type: 'button', action_id: SLACK_ACTIONS.reject, text: { type: 'plain_text', text: '반려' }, style: 'danger', value: linkHash },
     { type: 'button', action_id: SLACK_ACTIONS.open, text: { type: 'plain_text', text: needsInput ? '상세 보기·입력 후 승인' : '상세 보기' }, url },
   ];
@@ -57,7 +68,13 @@ export function approvalRequestMessage(input: { request: ApprovalRequest; kind: 
 const channelLabel = { slack: 'Slack', 'email-link': '메일 링크', api: 'API' } as const;
 
 /** The message once the step is decided (whichever way): who decided what and when; no buttons. */
-export function decidedMessage(input: { request: ApprovalRequest; kind: RequestKind; step: ApprovalStep; decision: Decision; deciderName: string }): ChatMessage {
+export function decidedMessage(input: {
+  request: ApprovalRequest;
+  kind: RequestKind;
+  step: ApprovalStep;
+  decision: Decision;
+  deciderName: string;
+}): ChatMessage {
   const { request, kind, step, decision, deciderName } = input;
   const verdict = decision === 'approve' ? '✅ 승인' : '↩️ 반려';
   const how = step.channel ? channelLabel[step.channel] : '';
@@ -66,7 +83,9 @@ export function decidedMessage(input: { request: ApprovalRequest; kind: RequestK
     text,
     blocks: [
       section(`*${plain(text)}*`),
-      context(`${plain(deciderName)}님이 ${formatSeoulDateTime(step.decidedAt ?? new Date().toISOString())}에 ${how ? `${how}로 ` : ''}결정했습니다.${step.comment ? ` 의견: ${plain(step.comment)}` : ''}`),
+      context(
+        `${plain(deciderName)}님이 ${formatSeoulDateTime(step.decidedAt ?? new Date().toISOString())}에 ${how ? `${how}로 ` : ''}결정했습니다.${step.comment ? ` 의견: ${plain(step.comment)}` : ''}`,
+      ),
     ],
   };
 }

@@ -31,7 +31,12 @@ const approverSelector = z.discriminatedUnion('type', [
    * The unit the request itself names as responsible (a building's managing team, from the kind's
    * data): someone there holding `role`, its team leader, its department head or its bureau director.
    */
-  z.object({ type: z.literal('handling-unit'), level: z.enum(['role', 'team-leader', 'department-head', 'bureau-director']), role: z.string().optional() })
+  z
+    .object({
+      type: z.literal('handling-unit'),
+      level: z.enum(['role', 'team-leader', 'department-head', 'bureau-director']),
+      role: z.string().optional(),
+    })
     .refine((selector) => (selector.level === 'role') === (selector.role !== undefined), 'a role is named exactly when level is role'),
 ]);
 
@@ -65,10 +70,7 @@ const lineStep = z
 /** A stage is one step, or a group that decides in parallel and must all agree. */
 const lineStage = z.union([lineStep, z.object({ parallel: z.array(lineStep).min(2) })]);
 
-const businessDuration = z.union([
-  z.object({ businessDays: z.int().positive() }).strict(),
-  z.object({ hours: z.int().positive() }).strict(),
-]);
+const businessDuration = z.union([z.object({ businessDays: z.int().positive() }).strict(), z.object({ hours: z.int().positive() }).strict()]);
 
 const timings = z.object({ remindAfter: businessDuration, escalateAfter: businessDuration });
 
@@ -80,7 +82,10 @@ const kindPolicy = z.object({
       const last = stages.at(-1);
       return last !== undefined && 'action' in last && last.action === 'approve';
     }, 'the line must end with a single approve (결재) step')
-    .refine((stages) => stages.every((stage) => !('parallel' in stage) || stage.parallel.every((step) => !step.input)), 'an input step cannot be in a parallel stage'),
+    .refine(
+      (stages) => stages.every((stage) => !('parallel' in stage) || stage.parallel.every((step) => !step.input)),
+      'an input step cannot be in a parallel stage',
+    ),
   /** 반려: `return` gives the request back to the requester to revise or withdraw; `final` ends it. */
   rejection: z.enum(['return', 'final']),
   /** Reminder, then escalation to the next level up, counted from when a step reaches its approver. */
@@ -119,7 +124,8 @@ const facilityRepairPolicy = z
   })
   .superRefine((rules, ctx) => {
     for (const [id, b] of Object.entries(rules.buildings)) {
-      if (!(b.budgetLine in rules.budgetLines)) ctx.addIssue({ code: 'custom', path: ['buildings', id, 'budgetLine'], message: `unknown budget line ${b.budgetLine}` });
+      if (!(b.budgetLine in rules.budgetLines))
+        ctx.addIssue({ code: 'custom', path: ['buildings', id, 'budgetLine'], message: `unknown budget line ${b.budgetLine}` });
     }
   });
 
@@ -181,7 +187,10 @@ export const officePolicySchema = z
       /** Who gets the monthly report: members of this team holding this role. */
       reportRecipients: z.object({ team: z.string(), role: z.string() }),
       /** Budget lines that reimbursements are paid from, with the kinds charged to them and their yearly budget (KRW). */
-      budgetLines: z.record(z.string(), z.object({ name: z.string(), kinds: z.array(z.string()).min(1), budgetKrw: z.record(z.string().regex(/^\d{4}$/), krw) })),
+      budgetLines: z.record(
+        z.string(),
+        z.object({ name: z.string(), kinds: z.array(z.string()).min(1), budgetKrw: z.record(z.string().regex(/^\d{4}$/), krw) }),
+      ),
     }),
     approvals: z.object({
       /**
@@ -200,7 +209,10 @@ export const officePolicySchema = z
   .superRefine((policy, ctx) => {
     for (const [kind, rules] of Object.entries(policy.kinds)) {
       const toMs = (d: z.infer<typeof businessDuration>) => ('hours' in d ? d.hours : d.businessDays * 24) * 3_600_000;
-      for (const [path, timing] of [[[], rules], [['urgent'], rules.urgent]] as const) {
+      for (const [path, timing] of [
+        [[], rules],
+        [['urgent'], rules.urgent],
+      ] as const) {
         if (timing && toMs(timing.escalateAfter) <= toMs(timing.remindAfter)) {
           ctx.addIssue({ code: 'custom', path: ['kinds', kind, ...path, 'escalateAfter'], message: 'escalation must come after the reminder' });
         }

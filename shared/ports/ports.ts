@@ -1,5 +1,5 @@
-import type { CalendarDay, CalendarEntry, Vehicle } from '../fleet/fleet.js';
 import type { FinanceFigures, FinanceKey, MonthTotals } from '../finance/totals.js';
+import type { CalendarDay, CalendarEntry, Vehicle } from '../fleet/fleet.js';
 import type { ApprovalRequest, Decision, HistoryEvent } from '../requests/request.js';
 
 /** Ports the use cases depend on. Adapters live in shared/adapters/; tests pass fakes. */

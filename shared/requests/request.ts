@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { financeFiguresSchema } from '../finance/totals.js';
+import { financeFiguresSchema } from '../finance/figures.js';
 
 /**
  * A request and its append-only history. The stored shape is defined here once; item types
@@ -170,15 +170,19 @@ export const requestSchema = z.object({
    * department on the round's effective date (`appliedAt` once the directory has changed).
    */
   effect: z
-    .object({ type: z.literal('transfer'), departmentId: z.string(), effectiveDate: z.iso.date(), roundId: z.string(), appliedAt: z.string().optional() })
+    .object({
+      type: z.literal('transfer'),
+      departmentId: z.string(),
+      effectiveDate: z.iso.date(),
+      roundId: z.string(),
+      appliedAt: z.string().optional(),
+    })
     .optional(),
   /**
    * A stage was decided and its workflow told to move on; until the workflow's next step runs
    * (and clears this), the timer sweep can tell it again. Holds the stage's task token: never shown.
    */
-  resumePending: z
-    .object({ taskToken: z.string(), outcome: z.enum(['next', 'approved', 'returned', 'rejected']), since: z.string() })
-    .optional(),
+  resumePending: z.object({ taskToken: z.string(), outcome: z.enum(['next', 'approved', 'returned', 'rejected']), since: z.string() }).optional(),
   /** A safety hazard (긴급): the managing unit hears at once, and reminders run in hours. */
   urgent: z.boolean().optional(),
   /** The team responsible for the request (a building's managing team); `handling-unit` steps start there. */

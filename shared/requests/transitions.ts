@@ -1,15 +1,7 @@
-import type { CalendarRelease, DecisionOutcome, LedgerChange, RequestChange } from '../ports/ports.js';
-import { seoulDaysOf } from '../fleet/fleet.js';
 import type { ResolvedStep } from '../approvals/approval-line.js';
-import {
-  stageCount,
-  type ApprovalRequest,
-  type ApprovalStep,
-  type Channel,
-  type Decision,
-  type HistoryEvent,
-  type Snapshot,
-} from './request.js';
+import { seoulDaysOf } from '../fleet/fleet.js';
+import type { CalendarRelease, DecisionOutcome, LedgerChange, RequestChange } from '../ports/ports.js';
+import { type ApprovalRequest, type ApprovalStep, type Channel, type Decision, type HistoryEvent, type Snapshot, stageCount } from './request.js';
 
 /**
  * Pure state transitions of a request. Each returns the next state (version + 1) and the
@@ -46,8 +38,9 @@ const next = (request: ApprovalRequest, at: string, changes: Partial<ApprovalReq
   version: request.version + 1,
 });
 
-const withParticipants = (participants: string[], ...ids: (string | undefined)[]) =>
-  [...new Set([...participants, ...ids.filter((id): id is string => id !== undefined)])];
+const withParticipants = (participants: string[], ...ids: (string | undefined)[]) => [
+  ...new Set([...participants, ...ids.filter((id): id is string => id !== undefined)]),
+];
 
 const stepOf = (request: ApprovalRequest, stepIndex: number): ApprovalStep => {
   const step = request.steps[stepIndex];
@@ -92,8 +85,22 @@ export function extendLine(request: ApprovalRequest, rest: ResolvedStep[], at: s
   const offset = request.steps.length;
   const added = lineSteps(rest).map((step) => ({ ...step, index: step.index + offset }));
   return {
-    request: { ...request, steps: [...request.steps, ...added], participants: withParticipants(request.participants, ...rest.map((step) => step.approverId)) },
-    events: [{ at, actorId: 'system', action: 'routed', round: request.round, channel: 'workflow', comment: `결재선 확정: ${describeLine(rest)}`, rule: rest.at(-1)?.rule }],
+    request: {
+      ...request,
+      steps: [...request.steps, ...added],
+      participants: withParticipants(request.participants, ...rest.map((step) => step.approverId)),
+    },
+    events: [
+      {
+        at,
+        actorId: 'system',
+        action: 'routed',
+        round: request.round,
+        channel: 'workflow',
+        comment: `결재선 확정: ${describeLine(rest)}`,
+        rule: rest.at(-1)?.rule,
+      },
+    ],
   };
 }
 
@@ -114,7 +121,8 @@ export function describeLine(line: ResolvedStep[]): string {
 function stageOutcome(request: ApprovalRequest, steps: ApprovalStep[]): StageOutcome {
   const stage = steps.filter((step) => step.stage === request.currentStage);
   if (stage.some((step) => step.status === 'rejected' && !step.advisory)) return 'returned';
-  const done = (step: ApprovalStep) => step.status === 'approved' || step.status === 'skipped' || (step.advisory === true && step.status === 'rejected');
+  const done = (step: ApprovalStep) =>
+    step.status === 'approved' || step.status === 'skipped' || (step.advisory === true && step.status === 'rejected');
   if (!stage.every(done)) return 'waiting';
   return request.currentStage === stageCount(request) - 1 ? 'approved' : 'next';
 }
@@ -256,7 +264,15 @@ export function skipStep(
  */
 export function reassignStep(
   request: ApprovalRequest,
-  input: { stepIndex: number; holder: Holder; linkHash: string; at: string; action: 'rerouted' | 'escalated' | 'reminded'; reason: string; rule?: string },
+  input: {
+    stepIndex: number;
+    holder: Holder;
+    linkHash: string;
+    at: string;
+    action: 'rerouted' | 'escalated' | 'reminded';
+    reason: string;
+    rule?: string;
+  },
 ): { request: ApprovalRequest; events: HistoryEvent[]; revokedLink?: string } {
   const before = stepOf(request, input.stepIndex);
   const { holder } = input;
@@ -296,7 +312,13 @@ export function reassignStep(
 /** Ends a round: approved, returned (반려), rejected, withdrawn or failed. Open steps are cancelled and their links revoked. */
 export function closeRequest(
   request: ApprovalRequest,
-  input: { status: 'approved' | 'returned' | 'rejected' | 'withdrawn' | 'failed' | 'cancelled'; at: string; actor: Actor; comment?: string; channel: string },
+  input: {
+    status: 'approved' | 'returned' | 'rejected' | 'withdrawn' | 'failed' | 'cancelled';
+    at: string;
+    actor: Actor;
+    comment?: string;
+    channel: string;
+  },
 ): { request: ApprovalRequest; events: HistoryEvent[]; revokedLinks: string[] } {
   const { status, at, actor, comment, channel } = input;
   const revokedLinks = request.steps.flatMap((step) => (step.openLinkHash ? [step.openLinkHash] : []));

@@ -1,8 +1,8 @@
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Delegation, DelegationStore } from '../ports/ports.js';
-import { keys } from './table-layout.js';
 import { queryDueTimers, timerShards } from './due-timers.js';
+import { keys } from './table-layout.js';
 
 const delegationSchema = z.object({
   principalId: z.string(),
@@ -17,8 +17,7 @@ const delegationSchema = z.object({
 
 /** 대결 delegations: one item per principal and start date; a pending start/end sits on the "due timers" index. */
 export function makeDynamoDbDelegationStore(db: DynamoDBDocumentClient, tableName: string): DelegationStore {
-  const timerAttributes = (timer: Delegation['pendingTimer']) =>
-    timer ? { timerShard: timerShards.delegation, nextTimerAt: timer.at } : {};
+  const timerAttributes = (timer: Delegation['pendingTimer']) => (timer ? { timerShard: timerShards.delegation, nextTimerAt: timer.at } : {});
 
   return {
     async put(delegation) {
@@ -48,7 +47,9 @@ export function makeDynamoDbDelegationStore(db: DynamoDBDocumentClient, tableNam
     },
 
     async remove(principalId, from) {
-      const { Attributes } = await db.send(new DeleteCommand({ TableName: tableName, Key: keys.delegation(principalId, from), ReturnValues: 'ALL_OLD' }));
+      const { Attributes } = await db.send(
+        new DeleteCommand({ TableName: tableName, Key: keys.delegation(principalId, from), ReturnValues: 'ALL_OLD' }),
+      );
       return Attributes !== undefined;
     },
 

@@ -1,28 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import {
   bureauSchema,
-  departmentSchema,
-  officeSchema,
-  personRevisionSchema,
-  personSchema,
-  teamSchema,
   type Directory,
   type DirectoryAdmin,
   type DirectorySnapshot,
+  departmentSchema,
+  officeSchema,
   type Person,
   type PersonChange,
   type PersonChangeRecord,
   type PersonRecord,
+  personRevisionSchema,
+  personSchema,
+  teamSchema,
 } from '../directory/directory.js';
 import { ConcurrentChangeError } from '../ports/ports.js';
 import { indexes, keys } from './table-layout.js';

@@ -1,5 +1,5 @@
-import { QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { FIGURES, financeFiguresSchema, type FinanceFigures, type FinanceKey, type MonthTotals } from '../finance/totals.js';
+import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { FIGURES, type FinanceFigures, type FinanceKey, financeFiguresSchema, type MonthTotals } from '../finance/totals.js';
 import type { FinanceStore } from '../ports/ports.js';
 import { keys } from './table-layout.js';
 
@@ -13,7 +13,12 @@ export function makeDynamoDbFinanceStore(db: DynamoDBDocumentClient, tableName: 
       let ExclusiveStartKey: Record<string, unknown> | undefined;
       do {
         const page = await db.send(
-          new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :month', ExpressionAttributeValues: { ':month': keys.financeMonth(month) }, ExclusiveStartKey }),
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :month',
+            ExpressionAttributeValues: { ':month': keys.financeMonth(month) },
+            ExclusiveStartKey,
+          }),
         );
         items.push(...(page.Items ?? []));
         ExclusiveStartKey = page.LastEvaluatedKey;

@@ -1,7 +1,15 @@
-import { BatchGetCommand, type BatchGetCommandOutput, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { vehicleSchema, type CalendarDay, type Vehicle } from '../fleet/fleet.js';
+import { type CalendarDay, type Vehicle, vehicleSchema } from '../fleet/fleet.js';
 import type { FleetStore } from '../ports/ports.js';
 import { keys } from './table-layout.js';
 
@@ -55,11 +63,15 @@ export function makeDynamoDbFleetStore(db: DynamoDBDocumentClient, tableName: st
       const wanted = vehicleIds.flatMap((vehicleId) => days.map((day) => ({ vehicleId, day })));
       const found = new Map<string, CalendarDay>();
       for (let i = 0; i < wanted.length; i += BATCH_GET_LIMIT) {
-        let pending: Record<string, unknown>[] | undefined = wanted.slice(i, i + BATCH_GET_LIMIT).map(({ vehicleId, day }) => keys.calendarDay(vehicleId, day));
+        let pending: Record<string, unknown>[] | undefined = wanted
+          .slice(i, i + BATCH_GET_LIMIT)
+          .map(({ vehicleId, day }) => keys.calendarDay(vehicleId, day));
         for (let attempt = 0; pending && pending.length > 0; attempt++) {
           if (attempt > 8) throw new Error('vehicle calendar: unprocessed keys after retries');
           if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
-          const result: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }));
+          const result: BatchGetCommandOutput = await db.send(
+            new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+          );
           for (const item of result.Responses?.[tableName] ?? []) {
             const day = toCalendarDay(item);
             found.set(`${day.vehicleId}#${day.day}`, day);
@@ -107,7 +119,9 @@ export function makeDynamoDbFleetStore(db: DynamoDBDocumentClient, tableName: st
  */
 export async function loadFleet(db: DynamoDBDocumentClient, tableName: string, vehicles: Vehicle[]): Promise<{ vehicles: number }> {
   for (let i = 0; i < vehicles.length; i += 25) {
-    let pending: Record<string, unknown>[] = vehicles.slice(i, i + 25).map((vehicle) => ({ PutRequest: { Item: { ...keys.vehicle(vehicle.id), ...vehicle } } }));
+    let pending: Record<string, unknown>[] = vehicles
+      .slice(i, i + 25)
+      .map((vehicle) => ({ PutRequest: { Item: { ...keys.vehicle(vehicle.id), ...vehicle } } }));
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 8) throw new Error('fleet load: unprocessed items after retries');
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
@@ -120,7 +134,11 @@ export async function loadFleet(db: DynamoDBDocumentClient, tableName: string, v
       vehicles.slice(i, i + 10).map(async (vehicle) => {
         try {
           await db.send(
-            new PutCommand({ TableName: tableName, Item: { ...keys.odometer(vehicle.id), km: vehicle.odometerKm }, ConditionExpression: 'attribute_not_exists(pk)' }),
+            new PutCommand({
+              TableName: tableName,
+              Item: { ...keys.odometer(vehicle.id), km: vehicle.odometerKm },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
           );
         } catch (error) {
           if (!(error instanceof ConditionalCheckFailedException)) throw error;

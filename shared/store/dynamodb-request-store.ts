@@ -1,31 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
+  type QueryCommandInput as QueryInput,
   TransactWriteCommand,
   UpdateCommand,
-  type DynamoDBDocumentClient,
-  type QueryCommandInput as QueryInput,
 } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
+import { addFigures, FIGURES, type FinanceFigures, financeKeyOf, financeOf } from '../finance/totals.js';
 import { ValidationError } from '../kernel/errors.js';
-import { historyEventSchema, requestSchema, type ApprovalRequest, type HistoryEvent } from '../requests/request.js';
 import {
+  type ApprovalLink,
   CalendarChangedError,
   ConcurrentChangeError,
   IdempotencyRaceError,
-  OdometerBackwardsError,
   LedgerFullError,
   LinkUnavailableError,
-  type ApprovalLink,
+  OdometerBackwardsError,
   type RequestChange,
   type RequestStore,
 } from '../ports/ports.js';
-import { indexes, keys, toEpochSeconds, ttlAttribute } from './table-layout.js';
+import { type ApprovalRequest, type HistoryEvent, historyEventSchema, requestSchema } from '../requests/request.js';
 import { queryDueTimers, timerShards } from './due-timers.js';
-import { randomBytes } from 'node:crypto';
-import { FIGURES, addFigures, financeKeyOf, financeOf, type FinanceFigures } from '../finance/totals.js';
+import { indexes, keys, toEpochSeconds, ttlAttribute } from './table-layout.js';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 type Guard = 'request' | 'event' | 'ledger' | 'idempotency' | 'link' | 'calendar' | 'odometer' | 'budget' | 'finance';
@@ -162,9 +162,7 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
     },
 
     async appendEvent(requestId, event) {
-      await db.send(
-        new PutCommand({ TableName: tableName, Item: eventItem(requestId, event), ConditionExpression: 'attribute_not_exists(pk)' }),
-      );
+      await db.send(new PutCommand({ TableName: tableName, Item: eventItem(requestId, event), ConditionExpression: 'attribute_not_exists(pk)' }));
     },
 
     async listByRequester(requesterId, { limit, cursor }) {
@@ -186,9 +184,7 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
     },
 
     async findIdempotent(requesterId, key) {
-      const { Item } = await db.send(
-        new GetCommand({ TableName: tableName, Key: keys.idempotency(requesterId, key), ConsistentRead: true }),
-      );
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.idempotency(requesterId, key), ConsistentRead: true }));
       return Item ? z.object({ requestId: z.string(), bodyHash: z.string() }).parse(Item) : undefined;
     },
 
@@ -261,7 +257,12 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
 
     async clearLinkTimer(hash) {
       await db.send(
-        new UpdateCommand({ TableName: tableName, Key: keys.link(hash), UpdateExpression: 'REMOVE timerShard, nextTimerAt', ConditionExpression: 'attribute_exists(pk)' }),
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.link(hash),
+          UpdateExpression: 'REMOVE timerShard, nextTimerAt',
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
       );
     },
   };
@@ -294,7 +295,10 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
       const finance = event.finance ?? financeOf(request, event);
       const stamped = finance ? { ...event, finance } : event;
       const key = finance ? financeKeyOf(request, event.at) : undefined;
-      const Item = { ...eventItem(request.id, stamped), ...(key ? { financeMonth: key.month, financeKind: key.kind, financeDepartmentId: key.departmentId, financeBuilding: key.building } : {}) };
+      const Item = {
+        ...eventItem(request.id, stamped),
+        ...(key ? { financeMonth: key.month, financeKind: key.kind, financeDepartmentId: key.departmentId, financeBuilding: key.building } : {}),
+      };
       add('event', { Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } });
       if (finance && key) {
         addTotal(keys.financeTotal(key.month, key.kind, key.departmentId), finance);

@@ -2,13 +2,13 @@ import { superiorOf } from '../approvals/approval-line.js';
 import { addBusinessTime, type HolidaySource } from '../calendar/business-days.js';
 import type { Directory, Person } from '../directory/directory.js';
 import { seoulDate } from '../kernel/seoul-time.js';
-import { approvalRequestEmail, stepMovedAwayEmail, type ApprovalEmailOccasion } from '../notifications/emails.js';
+import { type ApprovalEmailOccasion, approvalRequestEmail, stepMovedAwayEmail } from '../notifications/emails.js';
 import { approvalRequestMessage, closedMessage } from '../notifications/slack-messages.js';
-import { timingsFor, type OfficePolicy } from '../policies/office-policy.js';
+import { type OfficePolicy, timingsFor } from '../policies/office-policy.js';
+import type { ApprovalLink, Chat, Clock, DelegationStore, Ids, Mailer, RequestStore } from '../ports/ports.js';
 import { kindOf } from '../requests/kinds/index.js';
 import type { ApprovalRequest, ApprovalStep } from '../requests/request.js';
-import { reassignStep, type Holder } from '../requests/transitions.js';
-import type { ApprovalLink, Chat, Clock, DelegationStore, Ids, Mailer, RequestStore } from '../ports/ports.js';
+import { type Holder, reassignStep } from '../requests/transitions.js';
 import { hashLinkId } from './decision-links.js';
 
 /**
@@ -94,7 +94,9 @@ export function makeApprovalEngine(deps: ApprovalEngineDeps) {
     const rules = timingsFor(policy, input.request);
     const { workdayStartHour } = policy.approvals;
     const beforeDeadline = (at: Date) => (at.toISOString() < input.deadline ? at.toISOString() : undefined);
-    const remindAt = input.withReminder ? beforeDeadline(addBusinessTime(input.timersFrom, rules.remindAfter, holidays, workdayStartHour)) : undefined;
+    const remindAt = input.withReminder
+      ? beforeDeadline(addBusinessTime(input.timersFrom, rules.remindAfter, holidays, workdayStartHour))
+      : undefined;
     const escalateAt =
       input.escalateAt === undefined
         ? beforeDeadline(addBusinessTime(input.timersFrom, rules.escalateAfter, holidays, workdayStartHour))
@@ -225,10 +227,13 @@ export function makeApprovalEngine(deps: ApprovalEngineDeps) {
       }
       if (link.chatMessage) {
         // The old message's buttons are dead: say where the step went.
-        const reason = action === 'reminded' ? '새 메시지로 다시 보냈습니다. 가장 최근 메시지에서 결정하세요.' : `다른 결재권자(${holder.name} ${holder.position})에게 넘어갔습니다.`;
-        await chat.update(link.chatMessage, closedMessage({ request: changed.request, kind: kindOf(request.kind), reason })).catch((error: unknown) =>
-          log('Slack update failed', { requestId: request.id, error: String(error) }),
-        );
+        const reason =
+          action === 'reminded'
+            ? '새 메시지로 다시 보냈습니다. 가장 최근 메시지에서 결정하세요.'
+            : `다른 결재권자(${holder.name} ${holder.position})에게 넘어갔습니다.`;
+        await chat
+          .update(link.chatMessage, closedMessage({ request: changed.request, kind: kindOf(request.kind), reason }))
+          .catch((error: unknown) => log('Slack update failed', { requestId: request.id, error: String(error) }));
       }
       await notifyHolder({
         request: changed.request,

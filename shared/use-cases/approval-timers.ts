@@ -1,12 +1,12 @@
 import { superiorOf } from '../approvals/approval-line.js';
 import type { Directory } from '../directory/directory.js';
 import { formatSeoulDateTime } from '../kernel/seoul-time.js';
-import { timingsFor, type OfficePolicy } from '../policies/office-policy.js';
+import { type OfficePolicy, timingsFor } from '../policies/office-policy.js';
 import type { ApprovalLink, Clock, DelegationStore, RequestStore, Workflows } from '../ports/ports.js';
+import type { ApprovalRequest } from '../requests/request.js';
 import type { ApprovalEngine } from './approval-engine.js';
 import type { Delegations } from './delegations.js';
 import type { RequestEffects } from './request-effects.js';
-import type { ApprovalRequest } from '../requests/request.js';
 import { DEADLINE_PASSED } from './workflow-tasks.js';
 
 export interface ApprovalTimerDeps {
@@ -81,7 +81,13 @@ export function makeApprovalTimers(deps: ApprovalTimerDeps) {
       const above = responsible ? await superiorOf(directory, responsible, [request.requesterId]) : undefined;
       if (!above) {
         // Nobody above (the mayor): keep reminding until the deadline instead.
-        await engine.reassign({ request, link: { ...link, escalateAt: undefined }, holder: currentHolder(step), action: 'reminded', reason: `결정 대기 ${describe(rules.escalateAfter)} 경과 — 결재 기한 ${formatSeoulDateTime(link.expiresAt)}` });
+        await engine.reassign({
+          request,
+          link: { ...link, escalateAt: undefined },
+          holder: currentHolder(step),
+          action: 'reminded',
+          reason: `결정 대기 ${describe(rules.escalateAfter)} 경과 — 결재 기한 ${formatSeoulDateTime(link.expiresAt)}`,
+        });
         report.reminded += 1;
         return;
       }
@@ -153,7 +159,11 @@ export function makeApprovalTimers(deps: ApprovalTimerDeps) {
             continue;
           }
           // The task is gone (it moved on, or timed out and the workflow's Catch took over): nothing left to tell.
-          await requests.save({ request: { ...request, resumePending: undefined, version: request.version + 1, updatedAt: now }, expectedVersion: request.version, events: [] });
+          await requests.save({
+            request: { ...request, resumePending: undefined, version: request.version + 1, updatedAt: now },
+            expectedVersion: request.version,
+            events: [],
+          });
         }
       }
       const effected = await effects.applyDue(BATCH, log);
@@ -174,7 +184,13 @@ export function makeApprovalTimers(deps: ApprovalTimerDeps) {
   };
 }
 
-const currentHolder = (step: { approverId: string; approverName: string; approverPosition: string; actingForId?: string; actingForName?: string }) => ({
+const currentHolder = (step: {
+  approverId: string;
+  approverName: string;
+  approverPosition: string;
+  actingForId?: string;
+  actingForName?: string;
+}) => ({
   id: step.approverId,
   name: step.approverName,
   position: step.approverPosition,

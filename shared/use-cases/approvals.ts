@@ -1,14 +1,14 @@
 import * as z from 'zod';
+import type { Directory } from '../directory/directory.js';
 import { AlreadyDecidedError, ForbiddenError, InvalidStateError, NotFoundError } from '../kernel/errors.js';
 import { formatSeoulDateTime } from '../kernel/seoul-time.js';
 import { invalidInput, parseOrThrow, text } from '../kernel/validation.js';
-import type { Directory } from '../directory/directory.js';
+import { actionLabel } from '../notifications/wording.js';
+import { type Clock, ConcurrentChangeError, LinkUnavailableError, type RequestStore, type Workflows } from '../ports/ports.js';
 import { kindOf } from '../requests/kinds/index.js';
 import { isParticipant } from '../requests/request.js';
 import { skipStep } from '../requests/transitions.js';
-import { actionLabel } from '../notifications/wording.js';
-import { ConcurrentChangeError, LinkUnavailableError, type Clock, type RequestStore, type Workflows } from '../ports/ports.js';
-import { decisionForm, resumeOrLeaveToSweep, withResume, type DecideStep } from './decide-step.js';
+import { type DecideStep, decisionForm, resumeOrLeaveToSweep, withResume } from './decide-step.js';
 import { requestView } from './request-view.js';
 
 /** The approver's side of the API, for people who decide without the email link. */
@@ -62,7 +62,9 @@ export function makePendingApprovals({ requests }: Pick<ApprovalsDeps, 'requests
           input: step.input ?? null,
           waitingSince: link.openedAt,
           deadline: link.expiresAt,
-          ...(kind.sensitive ? {} : { summary: Object.fromEntries(kind.summarize(request.details)), reimbursableAmount: request.reimbursableAmount ?? null }),
+          ...(kind.sensitive
+            ? {}
+            : { summary: Object.fromEntries(kind.summarize(request.details)), reimbursableAmount: request.reimbursableAmount ?? null }),
         },
       ];
     });
@@ -81,7 +83,9 @@ export function makeApprovals({ requests, directory, workflows, clock, decideSte
       if (!step?.openLinkHash) {
         const mine = request.steps.find((candidate) => candidate.decidedBy === input.callerId && candidate.decidedAt);
         if (mine?.decidedAt) {
-          throw new AlreadyDecidedError(`이미 처리된 결재입니다: ${formatSeoulDateTime(mine.decidedAt)}에 ${mine.status === 'rejected' ? '반려' : '승인'}했습니다.`);
+          throw new AlreadyDecidedError(
+            `이미 처리된 결재입니다: ${formatSeoulDateTime(mine.decidedAt)}에 ${mine.status === 'rejected' ? '반려' : '승인'}했습니다.`,
+          );
         }
         throw new InvalidStateError('지금 결정할 차례인 결재가 없습니다.');
       }
@@ -100,20 +104,27 @@ export function makeApprovals({ requests, directory, workflows, clock, decideSte
       const request = await requests.get(input.requestId);
       const caller = await directory.person(input.callerId);
       const isAdmin = caller?.roles.includes('admin') ?? false;
-      if (!request || (!isParticipant(request, input.callerId) && !isAdmin)) throw new NotFoundError(`요청 ${input.requestId}을(를) 찾을 수 없습니다.`);
+      if (!request || (!isParticipant(request, input.callerId) && !isAdmin))
+        throw new NotFoundError(`요청 ${input.requestId}을(를) 찾을 수 없습니다.`);
       if (request.requesterId !== input.callerId && !isAdmin) {
         throw new ForbiddenError('검토 생략은 기안자 또는 관리자만 할 수 있습니다.');
       }
       const step = request.steps[stepIndex];
       if (!step) throw invalidInput([{ path: 'stepIndex', message: `이 요청에는 ${stepIndex}번 단계가 없습니다` }]);
-      if (step.action !== 'review') throw new InvalidStateError(`${actionLabel[step.action]} 단계는 생략할 수 없습니다. 검토 단계만 생략할 수 있습니다.`);
+      if (step.action !== 'review')
+        throw new InvalidStateError(`${actionLabel[step.action]} 단계는 생략할 수 없습니다. 검토 단계만 생략할 수 있습니다.`);
       if (step.mustConfirm) throw new InvalidStateError(`이 검토는 생략할 수 없습니다: ${step.mustConfirm}`);
-      if (step.input) throw new InvalidStateError('이 검토는 결정할 때 입력할 내용(견적 금액 등)이 있어 생략할 수 없습니다. 부재 중이면 대결을 지정하세요.');
+      if (step.input)
+        throw new InvalidStateError('이 검토는 결정할 때 입력할 내용(견적 금액 등)이 있어 생략할 수 없습니다. 부재 중이면 대결을 지정하세요.');
       if (step.status !== 'waiting' || !step.openLinkHash) throw new InvalidStateError('지금 결정을 기다리는 검토 단계만 생략할 수 있습니다.');
       const link = await requests.getLink(step.openLinkHash);
       if (!link) throw new Error(`step ${stepIndex} of ${request.id} points at a missing link`);
       const at = clock.now().toISOString();
-      const skipped = withResume(skipStep(request, { stepIndex, reason, actor: { id: input.callerId, name: caller?.name ?? input.callerId }, at }), link.taskToken, at);
+      const skipped = withResume(
+        skipStep(request, { stepIndex, reason, actor: { id: input.callerId, name: caller?.name ?? input.callerId }, at }),
+        link.taskToken,
+        at,
+      );
       try {
         await requests.save({
           request: skipped.request,

@@ -1,29 +1,29 @@
 import * as z from 'zod';
+import { resolveDeferredStages } from '../approvals/approval-line.js';
+import type { Directory } from '../directory/directory.js';
 import { AlreadyDecidedError, ConflictError, InvalidStateError, LinkExpiredError } from '../kernel/errors.js';
 import { formatSeoulDateTime } from '../kernel/seoul-time.js';
-import type { Directory } from '../directory/directory.js';
-import { resolveDeferredStages } from '../approvals/approval-line.js';
 import { afterTheFactReportEmail } from '../notifications/emails.js';
 import { decidedMessage } from '../notifications/slack-messages.js';
 import { statusLabel } from '../notifications/wording.js';
+import type { StepInputName } from '../policies/office-policy.js';
 import { kindPolicyFor, type OfficePolicy } from '../policies/office-policy.js';
-import { kindOf } from '../requests/kinds/index.js';
-import { decisionSchema, type ApprovalRequest, type ApprovalStep, type Channel, type Decision } from '../requests/request.js';
-import { extendLine, recordDecision, type StageOutcome } from '../requests/transitions.js';
 import {
-  CalendarChangedError,
-  ConcurrentChangeError,
-  LinkUnavailableError,
   type ApprovalLink,
+  CalendarChangedError,
   type Chat,
   type Clock,
+  ConcurrentChangeError,
+  LinkUnavailableError,
   type Mailer,
   type RequestChange,
   type RequestStore,
   type Workflows,
 } from '../ports/ports.js';
+import { kindOf } from '../requests/kinds/index.js';
+import { type ApprovalRequest, type ApprovalStep, type Channel, type Decision, decisionSchema } from '../requests/request.js';
+import { extendLine, recordDecision, type StageOutcome } from '../requests/transitions.js';
 import type { StepInputHandler } from './step-inputs.js';
-import type { StepInputName } from '../policies/office-policy.js';
 
 /**
  * One decision on one step, whichever way it arrives (email link, API, Slack): the same checks,
@@ -105,7 +105,9 @@ export function makeOpenStepReader({ requests, clock }: Pick<DecideStepDeps, 're
     if (!request) throw new InvalidStateError('요청을 찾을 수 없습니다.');
     const step = request.steps[link.stepIndex];
     if (link.status === 'used' || (request.round === link.round && step?.decidedAt)) {
-      const decided = step?.decidedAt ? `${step.approverName}님이 ${formatSeoulDateTime(step.decidedAt)}에 ${step.status === 'rejected' ? '반려' : '승인'}했습니다.` : '';
+      const decided = step?.decidedAt
+        ? `${step.approverName}님이 ${formatSeoulDateTime(step.decidedAt)}에 ${step.status === 'rejected' ? '반려' : '승인'}했습니다.`
+        : '';
       throw new AlreadyDecidedError(`이미 처리된 결재입니다. ${decided}`.trim());
     }
     if (link.status === 'revoked' && link.revokedReason === 'replaced') {
@@ -133,7 +135,14 @@ export function makeDecideStep({ requests, directory, workflows, mailer, chat, c
    * An agreement on an input step: the input checked and applied, and the stages that depend on it
    * (전결 by estimate) resolved and appended, all to be saved with the decision.
    */
-  async function withInput(request: ApprovalRequest, step: ApprovalStep, raw: Record<string, unknown>, actor: { id: string; name: string }, at: string, attempt: number) {
+  async function withInput(
+    request: ApprovalRequest,
+    step: ApprovalStep,
+    raw: Record<string, unknown>,
+    actor: { id: string; name: string },
+    at: string,
+    attempt: number,
+  ) {
     if (!step.input) return { request, events: [], change: {} as Pick<RequestChange, 'calendar'>, record: undefined };
     const prepared = await stepInputs[step.input].prepare({ request, step, raw, actor, at, attempt });
     if (prepared.request.steps.some((other) => other.stage > step.stage)) return { ...prepared, events: [], change: prepared.change ?? {} };
@@ -143,7 +152,11 @@ export function makeDecideStep({ requests, directory, workflows, mailer, chat, c
       kindPolicyFor(policy, request.kind).line,
       {
         requester,
-        amounts: { estimateKrw: prepared.request.triage?.estimateKrw, reimbursableAmount: request.reimbursableAmount, amountRequested: request.amountRequested },
+        amounts: {
+          estimateKrw: prepared.request.triage?.estimateKrw,
+          reimbursableAmount: request.reimbursableAmount,
+          amountRequested: request.amountRequested,
+        },
         handlingTeamId: request.handlingTeamId,
         directory,
         seed: `${request.id}#${request.round}`,
@@ -190,7 +203,9 @@ export function makeDecideStep({ requests, directory, workflows, mailer, chat, c
         const at = clock.now().toISOString();
         const actorRef = { id: input.actorId, name: actor?.name ?? step.approverName };
         const applied =
-          input.decision === 'approve' ? await withInput(current, step, input.fields ?? {}, actorRef, at, attempt) : { request: current, events: [], change: {}, record: undefined };
+          input.decision === 'approve'
+            ? await withInput(current, step, input.fields ?? {}, actorRef, at, attempt)
+            : { request: current, events: [], change: {}, record: undefined };
         const request = applied.request;
         const recorded = recordDecision(request, {
           stepIndex: step.index,
@@ -202,7 +217,10 @@ export function makeDecideStep({ requests, directory, workflows, mailer, chat, c
           rejection: kindPolicyFor(policy, request.kind).rejection,
         });
         const decided = withResume(recorded, link.taskToken, at);
-        const events = [...decided.events.map((event) => (applied.record && event.action === 'decided' ? { ...event, input: applied.record } : event)), ...applied.events];
+        const events = [
+          ...decided.events.map((event) => (applied.record && event.action === 'decided' ? { ...event, input: applied.record } : event)),
+          ...applied.events,
+        ];
         try {
           await requests.save({
             request: decided.request,
@@ -229,8 +247,16 @@ export function makeDecideStep({ requests, directory, workflows, mailer, chat, c
         if (decided.outcome !== 'waiting') await resumeOrLeaveToSweep(workflows, link.taskToken, decided.outcome, request.id, log);
         const decidedStep = decided.request.steps[step.index] ?? step;
         if (link.chatMessage) {
-          const message = decidedMessage({ request: decided.request, kind: kindOf(request.kind), step: decidedStep, decision: input.decision, deciderName: actorRef.name });
-          await chat.update(link.chatMessage, message).catch((error: unknown) => log('Slack update failed after the decision', { requestId: request.id, error: String(error) }));
+          const message = decidedMessage({
+            request: decided.request,
+            kind: kindOf(request.kind),
+            step: decidedStep,
+            decision: input.decision,
+            deciderName: actorRef.name,
+          });
+          await chat
+            .update(link.chatMessage, message)
+            .catch((error: unknown) => log('Slack update failed after the decision', { requestId: request.id, error: String(error) }));
         }
         await reportToPrincipal(decided.request, decidedStep, actor?.name ?? step.approverName);
         return { request: decided.request, step: decidedStep, decision: input.decision };

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { NotFoundError } from '../kernel/errors.js';
 import { parseOrThrow } from '../kernel/validation.js';
-import { kindOf } from '../requests/kinds/index.js';
 import type { Clock, RequestStore } from '../ports/ports.js';
-import { decisionForm, makeOpenStepReader, type DecideStep, type OpenStep } from './decide-step.js';
+import { kindOf } from '../requests/kinds/index.js';
+import { type DecideStep, decisionForm, makeOpenStepReader, type OpenStep } from './decide-step.js';
 
 /** Links are stored only as this hash; the id itself exists only in the approver's email. */
 export const hashLinkId = (linkId: string) => createHash('sha256').update(linkId).digest('hex');

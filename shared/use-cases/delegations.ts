@@ -1,9 +1,9 @@
 import * as z from 'zod';
+import { closesLoop, endOfDelegation, isActiveOn, overlaps, startOfSeoulDay } from '../approvals/delegations.js';
+import type { Directory } from '../directory/directory.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../kernel/errors.js';
 import { seoulDate } from '../kernel/seoul-time.js';
 import { invalidInput, isoDate, parseOrThrow, text } from '../kernel/validation.js';
-import { closesLoop, endOfDelegation, isActiveOn, overlaps, startOfSeoulDay } from '../approvals/delegations.js';
-import type { Directory } from '../directory/directory.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
 import type { Clock, Delegation, DelegationStore, RequestStore } from '../ports/ports.js';
 import type { ApprovalEngine } from './approval-engine.js';
@@ -20,7 +20,10 @@ export interface DelegationDeps {
 
 const delegationBody = z
   .object({
-    principalId: z.string().regex(/^E\d{4,}$/, { error: '부재자(principalId)는 직원 번호(E로 시작)여야 합니다' }).optional(),
+    principalId: z
+      .string()
+      .regex(/^E\d{4,}$/, { error: '부재자(principalId)는 직원 번호(E로 시작)여야 합니다' })
+      .optional(),
     deputyId: z.string({ error: '대결자(deputyId)를 입력하세요' }).regex(/^E\d{4,}$/, { error: '대결자(deputyId)는 직원 번호(E로 시작)여야 합니다' }),
     from: isoDate('시작일(from)'),
     to: isoDate('종료일(to)'),
@@ -89,7 +92,9 @@ export function makeDelegations(deps: DelegationDeps) {
       const existing = await delegations.listFor(principal.id);
       const clash = existing.find((other) => other.from !== body.from && overlaps(other, body) && other.to >= today);
       if (clash) throw new ConflictError(`이미 ${clash.from}~${clash.to} 기간의 대결이 지정되어 있습니다. 기간이 겹치지 않게 지정하세요.`);
-      const loop = await closesLoop({ principalId: principal.id, deputyId: deputy.id, from: body.from, to: body.to }, (id) => delegations.listFor(id));
+      const loop = await closesLoop({ principalId: principal.id, deputyId: deputy.id, from: body.from, to: body.to }, (id) =>
+        delegations.listFor(id),
+      );
       if (loop) throw new ConflictError(`대결이 순환합니다 (${loop.join(' → ')}). 다른 대결자를 지정하세요.`);
 
       const now = clock.now().toISOString();
@@ -108,7 +113,11 @@ export function makeDelegations(deps: DelegationDeps) {
       await delegations.put(delegation);
       let rerouted = 0;
       if (activeNow) {
-        rerouted = await rerouteWaiting(principal.id, `대결 지정: ${principal.name} 부재(${body.from}~${body.to}, ${body.reason}) — ${deputy.name}이(가) 대신 결정`, () => true);
+        rerouted = await rerouteWaiting(
+          principal.id,
+          `대결 지정: ${principal.name} 부재(${body.from}~${body.to}, ${body.reason}) — ${deputy.name}이(가) 대신 결정`,
+          () => true,
+        );
       }
       // A replaced delegation with a different deputy: steps its deputy holds go to the new holder.
       if (replaced && replaced.deputyId !== deputy.id) {
@@ -145,11 +154,19 @@ export function makeDelegations(deps: DelegationDeps) {
       const principal = await directory.person(delegation.principalId);
       if (!principal || !delegation.pendingTimer) return 0;
       if (delegation.pendingTimer.kind === 'start') {
-        const moved = await rerouteWaiting(principal.id, `대결 시작: ${principal.name} 부재(${delegation.from}~${delegation.to}, ${delegation.reason})`, () => true);
+        const moved = await rerouteWaiting(
+          principal.id,
+          `대결 시작: ${principal.name} 부재(${delegation.from}~${delegation.to}, ${delegation.reason})`,
+          () => true,
+        );
         await delegations.setTimer(principal.id, delegation.from, { kind: 'end', at: endOfDelegation(delegation) });
         return moved;
       }
-      const moved = await rerouteWaiting(delegation.deputyId, `대결 종료: ${principal.name} 복귀(${delegation.to}까지)`, (actingFor) => actingFor === principal.id);
+      const moved = await rerouteWaiting(
+        delegation.deputyId,
+        `대결 종료: ${principal.name} 복귀(${delegation.to}까지)`,
+        (actingFor) => actingFor === principal.id,
+      );
       await delegations.setTimer(principal.id, delegation.from, undefined);
       return moved;
     },

@@ -1,16 +1,16 @@
 import * as z from 'zod';
 import {
-  employeeIdPattern,
-  knownRoles,
-  personSchema,
   type Directory,
   type DirectoryAdmin,
+  employeeIdPattern,
+  knownRoles,
   type Person,
   type PersonRecord,
+  personSchema,
 } from '../directory/directory.js';
-import { ConflictError, ForbiddenError, NotFoundError, type FieldIssue } from '../kernel/errors.js';
+import { ConflictError, type FieldIssue, ForbiddenError, NotFoundError } from '../kernel/errors.js';
 import { invalidInput, isoDate, parseOrThrow, text } from '../kernel/validation.js';
-import { ConcurrentChangeError, type Clock } from '../ports/ports.js';
+import { type Clock, ConcurrentChangeError } from '../ports/ports.js';
 
 export interface DirectoryAdminDeps {
   directory: Directory;
@@ -29,7 +29,10 @@ const personBody = personSchema
     name: text('이름(name)', 50),
     email: z.email({ error: '이메일(email) 형식이 올바르지 않습니다' }),
     departmentId: text('부서(departmentId)', 100),
-    teamId: z.string({ error: '팀(teamId)은(는) 팀 id이거나, 팀에 속하지 않으면 null이어야 합니다' }).min(1, { error: '팀(teamId)이 비어 있습니다. 팀이 없으면 null로 보내세요' }).nullable(),
+    teamId: z
+      .string({ error: '팀(teamId)은(는) 팀 id이거나, 팀에 속하지 않으면 null이어야 합니다' })
+      .min(1, { error: '팀(teamId)이 비어 있습니다. 팀이 없으면 null로 보내세요' })
+      .nullable(),
     position: text('직위(position)', 50),
     grade: text('직급(grade)', 50),
     jobSeries: text('직렬(jobSeries)', 50),

@@ -1,13 +1,13 @@
 import * as z from 'zod';
+import type { Directory, Person } from '../directory/directory.js';
 import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../kernel/errors.js';
 import { formatKrw, seoulDate } from '../kernel/seoul-time.js';
 import { isoDate, parseOrThrow, text } from '../kernel/validation.js';
-import type { Directory, Person } from '../directory/directory.js';
 import { requestNoticeEmail } from '../notifications/emails.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
+import type { BudgetChange, Clock, Mailer, RequestStore } from '../ports/ports.js';
 import { kindOf } from '../requests/kinds/index.js';
 import type { ApprovalRequest, HistoryEvent } from '../requests/request.js';
-import type { BudgetChange, Clock, Mailer, RequestStore } from '../ports/ports.js';
 import { saveAsSeen } from './concurrent-change.js';
 import { requestView } from './request-view.js';
 
@@ -24,7 +24,10 @@ const DAY_MS = 86_400_000;
 
 const reportBody = z
   .object({
-    actualCostKrw: z.int({ error: '실제 비용(actualCostKrw)은 원 단위 정수여야 합니다' }).nonnegative({ error: '실제 비용(actualCostKrw)은 0원 이상이어야 합니다' }).max(1_000_000_000_000),
+    actualCostKrw: z
+      .int({ error: '실제 비용(actualCostKrw)은 원 단위 정수여야 합니다' })
+      .nonnegative({ error: '실제 비용(actualCostKrw)은 0원 이상이어야 합니다' })
+      .max(1_000_000_000_000),
     completedOn: isoDate('완료일(completedOn)'),
     note: text('완료 내용(note)', 1000).optional(),
   })
@@ -37,10 +40,13 @@ const confirmationBody = z
   })
   .strict()
   .superRefine((body, ctx) => {
-    if (!body.accepted && !body.comment) ctx.addIssue({ code: 'custom', path: ['comment'], message: '완료를 인정하지 않을 때는 무엇이 남았는지 적어 주세요' });
+    if (!body.accepted && !body.comment)
+      ctx.addIssue({ code: 'custom', path: ['comment'], message: '완료를 인정하지 않을 때는 무엇이 남았는지 적어 주세요' });
   });
 
-const budgetQuery = z.object({ year: z.coerce.number({ error: '연도(year)를 YYYY로 입력하세요' }).int().min(2000, { error: '연도(year)를 YYYY로 입력하세요' }).max(2100) });
+const budgetQuery = z.object({
+  year: z.coerce.number({ error: '연도(year)를 YYYY로 입력하세요' }).int().min(2000, { error: '연도(year)를 YYYY로 입력하세요' }).max(2100),
+});
 
 const isRepair = (request: ApprovalRequest) => request.kind === 'facility-repair';
 
@@ -63,10 +69,19 @@ export function makeFacilityWork({ requests, directory, mailer, clock, policy, l
   const save = (request: ApprovalRequest, expectedVersion: number, events: HistoryEvent[], budget: BudgetChange[]) =>
     saveAsSeen(requests, { request, expectedVersion, events, budget });
 
-  async function tell(request: ApprovalRequest, person: Person | undefined, subject: string, intro: string, lines: [string, string][], next?: string) {
+  async function tell(
+    request: ApprovalRequest,
+    person: Person | undefined,
+    subject: string,
+    intro: string,
+    lines: [string, string][],
+    next?: string,
+  ) {
     if (!person) return;
     try {
-      await mailer.send(requestNoticeEmail({ request, kind: kindOf(request.kind), to: { name: person.name, email: person.email }, subject, intro, lines, next }));
+      await mailer.send(
+        requestNoticeEmail({ request, kind: kindOf(request.kind), to: { name: person.name, email: person.email }, subject, intro, lines, next }),
+      );
     } catch (error) {
       log('repair notice failed', { requestId: request.id, to: person.id, error: String(error) });
     }
@@ -116,7 +131,11 @@ export function makeFacilityWork({ requests, directory, mailer, clock, policy, l
         await directory.person(request.requesterId),
         '[완료 확인 요청]',
         '요청하신 시설 보수가 완료되었다고 보고되었습니다. 현장을 확인해 주세요.',
-        [['실제 비용', formatKrw(body.actualCostKrw)], ['완료일', body.completedOn], ...(body.note ? ([['완료 내용', body.note]] as [string, string][]) : [])],
+        [
+          ['실제 비용', formatKrw(body.actualCostKrw)],
+          ['완료일', body.completedOn],
+          ...(body.note ? ([['완료 내용', body.note]] as [string, string][]) : []),
+        ],
         `${policy.facilityRepair.autoCloseDays}일 안에 이의가 없으면 자동으로 완료 처리됩니다. 고쳐지지 않았으면 POST /requests/${request.id}/confirmation 에 accepted: false와 의견을 보내 주세요.`,
       );
       return requestView(next);
@@ -131,7 +150,14 @@ export function makeFacilityWork({ requests, directory, mailer, clock, policy, l
       const at = clock.now().toISOString();
       const actor = { actorId: input.callerId, actorName: caller?.name ?? request.requesterName };
       if (body.accepted) {
-        const next: ApprovalRequest = { ...request, status: 'completed', work: { ...request.work, closedAt: at }, followUp: undefined, updatedAt: at, version: request.version + 1 };
+        const next: ApprovalRequest = {
+          ...request,
+          status: 'completed',
+          work: { ...request.work, closedAt: at },
+          followUp: undefined,
+          updatedAt: at,
+          version: request.version + 1,
+        };
         await save(next, request.version, [{ at, ...actor, action: 'confirmed', round: request.round, comment: body.comment, channel: 'api' }], []);
         return requestView(next);
       }
@@ -140,10 +166,26 @@ export function makeFacilityWork({ requests, directory, mailer, clock, policy, l
       await save(
         next,
         request.version,
-        [{ at, ...actor, action: 'reopened', round: request.round, comment: body.comment, channel: 'api', input: { actualCostKrw: request.work.actualCostKrw ?? 0 } }],
+        [
+          {
+            at,
+            ...actor,
+            action: 'reopened',
+            round: request.round,
+            comment: body.comment,
+            channel: 'api',
+            input: { actualCostKrw: request.work.actualCostKrw ?? 0 },
+          },
+        ],
         reportedFigures(request, -1),
       );
-      await tell(next, reportedBy ? await directory.person(reportedBy) : undefined, '[재시공 요청]', '요청자가 보수가 끝나지 않았다고 알려 왔습니다.', [['요청자 의견', body.comment ?? '']]);
+      await tell(
+        next,
+        reportedBy ? await directory.person(reportedBy) : undefined,
+        '[재시공 요청]',
+        '요청자가 보수가 끝나지 않았다고 알려 왔습니다.',
+        [['요청자 의견', body.comment ?? '']],
+      );
       return requestView(next);
     },
 
@@ -154,11 +196,27 @@ export function makeFacilityWork({ requests, directory, mailer, clock, policy, l
         return false;
       }
       const at = clock.now().toISOString();
-      const next: ApprovalRequest = { ...request, status: 'completed', work: { ...request.work, closedAt: at }, followUp: undefined, updatedAt: at, version: request.version + 1 };
+      const next: ApprovalRequest = {
+        ...request,
+        status: 'completed',
+        work: { ...request.work, closedAt: at },
+        followUp: undefined,
+        updatedAt: at,
+        version: request.version + 1,
+      };
       await save(
         next,
         request.version,
-        [{ at, actorId: 'system', action: 'confirmed', round: request.round, channel: 'workflow', comment: `완료 보고 후 ${policy.facilityRepair.autoCloseDays}일 동안 이의가 없어 완료 처리` }],
+        [
+          {
+            at,
+            actorId: 'system',
+            action: 'confirmed',
+            round: request.round,
+            channel: 'workflow',
+            comment: `완료 보고 후 ${policy.facilityRepair.autoCloseDays}일 동안 이의가 없어 완료 처리`,
+          },
+        ],
         [],
       );
       return true;
@@ -178,8 +236,15 @@ export function makeFacilityWork({ requests, directory, mailer, clock, policy, l
         const team = await directory.team(teamId);
         if (team) managingDepartments.add(team.departmentId);
       }
-      const headOfManaging = caller ? (await Promise.all([...managingDepartments].map((id) => directory.department(id)))).some((d) => d?.headId === caller.id) : false;
-      const allowed = caller && (caller.roles.includes('finance') || caller.roles.includes('admin') || (caller.teamId !== null && managingTeams.has(caller.teamId)) || headOfManaging);
+      const headOfManaging = caller
+        ? (await Promise.all([...managingDepartments].map((id) => directory.department(id)))).some((d) => d?.headId === caller.id)
+        : false;
+      const allowed =
+        caller &&
+        (caller.roles.includes('finance') ||
+          caller.roles.includes('admin') ||
+          (caller.teamId !== null && managingTeams.has(caller.teamId)) ||
+          headOfManaging);
       if (!allowed) throw new ForbiddenError('예산 현황은 재무 담당, 관리자, 청사 관리 부서만 볼 수 있습니다.');
       const lines = await Promise.all(
         Object.entries(policy.facilityRepair.budgetLines).map(async ([id, line]) => {

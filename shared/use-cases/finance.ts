@@ -1,14 +1,14 @@
 import * as z from 'zod';
+import type { Directory, Person } from '../directory/directory.js';
+import type { FinanceView } from '../finance/exports.js';
+import { addFigures, differences, type FinanceFigures, type MonthTotals, totalsOf } from '../finance/totals.js';
 import { ForbiddenError } from '../kernel/errors.js';
 import { formatKrw, seoulDate } from '../kernel/seoul-time.js';
 import { parseOrThrow } from '../kernel/validation.js';
-import type { Directory, Person } from '../directory/directory.js';
-import { addFigures, differences, totalsOf, type FinanceFigures, type MonthTotals } from '../finance/totals.js';
-import type { FinanceView } from '../finance/exports.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
+import { type Clock, ConcurrentChangeError, type FinanceStore, type RequestStore } from '../ports/ports.js';
 import { kindOf, requestKinds } from '../requests/kinds/index.js';
 import type { ApprovalRequest } from '../requests/request.js';
-import { ConcurrentChangeError, type Clock, type FinanceStore, type RequestStore } from '../ports/ports.js';
 
 export interface FinanceDeps {
   requests: RequestStore;
@@ -19,9 +19,20 @@ export interface FinanceDeps {
   ids: { batchId(now: Date): string };
 }
 
-const monthSchema = z.string({ error: '월(month)을 YYYY-MM으로 입력하세요' }).regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: '월(month)은 2026-11처럼 YYYY-MM이어야 합니다' });
-const totalsQuery = z.object({ month: monthSchema, format: z.enum(['json', 'csv', 'xlsx'], { error: 'format은 json, csv, xlsx 중 하나여야 합니다' }).default('json') });
-const budgetQuery = z.object({ year: z.coerce.number({ error: '연도(year)를 YYYY로 입력하세요' }).int().min(2000, { error: '연도(year)를 YYYY로 입력하세요' }).max(2100, { error: '연도(year)를 YYYY로 입력하세요' }) });
+const monthSchema = z
+  .string({ error: '월(month)을 YYYY-MM으로 입력하세요' })
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: '월(month)은 2026-11처럼 YYYY-MM이어야 합니다' });
+const totalsQuery = z.object({
+  month: monthSchema,
+  format: z.enum(['json', 'csv', 'xlsx'], { error: 'format은 json, csv, xlsx 중 하나여야 합니다' }).default('json'),
+});
+const budgetQuery = z.object({
+  year: z.coerce
+    .number({ error: '연도(year)를 YYYY로 입력하세요' })
+    .int()
+    .min(2000, { error: '연도(year)를 YYYY로 입력하세요' })
+    .max(2100, { error: '연도(year)를 YYYY로 입력하세요' }),
+});
 const paymentsBody = z
   .object({
     requestIds: z
@@ -51,7 +62,12 @@ const OTHERS = '기타 부서(소수 인원 보호)';
 /** A month's totals for finance: per kind and department, per repaired building, and grand totals. No personal detail. */
 export interface MonthlyTotalsView {
   month: string;
-  kinds: { kind: string; kindLabel: string; departments: { departmentId: string | null; departmentName: string; figures: FinanceFigures }[]; total: FinanceFigures }[];
+  kinds: {
+    kind: string;
+    kindLabel: string;
+    departments: { departmentId: string | null; departmentName: string; figures: FinanceFigures }[];
+    total: FinanceFigures;
+  }[];
   buildings: { building: string; buildingName: string; committedKrw: number; actualKrw: number }[];
   total: FinanceFigures;
 }
@@ -79,16 +95,28 @@ export function makeFinance({ requests, finance, directory, clock, policy, ids }
         for (const row of rows.sort((a, b) => a.departmentId.localeCompare(b.departmentId))) {
           const hidden = policy.finance.smallGroupKinds.includes(kind) && (row.figures.submitted ?? 0) < policy.finance.minimumGroupSize;
           if (hidden) others = addFigures(others ?? {}, row.figures);
-          else named.push({ departmentId: row.departmentId, departmentName: departmentNames.get(row.departmentId) ?? row.departmentId, figures: row.figures });
+          else
+            named.push({
+              departmentId: row.departmentId,
+              departmentName: departmentNames.get(row.departmentId) ?? row.departmentId,
+              figures: row.figures,
+            });
         }
         if (others) named.push({ departmentId: null, departmentName: OTHERS, figures: others });
-        return { kind, kindLabel: definition.label, departments: named, total: rows.reduce((sum, row) => addFigures(sum, row.figures), {} as FinanceFigures) };
+        return {
+          kind,
+          kindLabel: definition.label,
+          departments: named,
+          total: rows.reduce((sum, row) => addFigures(sum, row.figures), {} as FinanceFigures),
+        };
       })
       .filter((kind) => kind !== undefined);
     const buildings = totals.byBuilding
       .map((row) => ({
         building: row.building,
-        buildingName: Object.hasOwn(policy.facilityRepair.buildings, row.building) ? (policy.facilityRepair.buildings[row.building]?.name ?? row.building) : row.building,
+        buildingName: Object.hasOwn(policy.facilityRepair.buildings, row.building)
+          ? (policy.facilityRepair.buildings[row.building]?.name ?? row.building)
+          : row.building,
         committedKrw: row.figures.committedKrw ?? 0,
         actualKrw: row.figures.actualKrw ?? 0,
       }))
@@ -98,7 +126,10 @@ export function makeFinance({ requests, finance, directory, clock, policy, ids }
 
   return {
     /** `GET /finance/monthly-totals?month=YYYY-MM[&format=csv|xlsx]`: one Query, however many requests exist. */
-    async monthlyTotals(input: { callerId: string; query: Record<string, string | undefined> }): Promise<{ view: MonthlyTotalsView; format: 'json' | 'csv' | 'xlsx' }> {
+    async monthlyTotals(input: {
+      callerId: string;
+      query: Record<string, string | undefined>;
+    }): Promise<{ view: MonthlyTotalsView; format: 'json' | 'csv' | 'xlsx' }> {
       await financeStaff(input.callerId);
       const { month, format } = parseOrThrow(totalsQuery, input.query);
       return { view: await viewOf(await finance.monthTotals(month)), format };
@@ -125,12 +156,28 @@ export function makeFinance({ requests, finance, directory, clock, policy, ids }
           continue;
         }
         const amountKrw = request.reimbursableAmount ?? 0;
-        const next: ApprovalRequest = { ...request, status: 'paid', payment: { amountKrw, paidAt: at, paidBy: payer.id, batchId }, updatedAt: at, version: request.version + 1 };
+        const next: ApprovalRequest = {
+          ...request,
+          status: 'paid',
+          payment: { amountKrw, paidAt: at, paidBy: payer.id, batchId },
+          updatedAt: at,
+          version: request.version + 1,
+        };
         try {
           await requests.save({
             request: next,
             expectedVersion: request.version,
-            events: [{ at, actorId: payer.id, actorName: payer.name, action: 'paid', round: request.round, channel: 'api', comment: `${formatKrw(amountKrw)} 지급 (일괄 ${batchId})` }],
+            events: [
+              {
+                at,
+                actorId: payer.id,
+                actorName: payer.name,
+                action: 'paid',
+                round: request.round,
+                channel: 'api',
+                comment: `${formatKrw(amountKrw)} 지급 (일괄 ${batchId})`,
+              },
+            ],
           });
           paid.push({ requestId, amountKrw });
         } catch (error) {
@@ -153,7 +200,10 @@ export function makeFinance({ requests, finance, directory, clock, policy, ids }
       const months = await Promise.all(Array.from({ length: 12 }, (_, i) => finance.monthTotals(`${year}-${String(i + 1).padStart(2, '0')}`)));
       const rate = (paid: number, budget: number | null) => (budget ? Math.round((paid / budget) * 1000) / 10 : null);
       const welfare = Object.entries(policy.finance.budgetLines).map(([id, line]) => {
-        const figures = months.flatMap((month) => month.byDepartment).filter((row) => line.kinds.includes(row.kind)).reduce((sum, row) => addFigures(sum, row.figures), {} as FinanceFigures);
+        const figures = months
+          .flatMap((month) => month.byDepartment)
+          .filter((row) => line.kinds.includes(row.kind))
+          .reduce((sum, row) => addFigures(sum, row.figures), {} as FinanceFigures);
         const budgetKrw = line.budgetKrw[String(year)] ?? null;
         const paidKrw = figures.paidKrw ?? 0;
         return { id, name: line.name, budgetKrw, committedKrw: figures.approvedKrw ?? 0, paidKrw, executionRate: rate(paidKrw, budgetKrw) };
@@ -162,7 +212,14 @@ export function makeFinance({ requests, finance, directory, clock, policy, ids }
         Object.entries(policy.facilityRepair.budgetLines).map(async ([id, line]) => {
           const figures = await requests.budget(id, year);
           const budgetKrw = line.budgetKrw[String(year)] ?? null;
-          return { id, name: line.name, budgetKrw, committedKrw: figures.committedKrw, paidKrw: figures.spentKrw, executionRate: rate(figures.spentKrw, budgetKrw) };
+          return {
+            id,
+            name: line.name,
+            budgetKrw,
+            committedKrw: figures.committedKrw,
+            paidKrw: figures.spentKrw,
+            executionRate: rate(figures.spentKrw, budgetKrw),
+          };
         }),
       );
       return { year, lines: [...welfare, ...buildings] };
@@ -204,7 +261,9 @@ export function financeViews(view: MonthlyTotalsView): FinanceView[] {
     {
       name: `${view.month} 부서별`,
       columns: [{ key: 'kind', header: '종류', type: 'text' }, { key: 'department', header: '부서', type: 'text' }, ...figureColumns],
-      rows: view.kinds.flatMap((kind) => kind.departments.map((row) => ({ kind: kind.kindLabel, department: row.departmentName, ...figures(row.figures) }))),
+      rows: view.kinds.flatMap((kind) =>
+        kind.departments.map((row) => ({ kind: kind.kindLabel, department: row.departmentName, ...figures(row.figures) })),
+      ),
     },
     {
       name: `${view.month} 종류별`,

@@ -1,9 +1,9 @@
 import type { Directory, Person } from '../directory/directory.js';
 import { requestNoticeEmail } from '../notifications/emails.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
+import type { Chat, Mailer } from '../ports/ports.js';
 import { kindOf } from '../requests/kinds/index.js';
 import type { ApprovalRequest } from '../requests/request.js';
-import type { Chat, Mailer } from '../ports/ports.js';
 
 /**
  * An urgent request (a safety hazard) reaches its whole managing unit at once — the team leader
@@ -26,12 +26,26 @@ export async function noticeToHandlingUnit(
     if (leader) recipients.set(leader.id, leader);
   }
   const kind = kindOf(request.kind);
-  const summary = kind.summarize(request.details).map(([label, value]) => `*${label}*: ${value}`).join('\n');
+  const summary = kind
+    .summarize(request.details)
+    .map(([label, value]) => `*${label}*: ${value}`)
+    .join('\n');
   for (const person of recipients.values()) {
     if (person.slackUserId) {
       const text = `[긴급] ${kind.label} — ${request.requesterName} (${request.id})`;
       await chat
-        .post(person.slackUserId, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*${text}*\n${team?.name ?? '관리 부서'}에 긴급(안전 위험) 요청이 접수되었습니다. 현장을 확인해 주세요.\n${summary}` } }] })
+        .post(person.slackUserId, {
+          text,
+          blocks: [
+            {
+              type: 'section',
+              text: {
+                type: 'mrkdwn',
+                text: `*${text}*\n${team?.name ?? '관리 부서'}에 긴급(안전 위험) 요청이 접수되었습니다. 현장을 확인해 주세요.\n${summary}`,
+              },
+            },
+          ],
+        })
         .catch((error: unknown) => log('urgent Slack notice failed', { requestId: request.id, to: person.id, error: String(error) }));
     }
     try {

@@ -1,8 +1,8 @@
 import { ConflictError } from '../kernel/errors.js';
 import { formatKrw } from '../kernel/seoul-time.js';
+import type { LedgerChange, RequestStore } from '../ports/ports.js';
 import type { Assessment } from '../requests/kinds/request-kind.js';
 import type { ApprovalRequest } from '../requests/request.js';
-import type { LedgerChange, RequestStore } from '../ports/ports.js';
 
 /** A claim with nothing left under its yearly cap. */
 export class CapExhaustedError extends ConflictError {}
@@ -56,6 +56,13 @@ export async function reserveInLedger(
     ? delta === 0
       ? []
       : [{ personId, key: ledger.key, adjust: { delta, maxReservedBefore: cap - delta } }]
-    : [...release, { personId, key: ledger.key, add: { maxRequests: ledger.maxRequests, amount: reimbursableAmount, maxReservedBefore: cap - reimbursableAmount } }];
+    : [
+        ...release,
+        {
+          personId,
+          key: ledger.key,
+          add: { maxRequests: ledger.maxRequests, amount: reimbursableAmount, maxReservedBefore: cap - reimbursableAmount },
+        },
+      ];
   return { reimbursableAmount, ledger: { key: ledger.key, amount: reimbursableAmount }, changes: changes.length > 0 ? changes : undefined };
 }

@@ -1,9 +1,9 @@
 import type { Directory } from '../directory/directory.js';
 import { toCsv, toXlsx } from '../finance/exports.js';
-import { htmlDocument, escapeHtml } from '../notifications/html.js';
+import { escapeHtml, htmlDocument } from '../notifications/html.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
 import type { Clock, Mailer, ReportStore } from '../ports/ports.js';
-import { financeViews, type Finance } from './finance.js';
+import { type Finance, financeViews } from './finance.js';
 
 export interface MonthlyReportDeps {
   finance: Finance;
@@ -35,8 +35,19 @@ export function makeMonthlyReport({ finance, reports, directory, mailer, clock, 
     for (const person of recipients) {
       try {
         const subject = `[월간 보고] ${month} 총무과 결재 합계`;
-        const text = [`${person.name}님,`, '', `${month} 월간 합계 보고서가 준비되었습니다 (로그인 후 내려받기).`, '', ...links, '', '건강 관련 세부 내용은 포함되지 않습니다.'].join('\n');
-        const html = htmlDocument(subject, `<p>${escapeHtml(person.name)}님,</p><p>${escapeHtml(month)} 월간 합계 보고서가 준비되었습니다 (로그인 후 내려받기).</p><ul>${links.map((link) => `<li><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></li>`).join('')}</ul>`);
+        const text = [
+          `${person.name}님,`,
+          '',
+          `${month} 월간 합계 보고서가 준비되었습니다 (로그인 후 내려받기).`,
+          '',
+          ...links,
+          '',
+          '건강 관련 세부 내용은 포함되지 않습니다.',
+        ].join('\n');
+        const html = htmlDocument(
+          subject,
+          `<p>${escapeHtml(person.name)}님,</p><p>${escapeHtml(month)} 월간 합계 보고서가 준비되었습니다 (로그인 후 내려받기).</p><ul>${links.map((link) => `<li><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></li>`).join('')}</ul>`,
+        );
         await mailer.send({ to: { name: person.name, email: person.email }, subject, text, html });
       } catch (error) {
         log('monthly report mail failed', { month, to: person.id, error: String(error) });

@@ -1,10 +1,10 @@
 import * as z from 'zod';
+import type { Directory } from '../directory/directory.js';
 import { NotFoundError } from '../kernel/errors.js';
 import { parseOrThrow } from '../kernel/validation.js';
+import type { Clock, RequestStore } from '../ports/ports.js';
 import { kindOf } from '../requests/kinds/index.js';
 import { isParticipant } from '../requests/request.js';
-import type { Clock, RequestStore } from '../ports/ports.js';
-import type { Directory } from '../directory/directory.js';
 import { requestView } from './request-view.js';
 
 export interface ReadRequestsDeps {
@@ -56,7 +56,13 @@ export function makeGetRequest(deps: ReadRequestsDeps) {
 export function makeGetHistory(deps: ReadRequestsDeps) {
   return async function getHistory(input: { callerId: string; requestId: string }) {
     const request = await readFor(deps, input.callerId, input.requestId);
-    return { requestId: request.id, kind: request.kind, status: request.status, round: request.round, events: await deps.requests.history(request.id) };
+    return {
+      requestId: request.id,
+      kind: request.kind,
+      status: request.status,
+      round: request.round,
+      events: await deps.requests.history(request.id),
+    };
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Directory, DirectoryAdmin } from '../directory/directory.js';
+import type { Clock, RequestStore } from '../ports/ports.js';
 import type { ApprovalRequest } from '../requests/request.js';
 import { applyEffect } from '../requests/transitions.js';
-import type { Clock, RequestStore } from '../ports/ports.js';
 
 export interface RequestEffectDeps {
   requests: RequestStore;

@@ -1,18 +1,18 @@
 import * as z from 'zod';
+import { resolveSubmittedLine } from '../approvals/approval-line.js';
+import type { Directory } from '../directory/directory.js';
 import { DuplicateClaimError, ForbiddenError, InvalidStateError, NotFoundError } from '../kernel/errors.js';
 import { seoulDate } from '../kernel/seoul-time.js';
 import { invalidInput, parseOrThrow, text } from '../kernel/validation.js';
-import { resolveSubmittedLine } from '../approvals/approval-line.js';
-import type { Directory } from '../directory/directory.js';
-import { kindPolicyFor, type OfficePolicy } from '../policies/office-policy.js';
-import { kindOf } from '../requests/kinds/index.js';
-import { isParticipant, type ApprovalRequest } from '../requests/request.js';
-import { resubmit, reviseRequest } from '../requests/transitions.js';
 import { statusLabel } from '../notifications/wording.js';
-import { ConcurrentChangeError, LedgerFullError, type Clock, type FleetStore, type RequestStore, type Workflows } from '../ports/ports.js';
+import { kindPolicyFor, type OfficePolicy } from '../policies/office-policy.js';
+import { type Clock, ConcurrentChangeError, type FleetStore, LedgerFullError, type RequestStore, type Workflows } from '../ports/ports.js';
+import { kindOf } from '../requests/kinds/index.js';
+import { type ApprovalRequest, isParticipant } from '../requests/request.js';
+import { resubmit, reviseRequest } from '../requests/transitions.js';
+import { reserveInLedger } from './ledger-reservation.js';
 import { requestView } from './request-view.js';
 import { startRoundOrFail } from './start-round.js';
-import { reserveInLedger } from './ledger-reservation.js';
 
 export interface ReviseRequestDeps {
   requests: RequestStore;
@@ -71,7 +71,12 @@ export function makeReviseRequest({ requests, directory, workflows, clock, polic
       await kind.validate?.(details, { directory, requester, fleet, policy });
       const assessment = kind.assess(details, { requester, today: seoulDate(clock.now()), now: clock.now(), policy });
       // The claim's own reservation counts as available to it: revising never competes with itself.
-      const reservation = await reserveInLedger(requests, { personId: request.requesterId, kindLabel: kind.label, assessment, current: request.ledger });
+      const reservation = await reserveInLedger(requests, {
+        personId: request.requesterId,
+        kindLabel: kind.label,
+        assessment,
+        current: request.ledger,
+      });
       const revised = reviseRequest(request, {
         details,
         amounts: { amountRequested: assessment.amountRequested, reimbursableAmount: reservation.reimbursableAmount, capAmount: assessment.capAmount },
@@ -88,7 +93,9 @@ export function makeReviseRequest({ requests, directory, workflows, clock, polic
           throw new InvalidStateError('같은 기간의 다른 청구가 동시에 처리되었습니다. 다시 수정해 주세요.');
         }
         if (error instanceof LedgerFullError && assessment.ledger) {
-          throw new DuplicateClaimError(`${assessment.ledger.periodLabel} ${kind.label}은(는) 이미 청구하셨습니다 (1인 연 ${assessment.ledger.maxRequests}회).`);
+          throw new DuplicateClaimError(
+            `${assessment.ledger.periodLabel} ${kind.label}은(는) 이미 청구하셨습니다 (1인 연 ${assessment.ledger.maxRequests}회).`,
+          );
         }
         throw concurrent(error);
       }

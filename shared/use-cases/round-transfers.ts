@@ -1,9 +1,9 @@
 import * as z from 'zod';
+import type { Directory } from '../directory/directory.js';
 import { ForbiddenError } from '../kernel/errors.js';
 import { parseOrThrow } from '../kernel/validation.js';
-import type { Directory } from '../directory/directory.js';
-import type { RequestStore } from '../ports/ports.js';
 import { statusLabel } from '../notifications/wording.js';
+import type { RequestStore } from '../ports/ports.js';
 
 export interface RoundTransfersDeps {
   requests: RequestStore;

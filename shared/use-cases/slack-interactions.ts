@@ -1,10 +1,10 @@
 import * as z from 'zod';
-import { AppError } from '../kernel/errors.js';
 import type { Directory } from '../directory/directory.js';
-import { REJECT_MODAL, SLACK_ACTIONS, decidedMessage, rejectModal } from '../notifications/slack-messages.js';
-import { kindOf } from '../requests/kinds/index.js';
+import { AppError } from '../kernel/errors.js';
+import { decidedMessage, REJECT_MODAL, rejectModal, SLACK_ACTIONS } from '../notifications/slack-messages.js';
 import type { ApprovalLink, Chat, Clock, RequestStore } from '../ports/ports.js';
-import { makeOpenStepReader, type DecideStep } from './decide-step.js';
+import { kindOf } from '../requests/kinds/index.js';
+import { type DecideStep, makeOpenStepReader } from './decide-step.js';
 
 export interface SlackInteractionDeps {
   requests: RequestStore;
@@ -48,7 +48,9 @@ export type SlackReply = undefined | { response_action: 'errors'; errors: Record
 export function makeSlackInteractions({ requests, directory, chat, clock, decideStep, log }: SlackInteractionDeps) {
   const openStepOf = makeOpenStepReader({ requests, clock });
   const tell = (channel: string | undefined, userId: string, text: string) =>
-    channel ? chat.ephemeral(channel, userId, text).catch((error: unknown) => log('Slack ephemeral failed', { error: String(error) })) : Promise.resolve();
+    channel
+      ? chat.ephemeral(channel, userId, text).catch((error: unknown) => log('Slack ephemeral failed', { error: String(error) }))
+      : Promise.resolve();
 
   /** The link a button or modal names, if the clicking Slack user holds it; otherwise why not. */
   async function linkFor(hash: string | undefined, slackUserId: string): Promise<{ link: ApprovalLink } | { refusal: string }> {
@@ -68,8 +70,16 @@ export function makeSlackInteractions({ requests, directory, chat, clock, decide
     const step = request?.steps[link.stepIndex];
     if (!request || !step?.decidedAt || request.round !== link.round || (step.status !== 'approved' && step.status !== 'rejected')) return;
     const decider = step.decidedBy ? await directory.person(step.decidedBy) : undefined;
-    const message = decidedMessage({ request, kind: kindOf(request.kind), step, decision: step.status === 'approved' ? 'approve' : 'reject', deciderName: decider?.name ?? step.approverName });
-    await chat.update(link.chatMessage, message).catch((error: unknown) => log('Slack update failed', { requestId: request.id, error: String(error) }));
+    const message = decidedMessage({
+      request,
+      kind: kindOf(request.kind),
+      step,
+      decision: step.status === 'approved' ? 'approve' : 'reject',
+      deciderName: decider?.name ?? step.approverName,
+    });
+    await chat
+      .update(link.chatMessage, message)
+      .catch((error: unknown) => log('Slack update failed', { requestId: request.id, error: String(error) }));
   }
 
   async function decide(link: ApprovalLink, decision: 'approve' | 'reject', comment?: string): Promise<{ refusal?: string }> {
@@ -108,7 +118,10 @@ export function makeSlackInteractions({ requests, directory, chat, clock, decide
         // Only a step that can still be decided gets the modal; otherwise say why, as the link page would.
         try {
           const { request } = await openStepOf(found.link);
-          await chat.openModal(event.trigger_id, rejectModal(found.link.hash, `${kindOf(request.kind).label} — ${request.requesterName} (${request.id})`));
+          await chat.openModal(
+            event.trigger_id,
+            rejectModal(found.link.hash, `${kindOf(request.kind).label} — ${request.requesterName} (${request.id})`),
+          );
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
           await refreshIfDecided(found.link);

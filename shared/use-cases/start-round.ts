@@ -1,7 +1,7 @@
 import { AppError } from '../kernel/errors.js';
+import type { Clock, RequestStore, Workflows } from '../ports/ports.js';
 import type { ApprovalRequest } from '../requests/request.js';
 import { closeRequest, releaseLedger } from '../requests/transitions.js';
-import type { Clock, RequestStore, Workflows } from '../ports/ports.js';
 
 class WorkflowStartError extends AppError {
   readonly statusCode = 503;
@@ -11,7 +11,10 @@ class WorkflowStartError extends AppError {
  * Starts the workflow of a request's current round. A request whose workflow cannot start must
  * not sit "in review" forever: it fails visibly (ledger place given back) and the caller gets 503.
  */
-export async function startRoundOrFail(deps: { requests: RequestStore; workflows: Workflows; clock: Clock }, request: ApprovalRequest): Promise<void> {
+export async function startRoundOrFail(
+  deps: { requests: RequestStore; workflows: Workflows; clock: Clock },
+  request: ApprovalRequest,
+): Promise<void> {
   try {
     await deps.workflows.start(request.kind, request.id, request.round);
   } catch (error) {

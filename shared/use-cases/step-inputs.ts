@@ -1,12 +1,22 @@
 import * as z from 'zod';
+import {
+  bestFitOrder,
+  bookability,
+  type CalendarDay,
+  conflictsOf,
+  equallyFitting,
+  type Interval,
+  seoulDaysOf,
+  spreadPick,
+  type Vehicle,
+} from '../fleet/fleet.js';
 import { ConflictError, InvalidStateError, UnprocessableError, ValidationError } from '../kernel/errors.js';
 import { formatKrw, formatSeoulDateTime } from '../kernel/seoul-time.js';
 import { parseOrThrow } from '../kernel/validation.js';
-import { bestFitOrder, bookability, conflictsOf, equallyFitting, seoulDaysOf, spreadPick, type CalendarDay, type Interval, type Vehicle } from '../fleet/fleet.js';
 import type { OfficePolicy, StepInputName } from '../policies/office-policy.js';
-import { windowOf, type VehicleBookingDetails } from '../requests/kinds/vehicle-booking.js';
-import type { ApprovalRequest, ApprovalStep } from '../requests/request.js';
 import type { CalendarHold, Clock, FleetStore, RequestChange } from '../ports/ports.js';
+import { type VehicleBookingDetails, windowOf } from '../requests/kinds/vehicle-booking.js';
+import type { ApprovalRequest, ApprovalStep } from '../requests/request.js';
 
 /**
  * What a holder records with an agreement on an input step (see the line's `input`): a repair's
@@ -44,13 +54,19 @@ export interface StepInputHandler {
 const wholeNumber = (label: string) =>
   z.preprocess(
     (value) => (typeof value === 'string' ? (value.trim() === '' ? undefined : Number(value.replaceAll(',', '').trim())) : value),
-    z.int({ error: `${label}은(는) 정수여야 합니다` }).nonnegative({ error: `${label}은(는) 0 이상이어야 합니다` }).max(1_000_000_000_000, { error: `${label}이(가) 너무 큽니다` }),
+    z
+      .int({ error: `${label}은(는) 정수여야 합니다` })
+      .nonnegative({ error: `${label}은(는) 0 이상이어야 합니다` })
+      .max(1_000_000_000_000, { error: `${label}이(가) 너무 큽니다` }),
   );
 
 const optionalText = (label: string, max: number) =>
   z.preprocess(
     (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
-    z.string({ error: `${label}은(는) 문자열이어야 합니다` }).max(max, { error: `${label}은(는) ${max}자 이내로 입력하세요` }).optional(),
+    z
+      .string({ error: `${label}은(는) 문자열이어야 합니다` })
+      .max(max, { error: `${label}은(는) ${max}자 이내로 입력하세요` })
+      .optional(),
   );
 
 const triageForm = z.object({
@@ -70,7 +86,13 @@ export function stepInputFields(policy: OfficePolicy): Record<StepInputName, Ste
   return {
     'facility-triage': [
       { name: 'estimateKrw', label: '추정 금액(원)', type: 'number', required: true, help: '전결 단계가 이 금액으로 정해집니다' },
-      { name: 'quoteCount', label: '견적서 수', type: 'number', required: false, help: `${formatKrw(singleQuoteUpToKrw)} 초과는 ${minimumAbove}건 이상 (지방계약법 시행령 §30)` },
+      {
+        name: 'quoteCount',
+        label: '견적서 수',
+        type: 'number',
+        required: false,
+        help: `${formatKrw(singleQuoteUpToKrw)} 초과는 ${minimumAbove}건 이상 (지방계약법 시행령 §30)`,
+      },
       { name: 'contractor', label: '업체', type: 'text', required: false },
       { name: 'note', label: '검토 메모', type: 'text', required: false },
     ],
@@ -86,7 +108,15 @@ export function stepInputFields(policy: OfficePolicy): Record<StepInputName, Ste
   };
 }
 
-export function makeStepInputs({ fleet, policy, clock }: { fleet: FleetStore; policy: OfficePolicy; clock: Clock }): Record<StepInputName, StepInputHandler> {
+export function makeStepInputs({
+  fleet,
+  policy,
+  clock,
+}: {
+  fleet: FleetStore;
+  policy: OfficePolicy;
+  clock: Clock;
+}): Record<StepInputName, StepInputHandler> {
   return {
     /**
      * 시설 보수 접수 검토: the managing unit's estimate, with the quotes behind it. Above the single-quote
@@ -127,7 +157,10 @@ export function makeStepInputs({ fleet, policy, clock }: { fleet: FleetStore; po
         let chosen: { vehicle: Vehicle; calendar: CalendarDay[] };
         if (vehicleId) {
           const vehicle = vehicles.find((candidate) => candidate.id === vehicleId);
-          if (!vehicle) throw new ValidationError(`차량 ${vehicleId}을(를) 찾을 수 없습니다.`, [{ path: 'vehicleId', message: '차량 목록의 id(예: V031)를 입력하세요' }]);
+          if (!vehicle)
+            throw new ValidationError(`차량 ${vehicleId}을(를) 찾을 수 없습니다.`, [
+              { path: 'vehicleId', message: '차량 목록의 id(예: V031)를 입력하세요' },
+            ]);
           const allowed = bookability(vehicle, policy.vehicleBooking, request.departmentId);
           if (!allowed.bookable) throw new UnprocessableError(`${allowed.reason}.`);
           if (vehicle.seats < details.passengers) {
@@ -144,7 +177,14 @@ export function makeStepInputs({ fleet, policy, clock }: { fleet: FleetStore; po
           }
           chosen = { vehicle, calendar };
         } else {
-          const free = await freeVehicles(fleet, vehicles, { details, departmentId: request.departmentId, window, days, policy, requestId: request.id });
+          const free = await freeVehicles(fleet, vehicles, {
+            details,
+            departmentId: request.departmentId,
+            window,
+            days,
+            policy,
+            requestId: request.id,
+          });
           const first = free[0];
           if (!first) {
             throw new NoVehicleFreeError(
@@ -153,15 +193,36 @@ export function makeStepInputs({ fleet, policy, clock }: { fleet: FleetStore; po
           }
           // The suggestion is the best fit. If a concurrent assignment just took it, every loser would
           // otherwise go for the same next one: spread the retries over the vehicles that fit as well.
-          const spread = attempt > 1 ? spreadPick(equallyFitting(free.map(({ vehicle }) => vehicle), { departmentId: request.departmentId }), `${request.id}#${attempt}`) : undefined;
+          const spread =
+            attempt > 1
+              ? spreadPick(
+                  equallyFitting(
+                    free.map(({ vehicle }) => vehicle),
+                    { departmentId: request.departmentId },
+                  ),
+                  `${request.id}#${attempt}`,
+                )
+              : undefined;
           chosen = free.find(({ vehicle }) => vehicle.id === spread?.id) ?? first;
         }
         const entry = { requestId: request.id, ...window, requesterName: request.requesterName, departmentId: request.departmentId };
-        const hold: CalendarHold[] = chosen.calendar.map((day) => ({ vehicleId: chosen.vehicle.id, day: day.day, expectedVersion: day.version, entry }));
+        const hold: CalendarHold[] = chosen.calendar.map((day) => ({
+          vehicleId: chosen.vehicle.id,
+          day: day.day,
+          expectedVersion: day.version,
+          entry,
+        }));
         return {
           request: {
             ...request,
-            booking: { vehicleId: chosen.vehicle.id, plate: chosen.vehicle.plate, ...window, assignedBy: actor.id, assignedAt: at, suggested: !vehicleId },
+            booking: {
+              vehicleId: chosen.vehicle.id,
+              plate: chosen.vehicle.plate,
+              ...window,
+              assignedBy: actor.id,
+              assignedAt: at,
+              suggested: !vehicleId,
+            },
           },
           record: { vehicleId: chosen.vehicle.id, plate: chosen.vehicle.plate, suggested: !vehicleId },
           change: { calendar: { hold } },
@@ -178,10 +239,19 @@ export function makeStepInputs({ fleet, policy, clock }: { fleet: FleetStore; po
 export async function freeVehicles(
   fleet: FleetStore,
   vehicles: Vehicle[],
-  need: { details: Pick<VehicleBookingDetails, 'vehicleClass' | 'passengers'>; departmentId: string; window: Interval; days: string[]; policy: OfficePolicy; requestId?: string },
+  need: {
+    details: Pick<VehicleBookingDetails, 'vehicleClass' | 'passengers'>;
+    departmentId: string;
+    window: Interval;
+    days: string[];
+    policy: OfficePolicy;
+    requestId?: string;
+  },
 ): Promise<{ vehicle: Vehicle; calendar: CalendarDay[] }[]> {
   const candidates = bestFitOrder(
-    vehicles.filter((vehicle) => vehicle.vehicleClass === need.details.vehicleClass && bookability(vehicle, need.policy.vehicleBooking, need.departmentId).bookable),
+    vehicles.filter(
+      (vehicle) => vehicle.vehicleClass === need.details.vehicleClass && bookability(vehicle, need.policy.vehicleBooking, need.departmentId).bookable,
+    ),
     { passengers: need.details.passengers, departmentId: need.departmentId },
   );
   const calendar = await fleet.calendar(

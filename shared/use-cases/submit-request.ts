@@ -1,33 +1,34 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { resolveSubmittedLine } from '../approvals/approval-line.js';
+import type { Directory } from '../directory/directory.js';
 import { ConflictError, DuplicateClaimError, ForbiddenError, IdempotencyKeyReuseError } from '../kernel/errors.js';
 import { seoulDate } from '../kernel/seoul-time.js';
 import { parseOrThrow } from '../kernel/validation.js';
-import { resolveSubmittedLine } from '../approvals/approval-line.js';
-import type { Directory } from '../directory/directory.js';
 import { kindPolicyFor, type OfficePolicy } from '../policies/office-policy.js';
 import { requestKinds } from '../requests/kinds/index.js';
 import type { ApprovalRequest } from '../requests/request.js';
 import { describeLine, lineSteps } from '../requests/transitions.js';
-import { startRoundOrFail } from './start-round.js';
 import { reserveInLedger } from './ledger-reservation.js';
+import { startRoundOrFail } from './start-round.js';
 
 /** Concurrent claims on one amount-capped ledger each re-read what is left; a few rounds settle them. */
 const MAX_RESERVATION_ATTEMPTS = 8;
+
 import {
-  ConcurrentChangeError,
-  IdempotencyRaceError,
-  LedgerFullError,
   type Chat,
   type Clock,
+  ConcurrentChangeError,
   type FleetStore,
+  IdempotencyRaceError,
   type Ids,
+  LedgerFullError,
   type Mailer,
   type RequestStore,
   type Workflows,
 } from '../ports/ports.js';
-import { requestView, type RequestView } from './request-view.js';
 import { noticeToHandlingUnit } from './handling-unit-notice.js';
+import { type RequestView, requestView } from './request-view.js';
 
 export interface SubmitRequestDeps {
   requests: RequestStore;
@@ -77,7 +78,8 @@ export function makeSubmitRequest(deps: SubmitRequestDeps) {
     if (!definition) throw new Error(`kind ${kind} passed validation but has no definition`);
     const { kind: _kind, ...fields } = input.body as Record<string, unknown>;
     const details = parseOrThrow(definition.detailsSchema, fields);
-    const idempotencyKey = input.idempotencyKey === undefined ? undefined : parseOrThrow(idempotencyKeySchema, input.idempotencyKey, ['Idempotency-Key']);
+    const idempotencyKey =
+      input.idempotencyKey === undefined ? undefined : parseOrThrow(idempotencyKeySchema, input.idempotencyKey, ['Idempotency-Key']);
     const bodyHash = hashBody(input.body);
 
     if (idempotencyKey) {
@@ -188,7 +190,13 @@ function hashBody(body: unknown): string {
     Array.isArray(value)
       ? value.map(canonical)
       : value && typeof value === 'object'
-        ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, canonical(v)]))
+        ? Object.fromEntries(
+            Object.entries(value)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([k, v]) => [k, canonical(v)]),
+          )
         : value;
-  return createHash('sha256').update(JSON.stringify(canonical(body))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(body)))
+    .digest('hex');
 }

@@ -1,19 +1,19 @@
 import * as z from 'zod';
+import type { Directory } from '../directory/directory.js';
+import { seoulDaysOf } from '../fleet/fleet.js';
 import { ConflictError, ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../kernel/errors.js';
 import { formatSeoulDateTime, seoulDate } from '../kernel/seoul-time.js';
 import { parseOrThrow, text } from '../kernel/validation.js';
-import { seoulDaysOf } from '../fleet/fleet.js';
-import type { Directory } from '../directory/directory.js';
 import { requestNoticeEmail } from '../notifications/emails.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
+import { type Clock, type FleetStore, type Mailer, OdometerBackwardsError, type RequestChange, type RequestStore } from '../ports/ports.js';
 import { kindOf } from '../requests/kinds/index.js';
-import { instantOf, windowOf, type VehicleBookingDetails } from '../requests/kinds/vehicle-booking.js';
+import { instantOf, type VehicleBookingDetails, windowOf } from '../requests/kinds/vehicle-booking.js';
 import type { ApprovalRequest, HistoryEvent } from '../requests/request.js';
 import { closeRequest, releaseBooking } from '../requests/transitions.js';
-import { OdometerBackwardsError, type Clock, type FleetStore, type Mailer, type RequestChange, type RequestStore } from '../ports/ports.js';
 import { saveAsSeen } from './concurrent-change.js';
-import { freeVehicles } from './step-inputs.js';
 import { requestView } from './request-view.js';
+import { freeVehicles } from './step-inputs.js';
 
 export interface VehicleBookingsDeps {
   requests: RequestStore;
@@ -47,7 +47,10 @@ const scheduleQuery = z.object({
 });
 
 const odometer = (label: string) =>
-  z.int({ error: `${label}은(는) km 단위 정수여야 합니다` }).nonnegative({ error: `${label}은(는) 0 이상이어야 합니다` }).max(9_999_999, { error: `${label}이(가) 너무 큽니다` });
+  z
+    .int({ error: `${label}은(는) km 단위 정수여야 합니다` })
+    .nonnegative({ error: `${label}은(는) 0 이상이어야 합니다` })
+    .max(9_999_999, { error: `${label}이(가) 너무 큽니다` });
 
 const tripLogBody = z
   .object({
@@ -61,7 +64,8 @@ const tripLogBody = z
   })
   .strict()
   .superRefine((body, ctx) => {
-    if (body.odometerEnd < body.odometerStart) ctx.addIssue({ code: 'custom', path: ['odometerEnd'], message: '도착 계기판 값은 출발 값보다 작을 수 없습니다' });
+    if (body.odometerEnd < body.odometerStart)
+      ctx.addIssue({ code: 'custom', path: ['odometerEnd'], message: '도착 계기판 값은 출발 값보다 작을 수 없습니다' });
   });
 
 const cancelBody = z.object({ reason: text('취소 사유(reason)', 500) }).strict();
@@ -76,9 +80,21 @@ export function makeDispatchHints({ fleet, policy }: { fleet: FleetStore; policy
   return async function dispatchHints(request: ApprovalRequest): Promise<string[]> {
     const details = request.details as VehicleBookingDetails;
     const window = windowOf(details);
-    const free = await freeVehicles(fleet, await fleet.vehicles(), { details, departmentId: request.departmentId, window, days: seoulDaysOf(window), policy, requestId: request.id });
-    if (free.length === 0) return [`요청한 시간에 비어 있는 ${policy.vehicleBooking.classes[details.vehicleClass] ?? details.vehicleClass} 차량이 없습니다. 다른 차종의 차량 id를 입력하거나 반려하세요.`];
-    return free.slice(0, HINTED_VEHICLES).map(({ vehicle }, i) => `${i === 0 ? '추천 ' : ''}${vehicle.id} ${vehicle.plate} ${vehicle.model} (${vehicle.seats}인승)`);
+    const free = await freeVehicles(fleet, await fleet.vehicles(), {
+      details,
+      departmentId: request.departmentId,
+      window,
+      days: seoulDaysOf(window),
+      policy,
+      requestId: request.id,
+    });
+    if (free.length === 0)
+      return [
+        `요청한 시간에 비어 있는 ${policy.vehicleBooking.classes[details.vehicleClass] ?? details.vehicleClass} 차량이 없습니다. 다른 차종의 차량 id를 입력하거나 반려하세요.`,
+      ];
+    return free
+      .slice(0, HINTED_VEHICLES)
+      .map(({ vehicle }, i) => `${i === 0 ? '추천 ' : ''}${vehicle.id} ${vehicle.plate} ${vehicle.model} (${vehicle.seats}인승)`);
   };
 }
 
@@ -92,7 +108,7 @@ export function makeVehicleBookings({ requests, fleet, directory, mailer, clock,
 
   async function bookingOf(callerId: string, requestId: string): Promise<ApprovalRequest> {
     const request = await requests.get(requestId);
-    if (!request || request.kind !== 'vehicle-booking' || (request.requesterId !== callerId && !request.participants.includes(callerId))) {
+    if (request?.kind !== 'vehicle-booking' || (request.requesterId !== callerId && !request.participants.includes(callerId))) {
       throw new NotFoundError(`배차 요청 ${requestId}을(를) 찾을 수 없습니다.`);
     }
     return request;
@@ -106,12 +122,17 @@ export function makeVehicleBookings({ requests, fleet, directory, mailer, clock,
       const caller = await staff(input.callerId);
       const query = parseOrThrow(availabilityQuery, input.query);
       if (!Object.hasOwn(policy.vehicleBooking.classes, query.class)) {
-        throw new ValidationError('차종(class)이 올바르지 않습니다.', [{ path: 'class', message: `${Object.keys(policy.vehicleBooking.classes).join(', ')} 중 하나여야 합니다` }]);
+        throw new ValidationError('차종(class)이 올바르지 않습니다.', [
+          { path: 'class', message: `${Object.keys(policy.vehicleBooking.classes).join(', ')} 중 하나여야 합니다` },
+        ]);
       }
       const window = { from: instantOf(query.from), to: instantOf(query.to) };
-      if (window.to <= window.from) throw new ValidationError('반납 시각(to)은 출발 시각(from)보다 뒤여야 합니다.', [{ path: 'to', message: '출발 시각보다 뒤여야 합니다' }]);
+      if (window.to <= window.from)
+        throw new ValidationError('반납 시각(to)은 출발 시각(from)보다 뒤여야 합니다.', [{ path: 'to', message: '출발 시각보다 뒤여야 합니다' }]);
       if (Date.parse(window.to) - Date.parse(window.from) > policy.vehicleBooking.maxSpanDays * DAY_MS) {
-        throw new ValidationError(`한 번에 최대 ${policy.vehicleBooking.maxSpanDays}일까지 조회할 수 있습니다.`, [{ path: 'to', message: `${policy.vehicleBooking.maxSpanDays}일 이내` }]);
+        throw new ValidationError(`한 번에 최대 ${policy.vehicleBooking.maxSpanDays}일까지 조회할 수 있습니다.`, [
+          { path: 'to', message: `${policy.vehicleBooking.maxSpanDays}일 이내` },
+        ]);
       }
       const free = await freeVehicles(fleet, await fleet.vehicles(), {
         details: { vehicleClass: query.class, passengers: query.passengers },
@@ -169,9 +190,20 @@ export function makeVehicleBookings({ requests, fleet, directory, mailer, clock,
       }
       const at = clock.now().toISOString();
       if (request.booking.from <= at) throw new InvalidStateError('이미 출발 시각이 지난 배차는 취소할 수 없습니다. 운행일지를 제출하세요.');
-      const closed = closeRequest(request, { status: 'cancelled', at, actor: { id: request.requesterId, name: request.requesterName }, comment: reason, channel: 'api' });
+      const closed = closeRequest(request, {
+        status: 'cancelled',
+        at,
+        actor: { id: request.requesterId, name: request.requesterName },
+        comment: reason,
+        channel: 'api',
+      });
       const released = releaseBooking(closed.request, at);
-      await save({ request: released.request, expectedVersion: request.version, events: closed.events, calendar: { release: released.release ?? [] } });
+      await save({
+        request: released.request,
+        expectedVersion: request.version,
+        events: closed.events,
+        calendar: { release: released.release ?? [] },
+      });
       return requestView(released.request);
     },
 
@@ -199,7 +231,13 @@ export function makeVehicleBookings({ requests, fleet, directory, mailer, clock,
         action: 'trip-logged',
         round: request.round,
         channel: 'api',
-        input: { vehicleId: request.booking.vehicleId, odometerStart: body.odometerStart, odometerEnd: body.odometerEnd, distanceKm: tripLog.distanceKm, fuelLiters: body.fuelLiters },
+        input: {
+          vehicleId: request.booking.vehicleId,
+          odometerStart: body.odometerStart,
+          odometerEnd: body.odometerEnd,
+          distanceKm: tripLog.distanceKm,
+          fuelLiters: body.fuelLiters,
+        },
       };
       try {
         await save({
@@ -212,7 +250,10 @@ export function makeVehicleBookings({ requests, fleet, directory, mailer, clock,
         if (!(error instanceof OdometerBackwardsError)) throw error;
         const last = await fleet.lastReading(request.booking.vehicleId);
         throw new ConflictError(
-          `출발 계기판 값(${body.odometerStart.toLocaleString('ko-KR')}km)이 ${request.booking.plate}의 마지막 기록(${(last?.km ?? 0).toLocaleString('ko-KR')}km${last?.recordedAt ? `, ${formatSeoulDateTime(last.recordedAt)} ${last.requestId ?? ''} 운행일지` : ', 차량 등록 시'})보다 작습니다. 계기판을 다시 확인하세요.`.replace(' )', ')'),
+          `출발 계기판 값(${body.odometerStart.toLocaleString('ko-KR')}km)이 ${request.booking.plate}의 마지막 기록(${(last?.km ?? 0).toLocaleString('ko-KR')}km${last?.recordedAt ? `, ${formatSeoulDateTime(last.recordedAt)} ${last.requestId ?? ''} 운행일지` : ', 차량 등록 시'})보다 작습니다. 계기판을 다시 확인하세요.`.replace(
+            ' )',
+            ')',
+          ),
         );
       }
       return requestView(next);
@@ -224,7 +265,13 @@ export function makeVehicleBookings({ requests, fleet, directory, mailer, clock,
       const done = request.status !== 'approved' || request.tripLog !== undefined;
       const at = clock.now().toISOString();
       const followUp =
-        done || count >= MAX_TRIP_LOG_REMINDERS ? undefined : { action: 'trip-log-reminder' as const, at: new Date(clock.now().getTime() + policy.vehicleBooking.tripLogDueDays * DAY_MS).toISOString(), count };
+        done || count >= MAX_TRIP_LOG_REMINDERS
+          ? undefined
+          : {
+              action: 'trip-log-reminder' as const,
+              at: new Date(clock.now().getTime() + policy.vehicleBooking.tripLogDueDays * DAY_MS).toISOString(),
+              count,
+            };
       const next: ApprovalRequest = { ...request, followUp, version: request.version + 1 };
       const events: HistoryEvent[] = done
         ? []

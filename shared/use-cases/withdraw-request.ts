@@ -1,10 +1,10 @@
 import * as z from 'zod';
 import { ForbiddenError, InvalidStateError, NotFoundError } from '../kernel/errors.js';
 import { parseOrThrow, text } from '../kernel/validation.js';
-import { isParticipant, type ApprovalRequest } from '../requests/request.js';
-import { endRoundAndRelease } from '../requests/transitions.js';
 import { statusLabel } from '../notifications/wording.js';
-import { ConcurrentChangeError, type Clock, type RequestStore, type Workflows } from '../ports/ports.js';
+import { type Clock, ConcurrentChangeError, type RequestStore, type Workflows } from '../ports/ports.js';
+import { type ApprovalRequest, isParticipant } from '../requests/request.js';
+import { endRoundAndRelease } from '../requests/transitions.js';
 import { retryOnConcurrentChange } from './concurrent-change.js';
 import { requestView } from './request-view.js';
 

@@ -1,14 +1,14 @@
 import * as z from 'zod';
-import { kindOf } from '../requests/kinds/index.js';
-import type { ApprovalRequest } from '../requests/request.js';
-import { closeRequest, endRoundAndRelease, openStage, releaseBooking, releaseLedger } from '../requests/transitions.js';
-import { outcomeEmail } from '../notifications/emails.js';
 import type { Directory } from '../directory/directory.js';
+import { outcomeEmail } from '../notifications/emails.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
 import type { Clock, Mailer, RequestStore } from '../ports/ports.js';
-import { retryOnConcurrentChange } from './concurrent-change.js';
-import type { ApprovalEngine, MintedLink } from './approval-engine.js';
+import { kindOf } from '../requests/kinds/index.js';
+import type { ApprovalRequest } from '../requests/request.js';
 import type { Holder } from '../requests/transitions.js';
+import { closeRequest, endRoundAndRelease, openStage, releaseBooking, releaseLedger } from '../requests/transitions.js';
+import type { ApprovalEngine, MintedLink } from './approval-engine.js';
+import { retryOnConcurrentChange } from './concurrent-change.js';
 
 /**
  * The steps the state machines call. They throw on failure: Retry and Catch live in the
@@ -69,9 +69,7 @@ export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
     async requestDecision(input: z.infer<typeof requestDecisionInput>): Promise<void> {
       const request = await load(input.requestId, input.round);
       if (request.status !== 'in-review') throw new RequestNotInReviewError(`request ${request.id} is ${request.status}`);
-      const stage = request.steps.filter(
-        (step) => step.stage === request.currentStage && (step.status === 'pending' || step.status === 'waiting'),
-      );
+      const stage = request.steps.filter((step) => step.stage === request.currentStage && (step.status === 'pending' || step.status === 'waiting'));
       if (stage.length === 0) throw new Error(`request ${request.id} has nothing to decide in stage ${request.currentStage}`);
 
       const now = clock.now();
@@ -80,7 +78,16 @@ export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
       const opened: { stepIndex: number; holder: Holder; minted: MintedLink }[] = [];
       for (const step of stage) {
         const holder = await engine.holderFor(step.actingForId ?? step.approverId, request.requesterId);
-        const minted = engine.mintLink({ request, step, holder, taskToken: input.taskToken, deadline, openedAt: at, timersFrom: now, withReminder: true });
+        const minted = engine.mintLink({
+          request,
+          step,
+          holder,
+          taskToken: input.taskToken,
+          deadline,
+          openedAt: at,
+          timersFrom: now,
+          withReminder: true,
+        });
         opened.push({ stepIndex: step.index, holder, minted });
       }
       const changed = openStage(request, {
@@ -153,7 +160,13 @@ export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
       input.error.Error === DEADLINE_PASSED || input.error.Error === 'States.Timeout'
         ? `결재 기한(단계별 ${policy.approvals.stageDeadlineDays}일)이 지나 요청이 중단되었습니다`
         : `처리 중 오류가 발생해 요청이 중단되었습니다 (${input.error.Error})`;
-    const change = endRoundAndRelease(request, { status: 'failed', at: clock.now().toISOString(), actor: systemActor, comment: reason, channel: 'workflow' });
+    const change = endRoundAndRelease(request, {
+      status: 'failed',
+      at: clock.now().toISOString(),
+      actor: systemActor,
+      comment: reason,
+      channel: 'workflow',
+    });
     await requests.save(change);
     await tellRequester(change.request, reason);
   }

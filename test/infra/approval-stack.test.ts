@@ -32,13 +32,22 @@ describe('the synthesized stack', () => {
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
         BillingMode: 'PAY_PER_REQUEST',
         DeletionProtectionEnabled: true,
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         SSESpecification: { SSEEnabled: true },
         GlobalSecondaryIndexes: Match.arrayWith([
-          Match.objectLike({ IndexName: 'requests-by-requester', KeySchema: [{ AttributeName: 'requesterId', KeyType: 'HASH' }, { AttributeName: 'createdAt', KeyType: 'RANGE' }] }),
+          Match.objectLike({
+            IndexName: 'requests-by-requester',
+            KeySchema: [
+              { AttributeName: 'requesterId', KeyType: 'HASH' },
+              { AttributeName: 'createdAt', KeyType: 'RANGE' },
+            ],
+          }),
           Match.objectLike({ IndexName: 'people-by-team' }),
         ]),
       }),
@@ -49,7 +58,12 @@ describe('the synthesized stack', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     expect(functions.length).toBeGreaterThan(0);
     for (const fn of functions) {
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogFormat: 'JSON' } });
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogFormat: 'JSON' },
+      });
     }
   });
 
@@ -58,7 +72,10 @@ describe('the synthesized stack', () => {
       AuthorizerType: 'JWT',
       JwtConfiguration: { Issuer: 'https://login.guchung.example.kr/realms/staff', Audience: ['approval-api'] },
     });
-    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => [route.Properties.RouteKey, route.Properties.AuthorizationType]);
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => [
+      route.Properties.RouteKey,
+      route.Properties.AuthorizationType,
+    ]);
     expect(Object.fromEntries(routes)).toEqual({
       'POST /requests': 'JWT',
       'GET /requests': 'JWT',
@@ -94,7 +111,7 @@ describe('the synthesized stack', () => {
     });
   });
 
-  it('Slack: one secret for the app\'s credentials; every function that posts to Slack may read that secret and nothing else of Secrets Manager', () => {
+  it("Slack: one secret for the app's credentials; every function that posts to Slack may read that secret and nothing else of Secrets Manager", () => {
     const secrets = template.findResources('AWS::SecretsManager::Secret');
     expect(Object.keys(secrets)).toHaveLength(1);
     const [secretId] = Object.keys(secrets);

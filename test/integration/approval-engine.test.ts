@@ -2,17 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { seoulDate } from '../../shared/kernel/seoul-time.js';
 import { seedPerson } from '../fixtures/directory.js';
-import {
-  advanceClock,
-  api,
-  decisionLinkIn,
-  eventually,
-  postForm,
-  runSchedules,
-  suiteBackend,
-  waitForEmail,
-  type StepView,
-} from './harness.js';
+import { advanceClock, api, decisionLinkIn, eventually, postForm, runSchedules, type StepView, suiteBackend, waitForEmail } from './harness.js';
 
 /**
  * The approval engine through the local runtime, with the engine policy fixture:
@@ -45,12 +35,17 @@ describe('approval engine through the local runtime', () => {
   const backend = suiteBackend({ env: { OFFICE_POLICY_FILE: POLICY_FILE } });
 
   const submit = async (as: string, amountPaid: number) => {
-    const response = await api(backend, 'POST', '/requests', { as, json: { kind: 'health-checkup', checkupDate, amountPaid, clinic: '한빛종합검진센터' } });
+    const response = await api(backend, 'POST', '/requests', {
+      as,
+      json: { kind: 'health-checkup', checkupDate, amountPaid, clinic: '한빛종합검진센터' },
+    });
     expect(response.status, response.text).toBe(201);
     return response.body as { id: string; reimbursableAmount: number; steps: Step[] };
   };
-  const get = async (id: string, as: string) => (await api(backend, 'GET', `/requests/${id}`, { as })).body as { status: string; round: number; steps: Step[]; currentStage: number };
-  const history = async (id: string, as: string) => ((await api(backend, 'GET', `/requests/${id}/history`, { as })).body as { events: HistoryEvent[] }).events;
+  const get = async (id: string, as: string) =>
+    (await api(backend, 'GET', `/requests/${id}`, { as })).body as { status: string; round: number; steps: Step[]; currentStage: number };
+  const history = async (id: string, as: string) =>
+    ((await api(backend, 'GET', `/requests/${id}/history`, { as })).body as { events: HistoryEvent[] }).events;
   const waitingFor = (id: string, as: string, approverId: string) =>
     eventually(async () => {
       const step = (await get(id, as)).steps.find((candidate) => candidate.approverId === approverId && candidate.status === 'waiting');
@@ -76,7 +71,12 @@ describe('approval engine through the local runtime', () => {
     for (const { requester, amountPaid, decider } of cases) {
       const request = await submit(requester, amountPaid);
       expect(request.reimbursableAmount).toBe(amountPaid);
-      expect(request.steps.map((step) => [step.stage, step.action])).toEqual([[0, 'review'], [1, 'cooperate'], [1, 'cooperate'], [2, 'approve']]);
+      expect(request.steps.map((step) => [step.stage, step.action])).toEqual([
+        [0, 'review'],
+        [1, 'cooperate'],
+        [1, 'cooperate'],
+        [2, 'approve'],
+      ]);
       expect(request.steps.slice(1, 3).map((step) => step.approverId)).toEqual(['E1011', 'E1023']);
       expect(request.steps[3]).toMatchObject({ approverId: decider, delegatedAuthority: expect.stringContaining('위임전결') });
     }
@@ -124,10 +124,16 @@ describe('approval engine through the local runtime', () => {
     expect(returnedMail.text).toContain('영수증 금액과 신청 금액이 다릅니다');
 
     // In review or approved it cannot change; returned it can.
-    const revised = await api(backend, 'PUT', `/requests/${request.id}`, { as: 'E1040', json: { checkupDate, amountPaid: 260_000, clinic: '한빛종합검진센터' } });
+    const revised = await api(backend, 'PUT', `/requests/${request.id}`, {
+      as: 'E1040',
+      json: { checkupDate, amountPaid: 260_000, clinic: '한빛종합검진센터' },
+    });
     expect(revised.status, revised.text).toBe(200);
     expect(revised.body).toMatchObject({ status: 'returned', reimbursableAmount: 260_000 });
-    const resubmitted = await api(backend, 'POST', `/requests/${request.id}/resubmit`, { as: 'E1040', json: { comment: '금액을 영수증대로 고쳤습니다' } });
+    const resubmitted = await api(backend, 'POST', `/requests/${request.id}/resubmit`, {
+      as: 'E1040',
+      json: { comment: '금액을 영수증대로 고쳤습니다' },
+    });
     expect(resubmitted.status, resubmitted.text).toBe(200);
     expect(resubmitted.body).toMatchObject({ status: 'in-review', round: 2, currentStage: 0 });
     await waitingFor(request.id, 'E1040', (resubmitted.body as { steps: Step[] }).steps[0]?.approverId ?? '');
@@ -142,7 +148,10 @@ describe('approval engine through the local runtime', () => {
 
     // §17: once approved, a change is refused, never silently re-approved.
     const approvedId = (await api(backend, 'GET', '/requests', { as: 'E1039' })).body.items[0].id as string;
-    const late = await api(backend, 'PUT', `/requests/${approvedId}`, { as: 'E1039', json: { checkupDate, amountPaid: 10_000, clinic: '한빛종합검진센터' } });
+    const late = await api(backend, 'PUT', `/requests/${approvedId}`, {
+      as: 'E1039',
+      json: { checkupDate, amountPaid: 10_000, clinic: '한빛종합검진센터' },
+    });
     expect(late.status).toBe(409);
     expect(late.body.message).toContain('승인된 요청은 수정할 수 없습니다');
   });
@@ -154,7 +163,10 @@ describe('approval engine through the local runtime', () => {
     expect((await api(backend, 'POST', `/approvals/${request.id}/skip`, { as: 'E1043', json: { stepIndex: 0 } })).status).toBe(400);
     expect((await api(backend, 'POST', `/approvals/${request.id}/skip`, { as: 'E1044', json: { stepIndex: 0, reason: '출장' } })).status).toBe(404);
     expect((await api(backend, 'POST', `/approvals/${request.id}/skip`, { as: 'E1011', json: { stepIndex: 0, reason: '출장' } })).status).toBe(403); // on the line, but not the drafter
-    const skipped = await api(backend, 'POST', `/approvals/${request.id}/skip`, { as: 'E1043', json: { stepIndex: 0, reason: '검토자 병가(11/24~11/28)' } });
+    const skipped = await api(backend, 'POST', `/approvals/${request.id}/skip`, {
+      as: 'E1043',
+      json: { stepIndex: 0, reason: '검토자 병가(11/24~11/28)' },
+    });
     expect(skipped.status, skipped.text).toBe(200);
     await waitingFor(request.id, 'E1043', 'E1011');
     // An admin, not on the line, may skip too; a cooperate step cannot be skipped by anyone.
@@ -183,7 +195,9 @@ describe('approval engine through the local runtime', () => {
     const leave = await api(backend, 'PUT', '/delegations', { as: 'E1005', json: { deputyId: 'E1006', from: today, to: today, reason: '연가' } });
     expect(leave.status, leave.text).toBe(200);
     expect(leave.body).toMatchObject({ active: true, reroutedSteps: 1 });
-    expect((await api(backend, 'PUT', '/delegations', { as: 'E1006', json: { deputyId: 'E1005', from: today, to: today, reason: '출장' } })).status).toBe(409);
+    expect(
+      (await api(backend, 'PUT', '/delegations', { as: 'E1006', json: { deputyId: 'E1005', from: today, to: today, reason: '출장' } })).status,
+    ).toBe(409);
     // Back early and away again: ending the delegation brings the step back; setting it again sends it out.
     const firstDeputyMail = await waitForEmail(backend, email('E1006'), request.id, seen);
     const ended = await api(backend, 'DELETE', `/delegations/${today}`, { as: 'E1005' });
@@ -192,7 +206,9 @@ describe('approval engine through the local runtime', () => {
     expect((await get(request.id, 'E1045')).steps[3]).toMatchObject({ approverId: 'E1005', status: 'waiting' });
     expect((await api(backend, 'DELETE', `/delegations/${today}`, { as: 'E1005' })).status).toBe(404);
     await waitForEmail(backend, email('E1005'), request.id, seen); // the step's new link, back with the approver
-    expect((await api(backend, 'PUT', '/delegations', { as: 'E1005', json: { deputyId: 'E1006', from: today, to: today, reason: '연가' } })).body).toMatchObject({ reroutedSteps: 1 });
+    expect(
+      (await api(backend, 'PUT', '/delegations', { as: 'E1005', json: { deputyId: 'E1006', from: today, to: today, reason: '연가' } })).body,
+    ).toMatchObject({ reroutedSteps: 1 });
     expect((await fetch(decisionLinkIn(firstDeputyMail))).status).toBe(409); // that hand-over ended
 
     const rerouted = await fetch(decisionLinkIn(originalMail));
@@ -200,7 +216,9 @@ describe('approval engine through the local runtime', () => {
     expect(await rerouted.text()).toContain('다른 결재권자에게 넘어갔습니다');
     const deputyMail = await waitForEmail(backend, email('E1006'), request.id, seen);
     expect(deputyMail.subject).toContain('[대결]');
-    const pending = (await api(backend, 'GET', '/approvals', { as: 'E1006' })).body as { items: { requestId: string; actingFor: { id: string } | null }[] };
+    const pending = (await api(backend, 'GET', '/approvals', { as: 'E1006' })).body as {
+      items: { requestId: string; actingFor: { id: string } | null }[];
+    };
     expect(pending.items).toContainEqual(expect.objectContaining({ requestId: request.id, actingFor: expect.objectContaining({ id: 'E1005' }) }));
 
     expect((await postForm(decisionLinkIn(deputyMail), { decision: 'approve', comment: '대결 승인' })).status).toBe(200);
@@ -267,7 +285,10 @@ describe('approval engine through the local runtime', () => {
 
     const now = new Date(((await api(backend, 'GET', '/_local/clock')).body as { now: string }).now);
     const tomorrow = seoulDate(new Date(now.getTime() + 86_400_000));
-    const leave = await api(backend, 'PUT', '/delegations', { as: 'E1015', json: { deputyId: 'E1016', from: tomorrow, to: tomorrow, reason: '교육 참석' } });
+    const leave = await api(backend, 'PUT', '/delegations', {
+      as: 'E1015',
+      json: { deputyId: 'E1016', from: tomorrow, to: tomorrow, reason: '교육 참석' },
+    });
     expect(leave.body).toMatchObject({ active: false, reroutedSteps: 0 });
     expect((await get(request.id, 'E1054')).steps[3]).toMatchObject({ approverId: 'E1015', status: 'waiting' });
 

@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  api,
-  suiteBackend,
-} from './harness.js';
+import { api, suiteBackend } from './harness.js';
 
 const ADMIN = 'E1024'; // 양현준, 전산운영팀, the seed's only admin
 

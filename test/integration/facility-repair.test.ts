@@ -1,10 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { seedPerson } from '../fixtures/directory.js';
 import { seoulDate } from '../../shared/kernel/seoul-time.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
-import { advanceClock, api, eventually, runSchedules, suiteBackend, waitForEmail, type StepView } from './harness.js';
+import { seedPerson } from '../fixtures/directory.js';
+import { advanceClock, api, eventually, runSchedules, type StepView, suiteBackend, waitForEmail } from './harness.js';
 
 /** 청사 시설 보수 through the local runtime, on the office's default policy. */
 const REQUESTER = 'E1039'; // 교통행정과 주무관
@@ -40,7 +40,16 @@ describe('facility repair requests through the local runtime', () => {
   const repair = (body: Record<string, unknown> = {}, as = REQUESTER) =>
     api(backend, 'POST', '/requests', {
       as,
-      json: { kind: 'facility-repair', building: 'main-hall', floor: '3F', location: '민원실 앞 복도', category: 'leak', urgency: 'normal', description: '천장에서 물이 샙니다', ...body },
+      json: {
+        kind: 'facility-repair',
+        building: 'main-hall',
+        floor: '3F',
+        location: '민원실 앞 복도',
+        category: 'leak',
+        urgency: 'normal',
+        description: '천장에서 물이 샙니다',
+        ...body,
+      },
     });
   const get = async (id: string, as = REQUESTER) => (await api(backend, 'GET', `/requests/${id}`, { as })).body as RequestBody;
   const waitingStep = (id: string, stage: number) =>
@@ -98,7 +107,7 @@ describe('facility repair requests through the local runtime', () => {
     expect(unknown.body.issues).toEqual([expect.objectContaining({ path: 'building', message: expect.stringContaining('main-hall(본관)') })]);
   });
 
-  it('routes a repair to the building\'s managing unit: 주차문화과 triages and decides its own building', async () => {
+  it("routes a repair to the building's managing unit: 주차문화과 triages and decides its own building", async () => {
     // 본관: 총무팀 triages; the line goes no further until the estimate is known.
     const main = await repair();
     expect(main.body.steps).toEqual([expect.objectContaining({ action: 'review', approverId: GA_FACILITY_OFFICER, input: 'facility-triage' })]);
@@ -116,7 +125,9 @@ describe('facility repair requests through the local runtime', () => {
     expect(own.steps[1]?.delegatedAuthority).toContain('위임전결');
     expect(own.triage).toMatchObject({ estimateKrw: 3_000_000, quoteCount: 1 });
     // 총무팀 has nothing of it.
-    expect((await api(backend, 'GET', '/approvals', { as: GA_FACILITY_OFFICER })).body.items.map((item: { requestId: string }) => item.requestId)).not.toContain(own.id);
+    expect(
+      (await api(backend, 'GET', '/approvals', { as: GA_FACILITY_OFFICER })).body.items.map((item: { requestId: string }) => item.requestId),
+    ).not.toContain(own.id);
   });
 
   it('decides at the 전결 level of the estimate, at each threshold', async () => {
@@ -150,11 +161,22 @@ describe('facility repair requests through the local runtime', () => {
     expect(unchanged.steps).toEqual([expect.objectContaining({ status: 'waiting', index: 0 })]);
     expect(unchanged.triage).toBeUndefined();
     // Exactly at the limit one quote is enough; with two, 25,000,000 goes on to the 국장.
-    const twoQuotes = await decide(triage.approverId, submitted.body.id, { decision: 'approve', estimateKrw: 25_000_000, quoteCount: 2, contractor: '한빛설비' });
+    const twoQuotes = await decide(triage.approverId, submitted.body.id, {
+      decision: 'approve',
+      estimateKrw: 25_000_000,
+      quoteCount: 2,
+      contractor: '한빛설비',
+    });
     expect(twoQuotes.status, twoQuotes.text).toBe(200);
     expect((await get(submitted.body.id)).steps.at(-1)?.approverId).toBe(ADMIN_BUREAU_DIRECTOR);
-    const history = (await api(backend, 'GET', `/requests/${submitted.body.id}/history`, { as: REQUESTER })).body.events as { action: string; input?: unknown; comment?: string }[];
-    expect(history).toContainEqual(expect.objectContaining({ action: 'decided', input: { estimateKrw: 25_000_000, quoteCount: 2, contractor: '한빛설비' } }));
+    const history = (await api(backend, 'GET', `/requests/${submitted.body.id}/history`, { as: REQUESTER })).body.events as {
+      action: string;
+      input?: unknown;
+      comment?: string;
+    }[];
+    expect(history).toContainEqual(
+      expect.objectContaining({ action: 'decided', input: { estimateKrw: 25_000_000, quoteCount: 2, contractor: '한빛설비' } }),
+    );
     expect(history).toContainEqual(expect.objectContaining({ action: 'routed', comment: expect.stringContaining('결재선 확정') }));
   });
 
@@ -167,8 +189,15 @@ describe('facility repair requests through the local runtime', () => {
     // …and on Slack, for those who have it (the seed gives 총무팀장 a Slack id).
     const slack = join(backend.dataDir, 'outbox', 'slack');
     await eventually(async () => {
-      const texts = await Promise.all((await readdir(slack)).filter((name) => name.endsWith('chat.postMessage.json')).map((name) => readFile(join(slack, name), 'utf8')));
-      if (!texts.some((text) => text.includes(`[긴급]`) && text.includes(submitted.body.id) && text.includes(seedPerson(GA_TEAM_LEADER).slackUserId ?? '-'))) throw new Error('no urgent Slack notice yet');
+      const texts = await Promise.all(
+        (await readdir(slack)).filter((name) => name.endsWith('chat.postMessage.json')).map((name) => readFile(join(slack, name), 'utf8')),
+      );
+      if (
+        !texts.some(
+          (text) => text.includes(`[긴급]`) && text.includes(submitted.body.id) && text.includes(seedPerson(GA_TEAM_LEADER).slackUserId ?? '-'),
+        )
+      )
+        throw new Error('no urgent Slack notice yet');
     });
     await waitingStep(submitted.body.id, 0);
     await advanceClock(backend, 'PT2H5M');
@@ -180,7 +209,9 @@ describe('facility repair requests through the local runtime', () => {
   it('approved work is committed to the budget; the actual cost is spent when reported; the requester confirms', async () => {
     const before = await budget();
     expect(before.response.status, before.response.text).toBe(200);
-    expect(before.line('building-maintenance')?.budgetKrw).toBe(officePolicy.facilityRepair.budgetLines['building-maintenance']?.budgetKrw[String(before.year)] ?? null);
+    expect(before.line('building-maintenance')?.budgetKrw).toBe(
+      officePolicy.facilityRepair.budgetLines['building-maintenance']?.budgetKrw[String(before.year)] ?? null,
+    );
 
     const request = await triaged(1_500_000, { contractor: '한빛방수' });
     await waitingStep(request.id, 1);
@@ -194,8 +225,14 @@ describe('facility repair requests through the local runtime', () => {
 
     // Only the managing unit reports; the requester confirms.
     const today = seoulDate(new Date(((await api(backend, 'GET', '/_local/clock')).body as { now: string }).now));
-    expect((await api(backend, 'POST', `/requests/${request.id}/work-report`, { as: REQUESTER, json: { actualCostKrw: 1_430_000, completedOn: today } })).status).toBe(403);
-    const report = await api(backend, 'POST', `/requests/${request.id}/work-report`, { as: GA_FACILITY_OFFICER, json: { actualCostKrw: 1_430_000, completedOn: today, note: '방수층 재시공' } });
+    expect(
+      (await api(backend, 'POST', `/requests/${request.id}/work-report`, { as: REQUESTER, json: { actualCostKrw: 1_430_000, completedOn: today } }))
+        .status,
+    ).toBe(403);
+    const report = await api(backend, 'POST', `/requests/${request.id}/work-report`, {
+      as: GA_FACILITY_OFFICER,
+      json: { actualCostKrw: 1_430_000, completedOn: today, note: '방수층 재시공' },
+    });
     expect(report.status, report.text).toBe(200);
     expect(report.body.status).toBe('work-done');
     expect((await waitForEmail(backend, 'jisoo.byun@guchung.example.kr', '[완료 확인 요청]')).text).toContain('1,430,000원');
@@ -208,12 +245,22 @@ describe('facility repair requests through the local runtime', () => {
     }
 
     // Not fixed: back in progress, the spending undone; reported again, then confirmed.
-    const reopened = await api(backend, 'POST', `/requests/${request.id}/confirmation`, { as: REQUESTER, json: { accepted: false, comment: '아직 물이 샙니다' } });
+    const reopened = await api(backend, 'POST', `/requests/${request.id}/confirmation`, {
+      as: REQUESTER,
+      json: { accepted: false, comment: '아직 물이 샙니다' },
+    });
     expect(reopened.status, reopened.text).toBe(200);
     expect(reopened.body.status).toBe('in-progress');
     const undone = await budget();
     expect([delta(undone, 'outstandingKrw'), delta(undone, 'spentKrw')]).toEqual([1_500_000, 0]);
-    expect((await api(backend, 'POST', `/requests/${request.id}/work-report`, { as: GA_FACILITY_OFFICER, json: { actualCostKrw: 1_480_000, completedOn: today } })).status).toBe(200);
+    expect(
+      (
+        await api(backend, 'POST', `/requests/${request.id}/work-report`, {
+          as: GA_FACILITY_OFFICER,
+          json: { actualCostKrw: 1_480_000, completedOn: today },
+        })
+      ).status,
+    ).toBe(200);
     const confirmed = await api(backend, 'POST', `/requests/${request.id}/confirmation`, { as: REQUESTER, json: { accepted: true } });
     expect(confirmed.body.status).toBe('completed');
     const final = await budget();
@@ -231,12 +278,22 @@ describe('facility repair requests through the local runtime', () => {
     expect((await decide(GA_TEAM_LEADER, request.id, { decision: 'approve' })).status).toBe(200);
     await statusOf(request.id, 'in-progress');
     const today = seoulDate(new Date(((await api(backend, 'GET', '/_local/clock')).body as { now: string }).now));
-    expect((await api(backend, 'POST', `/requests/${request.id}/work-report`, { as: GA_FACILITY_OFFICER, json: { actualCostKrw: 800_000, completedOn: today } })).status).toBe(200);
+    expect(
+      (
+        await api(backend, 'POST', `/requests/${request.id}/work-report`, {
+          as: GA_FACILITY_OFFICER,
+          json: { actualCostKrw: 800_000, completedOn: today },
+        })
+      ).status,
+    ).toBe(200);
     await advanceClock(backend, `P${officePolicy.facilityRepair.autoCloseDays}DT1H`);
     await runSchedules(backend);
     const closed = await statusOf(request.id, 'completed');
     expect(closed.work?.actualCostKrw).toBe(800_000);
-    const history = (await api(backend, 'GET', `/requests/${request.id}/history`, { as: REQUESTER })).body.events as { action: string; actorId: string }[];
+    const history = (await api(backend, 'GET', `/requests/${request.id}/history`, { as: REQUESTER })).body.events as {
+      action: string;
+      actorId: string;
+    }[];
     expect(history.at(-1)).toMatchObject({ action: 'confirmed', actorId: 'system' });
   });
 });

@@ -7,12 +7,12 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
-import { monthOf, type FinanceFigures } from '../../shared/finance/totals.js';
+import { type FinanceFigures, monthOf } from '../../shared/finance/totals.js';
+import { officePolicy } from '../../shared/policies/office-policy.js';
 import type { ApprovalRequest, HistoryEvent } from '../../shared/requests/request.js';
 import { makeDynamoDbFinanceStore } from '../../shared/store/dynamodb-finance-store.js';
 import { makeDynamoDbRequestStore } from '../../shared/store/dynamodb-request-store.js';
 import { makeFinance } from '../../shared/use-cases/finance.js';
-import { officePolicy } from '../../shared/policies/office-policy.js';
 import { inMemoryDirectory } from '../fixtures/directory.js';
 
 /**
@@ -39,20 +39,33 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'finance-store-'));
   const dynamo = await startDynamoDbLocal({ dataDir, port: await freePort() });
   stop = dynamo.stop;
-  client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'ap-northeast-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'ap-northeast-2',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   await client.send(
     new CreateTableCommand({
       TableName: TABLE,
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
   db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  db.middlewareStack.add((next, context) => async (args) => {
-    commands.push(context.commandName ?? 'unknown');
-    return next(args);
-  }, { step: 'initialize', name: 'countCommands' });
+  db.middlewareStack.add(
+    (next, context) => async (args) => {
+      commands.push(context.commandName ?? 'unknown');
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCommands' },
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -64,7 +77,14 @@ afterAll(async () => {
 const stores = () => {
   const requests = makeDynamoDbRequestStore(db, TABLE);
   const finance = makeDynamoDbFinanceStore(db, TABLE);
-  const useCases = makeFinance({ requests, finance, directory: inMemoryDirectory(), clock: { now: () => new Date() }, policy: officePolicy, ids: { batchId: () => 'PAY-TEST' } });
+  const useCases = makeFinance({
+    requests,
+    finance,
+    directory: inMemoryDirectory(),
+    clock: { now: () => new Date() },
+    policy: officePolicy,
+    ids: { batchId: () => 'PAY-TEST' },
+  });
   return { requests, finance, useCases };
 };
 
@@ -99,9 +119,33 @@ type Operation =
 const instant = (minute: number) => new Date(Date.parse('2026-11-30T14:30:00Z') + minute * 60_000).toISOString();
 
 const operation: fc.Arbitrary<Operation> = fc.oneof(
-  fc.record({ op: fc.constant('submit' as const), kind: fc.constantFrom('health-checkup' as const, 'vehicle-booking' as const, 'facility-repair' as const), department: fc.integer({ min: 0, max: 2 }), amount: fc.integer({ min: 1, max: 500_000 }), minute: fc.integer({ min: 0, max: 60 }) }),
-  fc.record({ op: fc.constantFrom('approve' as const, 'reject' as const, 'withdraw' as const, 'pay' as const, 'return' as const, 'report' as const, 'reopen' as const), target: fc.nat(20), minute: fc.integer({ min: 0, max: 60 }), amount: fc.integer({ min: 0, max: 900_000 }) }),
-  fc.record({ op: fc.constant('revise' as const), target: fc.nat(20), minute: fc.integer({ min: 0, max: 60 }), amount: fc.integer({ min: 1, max: 500_000 }) }),
+  fc.record({
+    op: fc.constant('submit' as const),
+    kind: fc.constantFrom('health-checkup' as const, 'vehicle-booking' as const, 'facility-repair' as const),
+    department: fc.integer({ min: 0, max: 2 }),
+    amount: fc.integer({ min: 1, max: 500_000 }),
+    minute: fc.integer({ min: 0, max: 60 }),
+  }),
+  fc.record({
+    op: fc.constantFrom(
+      'approve' as const,
+      'reject' as const,
+      'withdraw' as const,
+      'pay' as const,
+      'return' as const,
+      'report' as const,
+      'reopen' as const,
+    ),
+    target: fc.nat(20),
+    minute: fc.integer({ min: 0, max: 60 }),
+    amount: fc.integer({ min: 0, max: 900_000 }),
+  }),
+  fc.record({
+    op: fc.constant('revise' as const),
+    target: fc.nat(20),
+    minute: fc.integer({ min: 0, max: 60 }),
+    amount: fc.integer({ min: 1, max: 500_000 }),
+  }),
 );
 
 describe('finance totals against DynamoDB Local', () => {
@@ -125,7 +169,12 @@ describe('finance totals against DynamoDB Local', () => {
           if (index < 0) live.push(request);
           else live[index] = request;
         };
-        const next = (request: ApprovalRequest, at: string, changes: Partial<ApprovalRequest>): ApprovalRequest => ({ ...request, ...changes, updatedAt: at, version: request.version + 1 });
+        const next = (request: ApprovalRequest, at: string, changes: Partial<ApprovalRequest>): ApprovalRequest => ({
+          ...request,
+          ...changes,
+          updatedAt: at,
+          version: request.version + 1,
+        });
 
         for (const [n, step] of operations.entries()) {
           const at = instant(step.minute);
@@ -144,42 +193,83 @@ describe('finance totals against DynamoDB Local', () => {
           switch (step.op) {
             case 'approve': {
               if (target.status !== 'in-review') break;
-              const work = target.kind === 'facility-repair' ? { budgetLine: 'building-maintenance', budgetYear: 2026, committedKrw: step.amount } : undefined;
-              await save(next(target, at, { status: 'approved', ...(work ? { work } : {}) }), target.version, { at, actorId: 'system', action: 'approved', channel: 'workflow' });
+              const work =
+                target.kind === 'facility-repair' ? { budgetLine: 'building-maintenance', budgetYear: 2026, committedKrw: step.amount } : undefined;
+              await save(next(target, at, { status: 'approved', ...(work ? { work } : {}) }), target.version, {
+                at,
+                actorId: 'system',
+                action: 'approved',
+                channel: 'workflow',
+              });
               key({ approved: 1, approvedKrw: target.reimbursableAmount ?? 0, committedKrw: work?.committedKrw ?? 0 });
               break;
             }
             case 'reject':
             case 'withdraw':
               if (target.status !== 'in-review' && target.status !== 'returned') break;
-              await save(next(target, at, { status: step.op === 'reject' ? 'rejected' : 'withdrawn' }), target.version, { at, actorId: 'system', action: step.op === 'reject' ? 'rejected' : 'withdrawn', channel: 'api' });
+              await save(next(target, at, { status: step.op === 'reject' ? 'rejected' : 'withdrawn' }), target.version, {
+                at,
+                actorId: 'system',
+                action: step.op === 'reject' ? 'rejected' : 'withdrawn',
+                channel: 'api',
+              });
               key(step.op === 'reject' ? { rejected: 1 } : { withdrawn: 1 });
               break;
             case 'return':
               if (target.status !== 'in-review') break;
-              await save(next(target, at, { status: 'returned' }), target.version, { at, actorId: 'system', action: 'returned', channel: 'workflow' });
+              await save(next(target, at, { status: 'returned' }), target.version, {
+                at,
+                actorId: 'system',
+                action: 'returned',
+                channel: 'workflow',
+              });
               break;
             case 'revise': {
               if (target.status !== 'returned' || target.amountRequested === undefined) break;
               const snapshot = { round: target.round, details: target.details, amountRequested: target.amountRequested };
-              await save(next(target, at, { amountRequested: step.amount, reimbursableAmount: step.amount, status: 'in-review' }), target.version, { at, actorId: 'E1034', action: 'revised', channel: 'api', snapshot });
+              await save(next(target, at, { amountRequested: step.amount, reimbursableAmount: step.amount, status: 'in-review' }), target.version, {
+                at,
+                actorId: 'E1034',
+                action: 'revised',
+                channel: 'api',
+                snapshot,
+              });
               key({ requestedKrw: step.amount - target.amountRequested });
               break;
             }
             case 'pay':
               if (target.status !== 'approved' || target.kind !== 'health-checkup') break;
-              await save(next(target, at, { status: 'paid', payment: { amountKrw: target.reimbursableAmount ?? 0, paidAt: at, paidBy: 'E1029', batchId: 'B' } }), target.version, { at, actorId: 'E1029', action: 'paid', channel: 'api' });
+              await save(
+                next(target, at, {
+                  status: 'paid',
+                  payment: { amountKrw: target.reimbursableAmount ?? 0, paidAt: at, paidBy: 'E1029', batchId: 'B' },
+                }),
+                target.version,
+                { at, actorId: 'E1029', action: 'paid', channel: 'api' },
+              );
               key({ paid: 1, paidKrw: target.reimbursableAmount ?? 0 });
               break;
             case 'report':
               if (target.status !== 'approved' || target.kind !== 'facility-repair' || !target.work) break;
-              await save(next(target, at, { status: 'work-done', work: { ...target.work, actualCostKrw: step.amount } }), target.version, { at, actorId: 'E1009', action: 'work-reported', channel: 'api', input: { actualCostKrw: step.amount } });
+              await save(next(target, at, { status: 'work-done', work: { ...target.work, actualCostKrw: step.amount } }), target.version, {
+                at,
+                actorId: 'E1009',
+                action: 'work-reported',
+                channel: 'api',
+                input: { actualCostKrw: step.amount },
+              });
               key({ actualKrw: step.amount });
               break;
             case 'reopen': {
               if (target.status !== 'work-done' || !target.work) break;
               const cost = target.work.actualCostKrw ?? 0;
-              await save(next(target, at, { status: 'approved' }), target.version, { at, actorId: 'E1034', action: 'reopened', channel: 'api', input: { actualCostKrw: cost } });
+              await save(next(target, at, { status: 'approved' }), target.version, {
+                at,
+                actorId: 'E1034',
+                action: 'reopened',
+                channel: 'api',
+                input: { actualCostKrw: cost },
+              });
               key({ actualKrw: -cost });
               break;
             }
@@ -192,11 +282,17 @@ describe('finance totals against DynamoDB Local', () => {
           // …and the maintained rows of this run equal the independent model.
           const totals = await finance.monthTotals(month);
           for (const row of totals.byDepartment.filter((candidate) => candidate.departmentId.startsWith(`r${run}-`))) {
-            const expected = Object.fromEntries(Object.entries(model.get(`${month}|${row.kind}#${row.departmentId}`) ?? {}).filter(([, value]) => value !== 0));
+            const expected = Object.fromEntries(
+              Object.entries(model.get(`${month}|${row.kind}#${row.departmentId}`) ?? {}).filter(([, value]) => value !== 0),
+            );
             expect(row.figures, `${month} ${row.kind} ${row.departmentId}`).toEqual(expected);
           }
-          const modelled = [...model.entries()].filter(([key, figures]) => key.startsWith(`${month}|`) && Object.values(figures).some((value) => value !== 0));
-          expect(totals.byDepartment.filter((row) => row.departmentId.startsWith(`r${run}-`) && Object.keys(row.figures).length > 0)).toHaveLength(modelled.length);
+          const modelled = [...model.entries()].filter(
+            ([key, figures]) => key.startsWith(`${month}|`) && Object.values(figures).some((value) => value !== 0),
+          );
+          expect(totals.byDepartment.filter((row) => row.departmentId.startsWith(`r${run}-`) && Object.keys(row.figures).length > 0)).toHaveLength(
+            modelled.length,
+          );
         }
       }),
       { numRuns: 30 },
@@ -209,7 +305,10 @@ describe('finance totals against DynamoDB Local', () => {
       for (let i = 0; i < howMany; i++) {
         const at = `${month}-10T0${i % 10}:00:00+09:00`;
         const iso = new Date(at).toISOString();
-        await requests.save({ request: newRequest(`B-${month}-${i}`, 'health-checkup', `dept-${i % 7}`, 10_000 + i, iso), events: [{ at: iso, actorId: 'E1034', action: 'submitted', channel: 'api' }] });
+        await requests.save({
+          request: newRequest(`B-${month}-${i}`, 'health-checkup', `dept-${i % 7}`, 10_000 + i, iso),
+          events: [{ at: iso, actorId: 'E1034', action: 'submitted', channel: 'api' }],
+        });
       }
     };
     await fill('2027-01', 3);
@@ -218,7 +317,11 @@ describe('finance totals against DynamoDB Local', () => {
     const readsFor = async (month: string) => {
       commands = [];
       const totals = await finance.monthTotals(month);
-      return { commands: [...commands], rows: totals.byDepartment.length, submitted: totals.byDepartment.reduce((sum, row) => sum + (row.figures.submitted ?? 0), 0) };
+      return {
+        commands: [...commands],
+        rows: totals.byDepartment.length,
+        submitted: totals.byDepartment.reduce((sum, row) => sum + (row.figures.submitted ?? 0), 0),
+      };
     };
     const small = await readsFor('2027-01');
     const large = await readsFor('2027-02');

@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../shared/store/table-layout.js';
 import { seedPerson } from '../fixtures/directory.js';
-import { api, eventually, suiteBackend, waitForEmail, type StepView } from './harness.js';
+import { api, eventually, type StepView, suiteBackend, waitForEmail } from './harness.js';
 
 /** Finance through the local runtime: totals maintained across status changes and a month boundary at midnight KST. */
 const FINANCE = 'E1029';
@@ -34,7 +34,8 @@ describe('finance: monthly totals, payments, exports and the monthly report', ()
   const backend = suiteBackend();
   const ids: Record<string, string> = {};
   const post = (as: string, path: string, json: unknown) => api(backend, 'POST', path, { as, json });
-  const get = async (id: string, as: string) => (await api(backend, 'GET', `/requests/${id}`, { as })).body as { status: string; steps: StepView[]; reimbursableAmount?: number };
+  const get = async (id: string, as: string) =>
+    (await api(backend, 'GET', `/requests/${id}`, { as })).body as { status: string; steps: StepView[]; reimbursableAmount?: number };
   const waiting = (id: string, as: string, stage: number) =>
     eventually(async () => {
       const step = (await get(id, as)).steps.find((candidate) => candidate.stage === stage && candidate.status === 'waiting');
@@ -59,8 +60,10 @@ describe('finance: monthly totals, payments, exports and the monthly report', ()
     expect(response.status, response.text).toBe(200);
     return response.body as Totals;
   };
-  const row = (view: Totals, kind: string, departmentId: string | null) => view.kinds.find((k) => k.kind === kind)?.departments.find((d) => d.departmentId === departmentId)?.figures;
-  const runtimeInfo = async () => JSON.parse(await readFile(join(backend.dataDir, 'runtime.json'), 'utf8')) as { dynamoDbEndpoint: string; tableName: string };
+  const row = (view: Totals, kind: string, departmentId: string | null) =>
+    view.kinds.find((k) => k.kind === kind)?.departments.find((d) => d.departmentId === departmentId)?.figures;
+  const runtimeInfo = async () =>
+    JSON.parse(await readFile(join(backend.dataDir, 'runtime.json'), 'utf8')) as { dynamoDbEndpoint: string; tableName: string };
   const reconcile = (month: string) =>
     run('npx', ['tsx', 'infra/local/finance-cli.ts', 'reconcile', '--month', month], { env: { ...process.env, DATA_DIR: backend.dataDir } }).then(
       (done) => ({ code: 0, out: done.stdout }),
@@ -69,10 +72,21 @@ describe('finance: monthly totals, payments, exports and the monthly report', ()
 
   it('counts each event in its Seoul month: submitted at 23:59 on 30 November, approved at 00:01 on 1 December', async () => {
     expect((await api(backend, 'POST', '/_local/clock', { json: { set: '2026-11-30T23:59:00+09:00' } })).status).toBe(200);
-    const health = await post('E1034', '/requests', { kind: 'health-checkup', checkupDate: '2026-11-20', amountPaid: 300_000, clinic: '한빛검진센터' });
+    const health = await post('E1034', '/requests', {
+      kind: 'health-checkup',
+      checkupDate: '2026-11-20',
+      amountPaid: 300_000,
+      clinic: '한빛검진센터',
+    });
     expect(health.status, health.text).toBe(201);
     ids['health'] = health.body.id;
-    const infertility = await post('E1039', '/requests', { kind: 'infertility-treatment', treatmentDate: '2026-11-10', amountPaid: 1_000_000, clinic: '한빛여성의원', treatmentType: 'ivf-frozen-embryo' });
+    const infertility = await post('E1039', '/requests', {
+      kind: 'infertility-treatment',
+      treatmentDate: '2026-11-10',
+      amountPaid: 1_000_000,
+      clinic: '한빛여성의원',
+      treatmentType: 'ivf-frozen-embryo',
+    });
     expect(infertility.status, infertility.text).toBe(201);
     ids['infertility'] = infertility.body.id;
 
@@ -83,22 +97,39 @@ describe('finance: monthly totals, payments, exports and the monthly report', ()
     expect(row(november, 'health-checkup', 'jobs-economy')).toEqual({ submitted: 1, requestedKrw: 300_000 });
     // Fewer infertility claims than the minimum group size: the department is not named.
     const infertilityRows = november.kinds.find((kind) => kind.kind === 'infertility-treatment')?.departments ?? [];
-    expect(infertilityRows).toEqual([{ departmentId: null, departmentName: '기타 부서(소수 인원 보호)', figures: { submitted: 1, requestedKrw: 1_000_000 } }]);
+    expect(infertilityRows).toEqual([
+      { departmentId: null, departmentName: '기타 부서(소수 인원 보호)', figures: { submitted: 1, requestedKrw: 1_000_000 } },
+    ]);
     expect(JSON.stringify(november)).not.toContain('한빛여성의원');
     const december = await totals('2026-12');
     expect(row(december, 'health-checkup', 'jobs-economy')).toEqual({ approved: 1, approvedKrw: 300_000 });
   });
 
   it('withdrawn, rejected after an earlier approval, and paid (once) each land in their month; the totals are the sum of the requests', async () => {
-    const withdrawn = await post('E1040', '/requests', { kind: 'health-checkup', checkupDate: '2026-11-20', amountPaid: 450_000, clinic: '한빛검진센터' });
+    const withdrawn = await post('E1040', '/requests', {
+      kind: 'health-checkup',
+      checkupDate: '2026-11-20',
+      amountPaid: 450_000,
+      clinic: '한빛검진센터',
+    });
     expect((await post('E1040', `/requests/${withdrawn.body.id}/withdraw`, { reason: '중복 청구' })).status).toBe(200);
     // A vehicle booking agreed by the team leader, then finally rejected by the dispatcher.
-    const booking = await post('E1039', '/requests', { kind: 'vehicle-booking', vehicleClass: 'passenger-mid', from: '2026-12-03T09:00:00+09:00', to: '2026-12-03T18:00:00+09:00', purpose: '현장 점검', destination: '관내', passengers: 2 });
+    const booking = await post('E1039', '/requests', {
+      kind: 'vehicle-booking',
+      vehicleClass: 'passenger-mid',
+      from: '2026-12-03T09:00:00+09:00',
+      to: '2026-12-03T18:00:00+09:00',
+      purpose: '현장 점검',
+      destination: '관내',
+      passengers: 2,
+    });
     expect(booking.status, booking.text).toBe(201);
     const leaderStep = await waiting(booking.body.id, 'E1039', 0);
     expect((await post(leaderStep.approverId, `/approvals/${booking.body.id}/decision`, { decision: 'approve' })).status).toBe(200);
     const dispatch = await waiting(booking.body.id, 'E1039', 1);
-    expect((await post(dispatch.approverId, `/approvals/${booking.body.id}/decision`, { decision: 'reject', comment: '그날 차량 정비' })).status).toBe(200);
+    expect(
+      (await post(dispatch.approverId, `/approvals/${booking.body.id}/decision`, { decision: 'reject', comment: '그날 차량 정비' })).status,
+    ).toBe(200);
     await eventually(async () => {
       if ((await get(booking.body.id, 'E1039')).status !== 'rejected') throw new Error('not rejected yet');
     });
@@ -119,14 +150,25 @@ describe('finance: monthly totals, payments, exports and the monthly report', ()
     expect(row(december, 'health-checkup', 'traffic-admin')).toEqual({ submitted: 1, requestedKrw: 450_000, withdrawn: 1 });
     expect(row(december, 'vehicle-booking', 'traffic-admin')).toEqual({ submitted: 1, rejected: 1 });
     // Grand totals are the sum of the rows, and the rows what the requests say.
-    expect(december.total).toMatchObject({ submitted: 2, requestedKrw: 450_000, approved: 1, approvedKrw: 300_000, paid: 1, paidKrw: 300_000, withdrawn: 1, rejected: 1 });
+    expect(december.total).toMatchObject({
+      submitted: 2,
+      requestedKrw: 450_000,
+      approved: 1,
+      approvedKrw: 300_000,
+      paid: 1,
+      paidKrw: 300_000,
+      withdrawn: 1,
+      rejected: 1,
+    });
     expect(december.total.approvedKrw).toBe((await get(ids['health'] ?? '', 'E1034')).reimbursableAmount);
     expect((await api(backend, 'GET', '/finance/monthly-totals?month=2026-13', { as: FINANCE })).status).toBe(400);
     expect((await api(backend, 'GET', '/finance/monthly-totals?month=2026-12', { as: 'E1034' })).status).toBe(403);
   });
 
   it('CSV opens in Excel with Korean intact (BOM, CRLF, UTF-8); XLSX parses back', async () => {
-    const csv = await fetch(`${backend.apiUrl}/finance/monthly-totals?month=2026-12&format=csv`, { headers: { authorization: `Bearer ${await tokenOf(FINANCE)}` } });
+    const csv = await fetch(`${backend.apiUrl}/finance/monthly-totals?month=2026-12&format=csv`, {
+      headers: { authorization: `Bearer ${await tokenOf(FINANCE)}` },
+    });
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const bytes = Buffer.from(await csv.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -135,7 +177,9 @@ describe('finance: monthly totals, payments, exports and the monthly report', ()
     expect(text).toContain('종류,부서,청구 건수,청구 금액(원)');
     expect(text).toContain('건강검진비 지원,일자리경제과,0,0,1,300000,1,300000,0,0');
 
-    const xlsx = await fetch(`${backend.apiUrl}/finance/monthly-totals?month=2026-12&format=xlsx`, { headers: { authorization: `Bearer ${await tokenOf(FINANCE)}` } });
+    const xlsx = await fetch(`${backend.apiUrl}/finance/monthly-totals?month=2026-12&format=xlsx`, {
+      headers: { authorization: `Bearer ${await tokenOf(FINANCE)}` },
+    });
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(new Uint8Array(await xlsx.arrayBuffer()).buffer);
     expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['2026-12 부서별', '2026-12 종류별', '2026-12 건물별 시설 보수']);
@@ -152,10 +196,19 @@ describe('finance: monthly totals, payments, exports and the monthly report', ()
       expect(JSON.parse(clean.out)).toMatchObject({ month, differences: [] });
     }
     const runtime = await runtimeInfo();
-    const client = new DynamoDBClient({ endpoint: runtime.dynamoDbEndpoint, region: 'ap-northeast-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = new DynamoDBClient({
+      endpoint: runtime.dynamoDbEndpoint,
+      region: 'ap-northeast-2',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     const nudge = (delta: number) =>
       DynamoDBDocumentClient.from(client).send(
-        new UpdateCommand({ TableName: runtime.tableName, Key: keys.financeTotal('2026-12', 'health-checkup', 'jobs-economy'), UpdateExpression: 'ADD paidKrw :delta', ExpressionAttributeValues: { ':delta': delta } }),
+        new UpdateCommand({
+          TableName: runtime.tableName,
+          Key: keys.financeTotal('2026-12', 'health-checkup', 'jobs-economy'),
+          UpdateExpression: 'ADD paidKrw :delta',
+          ExpressionAttributeValues: { ':delta': delta },
+        }),
       );
     try {
       await nudge(1_000);
@@ -171,7 +224,9 @@ describe('finance: monthly totals, payments, exports and the monthly report', ()
 
   it('the report of the previous month is stored as CSV and XLSX and finance gets the links', async () => {
     // Prepare: the clock is in December; the report covers November.
-    const produced = await run('npx', ['tsx', 'infra/local/finance-cli.ts', 'monthly-report'], { env: { ...process.env, DATA_DIR: backend.dataDir } });
+    const produced = await run('npx', ['tsx', 'infra/local/finance-cli.ts', 'monthly-report'], {
+      env: { ...process.env, DATA_DIR: backend.dataDir },
+    });
     expect(JSON.parse(produced.stdout).ran).toEqual([expect.objectContaining({ ok: true })]);
     const stored = await readFile(join(backend.dataDir, 'reports', '2026-11', 'monthly-totals.csv'));
     expect([...stored.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -189,7 +244,14 @@ describe('finance: monthly totals, payments, exports and the monthly report', ()
     const response = await api(backend, 'GET', '/finance/budget?year=2026', { as: FINANCE });
     expect(response.status, response.text).toBe(200);
     const welfare = response.body.lines.find((line: { id: string }) => line.id === 'staff-welfare');
-    expect(welfare).toEqual({ id: 'staff-welfare', name: '직원 후생복지', budgetKrw: 6_973_250_000, committedKrw: 300_000, paidKrw: 300_000, executionRate: 0 });
+    expect(welfare).toEqual({
+      id: 'staff-welfare',
+      name: '직원 후생복지',
+      budgetKrw: 6_973_250_000,
+      committedKrw: 300_000,
+      paidKrw: 300_000,
+      executionRate: 0,
+    });
     expect(response.body.lines.map((line: { id: string }) => line.id)).toEqual(['staff-welfare', 'building-maintenance', 'parking-special-account']);
   });
 

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import { type ParsedMail, simpleParser } from 'mailparser';
 import { afterAll, beforeAll } from 'vitest';
 import * as z from 'zod';
 import { issueToken } from '../../infra/local/jwt-issuer.js';
@@ -118,7 +118,7 @@ export async function api(
     body: options.json === undefined ? undefined : JSON.stringify(options.json),
   });
   const text = await response.text();
-  let body: unknown = undefined;
+  let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {

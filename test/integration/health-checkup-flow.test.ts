@@ -7,16 +7,14 @@ import {
   eventually,
   newDataDir,
   postForm,
-  removeDataDir,
   type RunningBackend,
+  removeDataDir,
   startBackend,
   suiteBackend,
   waitForEmail,
 } from './harness.js';
 
-const directory = directorySnapshotSchema.parse(
-  JSON.parse(readFileSync(new URL('../../infra/local/seed/directory.json', import.meta.url), 'utf8')),
-);
+const directory = directorySnapshotSchema.parse(JSON.parse(readFileSync(new URL('../../infra/local/seed/directory.json', import.meta.url), 'utf8')));
 const person = (id: string) => {
   const found = directory.people.find((candidate) => candidate.id === id);
   if (!found) throw new Error(`seed has no ${id}`);

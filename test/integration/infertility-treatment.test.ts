@@ -20,7 +20,15 @@ describe('infertility-treatment reimbursement through the local runtime', () => 
   const claim = (as: string, amountPaid: number, extra: Record<string, unknown> = {}) =>
     api(backend, 'POST', '/requests', {
       as,
-      json: { kind: 'infertility-treatment', treatmentDate, amountPaid, clinic: '한빛여성의원', treatmentType: 'ivf-frozen-embryo', note: '3차 이식', ...extra },
+      json: {
+        kind: 'infertility-treatment',
+        treatmentDate,
+        amountPaid,
+        clinic: '한빛여성의원',
+        treatmentType: 'ivf-frozen-embryo',
+        note: '3차 이식',
+        ...extra,
+      },
     });
   const claimOk = async (as: string, amountPaid: number) => {
     const response = await claim(as, amountPaid);
@@ -35,11 +43,14 @@ describe('infertility-treatment reimbursement through the local runtime', () => 
     expect(response.body.message).toContain('체외수정 동결배아');
   });
 
-  it('sums the year\'s claims under the cap: a claim is covered up to what is left, then refused with what was used', async () => {
+  it("sums the year's claims under the cap: a claim is covered up to what is left, then refused with what was used", async () => {
     const first = await claimOk('E1057', 1_200_000);
     expect(first).toMatchObject({ reimbursableAmount: 1_200_000, capAmount: CAP });
     // Above 1,000,000: 교육후생팀장 reviews, 총무과장 decides; up to it, 교육후생팀장 decides (전결).
-    expect(first.steps.map((step) => [step.action, step.approverId]).slice(1)).toEqual([['review', 'E1015'], ['approve', 'E1005']]);
+    expect(first.steps.map((step) => [step.action, step.approverId]).slice(1)).toEqual([
+      ['review', 'E1015'],
+      ['approve', 'E1005'],
+    ]);
     const second = await claimOk('E1057', 1_500_000);
     expect(second.reimbursableAmount).toBe(1_500_000);
     const third = await claimOk('E1057', 800_000);
@@ -99,7 +110,11 @@ describe('infertility-treatment reimbursement through the local runtime', () => 
     expect(read.body.details).toMatchObject({ clinic: '한빛여성의원', treatmentType: 'ivf-frozen-embryo' });
 
     const views = await eventually(async () => {
-      const history = (await api(backend, 'GET', `/requests/${request.id}/history`, { as: 'E1061' })).body.events as { action: string; actorId: string; channel: string }[];
+      const history = (await api(backend, 'GET', `/requests/${request.id}/history`, { as: 'E1061' })).body.events as {
+        action: string;
+        actorId: string;
+        channel: string;
+      }[];
       const viewed = history.filter((event) => event.action === 'viewed');
       if (viewed.length < 2) throw new Error('reads not recorded yet');
       return viewed;

@@ -1,12 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  advanceClock,
-  api,
-  runSchedules,
-  suiteBackend,
-} from './harness.js';
+import { advanceClock, api, runSchedules, suiteBackend } from './harness.js';
 
 const DAY = 86_400_000;
 

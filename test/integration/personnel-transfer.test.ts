@@ -3,7 +3,7 @@ import { seoulDate } from '../../shared/kernel/seoul-time.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { addMonths, earliestEligibleDate, nextOpenRound } from '../../shared/requests/kinds/personnel-transfer.js';
 import { seedPerson } from '../fixtures/directory.js';
-import { advanceClock, api, eventually, runSchedules, suiteBackend, type StepView } from './harness.js';
+import { advanceClock, api, eventually, runSchedules, type StepView, suiteBackend } from './harness.js';
 
 /** 전보 희망 through the local runtime, on the office's default policy. */
 const ADMIN = 'E1024';
@@ -17,12 +17,20 @@ type Step = StepView;
 describe('personnel transfer requests through the local runtime', () => {
   const backend = suiteBackend();
   const request = (as: string, body: Record<string, unknown> = {}) =>
-    api(backend, 'POST', '/requests', { as, json: { kind: 'personnel-transfer', preferences: ['finance', 'childcare'], reason: '회계 업무 경험을 쌓고 싶습니다', ...body } });
+    api(backend, 'POST', '/requests', {
+      as,
+      json: { kind: 'personnel-transfer', preferences: ['finance', 'childcare'], reason: '회계 업무 경험을 쌓고 싶습니다', ...body },
+    });
   const setPostStart = async (id: string, postStartDate: string) => {
-    const { id: _id, revision: _revision, ...fields } = (await api(backend, 'GET', `/directory/people/${id}`, { as: ADMIN })).body as Record<string, unknown>;
+    const {
+      id: _id,
+      revision: _revision,
+      ...fields
+    } = (await api(backend, 'GET', `/directory/people/${id}`, { as: ADMIN })).body as Record<string, unknown>;
     expect((await api(backend, 'PUT', `/directory/people/${id}`, { as: ADMIN, json: { ...fields, postStartDate } })).status).toBe(200);
   };
-  const get = async (id: string, as: string) => (await api(backend, 'GET', `/requests/${id}`, { as })).body as { status: string; steps: Step[]; effect?: Record<string, unknown> };
+  const get = async (id: string, as: string) =>
+    (await api(backend, 'GET', `/requests/${id}`, { as })).body as { status: string; steps: Step[]; effect?: Record<string, unknown> };
   const decide = (as: string, id: string, decision: 'approve' | 'reject', comment?: string) =>
     api(backend, 'POST', `/approvals/${id}/decision`, { as, json: { decision, ...(comment ? { comment } : {}) } });
   const waitingStep = (id: string, as: string, stage: number) =>
@@ -34,7 +42,7 @@ describe('personnel transfer requests through the local runtime', () => {
 
   let approvedId = '';
 
-  it('applies the minimum time in post at the round\'s effective date: the day of eligibility passes, the day before does not', async () => {
+  it("applies the minimum time in post at the round's effective date: the day of eligibility passes, the day before does not", async () => {
     // 행정: 12 months. Eligible exactly on the effective date, and one day short of it.
     await setPostStart('E1039', addMonths(round.effectiveDate, -12));
     await setPostStart('E1040', dayAfter(addMonths(round.effectiveDate, -12)));
@@ -60,7 +68,7 @@ describe('personnel transfer requests through the local runtime', () => {
     expect(again.body.message).toContain(approvedId);
   });
 
-  it('an exception ground lets an early request through, and 인사팀\'s review must confirm it (it cannot be skipped)', async () => {
+  it("an exception ground lets an early request through, and 인사팀's review must confirm it (it cannot be skipped)", async () => {
     const response = await request('E1034', { exceptionGround: 'family-relocation', exceptionDetail: '배우자 근무지 이전' });
     expect(response.status, response.text).toBe(201);
     const review = (response.body.steps as Step[]).find((step) => step.action === 'review');
@@ -70,12 +78,15 @@ describe('personnel transfer requests through the local runtime', () => {
     await waitingStep(response.body.id, 'E1034', 0);
     expect((await decide('E1032', response.body.id, 'approve')).status).toBe(200); // 일자리경제과장's opinion
     await waitingStep(response.body.id, 'E1034', 1);
-    const skip = await api(backend, 'POST', `/approvals/${response.body.id}/skip`, { as: 'E1034', json: { stepIndex: review?.index, reason: '부재' } });
+    const skip = await api(backend, 'POST', `/approvals/${response.body.id}/skip`, {
+      as: 'E1034',
+      json: { stepIndex: review?.index, reason: '부재' },
+    });
     expect(skip.status).toBe(409);
     expect(skip.body.message).toContain('생략할 수 없습니다');
   });
 
-  it('the current head\'s dissent is recorded but does not block; the receiving head consents; 인사팀장 decides', async () => {
+  it("the current head's dissent is recorded but does not block; the receiving head consents; 인사팀장 decides", async () => {
     const id = approvedId;
     const steps = (await get(id, 'E1039')).steps;
     expect(steps.map((step) => [step.action, step.approverId, step.advisory ?? false])).toEqual([
@@ -102,7 +113,7 @@ describe('personnel transfer requests through the local runtime', () => {
     expect((await api(backend, 'GET', '/directory/people/E1039', { as: ADMIN })).body).toMatchObject({ departmentId: 'traffic-admin' });
   });
 
-  it('인사팀 sees the round\'s requests; others may not', async () => {
+  it("인사팀 sees the round's requests; others may not", async () => {
     const list = await api(backend, 'GET', `/rounds/${round.id}/transfers`, { as: 'E1012' });
     expect(list.status).toBe(200);
     expect(list.body.items).toEqual(
@@ -126,9 +137,19 @@ describe('personnel transfer requests through the local runtime', () => {
     await advanceClock(backend, 'PT3H');
     await runSchedules(backend);
     const moved = (await api(backend, 'GET', '/directory/people/E1039', { as: ADMIN })).body;
-    expect(moved).toMatchObject({ departmentId: 'finance', teamId: null, postStartDate: round.effectiveDate, revision: expect.objectContaining({ updatedBy: 'system' }) });
-    const history = (await api(backend, 'GET', `/requests/${approvedId}/history`, { as: 'E1039' })).body.events as { action: string; comment?: string }[];
-    expect(history.find((event) => event.action === 'completed')?.comment).toContain(`전보 발령: 재무과 (${round.id} 정기인사, ${round.effectiveDate} 시행)`);
+    expect(moved).toMatchObject({
+      departmentId: 'finance',
+      teamId: null,
+      postStartDate: round.effectiveDate,
+      revision: expect.objectContaining({ updatedBy: 'system' }),
+    });
+    const history = (await api(backend, 'GET', `/requests/${approvedId}/history`, { as: 'E1039' })).body.events as {
+      action: string;
+      comment?: string;
+    }[];
+    expect(history.find((event) => event.action === 'completed')?.comment).toContain(
+      `전보 발령: 재무과 (${round.id} 정기인사, ${round.effectiveDate} 시행)`,
+    );
     expect((await get(approvedId, 'E1039')).effect).toMatchObject({ appliedAt: expect.any(String) });
   });
 });

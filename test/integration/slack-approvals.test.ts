@@ -1,10 +1,10 @@
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buttonClick, type OutboxSlackMessage, postSlackInteraction, rejectSubmission } from '../../infra/local/slack-local.js';
 import { seoulDate } from '../../shared/kernel/seoul-time.js';
-import { buttonClick, postSlackInteraction, rejectSubmission, type OutboxSlackMessage } from '../../infra/local/slack-local.js';
 import { seedPerson } from '../fixtures/directory.js';
-import { api, decisionLinkIn, eventually, postForm, suiteBackend, waitForEmail, type StepView } from './harness.js';
+import { api, decisionLinkIn, eventually, postForm, type StepView, suiteBackend, waitForEmail } from './harness.js';
 
 /** Slack approvals through the local runtime: Slack calls land in the outbox; clicks are posted signed, as Slack would. */
 interface SlackCall extends OutboxSlackMessage {
@@ -30,12 +30,24 @@ describe('Slack approvals through the local runtime', () => {
     });
   /** The DM that asked `employeeId` to decide `requestId`. */
   const dmTo = (employeeId: string, requestId: string) =>
-    waitForSlack((call) => call.method === 'chat.postMessage' && call.user === seedPerson(employeeId).slackUserId && JSON.stringify(call.blocks).includes(requestId), `DM to ${employeeId} about ${requestId}`);
+    waitForSlack(
+      (call) =>
+        call.method === 'chat.postMessage' && call.user === seedPerson(employeeId).slackUserId && JSON.stringify(call.blocks).includes(requestId),
+      `DM to ${employeeId} about ${requestId}`,
+    );
   const click = async (payload: Record<string, unknown>, overrides: { timestamp?: Date; secret?: string } = {}) =>
-    postSlackInteraction({ apiUrl: backend.apiUrl, signingSecret: overrides.secret ?? (await signingSecret()), payload, now: overrides.timestamp ?? (await localNow()) });
+    postSlackInteraction({
+      apiUrl: backend.apiUrl,
+      signingSecret: overrides.secret ?? (await signingSecret()),
+      payload,
+      now: overrides.timestamp ?? (await localNow()),
+    });
   const claim = async (requester: string) => {
     const yesterday = seoulDate(new Date((await localNow()).getTime() - 86_400_000));
-    const response = await api(backend, 'POST', '/requests', { as: requester, json: { kind: 'health-checkup', checkupDate: yesterday, amountPaid: 320_000, clinic: '한빛검진센터' } });
+    const response = await api(backend, 'POST', '/requests', {
+      as: requester,
+      json: { kind: 'health-checkup', checkupDate: yesterday, amountPaid: 320_000, clinic: '한빛검진센터' },
+    });
     expect(response.status, response.text).toBe(201);
     return response.body as Claim;
   };
@@ -61,7 +73,12 @@ describe('Slack approvals through the local runtime', () => {
     const dm = await dmTo(LEADER, request.id);
     const shown = JSON.stringify(dm.blocks);
     for (const detail of ['한빛검진센터', '320,000', '320000']) expect(shown).not.toContain(detail);
-    expect(dm.blocks.filter((block) => block.type === 'actions').flatMap((block) => block.elements ?? []).map((element) => element.action_id)).toEqual(['approve', 'reject', 'open']);
+    expect(
+      dm.blocks
+        .filter((block) => block.type === 'actions')
+        .flatMap((block) => block.elements ?? [])
+        .map((element) => element.action_id),
+    ).toEqual(['approve', 'reject', 'open']);
 
     // Act
     const answer = await click(buttonClick(dm, 'approve'));
@@ -80,7 +97,10 @@ describe('Slack approvals through the local runtime', () => {
     expect(update.blocks.some((block) => block.type === 'actions')).toBe(false);
     // A second click of the same button decides nothing more.
     expect((await click(buttonClick(dm, 'approve'))).status).toBe(200);
-    await waitForSlack((call) => call.method === 'chat.postEphemeral' && call.user === dm.user && call.text.includes('이미 처리된 결재'), 'ephemeral "already decided"');
+    await waitForSlack(
+      (call) => call.method === 'chat.postEphemeral' && call.user === dm.user && call.text.includes('이미 처리된 결재'),
+      'ephemeral "already decided"',
+    );
   });
 
   it('rejects from Slack through the comment modal; an empty comment is refused in the modal', async () => {
@@ -95,7 +115,9 @@ describe('Slack approvals through the local runtime', () => {
     expect(empty.status).toBe(200);
     expect(JSON.parse(empty.text)).toEqual({ response_action: 'errors', errors: { comment: '반려할 때는 의견을 반드시 입력해야 합니다' } });
 
-    const submitted = await click(rejectSubmission({ view: modal.view ?? { private_metadata: '', callback_id: '' } }, '영수증 사본이 필요합니다 — 다시 올려 주세요', dm.user));
+    const submitted = await click(
+      rejectSubmission({ view: modal.view ?? { private_metadata: '', callback_id: '' } }, '영수증 사본이 필요합니다 — 다시 올려 주세요', dm.user),
+    );
     expect([submitted.status, submitted.text]).toEqual([200, '']);
     const returned = await eventually(async () => {
       const current = await get(request.id, 'E1039');
@@ -107,7 +129,7 @@ describe('Slack approvals through the local runtime', () => {
     expect(update.text).toContain('반려');
   });
 
-  it('a click by anyone but the step\'s holder changes nothing and tells only them', async () => {
+  it("a click by anyone but the step's holder changes nothing and tells only them", async () => {
     const request = await atLeader('E1040');
     const dm = await dmTo(LEADER, request.id);
     const stranger = seedPerson('E1041').slackUserId ?? 'U-nobody';
@@ -120,7 +142,13 @@ describe('Slack approvals through the local runtime', () => {
     expect((await get(request.id, 'E1040')).steps[1]?.status).toBe('waiting');
     // The 반려 modal does not open for them either.
     await click(buttonClick(dm, 'reject', stranger));
-    expect((await slackCalls()).some((call) => call.method === 'views.open' && JSON.stringify(call.view).includes(dm.blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'reject')?.value ?? '-'))).toBe(false);
+    expect(
+      (await slackCalls()).some(
+        (call) =>
+          call.method === 'views.open' &&
+          JSON.stringify(call.view).includes(dm.blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'reject')?.value ?? '-'),
+      ),
+    ).toBe(false);
   });
 
   it('after the email link decided, the message is updated and a Slack click changes nothing', async () => {
@@ -137,7 +165,10 @@ describe('Slack approvals through the local runtime', () => {
     expect(late.status).toBe(200);
     const after = await get(request.id, 'E1042');
     expect(after.steps[1]).toMatchObject({ status: 'approved', channel: 'email-link' });
-    await waitForSlack((call) => call.method === 'chat.postEphemeral' && call.user === dm.user && call.text.includes('이미 처리된 결재'), 'ephemeral "already decided"');
+    await waitForSlack(
+      (call) => call.method === 'chat.postEphemeral' && call.user === dm.user && call.text.includes('이미 처리된 결재'),
+      'ephemeral "already decided"',
+    );
   });
 
   it('refuses unsigned, wrongly signed and stale requests with 401, deciding nothing', async () => {
@@ -161,9 +192,13 @@ describe('Slack approvals through the local runtime', () => {
       const request = await claim('E1044');
       const seen = new Set<string>();
       const reviewer = (await stepWaiting(request.id, 'E1044', 0)).approverId;
-      expect((await postForm(decisionLinkIn(await waitForEmail(backend, seedPerson(reviewer).email, request.id, seen)), { decision: 'approve' })).status).toBe(200);
+      expect(
+        (await postForm(decisionLinkIn(await waitForEmail(backend, seedPerson(reviewer).email, request.id, seen)), { decision: 'approve' })).status,
+      ).toBe(200);
       const leader = (await stepWaiting(request.id, 'E1044', 1)).approverId;
-      expect((await postForm(decisionLinkIn(await waitForEmail(backend, seedPerson(leader).email, request.id, seen)), { decision: 'approve' })).status).toBe(200);
+      expect(
+        (await postForm(decisionLinkIn(await waitForEmail(backend, seedPerson(leader).email, request.id, seen)), { decision: 'approve' })).status,
+      ).toBe(200);
       const approved = await eventually(async () => {
         const current = await get(request.id, 'E1044');
         if (current.status !== 'approved') throw new Error(current.status);
@@ -178,11 +213,20 @@ describe('Slack approvals through the local runtime', () => {
 
   it('someone without a Slack id gets the email only', async () => {
     const ADMIN = 'E1024';
-    const { id: _id, revision: _revision, ...entry } = (await api(backend, 'GET', `/directory/people/${LEADER}`, { as: ADMIN })).body as Record<string, unknown>;
+    const {
+      id: _id,
+      revision: _revision,
+      ...entry
+    } = (await api(backend, 'GET', `/directory/people/${LEADER}`, { as: ADMIN })).body as Record<string, unknown>;
     expect((await api(backend, 'PUT', `/directory/people/${LEADER}`, { as: ADMIN, json: { ...entry, slackUserId: null } })).status).toBe(200);
     const request = await atLeader('E1045');
     // The Slack message would have been posted before the email was sent.
     await waitForEmail(backend, seedPerson(LEADER).email, request.id);
-    expect((await slackCalls()).some((call) => call.method === 'chat.postMessage' && JSON.stringify(call.blocks).includes(request.id) && call.user === seedPerson(LEADER).slackUserId)).toBe(false);
+    expect(
+      (await slackCalls()).some(
+        (call) =>
+          call.method === 'chat.postMessage' && JSON.stringify(call.blocks).includes(request.id) && call.user === seedPerson(LEADER).slackUserId,
+      ),
+    ).toBe(false);
   });
 });

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fleetSchema, overlaps, type CalendarEntry } from '../../shared/fleet/fleet.js';
-import { officePolicy } from '../../shared/policies/office-policy.js';
 import { SEED_FLEET } from '../../infra/local/seed.js';
-import { advanceClock, api, decisionLinkIn, eventually, postForm, runSchedules, suiteBackend, waitForEmail, type StepView } from './harness.js';
+import { type CalendarEntry, fleetSchema, overlaps } from '../../shared/fleet/fleet.js';
+import { officePolicy } from '../../shared/policies/office-policy.js';
+import { advanceClock, api, decisionLinkIn, eventually, postForm, runSchedules, type StepView, suiteBackend, waitForEmail } from './harness.js';
 
 /** 공용차량 배차 through the local runtime, on the office's default policy and the seeded fleet. */
 const fleet = fleetSchema.parse(JSON.parse(readFileSync(SEED_FLEET, 'utf8')));
@@ -11,7 +11,9 @@ const REQUESTER = 'E1039'; // 교통정책팀 주무관
 const TEAM_LEADER = 'E1038'; // 교통정책팀장
 const CLEANING_STAFF = 'E1048'; // 청소행정팀
 const LARGE = fleet.filter((vehicle) => vehicle.vehicleClass === 'passenger-large' && vehicle.status === 'active');
-const MID = fleet.filter((vehicle) => vehicle.vehicleClass === 'passenger-mid' && vehicle.status === 'active' && vehicle.managingDepartmentId === 'general-affairs');
+const MID = fleet.filter(
+  (vehicle) => vehicle.vehicleClass === 'passenger-mid' && vehicle.status === 'active' && vehicle.managingDepartmentId === 'general-affairs',
+);
 const RETIRED = fleet.find((vehicle) => vehicle.status === 'retired');
 const AMBULANCE = fleet.find((vehicle) => vehicle.vehicleClass === 'special-ambulance');
 const CLEANING_TRUCK = fleet.find((vehicle) => vehicle.vehicleClass === 'special-cleaning');
@@ -41,7 +43,16 @@ describe('official vehicle bookings through the local runtime', () => {
   const book = (body: Record<string, unknown> = {}, as = REQUESTER) =>
     api(backend, 'POST', '/requests', {
       as,
-      json: { kind: 'vehicle-booking', vehicleClass: 'passenger-mid', from: seoulAt(2, 9), to: seoulAt(2, 18), purpose: '현장 점검', destination: '한빛구 관내', passengers: 2, ...body },
+      json: {
+        kind: 'vehicle-booking',
+        vehicleClass: 'passenger-mid',
+        from: seoulAt(2, 9),
+        to: seoulAt(2, 18),
+        purpose: '현장 점검',
+        destination: '한빛구 관내',
+        passengers: 2,
+        ...body,
+      },
     });
   const get = async (id: string, as = REQUESTER) => (await api(backend, 'GET', `/requests/${id}`, { as })).body as Booking;
   const waitingStep = (id: string, stage: number, as = REQUESTER) =>
@@ -70,7 +81,12 @@ describe('official vehicle bookings through the local runtime', () => {
   const everyStoredBooking = async () => {
     const all: (CalendarEntry & { vehicleId: string })[] = [];
     for (const vehicle of fleet) {
-      const response = await api(backend, 'GET', `/vehicles/${vehicle.id}/bookings?from=${seoulAt(0, 0).slice(0, 10)}&to=${seoulAt(10, 0).slice(0, 10)}`, { as: REQUESTER });
+      const response = await api(
+        backend,
+        'GET',
+        `/vehicles/${vehicle.id}/bookings?from=${seoulAt(0, 0).slice(0, 10)}&to=${seoulAt(10, 0).slice(0, 10)}`,
+        { as: REQUESTER },
+      );
       expect(response.status, response.text).toBe(200);
       all.push(...(response.body.bookings as CalendarEntry[]).map((entry) => ({ ...entry, vehicleId: vehicle.id })));
     }
@@ -99,7 +115,7 @@ describe('official vehicle bookings through the local runtime', () => {
     expect((await book({ vehicleClass: 'special-cleaning' }, CLEANING_STAFF)).status).toBe(201);
   });
 
-  it('goes to the requester\'s team leader, then to a 총무팀 dispatch officer who assigns the vehicle from the email link', async () => {
+  it("goes to the requester's team leader, then to a 총무팀 dispatch officer who assigns the vehicle from the email link", async () => {
     const submitted = await book({ vehicleClass: 'van-mid', passengers: 9, from: seoulAt(2, 8), to: seoulAt(2, 20) });
     expect(submitted.body.steps.map((step: Step) => [step.action, step.approverId, step.input ?? null])).toEqual([
       ['review', TEAM_LEADER, null],
@@ -125,7 +141,9 @@ describe('official vehicle bookings through the local runtime', () => {
 
   it('many dispatchers racing for the last free vehicles: exactly as many succeed as there are vehicles, and no two bookings overlap', async () => {
     // Prepare: more requests than passenger-large vehicles, all for the same window, each at its dispatcher.
-    const racers = await Promise.all(Array.from({ length: LARGE.length + 5 }, () => atDispatch({ vehicleClass: 'passenger-large', from: seoulAt(3, 10), to: seoulAt(3, 16) })));
+    const racers = await Promise.all(
+      Array.from({ length: LARGE.length + 5 }, () => atDispatch({ vehicleClass: 'passenger-large', from: seoulAt(3, 10), to: seoulAt(3, 16) })),
+    );
 
     // Act: every dispatcher accepts the suggestion at the same moment.
     const results = await Promise.all(racers.map(({ id, dispatcher }) => decide(dispatcher, id, { decision: 'approve' })));
@@ -150,7 +168,8 @@ describe('official vehicle bookings through the local runtime', () => {
     const stored = await everyStoredBooking();
     for (const a of stored) {
       for (const b of stored) {
-        if (a.vehicleId === b.vehicleId && a.requestId < b.requestId) expect(overlaps(a, b), `${a.requestId} and ${b.requestId} on ${a.vehicleId}`).toBe(false);
+        if (a.vehicleId === b.vehicleId && a.requestId < b.requestId)
+          expect(overlaps(a, b), `${a.requestId} and ${b.requestId} on ${a.vehicleId}`).toBe(false);
       }
     }
     // (10:00 Seoul is 01:00 UTC of the same date.)
@@ -167,13 +186,15 @@ describe('official vehicle bookings through the local runtime', () => {
     const refused = await decide(overlapping.dispatcher, overlapping.id, { decision: 'approve', vehicleId: vehicle });
     expect(refused.status).toBe(409);
     expect(refused.body.message).toContain(morning.id);
-    const schedule = await api(backend, 'GET', `/vehicles/${vehicle}/bookings?from=${seoulAt(5, 0).slice(0, 10)}&to=${seoulAt(5, 0).slice(0, 10)}`, { as: REQUESTER });
+    const schedule = await api(backend, 'GET', `/vehicles/${vehicle}/bookings?from=${seoulAt(5, 0).slice(0, 10)}&to=${seoulAt(5, 0).slice(0, 10)}`, {
+      as: REQUESTER,
+    });
     expect(schedule.body.bookings.map((entry: CalendarEntry) => entry.requestId)).toEqual([morning.id, afternoon.id]);
     // The refused request still waits for its dispatcher, who can pick another vehicle.
     expect((await decide(overlapping.dispatcher, overlapping.id, { decision: 'approve' })).status).toBe(200);
   });
 
-  it('refuses retired vehicles, ambulances and another unit\'s cleaning trucks', async () => {
+  it("refuses retired vehicles, ambulances and another unit's cleaning trucks", async () => {
     const request = await atDispatch();
     for (const vehicle of [RETIRED, AMBULANCE, CLEANING_TRUCK]) {
       const response = await decide(request.dispatcher, request.id, { decision: 'approve', vehicleId: vehicle?.id });
@@ -211,7 +232,8 @@ describe('official vehicle bookings through the local runtime', () => {
     const first = await atDispatch({ from: seoulAt(1, 9), to: seoulAt(1, 12) });
     const second = await atDispatch({ from: seoulAt(1, 13), to: seoulAt(1, 17) });
     const third = await atDispatch({ from: seoulAt(1, 17), to: seoulAt(1, 18) });
-    for (const request of [first, second, third]) expect((await decide(request.dispatcher, request.id, { decision: 'approve', vehicleId: vehicle.id })).status).toBe(200);
+    for (const request of [first, second, third])
+      expect((await decide(request.dispatcher, request.id, { decision: 'approve', vehicleId: vehicle.id })).status).toBe(200);
     await approved(third.id);
     const log = (id: string, odometerStart: number, odometerEnd: number) =>
       api(backend, 'POST', `/requests/${id}/trip-log`, { as: REQUESTER, json: { odometerStart, odometerEnd, fuelLiters: 12.5 } });
@@ -241,7 +263,10 @@ describe('official vehicle bookings through the local runtime', () => {
     await runSchedules(backend);
     const reminder = await waitForEmail(backend, 'jisoo.byun@guchung.example.kr', '[운행일지 미제출]');
     expect(reminder.text).toContain(third.id);
-    const history = (await api(backend, 'GET', `/requests/${third.id}/history`, { as: REQUESTER })).body.events as { action: string; comment?: string }[];
+    const history = (await api(backend, 'GET', `/requests/${third.id}/history`, { as: REQUESTER })).body.events as {
+      action: string;
+      comment?: string;
+    }[];
     expect(history).toContainEqual(expect.objectContaining({ action: 'reminded', comment: '운행일지 미제출 독촉 (1회)' }));
   });
 });

@@ -14,9 +14,12 @@ const resolve = (line: typeof defaultLine, requesterId: string, seed = 'R1', rei
   resolveApprovalLine(line, { requester: seedPerson(requesterId), amounts: { reimbursableAmount }, directory, seed });
 
 describe('health-checkup approval line (office default)', () => {
-  it('a welfare officer reviews, the 교육후생팀 leader approves under 전결 — never the requester\'s own managers', async () => {
+  it("a welfare officer reviews, the 교육후생팀 leader approves under 전결 — never the requester's own managers", async () => {
     const line = await resolve(defaultLine, 'E1034');
-    expect(line.map((step) => [step.stage, step.action])).toEqual([[0, 'review'], [1, 'approve']]);
+    expect(line.map((step) => [step.stage, step.action])).toEqual([
+      [0, 'review'],
+      [1, 'approve'],
+    ]);
     expect(seedPerson(line[0]?.approverId ?? '').roles).toContain('welfare-officer');
     expect(line[1]).toMatchObject({ approverId: 'E1015', delegatedAuthority: '위임전결: 교육후생팀장' });
     expect(line.map((step) => step.approverId)).not.toContain('E1033'); // the requester's team leader
@@ -29,11 +32,11 @@ describe('health-checkup approval line (office default)', () => {
     expect(await resolve(defaultLine, 'E1034', 'R7')).toEqual(await resolve(defaultLine, 'E1034', 'R7'));
   });
 
-  it('a welfare officer\'s own claim is reviewed by another officer', async () => {
+  it("a welfare officer's own claim is reviewed by another officer", async () => {
     for (let i = 0; i < 20; i++) expect((await resolve(defaultLine, 'E1016', `R${i}`))[0]?.approverId).not.toBe('E1016');
   });
 
-  it('the team leader\'s own claim moves up one level, to the head of 총무과, and says why', async () => {
+  it("the team leader's own claim moves up one level, to the head of 총무과, and says why", async () => {
     const line = await resolve(defaultLine, 'E1015');
     expect(line[1]).toMatchObject({ approverId: 'E1005', rule: '총무과장 (기안자가 교육후생팀장이므로 한 단계 위로)' });
   });
@@ -78,7 +81,11 @@ describe('a three-level line with a parallel 협조 group and a 전결 table', (
 });
 
 describe('tiers and the chain of command', () => {
-  const tiers = [{ upTo: 2_000_000, approver: { type: 'mayor' as const } }, { upTo: 20_000_000, approver: { type: 'mayor' as const } }, { approver: { type: 'mayor' as const } }];
+  const tiers = [
+    { upTo: 2_000_000, approver: { type: 'mayor' as const } },
+    { upTo: 20_000_000, approver: { type: 'mayor' as const } },
+    { approver: { type: 'mayor' as const } },
+  ];
   it.each([
     [2_000_000, 0],
     [2_000_001, 1],

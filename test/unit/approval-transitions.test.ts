@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { closesLoop } from '../../shared/approvals/delegations.js';
+import type { Delegation } from '../../shared/ports/ports.js';
 import type { ApprovalRequest } from '../../shared/requests/request.js';
 import { closeRequest, openStage, reassignStep, recordDecision, resubmit, skipStep } from '../../shared/requests/transitions.js';
-import type { Delegation } from '../../shared/ports/ports.js';
 import { requestInReview } from '../fixtures/requests.js';
 
 const at = '2026-11-24T01:00:00.000Z';
@@ -12,7 +12,15 @@ const request = (): ApprovalRequest =>
     [
       { stage: 0, action: 'cooperate', approverId: 'E1011', approverName: '김혜정', approverPosition: '팀장', rule: '인사팀장' },
       { stage: 0, action: 'cooperate', approverId: 'E1023', approverName: '신동혁', approverPosition: '팀장', rule: '전산운영팀장' },
-      { stage: 1, action: 'approve', approverId: 'E1015', approverName: '박은주', approverPosition: '팀장', rule: '교육후생팀장', delegatedAuthority: '위임전결: 교육후생팀장' },
+      {
+        stage: 1,
+        action: 'approve',
+        approverId: 'E1015',
+        approverName: '박은주',
+        approverPosition: '팀장',
+        rule: '교육후생팀장',
+        delegatedAuthority: '위임전결: 교육후생팀장',
+      },
     ],
     at,
   );
@@ -26,7 +34,15 @@ const opened = () =>
     ],
   }).request;
 const decide = (r: ApprovalRequest, stepIndex: number, decision: 'approve' | 'reject', rejection: 'return' | 'final' = 'return') =>
-  recordDecision(r, { stepIndex, decision, comment: decision === 'reject' ? '보완 필요' : undefined, actor: { id: 'x', name: 'x' }, at, channel: 'api', rejection });
+  recordDecision(r, {
+    stepIndex,
+    decision,
+    comment: decision === 'reject' ? '보완 필요' : undefined,
+    actor: { id: 'x', name: 'x' },
+    at,
+    channel: 'api',
+    rejection,
+  });
 
 describe('stages of an approval line', () => {
   it('a parallel stage completes only when every step agrees', () => {
@@ -46,9 +62,13 @@ describe('stages of an approval line', () => {
     expect(decide(opened(), 0, 'reject', 'final').outcome).toBe('rejected');
   });
 
-  it('the final approval is marked 전결, a deputy\'s decision 대결, with whom they acted for', () => {
+  it("the final approval is marked 전결, a deputy's decision 대결, with whom they acted for", () => {
     const atFinal = decide(decide(opened(), 0, 'approve').request, 1, 'approve').request;
-    const withDeputy = openStage(atFinal, { at, deadline: at, open: [{ stepIndex: 2, linkHash: 'h2', holder: { ...person('E1006'), actingFor: { id: 'E1015', name: '박은주' } } }] }).request;
+    const withDeputy = openStage(atFinal, {
+      at,
+      deadline: at,
+      open: [{ stepIndex: 2, linkHash: 'h2', holder: { ...person('E1006'), actingFor: { id: 'E1015', name: '박은주' } } }],
+    }).request;
     const final = decide(withDeputy, 2, 'approve');
     expect(final.outcome).toBe('approved');
     expect(final.events[0]).toMatchObject({ markers: ['전결', '대결'], actingForId: 'E1015', rule: '위임전결: 교육후생팀장' });
@@ -63,14 +83,27 @@ describe('stages of an approval line', () => {
   });
 
   it('re-routing moves the step to a new holder and link, and says from whom to whom', () => {
-    const moved = reassignStep(opened(), { stepIndex: 0, holder: person('E1005'), linkHash: 'h9', at, action: 'escalated', reason: '4영업일 경과', rule: '상위 결재권자 이관: 총무과장' });
+    const moved = reassignStep(opened(), {
+      stepIndex: 0,
+      holder: person('E1005'),
+      linkHash: 'h9',
+      at,
+      action: 'escalated',
+      reason: '4영업일 경과',
+      rule: '상위 결재권자 이관: 총무과장',
+    });
     expect(moved.revokedLink).toBe('h0');
     expect(moved.request.steps[0]).toMatchObject({ approverId: 'E1005', openLinkHash: 'h9', escalatedAt: at, rule: '상위 결재권자 이관: 총무과장' });
     expect(moved.events[0]).toMatchObject({ action: 'escalated', fromId: 'E1011', toId: 'E1005' });
   });
 
-  it('a resubmission is a new round whose record keeps the earlier round\'s decisions', () => {
-    const returned = closeRequest(decide(opened(), 0, 'reject').request, { status: 'returned', at, actor: { id: 'system', name: 'system' }, channel: 'workflow' }).request;
+  it("a resubmission is a new round whose record keeps the earlier round's decisions", () => {
+    const returned = closeRequest(decide(opened(), 0, 'reject').request, {
+      status: 'returned',
+      at,
+      actor: { id: 'system', name: 'system' },
+      channel: 'workflow',
+    }).request;
     const again = resubmit(returned, {
       line: [{ stage: 0, action: 'approve', approverId: 'E1015', approverName: '박은주', approverPosition: '팀장', rule: '교육후생팀장' }],
       at,
@@ -83,7 +116,13 @@ describe('stages of an approval line', () => {
 
 describe('delegation loops', () => {
   const delegation = (principalId: string, deputyId: string, from: string, to: string): Delegation => ({
-    principalId, deputyId, from, to, reason: '연가', createdBy: principalId, createdAt: at,
+    principalId,
+    deputyId,
+    from,
+    to,
+    reason: '연가',
+    createdBy: principalId,
+    createdAt: at,
   });
   const store = (all: Delegation[]) => async (id: string) => all.filter((d) => d.principalId === id);
 

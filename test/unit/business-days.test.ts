@@ -20,7 +20,7 @@ describe('business days in Asia/Seoul', () => {
     expect(add('2026-11-26T10:30:00', { businessDays: 2 })).toBe(at('2026-11-30T10:30:00').toISOString()); // Thu → Mon
   });
 
-  it('skips a holiday week: two business days from the eve of 추석 2026 land after 개천절\'s substitute day', () => {
+  it("skips a holiday week: two business days from the eve of 추석 2026 land after 개천절's substitute day", () => {
     // 9/23 (Wed) → 9/24–26 추석 연휴, 9/27 Sun, 9/28 Mon (1), 9/29 Tue (2)
     expect(add('2026-09-23T15:00:00', { businessDays: 2 })).toBe(at('2026-09-29T15:00:00').toISOString());
     // 10/2 (Fri) → 10/3 Sat 개천절, 10/4 Sun, 10/5 substitute holiday, 10/6 Tue (1), 10/7 Wed (2)

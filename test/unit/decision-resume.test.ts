@@ -1,23 +1,30 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ApprovalRequest } from '../../shared/requests/request.js';
-import { openStage } from '../../shared/requests/transitions.js';
+import { noChat } from '../../shared/adapters/slack.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import type { DecisionOutcome, DelegationStore, FleetStore, Workflows } from '../../shared/ports/ports.js';
-import { makeStepInputs } from '../../shared/use-cases/step-inputs.js';
-import { noChat } from '../../shared/adapters/slack.js';
-import { makeDecideStep } from '../../shared/use-cases/decide-step.js';
-import { makeApprovalTimers } from '../../shared/use-cases/approval-timers.js';
+import type { ApprovalRequest } from '../../shared/requests/request.js';
+import { openStage } from '../../shared/requests/transitions.js';
 import type { ApprovalEngine } from '../../shared/use-cases/approval-engine.js';
+import { makeApprovalTimers } from '../../shared/use-cases/approval-timers.js';
+import { makeDecideStep } from '../../shared/use-cases/decide-step.js';
 import type { Delegations } from '../../shared/use-cases/delegations.js';
 import type { RequestEffects } from '../../shared/use-cases/request-effects.js';
+import { makeStepInputs } from '../../shared/use-cases/step-inputs.js';
 import { inMemoryDirectory } from '../fixtures/directory.js';
 import { inMemoryRequestStore } from '../fixtures/request-store.js';
 import { requestInReview } from '../fixtures/requests.js';
 
 const t0 = new Date('2026-11-24T01:00:00.000Z');
 const request: ApprovalRequest = openStage(
-  requestInReview([{ stage: 0, action: 'approve', approverId: 'E1015', approverName: '박은주', approverPosition: '팀장', rule: '교육후생팀장' }], t0.toISOString()),
-  { at: t0.toISOString(), deadline: '2026-12-15T01:00:00.000Z', open: [{ stepIndex: 0, holder: { id: 'E1015', name: '박은주', position: '팀장' }, linkHash: 'h0' }] },
+  requestInReview(
+    [{ stage: 0, action: 'approve', approverId: 'E1015', approverName: '박은주', approverPosition: '팀장', rule: '교육후생팀장' }],
+    t0.toISOString(),
+  ),
+  {
+    at: t0.toISOString(),
+    deadline: '2026-12-15T01:00:00.000Z',
+    open: [{ stepIndex: 0, holder: { id: 'E1015', name: '박은주', position: '팀장' }, linkHash: 'h0' }],
+  },
 ).request;
 
 describe('a decision whose workflow could not be told', () => {
@@ -25,7 +32,17 @@ describe('a decision whose workflow could not be told', () => {
     // Prepare
     const { store, links } = inMemoryRequestStore();
     await store.save({ request, events: [] });
-    links.set('h0', { hash: 'h0', requestId: 'R1', round: 1, stepIndex: 0, approverId: 'E1015', taskToken: 'token-1', expiresAt: '2026-12-15T01:00:00.000Z', openedAt: t0.toISOString(), status: 'open' });
+    links.set('h0', {
+      hash: 'h0',
+      requestId: 'R1',
+      round: 1,
+      stepIndex: 0,
+      approverId: 'E1015',
+      taskToken: 'token-1',
+      expiresAt: '2026-12-15T01:00:00.000Z',
+      openedAt: t0.toISOString(),
+      status: 'open',
+    });
     const resumed: [string, DecisionOutcome][] = [];
     let stepFunctionsUp = false;
     const workflows: Workflows = {
@@ -43,7 +60,17 @@ describe('a decision whose workflow could not be told', () => {
     const mailer = { send: vi.fn(async () => undefined) };
     // A health claim has no input steps: the fleet is never asked.
     const stepInputs = makeStepInputs({ fleet: {} as FleetStore, policy: officePolicy, clock });
-    const decideStep = makeDecideStep({ requests: store, directory: inMemoryDirectory(), workflows, mailer, chat: noChat, clock, policy: officePolicy, stepInputs, log });
+    const decideStep = makeDecideStep({
+      requests: store,
+      directory: inMemoryDirectory(),
+      workflows,
+      mailer,
+      chat: noChat,
+      clock,
+      policy: officePolicy,
+      stepInputs,
+      log,
+    });
 
     // Act: the approver decides while Step Functions is unreachable.
     const result = await decideStep.decide({ linkHash: 'h0', decision: 'approve', actorId: 'E1015', channel: 'api' });

@@ -72,12 +72,20 @@ describe('directory administration', () => {
     const role = await rejection(useCase.putPerson(ADMIN, 'E1016', bodyOf('E1016', { roles: ['welfare-officer', 'superuser'] })));
     expect(role).toMatchObject({
       statusCode: 400,
-      issues: [{ path: 'roles.1', message: '역할(roles)은 다음 중에서 고르세요: welfare-officer, hr-officer, dispatch-officer, facility-officer, admin, finance' }],
+      issues: [
+        {
+          path: 'roles.1',
+          message: '역할(roles)은 다음 중에서 고르세요: welfare-officer, hr-officer, dispatch-officer, facility-officer, admin, finance',
+        },
+      ],
     });
     expect((role as ValidationError).message).toMatch(/^입력값이 올바르지 않습니다 — roles\.1: /);
 
     const path = await rejection(useCase.putPerson(ADMIN, 'X1016', bodyOf('E1016')));
-    expect(path).toMatchObject({ statusCode: 400, issues: [{ path: 'id', message: '직원 id(id)는 E와 네 자리 이상의 숫자여야 합니다 (예: E1016)' }] });
+    expect(path).toMatchObject({
+      statusCode: 400,
+      issues: [{ path: 'id', message: '직원 id(id)는 E와 네 자리 이상의 숫자여야 합니다 (예: E1016)' }],
+    });
 
     const extra = await rejection(useCase.putPerson(ADMIN, 'E1016', { ...bodyOf('E1016'), id: 'E1016' }));
     expect(extra).toMatchObject({ statusCode: 400, issues: [{ path: '(본문)', message: expect.stringContaining('id') }] });
@@ -94,11 +102,24 @@ describe('directory administration', () => {
     const created = await useCase.putPerson(ADMIN, 'E1090', newcomer);
     const moved = await useCase.putPerson(ADMIN, 'E1090', { ...newcomer, teamId: 'ga-hr', roles: ['hr-officer'] });
     // Assess
-    expect(created).toMatchObject({ created: true, person: { id: 'E1090', name: '남궁민', teamId: 'ga-it', revision: { version: 1, updatedAt: NOW, updatedBy: ADMIN } } });
-    expect(moved).toMatchObject({ created: false, person: { id: 'E1090', teamId: 'ga-hr', roles: ['hr-officer'], revision: { version: 2, updatedBy: ADMIN } } });
+    expect(created).toMatchObject({
+      created: true,
+      person: { id: 'E1090', name: '남궁민', teamId: 'ga-it', revision: { version: 1, updatedAt: NOW, updatedBy: ADMIN } },
+    });
+    expect(moved).toMatchObject({
+      created: false,
+      person: { id: 'E1090', teamId: 'ga-hr', roles: ['hr-officer'], revision: { version: 2, updatedBy: ADMIN } },
+    });
     expect(changes).toEqual([
       { personId: 'E1090', actorId: ADMIN, at: NOW, version: 1, before: null, after: { id: 'E1090', ...newcomer } },
-      { personId: 'E1090', actorId: ADMIN, at: NOW, version: 2, before: { id: 'E1090', ...newcomer }, after: { id: 'E1090', ...newcomer, teamId: 'ga-hr', roles: ['hr-officer'] } },
+      {
+        personId: 'E1090',
+        actorId: ADMIN,
+        at: NOW,
+        version: 2,
+        before: { id: 'E1090', ...newcomer },
+        after: { id: 'E1090', ...newcomer, teamId: 'ga-hr', roles: ['hr-officer'] },
+      },
     ]);
     // The team's members follow the move: the people-by-team reads that route approvals see it.
     expect((await directory.teamMembers('ga-hr')).map((person) => person.id)).toContain('E1090');
@@ -110,7 +131,11 @@ describe('directory administration', () => {
     const result = await useCase.putPerson(ADMIN, 'E1016', bodyOf('E1016', { teamId: 'ga-hr', roles: ['hr-officer'] }));
     expect(result.created).toBe(false);
     expect(changes).toHaveLength(1);
-    expect(changes[0]).toMatchObject({ actorId: ADMIN, before: { teamId: 'ga-welfare', roles: ['welfare-officer'] }, after: { teamId: 'ga-hr', roles: ['hr-officer'] } });
+    expect(changes[0]).toMatchObject({
+      actorId: ADMIN,
+      before: { teamId: 'ga-welfare', roles: ['welfare-officer'] },
+      after: { teamId: 'ga-hr', roles: ['hr-officer'] },
+    });
     expect((await directory.teamMembers('ga-welfare')).map((person) => person.id)).not.toContain('E1016');
     expect(await useCase.getPerson(ADMIN, 'E1016')).toMatchObject({ teamId: 'ga-hr', revision: { version: 1, updatedAt: NOW, updatedBy: ADMIN } });
   });

@@ -41,7 +41,9 @@ describe('the directory in the table', () => {
   });
 
   it('lists departments with one query over the organisation partition', async () => {
-    dynamo.on(QueryCommand).resolves({ Items: seedDirectory.departments.map((department) => ({ pk: 'ORG', sk: `DEPARTMENT#${department.id}`, ...department })) });
+    dynamo
+      .on(QueryCommand)
+      .resolves({ Items: seedDirectory.departments.map((department) => ({ pk: 'ORG', sk: `DEPARTMENT#${department.id}`, ...department })) });
     const departments = await makeDynamoDbDirectory(db, 'approval-table').departments();
     expect(departments).toEqual(seedDirectory.departments);
     expect(dynamo).toHaveReceivedCommandTimes(QueryCommand, 1);

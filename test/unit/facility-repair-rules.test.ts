@@ -1,14 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../shared/kernel/errors.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
-import { categoryOf, facilityRepair, floorNumber, floorRange, type FacilityRepairDetails } from '../../shared/requests/kinds/facility-repair.js';
+import { categoryOf, type FacilityRepairDetails, facilityRepair, floorNumber, floorRange } from '../../shared/requests/kinds/facility-repair.js';
 import { seedPerson } from '../fixtures/directory.js';
 
 const rules = officePolicy.facilityRepair;
 const today = '2026-11-24';
 const assess = (details: Partial<FacilityRepairDetails> = {}) =>
   facilityRepair.assess(
-    { building: 'main-hall', floor: '3F', location: '민원실 앞 복도', category: 'leak', urgency: 'normal', description: '천장에서 물이 샙니다', ...details },
+    {
+      building: 'main-hall',
+      floor: '3F',
+      location: '민원실 앞 복도',
+      category: 'leak',
+      urgency: 'normal',
+      description: '천장에서 물이 샙니다',
+      ...details,
+    },
     { requester: seedPerson('E1034'), today, now: new Date(`${today}T03:00:00Z`), policy: officePolicy },
   );
 
@@ -38,7 +46,7 @@ describe('floors: B3 → -3, 6F → 6', () => {
     expect(floorNumber(floor)).toBeUndefined();
   });
 
-  it('writes each building\'s floors the way people do', () => {
+  it("writes each building's floors the way people do", () => {
     // Act
     const ranges = Object.fromEntries(Object.entries(rules.buildings).map(([id, building]) => [id, floorRange(building)]));
 
@@ -104,7 +112,10 @@ describe('facility-repair: building and category', () => {
     // Assess
     expect(refusal.message).toBe('건물(building)이 올바르지 않습니다.');
     expect(refusal.issues).toEqual([
-      { path: 'building', message: 'main-hall(본관), health-center(보건소), auxiliary(부속건물), annex(별관), parking-culture(주차문화과 청사) 중 하나여야 합니다' },
+      {
+        path: 'building',
+        message: 'main-hall(본관), health-center(보건소), auxiliary(부속건물), annex(별관), parking-culture(주차문화과 청사) 중 하나여야 합니다',
+      },
     ]);
   });
 

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { InvalidFinanceViewError, toCsv, toXlsx, type FinanceView } from '../../shared/finance/exports.js';
+import { type FinanceView, InvalidFinanceViewError, toCsv, toXlsx } from '../../shared/finance/exports.js';
 
 const byDepartment: FinanceView = {
   name: '부서별 청구 현황',

@@ -1,6 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bestFitOrder, bookability, conflictsOf, equallyFitting, fleetSchema, overlaps, seoulDaysOf, spreadPick, type CalendarDay, type CalendarEntry, type Vehicle } from '../../shared/fleet/fleet.js';
+import {
+  bestFitOrder,
+  bookability,
+  type CalendarDay,
+  type CalendarEntry,
+  conflictsOf,
+  equallyFitting,
+  fleetSchema,
+  overlaps,
+  seoulDaysOf,
+  spreadPick,
+  type Vehicle,
+} from '../../shared/fleet/fleet.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { seedDirectory } from '../fixtures/directory.js';
 
@@ -8,7 +20,10 @@ const rules = officePolicy.vehicleBooking;
 const seedFleet = fleetSchema.parse(JSON.parse(readFileSync(new URL('../../infra/local/seed/fleet.json', import.meta.url), 'utf8')));
 
 const countBy = <K extends string>(vehicles: Vehicle[], key: (vehicle: Vehicle) => K) =>
-  vehicles.reduce<Record<string, number>>((counts, vehicle) => ({ ...counts, [key(vehicle)]: (counts[key(vehicle)] ?? 0) + 1 }), {});
+  vehicles.reduce<Record<string, number>>((counts, vehicle) => {
+    counts[key(vehicle)] = (counts[key(vehicle)] ?? 0) + 1;
+    return counts;
+  }, {});
 
 const seedVehicle = (predicate: (vehicle: Vehicle) => boolean) => {
   const vehicle = seedFleet.find(predicate);
@@ -30,7 +45,13 @@ const vehicle = (overrides: Partial<Vehicle> & Pick<Vehicle, 'id'>): Vehicle => 
   ...overrides,
 });
 
-const entry = (requestId: string, from: string, to: string): CalendarEntry => ({ requestId, from, to, requesterName: '진우석', departmentId: 'jobs-economy' });
+const entry = (requestId: string, from: string, to: string): CalendarEntry => ({
+  requestId,
+  from,
+  to,
+  requesterName: '진우석',
+  departmentId: 'jobs-economy',
+});
 const day = (date: string, entries: CalendarEntry[]): CalendarDay => ({ vehicleId: 'V018', day: date, version: entries.length, entries });
 
 describe('the seed fleet (DOMAIN.md §5)', () => {
@@ -167,7 +188,7 @@ describe('seoulDaysOf: the Seoul calendar days a booking touches', () => {
     ['an overnight trip', '2026-12-01T22:00:00+09:00', '2026-12-02T06:00:00+09:00', ['2026-12-01', '2026-12-02']],
     ['a UTC evening that is already the next Seoul morning', '2026-12-01T23:30:00Z', '2026-12-02T01:00:00Z', ['2026-12-02']],
     ['a three-day trip across a month end', '2026-11-30T08:00:00+09:00', '2026-12-02T19:00:00+09:00', ['2026-11-30', '2026-12-01', '2026-12-02']],
-    ['new year\'s day, given in UTC: Seoul midnight to Seoul midnight', '2026-12-31T15:00:00Z', '2027-01-01T15:00:00Z', ['2027-01-01']],
+    ["new year's day, given in UTC: Seoul midnight to Seoul midnight", '2026-12-31T15:00:00Z', '2027-01-01T15:00:00Z', ['2027-01-01']],
   ])('%s', (_, from, to, days) => {
     // Act
     const touched = seoulDaysOf({ from, to });
@@ -242,7 +263,7 @@ describe('conflictsOf', () => {
     expect(conflicts).toEqual([overnight, nextMorning]);
   });
 
-  it('ignores the request\'s own booking (a revision re-holding its vehicle)', () => {
+  it("ignores the request's own booking (a revision re-holding its vehicle)", () => {
     // Prepare
     const wanted = { from: '2026-12-01T23:00:00+09:00', to: '2026-12-02T10:00:00+09:00' };
 
@@ -277,7 +298,7 @@ describe('bestFitOrder: the order free vehicles are offered in', () => {
     expect(order.map((v) => v.id)).toEqual(['V002', 'V003']);
   });
 
-  it('offers the requester\'s own department\'s vehicle first, even when it is larger', () => {
+  it("offers the requester's own department's vehicle first, even when it is larger", () => {
     // Prepare
     const vehicles = [vehicle({ id: 'V001', seats: 5 }), vehicle({ id: 'V002', seats: 12, managingDepartmentId: 'jobs-economy' })];
 
@@ -340,15 +361,18 @@ describe('when the suggestion was just taken: the retry spreads over the vehicle
     expect(equallyFitting([], { departmentId: 'jobs-economy' })).toEqual([]);
   });
 
-  it('a department\'s own vehicle is not equal to a pool vehicle of the same size', () => {
+  it("a department's own vehicle is not equal to a pool vehicle of the same size", () => {
     // Prepare
-    const ordered = bestFitOrder([vehicle({ id: 'V001' }), vehicle({ id: 'V002', managingDepartmentId: 'jobs-economy' })], { passengers: 2, departmentId: 'jobs-economy' });
+    const ordered = bestFitOrder([vehicle({ id: 'V001' }), vehicle({ id: 'V002', managingDepartmentId: 'jobs-economy' })], {
+      passengers: 2,
+      departmentId: 'jobs-economy',
+    });
 
     // Act + Assess
     expect(equallyFitting(ordered, { departmentId: 'jobs-economy' }).map((v) => v.id)).toEqual(['V002']);
   });
 
-  it('200 racers\' retries land on every one of 10 equal vehicles, and one racer\'s retry always picks the same', () => {
+  it("200 racers' retries land on every one of 10 equal vehicles, and one racer's retry always picks the same", () => {
     // Prepare
     const ids = Array.from({ length: 10 }, (_, i) => `V${String(i + 1).padStart(3, '0')}`);
 

@@ -7,7 +7,10 @@ import { seedPerson } from '../fixtures/directory.js';
 
 const rules = officePolicy.healthCheckup;
 const assess = (birthDate: string, details: { checkupDate: string; amountPaid: number }, today = '2026-11-24') =>
-  healthCheckup.assess({ ...details, clinic: '검진센터' }, { requester: { ...seedPerson('E1034'), birthDate }, today, now: new Date(`${today}T03:00:00Z`), policy: officePolicy });
+  healthCheckup.assess(
+    { ...details, clinic: '검진센터' },
+    { requester: { ...seedPerson('E1034'), birthDate }, today, now: new Date(`${today}T03:00:00Z`), policy: officePolicy },
+  );
 
 describe('health-checkup caps by age on the checkup date', () => {
   it.each([
@@ -28,11 +31,18 @@ describe('health-checkup caps by age on the checkup date', () => {
   });
 
   it('reimburses what was paid when it is under the cap', () => {
-    expect(assess('1960-01-01', { checkupDate: '2026-05-01', amountPaid: 123_456 })).toMatchObject({ reimbursableAmount: 123_456, capAmount: 500_000 });
+    expect(assess('1960-01-01', { checkupDate: '2026-05-01', amountPaid: 123_456 })).toMatchObject({
+      reimbursableAmount: 123_456,
+      capAmount: 500_000,
+    });
   });
 
   it('holds one place a year, in the checkup year', () => {
-    expect(assess('1990-01-01', { checkupDate: '2025-12-31', amountPaid: 1 }).ledger).toEqual({ key: 'health-checkup#2025', maxRequests: 1, periodLabel: '2025년' });
+    expect(assess('1990-01-01', { checkupDate: '2025-12-31', amountPaid: 1 }).ledger).toEqual({
+      key: 'health-checkup#2025',
+      maxRequests: 1,
+      periodLabel: '2025년',
+    });
   });
 
   it('refuses future checkups and checkups before the previous year, naming the field', () => {

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { installLocalClock, sharedLocalClock, uninstallLocalClock, type LocalClockControl } from '../../shared/adapters/local-clock.js';
-import { systemClock } from '../../shared/adapters/system.js';
 import { readClockStart, saveClockState } from '../../infra/local/clock-state.js';
+import { installLocalClock, type LocalClockControl, sharedLocalClock, uninstallLocalClock } from '../../shared/adapters/local-clock.js';
+import { systemClock } from '../../shared/adapters/system.js';
 
 const START = new Date('2026-03-02T00:00:00.000Z');
 const HOUR = 3_600_000;
@@ -113,7 +113,13 @@ describe('sharedLocalClock', () => {
     let other: typeof import('../../shared/adapters/local-clock.js');
     try {
       const bundle = join(dir, 'local-clock.mjs');
-      await build({ entryPoints: [fileURLToPath(new URL('../../shared/adapters/local-clock.ts', import.meta.url))], bundle: true, format: 'esm', outfile: bundle, logLevel: 'silent' });
+      await build({
+        entryPoints: [fileURLToPath(new URL('../../shared/adapters/local-clock.ts', import.meta.url))],
+        bundle: true,
+        format: 'esm',
+        outfile: bundle,
+        logLevel: 'silent',
+      });
       other = (await import(/* @vite-ignore */ pathToFileURL(bundle).href)) as typeof import('../../shared/adapters/local-clock.js');
     } finally {
       await rm(dir, { recursive: true, force: true });

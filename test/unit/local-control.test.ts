@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { installLocalClock, uninstallLocalClock, type LocalClockControl } from '../../shared/adapters/local-clock.js';
 import { makeLocalControl, parseIsoDuration } from '../../infra/local/local-control.js';
-import { UnknownRuleError, type ScheduleRunResult } from '../../infra/local/schedule-runner.js';
+import { type ScheduleRunResult, UnknownRuleError } from '../../infra/local/schedule-runner.js';
+import { installLocalClock, type LocalClockControl, uninstallLocalClock } from '../../shared/adapters/local-clock.js';
 
 const START = new Date('2026-03-02T00:00:00.000Z');
 
@@ -25,7 +25,9 @@ function setup(ran: ScheduleRunResult[] = []) {
         runs.push(rule);
         return ran;
       },
-      check: () => void (checks += 1),
+      check: () => {
+        checks += 1;
+      },
       upcoming: () => [{ rule: 'TimersRule', expression: 'rate(15 minutes)', next: new Date('2026-11-24T01:15:00Z') }],
     },
     onClockMoved: async (now) => void moved.push(now.toISOString()),
@@ -79,7 +81,10 @@ describe('/_local control endpoints', () => {
 
   it('sets the clock to a date-time with an offset, never backwards', async () => {
     const { call, moved } = setup();
-    expect(await call('POST', '/_local/clock', { set: '2026-04-01T09:00:00+09:00' })).toEqual({ status: 200, body: { now: '2026-04-01T00:00:00.000Z' } });
+    expect(await call('POST', '/_local/clock', { set: '2026-04-01T09:00:00+09:00' })).toEqual({
+      status: 200,
+      body: { now: '2026-04-01T00:00:00.000Z' },
+    });
 
     const back = await call('POST', '/_local/clock', { set: '2026-03-15T00:00:00Z' });
     expect(back).toEqual({ status: 400, body: { message: expect.stringContaining('시계를 뒤로 돌릴 수 없습니다') } });
@@ -112,7 +117,10 @@ describe('/_local control endpoints', () => {
     expect(await call('POST', '/_local/schedules/run', { rule: 'TimersRule' })).toEqual({ status: 200, body: { ran } });
     expect(runs).toEqual([undefined, undefined, 'TimersRule']);
 
-    expect(await call('POST', '/_local/schedules/run', { rule: 'Nope' })).toEqual({ status: 404, body: { message: '켜져 있는 예약 규칙 Nope이(가) 없습니다 (있는 규칙: TimersRule)' } });
+    expect(await call('POST', '/_local/schedules/run', { rule: 'Nope' })).toEqual({
+      status: 404,
+      body: { message: '켜져 있는 예약 규칙 Nope이(가) 없습니다 (있는 규칙: TimersRule)' },
+    });
     expect(await call('POST', '/_local/schedules/run', { rule: 7 })).toMatchObject({ status: 400 });
   });
 

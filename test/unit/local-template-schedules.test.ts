@@ -53,7 +53,11 @@ describe('readTemplate: scheduled rules', () => {
         arn: 'arn:aws:events:ap-northeast-2:000000000000:rule/MonthlyReportRuleBBBB',
         expression: 'cron(0 0 1 * ? *)',
         targets: [
-          { id: 'Target0', functionArn: 'arn:aws:lambda:ap-northeast-2:000000000000:function:ReportFnD4E5F6', input: { report: 'monthly', format: 'csv' } },
+          {
+            id: 'Target0',
+            functionArn: 'arn:aws:lambda:ap-northeast-2:000000000000:function:ReportFnD4E5F6',
+            input: { report: 'monthly', format: 'csv' },
+          },
           { id: 'Target1', functionArn: 'arn:aws:lambda:ap-northeast-2:000000000000:function:TimersFn1A2B3C', input: { table: 'Table' } },
         ],
       },
@@ -68,8 +72,16 @@ describe('readTemplate: scheduled rules', () => {
 
   it.each([
     ['a target that is not a function of the stack', { Arn: { 'Fn::GetAtt': ['Queue', 'Arn'] }, Id: 'Q' }, /unsupported Fn::GetAtt Queue\.Arn/],
-    ['a target ARN outside the stack', { Arn: 'arn:aws:lambda:ap-northeast-2:111111111111:function:Elsewhere', Id: 'X' }, /target X is not a Lambda function of this stack/],
-    ['an input transformer', fnTarget('TimersFn1A2B3C', { InputTransformer: { InputTemplate: '{}' } }), /uses InputTransformer, which the local runtime does not support/],
+    [
+      'a target ARN outside the stack',
+      { Arn: 'arn:aws:lambda:ap-northeast-2:111111111111:function:Elsewhere', Id: 'X' },
+      /target X is not a Lambda function of this stack/,
+    ],
+    [
+      'an input transformer',
+      fnTarget('TimersFn1A2B3C', { InputTransformer: { InputTemplate: '{}' } }),
+      /uses InputTransformer, which the local runtime does not support/,
+    ],
     ['an input path', fnTarget('TimersFn1A2B3C', { InputPath: '$.detail' }), /uses InputPath/],
     ['an input that is not JSON', fnTarget('TimersFn1A2B3C', { Input: 'monthly' }), /Input that is not JSON/],
   ])('refuses a rule with %s at startup', (_, target, problem) => {

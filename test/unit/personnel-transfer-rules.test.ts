@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../shared/kernel/errors.js';
+import type { ValidationError } from '../../shared/kernel/errors.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import {
   addMonths,
@@ -12,9 +12,17 @@ import {
 import { seedPerson } from '../fixtures/directory.js';
 
 const rules = officePolicy.personnelTransfer;
-const person = (jobSeries: string, postStartDate: string, hiredVia: 'open' | 'career' = 'open') => ({ ...seedPerson('E1034'), jobSeries, postStartDate, hiredVia });
+const person = (jobSeries: string, postStartDate: string, hiredVia: 'open' | 'career' = 'open') => ({
+  ...seedPerson('E1034'),
+  jobSeries,
+  postStartDate,
+  hiredVia,
+});
 const assess = (requester: ReturnType<typeof person>, today: string, extra: Record<string, unknown> = {}) =>
-  personnelTransfer.assess({ preferences: ['finance', 'childcare'], reason: '업무 역량 확대', ...extra }, { requester, today, now: new Date(`${today}T03:00:00Z`), policy: officePolicy });
+  personnelTransfer.assess(
+    { preferences: ['finance', 'childcare'], reason: '업무 역량 확대', ...extra },
+    { requester, today, now: new Date(`${today}T03:00:00Z`), policy: officePolicy },
+  );
 
 describe('personnel rounds', () => {
   it('targets the next round still open: effective 1 January and 1 July, closing 30 days before', () => {
@@ -59,7 +67,10 @@ describe('minimum time in post (지방공무원 임용령 §27①)', () => {
 
   it('too early says from when; an exception ground lets it through, for 인사팀 to confirm', () => {
     expect(() => assess(person('통계', '2025-09-15'), '2026-11-24')).toThrow('2027-03-15부터 전보 대상이 됩니다');
-    const early = assess(person('통계', '2025-09-15'), '2026-11-24', { exceptionGround: 'family-relocation', exceptionDetail: '배우자 근무지 이전(세종)' });
+    const early = assess(person('통계', '2025-09-15'), '2026-11-24', {
+      exceptionGround: 'family-relocation',
+      exceptionDetail: '배우자 근무지 이전(세종)',
+    });
     expect(early.confirmations).toEqual(['최소 근무기간 미충족(2027-03-15부터 대상) — 예외 사유 확인 필요: 가족 거주지 이전']);
     expect(early.ledger).toMatchObject({ key: 'personnel-transfer#2027-01', maxRequests: 1 });
   });

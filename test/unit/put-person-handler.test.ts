@@ -11,7 +11,7 @@ import { httpEvent, lambdaContext } from '../fixtures/http-events.js';
 expect.extend(allCustomMatcher);
 
 const dynamo = mockClient(DynamoDBDocumentClient);
-let handler: (typeof import('../../functions/http/put-person.js'))['handler'];
+let handler: typeof import('../../functions/http/put-person.js')['handler'];
 
 const { id: _id, ...welfareOfficer } = seedPerson('E1016');
 const put = (id: string, body: unknown, sub = 'E1024') =>
@@ -54,7 +54,18 @@ describe('PUT /directory/people/{id} handler', () => {
     const [entry, change] = dynamo.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
     expect(entry?.Put).toEqual({
       TableName: 'approval-table',
-      Item: { pk: 'PERSON#E1016', sk: 'PROFILE', ...welfareOfficer, id: 'E1016', teamId: 'ga-hr', roles: ['hr-officer'], memberOfTeam: 'ga-hr', version: 1, updatedAt: at, updatedBy: 'E1024' },
+      Item: {
+        pk: 'PERSON#E1016',
+        sk: 'PROFILE',
+        ...welfareOfficer,
+        id: 'E1016',
+        teamId: 'ga-hr',
+        roles: ['hr-officer'],
+        memberOfTeam: 'ga-hr',
+        version: 1,
+        updatedAt: at,
+        updatedBy: 'E1024',
+      },
       // Never edited by an admin before: the entry must still be the seed's.
       ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(version)',
     });
@@ -88,17 +99,31 @@ describe('PUT /directory/people/{id} handler', () => {
     expect(response.headers?.['location']).toBe('/directory/people/E1090');
     expect(dynamo).toHaveReceivedCommandWith(TransactWriteCommand, {
       TransactItems: expect.arrayContaining([
-        expect.objectContaining({ Put: expect.objectContaining({ Item: expect.objectContaining({ pk: 'PERSON#E1090', version: 1 }), ConditionExpression: 'attribute_not_exists(pk)' }) }),
+        expect.objectContaining({
+          Put: expect.objectContaining({
+            Item: expect.objectContaining({ pk: 'PERSON#E1090', version: 1 }),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        }),
         expect.objectContaining({ Put: expect.objectContaining({ Item: expect.objectContaining({ pk: 'PERSON#E1090', before: null }) }) }),
       ]),
     });
   });
 
   it('an entry edited before is guarded by its version; an edit in between is a 409 in Korean', async () => {
-    const edited: Person & Record<string, unknown> = { ...seedPerson('E1016'), version: 3, updatedAt: '2026-11-20T00:00:00.000Z', updatedBy: 'E1024' };
+    const edited: Person & Record<string, unknown> = {
+      ...seedPerson('E1016'),
+      version: 3,
+      updatedAt: '2026-11-20T00:00:00.000Z',
+      updatedBy: 'E1024',
+    };
     directoryInTable({ E1016: edited });
     dynamo.on(TransactWriteCommand).rejects(
-      new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] }),
+      new TransactionCanceledException({
+        message: 'cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+      }),
     );
     const response = await put('E1016', { ...welfareOfficer, teamId: 'ga-hr' });
     expect(response.statusCode).toBe(409);
@@ -106,7 +131,11 @@ describe('PUT /directory/people/{id} handler', () => {
     expect(dynamo).toHaveReceivedCommandWith(TransactWriteCommand, {
       TransactItems: expect.arrayContaining([
         expect.objectContaining({
-          Put: expect.objectContaining({ Item: expect.objectContaining({ version: 4 }), ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': 3 } }),
+          Put: expect.objectContaining({
+            Item: expect.objectContaining({ version: 4 }),
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: { ':expected': 3 },
+          }),
         }),
       ]),
     });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startScheduleRunner, UnknownRuleError, type ScheduleRunner } from '../../infra/local/schedule-runner.js';
+import { type ScheduleRunner, startScheduleRunner, UnknownRuleError } from '../../infra/local/schedule-runner.js';
 import type { LocalSchedule } from '../../infra/local/template.js';
 
 const FN = (name: string) => `arn:aws:lambda:ap-northeast-2:000000000000:function:${name}`;
@@ -70,7 +70,12 @@ afterEach(async () => {
   vi.useRealTimers();
 });
 
-function start(options: { schedules: LocalSchedule[]; clock: ReturnType<typeof manualClock>; functions: ReturnType<typeof fakeFunctions>; checkEveryMs?: number }) {
+function start(options: {
+  schedules: LocalSchedule[];
+  clock: ReturnType<typeof manualClock>;
+  functions: ReturnType<typeof fakeFunctions>;
+  checkEveryMs?: number;
+}) {
   const logs: { level: string; message: string; fields: Record<string, unknown> | undefined }[] = [];
   const runner = startScheduleRunner({
     schedules: options.schedules,
@@ -113,7 +118,11 @@ describe('schedule runner', () => {
         detail: {},
       },
     });
-    expect(logs).toContainEqual({ level: 'info', message: 'scheduled run', fields: expect.objectContaining({ rule: 'TimersRule', target: 'Target0', function: 'Timers', trigger: 'schedule' }) });
+    expect(logs).toContainEqual({
+      level: 'info',
+      message: 'scheduled run',
+      fields: expect.objectContaining({ rule: 'TimersRule', target: 'Target0', function: 'Timers', trigger: 'schedule' }),
+    });
 
     // Not again until the next period.
     clock.advance(14 * MINUTE);
@@ -203,7 +212,12 @@ describe('schedule runner', () => {
     expect(logs).toContainEqual({
       level: 'error',
       message: 'scheduled run failed',
-      fields: expect.objectContaining({ rule: 'MonthlyReportRule', function: 'Report', trigger: 'manual', error: expect.stringContaining('report bucket missing') }),
+      fields: expect.objectContaining({
+        rule: 'MonthlyReportRule',
+        function: 'Report',
+        trigger: 'manual',
+        error: expect.stringContaining('report bucket missing'),
+      }),
     });
 
     // A failing run by the timer does not stop later runs either.
@@ -220,7 +234,13 @@ describe('schedule runner', () => {
       if (call.functionArn === FN('Broken')) throw new Error('boom');
       return {};
     });
-    const twoTargets: LocalSchedule = { ...timersRule, targets: [{ id: 'A', functionArn: FN('Broken') }, { id: 'B', functionArn: FN('Timers') }] };
+    const twoTargets: LocalSchedule = {
+      ...timersRule,
+      targets: [
+        { id: 'A', functionArn: FN('Broken') },
+        { id: 'B', functionArn: FN('Timers') },
+      ],
+    };
     const { runner } = start({ schedules: [twoTargets], clock, functions });
 
     expect(await runner.runNow()).toEqual([
@@ -240,9 +260,9 @@ describe('schedule runner', () => {
   });
 
   it('refuses an unsupported expression when it starts', () => {
-    expect(() => start({ schedules: [{ ...timersRule, expression: 'cron(0 0 L * ? *)' }], clock: manualClock(), functions: fakeFunctions() })).toThrow(
-      /L, W and # are not supported/,
-    );
+    expect(() =>
+      start({ schedules: [{ ...timersRule, expression: 'cron(0 0 L * ? *)' }], clock: manualClock(), functions: fakeFunctions() }),
+    ).toThrow(/L, W and # are not supported/);
   });
 
   it('logs what it found, and checks on a real-time interval scaled to the clock speed', async () => {
@@ -250,7 +270,12 @@ describe('schedule runner', () => {
     const clock = manualClock('2026-03-02T00:00:00Z', 1440);
     const functions = fakeFunctions();
     const logs: { level: string; message: string; fields: Record<string, unknown> | undefined }[] = [];
-    const runner = startScheduleRunner({ schedules: [timersRule, reportRule], clock, invoke: functions.invoke, log: (level, message, fields) => logs.push({ level, message, fields }) });
+    const runner = startScheduleRunner({
+      schedules: [timersRule, reportRule],
+      clock,
+      invoke: functions.invoke,
+      log: (level, message, fields) => logs.push({ level, message, fields }),
+    });
     runners.push(runner);
     // One local minute is 41.7 real ms at ×1440: the check interval bottoms out at 250 ms.
     expect(logs[0]).toEqual({

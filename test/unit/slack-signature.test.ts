@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { signSlackRequest, verifySlackRequest } from '../../shared/kernel/slack-signature.js';
 import { bodyBytes } from '../../functions/http/http-api.js';
+import { signSlackRequest, verifySlackRequest } from '../../shared/kernel/slack-signature.js';
 import { httpEvent } from '../fixtures/http-events.js';
 
 /** Slack's published example (https://api.slack.com/authentication/verifying-requests-from-slack). */
@@ -12,7 +12,14 @@ const SIGNATURE = 'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c
 const atTimestamp = (offsetSeconds = 0) => new Date((Number(TIMESTAMP) + offsetSeconds) * 1000);
 
 const verify = (overrides: Partial<Parameters<typeof verifySlackRequest>[0]> = {}) =>
-  verifySlackRequest({ signingSecret: SECRET, timestamp: TIMESTAMP, signature: SIGNATURE, body: Buffer.from(BODY, 'utf8'), now: atTimestamp(), ...overrides });
+  verifySlackRequest({
+    signingSecret: SECRET,
+    timestamp: TIMESTAMP,
+    signature: SIGNATURE,
+    body: Buffer.from(BODY, 'utf8'),
+    now: atTimestamp(),
+    ...overrides,
+  });
 
 describe('Slack request verification', () => {
   it("accepts Slack's published example, and signs it to the published signature", () => {
@@ -52,6 +59,8 @@ describe('Slack request verification', () => {
     expect(new URLSearchParams(bytes.toString('utf8')).get('payload')).toContain('예산 초과로 반려합니다');
     // Decoding the base64 as ASCII (as Bolt's receiver does) would change the bytes and fail the check.
     const asAscii = Buffer.from(Buffer.from(event.body ?? '', 'base64').toString('ascii'), 'utf8');
-    expect(verifySlackRequest({ signingSecret: SECRET, timestamp: TIMESTAMP, signature, body: asAscii, now: atTimestamp() })).toMatchObject({ ok: false });
+    expect(verifySlackRequest({ signingSecret: SECRET, timestamp: TIMESTAMP, signature, body: asAscii, now: atTimestamp() })).toMatchObject({
+      ok: false,
+    });
   });
 });

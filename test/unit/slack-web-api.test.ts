@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SlackApiError, SlackUnavailableError, makeSlackWebApi } from '../../shared/adapters/slack.js';
+import { makeSlackWebApi, SlackApiError, SlackUnavailableError } from '../../shared/adapters/slack.js';
 
 /** A scripted Slack: each call takes the next answer (a Response, or an Error for the network). */
 function scriptedSlack(answers: (Response | Error)[]) {
@@ -12,7 +12,14 @@ function scriptedSlack(answers: (Response | Error)[]) {
     if (answer instanceof Error) throw answer;
     return answer;
   }) as unknown as typeof globalThis.fetch;
-  const chat = makeSlackWebApi({ token: 'xoxb-test', fetch, sleep: async (ms) => void waits.push(ms), maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 3_000 });
+  const chat = makeSlackWebApi({
+    token: 'xoxb-test',
+    fetch,
+    sleep: async (ms) => void waits.push(ms),
+    maxAttempts: 4,
+    baseDelayMs: 100,
+    maxDelayMs: 3_000,
+  });
   return { chat, calls, waits };
 }
 
@@ -23,7 +30,11 @@ describe('the Slack Web API adapter', () => {
   it('posts a DM with the bot token and returns where it landed', async () => {
     const { chat, calls } = scriptedSlack([ok({ channel: 'D123', ts: '1700000000.000100' })]);
     expect(await chat.post('U42', message)).toEqual({ channel: 'D123', ts: '1700000000.000100' });
-    expect(calls[0]).toMatchObject({ url: 'https://slack.com/api/chat.postMessage', authorization: 'Bearer xoxb-test', body: { channel: 'U42', text: '결재 요청' } });
+    expect(calls[0]).toMatchObject({
+      url: 'https://slack.com/api/chat.postMessage',
+      authorization: 'Bearer xoxb-test',
+      body: { channel: 'U42', text: '결재 요청' },
+    });
   });
 
   it('waits what Retry-After says on a 429, then succeeds', async () => {
@@ -34,7 +45,11 @@ describe('the Slack Web API adapter', () => {
   });
 
   it('retries 5xx and network failures with growing waits', async () => {
-    const { chat, calls, waits } = scriptedSlack([new Response('', { status: 503 }), new TypeError('fetch failed'), ok({ channel: 'D1', ts: '1.3' })]);
+    const { chat, calls, waits } = scriptedSlack([
+      new Response('', { status: 503 }),
+      new TypeError('fetch failed'),
+      ok({ channel: 'D1', ts: '1.3' }),
+    ]);
     await chat.post('U1', message);
     expect(calls).toHaveLength(3);
     expect(waits).toHaveLength(2);

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { LocalStepFunctions, type LocalStateMachine } from '../../infra/local/step-functions-local.js';
+import { type LocalStateMachine, LocalStepFunctions } from '../../infra/local/step-functions-local.js';
 
 const REGION = 'ap-northeast-2';
 const MACHINE_ARN = `arn:aws:states:${REGION}:123456789012:stateMachine:Approval`;
@@ -93,7 +93,11 @@ async function tempDir(): Promise<string> {
   return dir;
 }
 
-function emulator(dataDir: string, lambda: ReturnType<typeof fakeLambda>, machines: LocalStateMachine[] = [{ arn: MACHINE_ARN, name: 'Approval', definition: approvalDefinition() }]) {
+function emulator(
+  dataDir: string,
+  lambda: ReturnType<typeof fakeLambda>,
+  machines: LocalStateMachine[] = [{ arn: MACHINE_ARN, name: 'Approval', definition: approvalDefinition() }],
+) {
   const logs: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
   const sfn = new LocalStepFunctions({
     dataDir,
@@ -154,7 +158,11 @@ describe('LocalStepFunctions', () => {
     const dataDir = await tempDir();
     const before = fakeLambda();
     const first = emulator(dataDir, before);
-    const { executionArn } = await first.sfn.startExecution({ stateMachineArn: MACHINE_ARN, name: 'req-2', input: JSON.stringify({ requestId: 'req-2' }) });
+    const { executionArn } = await first.sfn.startExecution({
+      stateMachineArn: MACHINE_ARN,
+      name: 'req-2',
+      input: JSON.stringify({ requestId: 'req-2' }),
+    });
     await first.sfn.settled();
     const token = tokenOf(before.calls[0]);
     expect(await persisted(dataDir, 'Approval', 'req-2')).toMatchObject({
@@ -194,7 +202,11 @@ describe('LocalStepFunctions', () => {
     const dataDir = await tempDir();
     const before = fakeLambda();
     const first = emulator(dataDir, before);
-    const { executionArn } = await first.sfn.startExecution({ stateMachineArn: MACHINE_ARN, name: 'req-late', input: JSON.stringify({ requestId: 'req-late' }) });
+    const { executionArn } = await first.sfn.startExecution({
+      stateMachineArn: MACHINE_ARN,
+      name: 'req-late',
+      input: JSON.stringify({ requestId: 'req-late' }),
+    });
     await first.sfn.settled();
     const token = tokenOf(before.calls[0]);
     await first.sfn.close();
@@ -202,11 +214,17 @@ describe('LocalStepFunctions', () => {
     // The deadline passed while the runtime was down.
     const file = join(dataDir, 'executions', 'Approval', 'req-late.json');
     const record = await persisted(dataDir, 'Approval', 'req-late');
-    await writeFile(file, JSON.stringify({ ...record, waiting: { ...(record.waiting as object), timeoutAt: new Date(Date.now() - 1000).toISOString() } }));
+    await writeFile(
+      file,
+      JSON.stringify({ ...record, waiting: { ...(record.waiting as object), timeoutAt: new Date(Date.now() - 1000).toISOString() } }),
+    );
 
     const second = emulator(dataDir, fakeLambda());
     expect(await second.sfn.resumeWaiting()).toBe(1);
-    await vi.waitFor(async () => expect((await second.sfn.describeExecution({ executionArn })).status).toBe('SUCCEEDED'), { timeout: 5000, interval: 50 });
+    await vi.waitFor(async () => expect((await second.sfn.describeExecution({ executionArn })).status).toBe('SUCCEEDED'), {
+      timeout: 5000,
+      interval: 50,
+    });
     const output: unknown = JSON.parse((await second.sfn.describeExecution({ executionArn })).output ?? 'null');
     expect(output).toMatchObject({ requestId: 'req-late', prepared: 'prepared', error: { Error: 'States.Timeout' } });
     await expect(second.sfn.sendTaskSuccess({ taskToken: token, output: '{}' })).rejects.toMatchObject({ name: 'TaskTimedOut' });
@@ -265,7 +283,13 @@ describe('LocalStepFunctions', () => {
           Catch: [{ ErrorEquals: ['ApprovalNotFound'], ResultPath: '$.error', Next: 'Handled' }],
           Next: 'Invoke',
         },
-        Invoke: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: WORK_FN, 'Payload.$': '$' }, ResultPath: '$.invoked', End: true },
+        Invoke: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: WORK_FN, 'Payload.$': '$' },
+          ResultPath: '$.invoked',
+          End: true,
+        },
         Handled: { Type: 'Pass', End: true },
       },
     };
@@ -284,7 +308,10 @@ describe('LocalStepFunctions', () => {
 
     const caughtExecution = await sfn.describeExecution(caught);
     expect(caughtExecution.status).toBe('SUCCEEDED');
-    expect(JSON.parse(caughtExecution.output ?? 'null')).toEqual({ kind: 'missing', error: { Error: 'ApprovalNotFound', Cause: 'no such approval' } });
+    expect(JSON.parse(caughtExecution.output ?? 'null')).toEqual({
+      kind: 'missing',
+      error: { Error: 'ApprovalNotFound', Cause: 'no such approval' },
+    });
     expect(await sfn.describeExecution(failed)).toMatchObject({ status: 'FAILED', error: 'DatabaseDown', cause: 'table unavailable' });
     const fineExecution = await sfn.describeExecution(fine);
     expect(fineExecution.status).toBe('SUCCEEDED');
@@ -362,9 +389,9 @@ describe('LocalStepFunctions', () => {
     const bogus = client.send(new SendTaskSuccessCommand({ taskToken: 'bogus', output: '{}' }));
     await expect(bogus).rejects.toBeInstanceOf(TaskDoesNotExist);
     await expect(bogus).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
-    await expect(client.send(new StartExecutionCommand({ stateMachineArn: MACHINE_ARN, name: 'req-http', input: '{"other":true}' }))).rejects.toBeInstanceOf(
-      ExecutionAlreadyExists,
-    );
+    await expect(
+      client.send(new StartExecutionCommand({ stateMachineArn: MACHINE_ARN, name: 'req-http', input: '{"other":true}' })),
+    ).rejects.toBeInstanceOf(ExecutionAlreadyExists);
     await expect(
       client.send(new DescribeExecutionCommand({ executionArn: `${MACHINE_ARN.replace(':stateMachine:', ':execution:')}:nobody` })),
     ).rejects.toBeInstanceOf(ExecutionDoesNotExist);
@@ -399,6 +426,8 @@ describe('LocalStepFunctions', () => {
     });
     await sfn.stopExecution(first);
     // A closed execution keeps its name, whatever the input.
-    await expect(sfn.startExecution({ stateMachineArn: MACHINE_ARN, name: 'req-7', input })).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
+    await expect(sfn.startExecution({ stateMachineArn: MACHINE_ARN, name: 'req-7', input })).rejects.toMatchObject({
+      name: 'ExecutionAlreadyExists',
+    });
   });
 });

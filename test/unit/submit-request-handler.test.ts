@@ -13,7 +13,7 @@ expect.extend(allCustomMatcher);
 const STATE_MACHINE = 'arn:aws:states:ap-northeast-2:123456789012:stateMachine:HealthCheckup';
 const dynamo = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
-let handler: (typeof import('../../functions/http/submit-request.js'))['handler'];
+let handler: typeof import('../../functions/http/submit-request.js')['handler'];
 
 const body = { kind: 'health-checkup', checkupDate: '2026-03-02', amountPaid: 480_000, clinic: '한빛검진센터' };
 const submit = (input: Partial<Parameters<typeof httpEvent>[0]> = {}) =>
@@ -57,11 +57,19 @@ describe('POST /requests handler', () => {
     // Assess
     expect(response.statusCode).toBe(201);
     const request = JSON.parse(response.body ?? '{}');
-    expect(request).toMatchObject({ status: 'in-review', requesterId: 'E1034', reimbursableAmount: 400_000, details: { checkupDate: '2026-03-02', amountPaid: 480_000, clinic: '한빛검진센터' } });
+    expect(request).toMatchObject({
+      status: 'in-review',
+      requesterId: 'E1034',
+      reimbursableAmount: 400_000,
+      details: { checkupDate: '2026-03-02', amountPaid: 480_000, clinic: '한빛검진센터' },
+    });
     expect(dynamo).toHaveReceivedCommandWith(TransactWriteCommand, {
       TransactItems: expect.arrayContaining([
         expect.objectContaining({
-          Put: expect.objectContaining({ Item: expect.objectContaining({ pk: `REQUEST#${request.id}`, sk: 'META' }), ConditionExpression: 'attribute_not_exists(pk)' }),
+          Put: expect.objectContaining({
+            Item: expect.objectContaining({ pk: `REQUEST#${request.id}`, sk: 'META' }),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
         }),
         expect.objectContaining({
           Update: expect.objectContaining({
@@ -126,17 +134,29 @@ describe('POST /requests handler', () => {
     const writes = dynamo.commandCalls(TransactWriteCommand);
     expect(writes).toHaveLength(2);
     const compensation = writes[1]?.args[0].input.TransactItems ?? [];
-    expect(compensation).toContainEqual(expect.objectContaining({ Put: expect.objectContaining({ Item: expect.objectContaining({ status: 'failed' }) }) }));
     expect(compensation).toContainEqual(
-      expect.objectContaining({ Update: expect.objectContaining({ Key: { pk: 'LEDGER#E1034', sk: 'health-checkup#2026' }, UpdateExpression: 'DELETE requestIds :ids' }) }),
+      expect.objectContaining({ Put: expect.objectContaining({ Item: expect.objectContaining({ status: 'failed' }) }) }),
+    );
+    expect(compensation).toContainEqual(
+      expect.objectContaining({
+        Update: expect.objectContaining({ Key: { pk: 'LEDGER#E1034', sk: 'health-checkup#2026' }, UpdateExpression: 'DELETE requestIds :ids' }),
+      }),
     );
   });
 
   describe('an amount-capped claim (난임치료, 3,000,000 KRW a year)', () => {
-    const infertility = { kind: 'infertility-treatment', treatmentDate: '2026-03-02', amountPaid: 800_000, clinic: '한빛여성의원', treatmentType: 'artificial-insemination' };
+    const infertility = {
+      kind: 'infertility-treatment',
+      treatmentDate: '2026-03-02',
+      amountPaid: 800_000,
+      clinic: '한빛여성의원',
+      treatmentType: 'artificial-insemination',
+    };
     const ledgerKey = keys.ledger('E1034', 'infertility-treatment#2026');
     const ledgerUpdates = () =>
-      dynamo.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems?.find((item) => item.Update?.Key?.['pk'] === ledgerKey.pk)?.Update);
+      dynamo
+        .commandCalls(TransactWriteCommand)
+        .map((call) => call.args[0].input.TransactItems?.find((item) => item.Update?.Key?.['pk'] === ledgerKey.pk)?.Update);
 
     it('reserves only what is left under the cap, with a condition that keeps concurrent claims under it too', async () => {
       dynamo.on(GetCommand, { Key: ledgerKey }).resolves({ Item: { requestIds: new Set(['R1', 'R2']), reservedKrw: 2_700_000 } });

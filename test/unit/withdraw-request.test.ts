@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { openStage } from '../../shared/requests/transitions.js';
 import type { Workflows } from '../../shared/ports/ports.js';
+import { openStage } from '../../shared/requests/transitions.js';
 import { makeWithdrawRequest } from '../../shared/use-cases/withdraw-request.js';
 import { inMemoryRequestStore } from '../fixtures/request-store.js';
 import { requestInReview } from '../fixtures/requests.js';
@@ -29,12 +29,30 @@ describe('withdrawing a request', () => {
       const current = await read(id);
       if (!workflowWrote && current) {
         workflowWrote = true;
-        const opened = openStage(current, { at: t0, deadline: '2026-12-15T01:00:00.000Z', open: [{ stepIndex: 0, holder: { id: 'E1015', name: '박은주', position: '팀장' }, linkHash: 'h0' }] });
+        const opened = openStage(current, {
+          at: t0,
+          deadline: '2026-12-15T01:00:00.000Z',
+          open: [{ stepIndex: 0, holder: { id: 'E1015', name: '박은주', position: '팀장' }, linkHash: 'h0' }],
+        });
         await store.save({
           request: opened.request,
           expectedVersion: current.version,
           events: opened.events,
-          links: { put: [{ hash: 'h0', requestId: 'R1', round: 1, stepIndex: 0, approverId: 'E1015', taskToken: 't', expiresAt: '2026-12-15T01:00:00.000Z', openedAt: t0, status: 'open' }] },
+          links: {
+            put: [
+              {
+                hash: 'h0',
+                requestId: 'R1',
+                round: 1,
+                stepIndex: 0,
+                approverId: 'E1015',
+                taskToken: 't',
+                expiresAt: '2026-12-15T01:00:00.000Z',
+                openedAt: t0,
+                status: 'open',
+              },
+            ],
+          },
         });
       }
       return current;
@@ -58,7 +76,10 @@ describe('withdrawing a request', () => {
     const withdraw = makeWithdrawRequest({ requests: store, workflows, clock, log: vi.fn() });
 
     // Act + Assess
-    await expect(withdraw({ callerId: 'E1034', requestId: 'R1', body: {} })).rejects.toMatchObject({ statusCode: 409, message: expect.stringContaining("이미 '승인' 상태인 요청") });
+    await expect(withdraw({ callerId: 'E1034', requestId: 'R1', body: {} })).rejects.toMatchObject({
+      statusCode: 409,
+      message: expect.stringContaining("이미 '승인' 상태인 요청"),
+    });
     expect((await store.get('R1'))?.status).toBe('approved');
   });
 });

@@ -26,16 +26,25 @@ if (meterOn()) {
       const meter = functionUsage();
       meter.dynamoMs += performance.now() - started;
       type Units = { CapacityUnits?: number };
-      type Consumed = Units & { ReadCapacityUnits?: number; WriteCapacityUnits?: number; Table?: Units; GlobalSecondaryIndexes?: Record<string, Units> };
+      type Consumed = Units & {
+        ReadCapacityUnits?: number;
+        WriteCapacityUnits?: number;
+        Table?: Units;
+        GlobalSecondaryIndexes?: Record<string, Units>;
+      };
       const consumed = [(result.output as { ConsumedCapacity?: Consumed | Consumed[] }).ConsumedCapacity ?? []].flat();
-      const units = consumed.reduce((sum, entry) => sum + (entry.CapacityUnits ?? (entry.ReadCapacityUnits ?? 0) + (entry.WriteCapacityUnits ?? 0)), 0);
+      const units = consumed.reduce(
+        (sum, entry) => sum + (entry.CapacityUnits ?? (entry.ReadCapacityUnits ?? 0) + (entry.WriteCapacityUnits ?? 0)),
+        0,
+      );
       if (READS.has(command)) meter.readUnits += units;
       else {
         meter.writeUnits += units;
         if (transaction) {
           const table = consumed.reduce((sum, entry) => sum + (entry.Table?.CapacityUnits ?? 0), 0);
           const indexes = units - table;
-          meter.awsWriteUnits += Math.max(table, transactWriteUnits((input['TransactItems'] ?? []) as Parameters<typeof transactWriteUnits>[0])) + indexes;
+          meter.awsWriteUnits +=
+            Math.max(table, transactWriteUnits((input['TransactItems'] ?? []) as Parameters<typeof transactWriteUnits>[0])) + indexes;
         } else meter.awsWriteUnits += units;
       }
       return result;

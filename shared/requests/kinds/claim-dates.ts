@@ -8,7 +8,9 @@ import { yearOf } from '../../kernel/seoul-time.js';
 export function claimYear(input: { field: string; label: string; date: string; today: string; yearsBack: number }): number {
   const { field, label, date, today, yearsBack } = input;
   if (date > today) {
-    throw new ValidationError(`${label}이(가) 미래입니다. 받은 뒤 청구하세요.`, [{ path: field, message: `${label}은(는) 오늘(${today}) 이전이어야 합니다` }]);
+    throw new ValidationError(`${label}이(가) 미래입니다. 받은 뒤 청구하세요.`, [
+      { path: field, message: `${label}은(는) 오늘(${today}) 이전이어야 합니다` },
+    ]);
   }
   const earliestYear = yearOf(today) - yearsBack;
   if (yearOf(date) < earliestYear) {

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ValidationError } from '../../kernel/errors.js';
 import { seoulDate, yearOf } from '../../kernel/seoul-time.js';
 import { text } from '../../kernel/validation.js';
-import { officePolicy, type FacilityRepairPolicy } from '../../policies/office-policy.js';
+import { type FacilityRepairPolicy, officePolicy } from '../../policies/office-policy.js';
 import type { RequestKind } from './request-kind.js';
 
 export const urgencyLabels = { urgent: '긴급(안전 위험)', normal: '일반', planned: '계획' } as const;
@@ -31,7 +31,9 @@ export const floorName = (n: number) => (n < 0 ? `B${-n}` : `${n}F`);
 
 /** The building's floors, as people write them (`B3–6F`). */
 export const floorRange = (building: { lowestFloor: number; highestFloor: number }) =>
-  building.lowestFloor === building.highestFloor ? floorName(building.lowestFloor) : `${floorName(building.lowestFloor)}–${floorName(building.highestFloor)}`;
+  building.lowestFloor === building.highestFloor
+    ? floorName(building.lowestFloor)
+    : `${floorName(building.lowestFloor)}–${floorName(building.highestFloor)}`;
 
 /** The category code for a submitted value: the code itself or its Korean name (누수/방수). */
 export function categoryOf(rules: FacilityRepairPolicy, value: string): string | undefined {
@@ -55,7 +57,12 @@ export const facilityRepair: RequestKind<FacilityRepairDetails> = {
     const building = Object.hasOwn(rules.buildings, details.building) ? rules.buildings[details.building] : undefined;
     if (!building) {
       throw new ValidationError('건물(building)이 올바르지 않습니다.', [
-        { path: 'building', message: `${Object.entries(rules.buildings).map(([id, b]) => `${id}(${b.name})`).join(', ')} 중 하나여야 합니다` },
+        {
+          path: 'building',
+          message: `${Object.entries(rules.buildings)
+            .map(([id, b]) => `${id}(${b.name})`)
+            .join(', ')} 중 하나여야 합니다`,
+        },
       ]);
     }
     const floor = floorNumber(details.floor);
@@ -66,7 +73,12 @@ export const facilityRepair: RequestKind<FacilityRepairDetails> = {
     }
     if (!categoryOf(rules, details.category)) {
       throw new ValidationError('분류(category)가 올바르지 않습니다.', [
-        { path: 'category', message: `${Object.entries(rules.categories).map(([code, label]) => `${code}(${label})`).join(', ')} 중 하나여야 합니다` },
+        {
+          path: 'category',
+          message: `${Object.entries(rules.categories)
+            .map(([code, label]) => `${code}(${label})`)
+            .join(', ')} 중 하나여야 합니다`,
+        },
       ]);
     }
     return { urgent: details.urgency === 'urgent', handlingTeamId: building.managingTeam };

@@ -20,7 +20,9 @@ const infertilityTreatmentDetails = z
     amountPaid: positiveKrw('납부 금액(amountPaid)'),
     clinic: text('의료기관(clinic)', 100),
     treatmentType: z.enum(treatmentTypeCodes, {
-      error: `시술 종류(treatmentType)는 ${Object.entries(treatmentTypes).map(([code, label]) => `${code}(${label})`).join(', ')} 중 하나여야 합니다`,
+      error: `시술 종류(treatmentType)는 ${Object.entries(treatmentTypes)
+        .map(([code, label]) => `${code}(${label})`)
+        .join(', ')} 중 하나여야 합니다`,
     }),
     note: text('비고(note)', 500).optional(),
   })

@@ -1,7 +1,7 @@
 import * as z from 'zod';
+import type { Person } from '../../directory/directory.js';
 import { ConflictError, ValidationError } from '../../kernel/errors.js';
 import { text } from '../../kernel/validation.js';
-import type { Person } from '../../directory/directory.js';
 import type { OfficePolicy } from '../../policies/office-policy.js';
 import type { RequestKind } from './request-kind.js';
 
@@ -42,7 +42,8 @@ export function nextOpenRound(policy: TransferPolicy, today: string): PersonnelR
 
 /** Months in the current post before a transfer (지방공무원 임용령 §27①): by job series, at least the 경력경쟁 minimum for career hires. */
 export function minimumTenureMonths(policy: TransferPolicy, person: Pick<Person, 'jobSeries' | 'hiredVia'>): number {
-  const bySeries = policy.minimumTenure.byJobSeries.find((rule) => rule.jobSeries.includes(person.jobSeries))?.months ?? policy.minimumTenure.defaultMonths;
+  const bySeries =
+    policy.minimumTenure.byJobSeries.find((rule) => rule.jobSeries.includes(person.jobSeries))?.months ?? policy.minimumTenure.defaultMonths;
   return person.hiredVia === 'career' ? Math.max(bySeries, policy.minimumTenure.careerHireMonths) : bySeries;
 }
 
@@ -87,16 +88,24 @@ export const personnelTransfer: RequestKind<PersonnelTransferDetails> = {
     const rules = policy.personnelTransfer;
     const { preferences } = details;
     if (preferences.length > rules.maxPreferences) {
-      throw new ValidationError(`희망 부서는 ${rules.maxPreferences}지망까지입니다.`, [{ path: 'preferences', message: `최대 ${rules.maxPreferences}개` }]);
+      throw new ValidationError(`희망 부서는 ${rules.maxPreferences}지망까지입니다.`, [
+        { path: 'preferences', message: `최대 ${rules.maxPreferences}개` },
+      ]);
     }
     if (new Set(preferences).size !== preferences.length) {
       throw new ValidationError('희망 부서가 중복되었습니다.', [{ path: 'preferences', message: '같은 부서를 두 번 넣을 수 없습니다' }]);
     }
     const own = preferences.indexOf(requester.departmentId);
-    if (own >= 0) throw new ValidationError('현재 부서는 희망 부서가 될 수 없습니다.', [{ path: `preferences.${own}`, message: '현재 근무 중인 부서입니다' }]);
+    if (own >= 0)
+      throw new ValidationError('현재 부서는 희망 부서가 될 수 없습니다.', [{ path: `preferences.${own}`, message: '현재 근무 중인 부서입니다' }]);
     if (details.exceptionGround !== undefined && !Object.hasOwn(rules.exceptionGrounds, details.exceptionGround)) {
       throw new ValidationError('예외 사유(exceptionGround)가 올바르지 않습니다.', [
-        { path: 'exceptionGround', message: `${Object.entries(rules.exceptionGrounds).map(([code, label]) => `${code}(${label})`).join(', ')} 중 하나여야 합니다` },
+        {
+          path: 'exceptionGround',
+          message: `${Object.entries(rules.exceptionGrounds)
+            .map(([code, label]) => `${code}(${label})`)
+            .join(', ')} 중 하나여야 합니다`,
+        },
       ]);
     }
     if (details.exceptionGround !== undefined && !details.exceptionDetail) {

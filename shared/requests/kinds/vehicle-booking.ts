@@ -1,8 +1,8 @@
 import * as z from 'zod';
+import { bookability, type Interval } from '../../fleet/fleet.js';
 import { UnprocessableError, ValidationError } from '../../kernel/errors.js';
 import { formatSeoulDateTime } from '../../kernel/seoul-time.js';
 import { text } from '../../kernel/validation.js';
-import { bookability, type Interval } from '../../fleet/fleet.js';
 import { officePolicy } from '../../policies/office-policy.js';
 import type { RequestKind } from './request-kind.js';
 
@@ -10,7 +10,11 @@ const DAY_MS = 86_400_000;
 
 /** A date-time as submitted: with an offset, or without one, meaning Seoul time. */
 const seoulDateTime = (label: string) =>
-  z.iso.datetime({ offset: true, local: true, error: `${label}은(는) 2026-12-01T09:00:00+09:00 같은 ISO 날짜·시각이어야 합니다 (시간대를 빼면 서울 시각)` });
+  z.iso.datetime({
+    offset: true,
+    local: true,
+    error: `${label}은(는) 2026-12-01T09:00:00+09:00 같은 ISO 날짜·시각이어야 합니다 (시간대를 빼면 서울 시각)`,
+  });
 
 /** The instant a submitted date-time means (no offset: Asia/Seoul). */
 export function instantOf(value: string): string {
@@ -35,7 +39,10 @@ const vehicleBookingDetails = z
 export type VehicleBookingDetails = z.infer<typeof vehicleBookingDetails>;
 
 /** The window a booking asks for, as instants. */
-export const windowOf = (details: Pick<VehicleBookingDetails, 'from' | 'to'>): Interval => ({ from: instantOf(details.from), to: instantOf(details.to) });
+export const windowOf = (details: Pick<VehicleBookingDetails, 'from' | 'to'>): Interval => ({
+  from: instantOf(details.from),
+  to: instantOf(details.to),
+});
 
 /**
  * 공용차량 배차: a class of vehicle for a window. The requester's team leader agrees to the trip;
@@ -68,7 +75,13 @@ export const vehicleBooking: RequestKind<VehicleBookingDetails> = {
     const rules = policy.vehicleBooking;
     if (!Object.hasOwn(rules.classes, details.vehicleClass)) {
       throw new ValidationError('차종(vehicleClass)이 올바르지 않습니다.', [
-        { path: 'vehicleClass', message: `${Object.entries(rules.classes).filter(([code]) => !rules.neverBookable.classes.includes(code)).map(([code, label]) => `${code}(${label})`).join(', ')} 중 하나여야 합니다` },
+        {
+          path: 'vehicleClass',
+          message: `${Object.entries(rules.classes)
+            .filter(([code]) => !rules.neverBookable.classes.includes(code))
+            .map(([code, label]) => `${code}(${label})`)
+            .join(', ')} 중 하나여야 합니다`,
+        },
       ]);
     }
     if (rules.neverBookable.classes.includes(details.vehicleClass)) {
@@ -76,7 +89,9 @@ export const vehicleBooking: RequestKind<VehicleBookingDetails> = {
     }
     const window = windowOf(details);
     if (window.to <= window.from) {
-      throw new ValidationError('반납 시각(to)은 출발 시각(from)보다 뒤여야 합니다.', [{ path: 'to', message: '출발 시각보다 뒤의 시각을 입력하세요' }]);
+      throw new ValidationError('반납 시각(to)은 출발 시각(from)보다 뒤여야 합니다.', [
+        { path: 'to', message: '출발 시각보다 뒤의 시각을 입력하세요' },
+      ]);
     }
     if (Date.parse(window.to) - Date.parse(window.from) > rules.maxSpanDays * DAY_MS) {
       throw new ValidationError(`한 번에 최대 ${rules.maxSpanDays}일까지 배차받을 수 있습니다.`, [
