@@ -1,6 +1,6 @@
 import { issueToken } from '../infra/local/jwt-issuer.js';
 import type { LocalRuntime } from '../infra/local/runtime.js';
-import type { FunctionUsage, Usage } from '../shared/adapters/usage-meter.js';
+import type { FunctionUsage, Usage } from '../infra/local/usage-meter.js';
 
 /** What the product used, without the benchmark's own polling (GET /requests/{id}) and the calls made outside any function. */
 function productUsage(used: Usage): FunctionUsage & { functions: number; byFunction: Usage['byFunction'] } {
@@ -130,7 +130,7 @@ export interface KindCost {
   readUnitsPerRequest: number;
   /** Write units as DynamoDB Local reported them. */
   writeUnitsPerRequest: number;
-  /** Write units as AWS would bill them (transactions re-counted per item; see shared/adapters/write-units.ts); the cost uses these. */
+  /** Write units as AWS would bill them (transactions re-counted per item; see infra/local/write-units.ts); the cost uses these. */
   awsWriteUnitsPerRequest: number;
   lambdaGbSecondsPerRequest: number;
   usdPer1000Requests: { stepFunctions: number; lambda: number; dynamoDb: number; total: number };

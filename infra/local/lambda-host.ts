@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { asInvocationOf } from '../../shared/adapters/usage-meter.js';
 import type { LocalFunction } from './template.js';
+import { asInvocationOf } from './usage-meter.js';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 

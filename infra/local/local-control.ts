@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { LocalClockControl } from '../../shared/adapters/local-clock.js';
-import { resetUsage, usage } from '../../shared/adapters/usage-meter.js';
 import { type ScheduleRunner, UnknownRuleError } from './schedule-runner.js';
+import { resetUsage, usage } from './usage-meter.js';
 
 /**
  * Local-only control endpoints for tests and demos, served beside the API but not part of the CDK

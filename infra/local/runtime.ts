@@ -23,6 +23,7 @@ import { SEED_DIRECTORY, SEED_FLEET } from './seed.js';
 import { localSlackSigningSecret } from './slack-local.js';
 import { LocalStepFunctions } from './step-functions-local.js';
 import { LOCAL_REGION, readTemplate } from './template.js';
+import { installDynamoDbMeter } from './usage-meter.js';
 
 export interface LocalRuntimeOptions {
   dataDir: string;
@@ -163,6 +164,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       AWS_ENDPOINT_URL_SFN: sfnEndpoint,
     });
     const slackSigningSecret = await localSlackSigningSecret(dataDir);
+    if (options.meterUsage) installDynamoDbMeter(); // before the bundles load: their client reads the hook then
     const lambdas = await LambdaHost.load(outdir, template.functions, () => ({
       // What differs from AWS, and only this: mail and Slack go to the outbox, time is the local clock.
       MAIL_TRANSPORT: 'outbox',
@@ -170,7 +172,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       CHAT_TRANSPORT: 'outbox',
       CHAT_OUTBOX_DIR: outbox.slack,
       SLACK_SIGNING_SECRET: slackSigningSecret,
-      ...(options.meterUsage ? { USAGE_METER: '1' } : {}),
       REPORT_STORE: 'files',
       REPORTS_DIR: join(dataDir, 'reports'),
       CLOCK: 'local',

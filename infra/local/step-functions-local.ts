@@ -4,7 +4,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { RunOptions, StateMachine, StateMachineDefinition } from 'aws-local-stepfunctions';
-import { usage } from '../../shared/adapters/usage-meter.js';
+import { usage } from './usage-meter.js';
 
 installPromiseWithResolvers();
 // aws-local-stepfunctions calls Promise.withResolvers (Node 22+), so it is loaded only once the polyfill is in place.

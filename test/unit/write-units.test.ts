@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { itemBytes, transactWriteUnits } from '../../shared/adapters/write-units.js';
+import { itemBytes, transactWriteUnits } from '../../infra/local/write-units.js';
 
 /** An item as the low-level client sends it (strings and numbers only, all these tests need). */
 const marshall = (item: Record<string, string | number>) =>
