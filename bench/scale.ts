@@ -8,27 +8,29 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
 import { noChat } from '../shared/adapters/slack.js';
-import { FIGURES, type FinanceFigures, financeKeyOf, financeOf } from '../shared/finance/totals.js';
+import { figuresOf, RecordedEvents } from '../shared/finance/accounting.js';
+import { FIGURES, type FinanceFigures } from '../shared/finance/figures.js';
+import { NoVehicleFreeError } from '../shared/fleet/dispatch.js';
 import { type CalendarEntry, overlaps, type Vehicle } from '../shared/fleet/fleet.js';
 import { ConflictError } from '../shared/kernel/errors.js';
 import { seoulDate } from '../shared/kernel/seoul-time.js';
 import { officePolicy } from '../shared/policies/office-policy.js';
-import {
-  type ApprovalLink,
-  CalendarChangedError,
-  type Clock,
-  ConcurrentChangeError,
-  type Mailer,
-  type RequestStore,
-  type Workflows,
-} from '../shared/ports/ports.js';
-import type { ApprovalRequest, ApprovalStep, HistoryEvent } from '../shared/requests/request.js';
+import { CalendarChangedError } from '../shared/ports/fleet-store.js';
+import type { Mailer } from '../shared/ports/messaging.js';
+import { type ApprovalLink, ConcurrentChangeError, type RequestStore } from '../shared/ports/request-store.js';
+import type { Clock } from '../shared/ports/system.js';
+import type { Workflows } from '../shared/ports/workflows.js';
+import type { HistoryEvent } from '../shared/requests/history.js';
+import { type ApprovalRequest, requestSchema } from '../shared/requests/kinds/index.js';
+import { vehicleBooking } from '../shared/requests/kinds/vehicle-booking.js';
+import type { ApprovalStep } from '../shared/requests/request.js';
 import { makeDynamoDbFinanceStore } from '../shared/store/dynamodb-finance-store.js';
 import { loadFleet, makeDynamoDbFleetStore } from '../shared/store/dynamodb-fleet-store.js';
 import { makeDynamoDbRequestStore } from '../shared/store/dynamodb-request-store.js';
-import { keys } from '../shared/store/table-layout.js';
+import { financeTotalKey } from '../shared/store/entities/finance-total.js';
+import { eventItem } from '../shared/store/entities/history-event.js';
+import { requestIndexAttributes, requestKey } from '../shared/store/entities/request.js';
 import { makeDecideStep } from '../shared/use-cases/decide-step.js';
-import { makeStepInputs, NoVehicleFreeError } from '../shared/use-cases/step-inputs.js';
 import { inMemoryDirectory, seedDirectory } from '../test/fixtures/directory.js';
 
 /**
@@ -218,7 +220,7 @@ function submission(month: string, n: number, random: () => number): Submission 
     rule: index === 0 ? 'requester-team-leader' : 'requester-department-head',
     status: index === 0 ? 'waiting' : 'pending',
   }));
-  const request: ApprovalRequest = {
+  const request = requestSchema.parse({
     id: `R-${month}-${String(n).padStart(6, '0')}`,
     kind,
     status: 'in-review',
@@ -235,7 +237,7 @@ function submission(month: string, n: number, random: () => number): Submission 
     createdAt: at,
     updatedAt: at,
     version: 1,
-  };
+  });
   return { request, event: { at, actorId: requester.id, actorName: requester.name, action: 'submitted', round: 1, channel: 'api' } };
 }
 
@@ -288,7 +290,7 @@ async function fillMonth({
     );
   }
   return {
-    sums: sumRows(all.map(({ request, event }) => ({ key: `${request.kind}#${request.departmentId}`, figures: financeOf(request, event) ?? {} }))),
+    sums: sumRows(all.map(({ request, event }) => ({ key: `${request.kind}#${request.departmentId}`, figures: figuresOf(request, event) ?? {} }))),
     fill: { viaSave: saved, savesPerSecond: rate(saved, savedMs), bulkLoaded: size - saved },
   };
 }
@@ -299,7 +301,7 @@ const rate = (count: number, ms: number) => Math.round((count * 1000) / ms);
 async function saveRetrying(requests: RequestStore, { request, event }: Submission): Promise<number> {
   for (let conflicts = 0; ; conflicts++) {
     try {
-      await requests.save({ request, events: [event] });
+      await requests.save({ request, events: RecordedEvents.of(request, [event]) });
       return conflicts;
     } catch (error) {
       if (!(error instanceof ConcurrentChangeError) || conflicts >= 20) throw error;
@@ -309,35 +311,25 @@ async function saveRetrying(requests: RequestStore, { request, event }: Submissi
 }
 
 /**
- * The items `requests.save` would write for these submissions, written directly: the request (a
- * submitted request carries no index attributes), its event stamped with `finance` and the
- * `finance*` key attributes as `transactionFor` stamps them, and the month's aggregates ADDed.
+ * The items `requests.save` would write for these submissions, written directly with the same
+ * entity builders: the request with its index attributes, its event accounted (`finance` and the
+ * `finance*` key attributes), and the month's aggregates ADDed.
  */
 async function bulkLoad(db: DynamoDBDocumentClient, table: string, submissions: Submission[]): Promise<void> {
   const totals = new Map<string, { Key: { pk: string; sk: string }; figures: FinanceFigures }>();
   const items: Record<string, unknown>[] = [];
   for (const { request, event } of submissions) {
-    items.push({ ...keys.request(request.id), ...request });
-    const finance = financeOf(request, event);
-    if (!finance) {
-      items.push({ ...keys.event(request.id, event.at, randomBytes(4).toString('hex')), ...event });
-      continue;
+    items.push({ ...requestKey(request.id), ...request, ...requestIndexAttributes(request) });
+    for (const recorded of RecordedEvents.of(request, [event]).items) {
+      items.push(eventItem(request.id, recorded.event, recorded.financeKey));
+      const { financeKey: key, event: stamped } = recorded;
+      if (!key || !stamped.finance) continue;
+      const Key = financeTotalKey(key.month, key.kind, key.departmentId);
+      const id = `${Key.pk}|${Key.sk}`;
+      const sum = totals.get(id)?.figures ?? {};
+      for (const name of FIGURES) if (stamped.finance[name] !== undefined) sum[name] = (sum[name] ?? 0) + (stamped.finance[name] ?? 0);
+      totals.set(id, { Key, figures: sum });
     }
-    const key = financeKeyOf(request, event.at);
-    items.push({
-      ...keys.event(request.id, event.at, randomBytes(4).toString('hex')),
-      ...event,
-      finance,
-      financeMonth: key.month,
-      financeKind: key.kind,
-      financeDepartmentId: key.departmentId,
-      ...(key.building ? { financeBuilding: key.building } : {}),
-    });
-    const Key = keys.financeTotal(key.month, key.kind, key.departmentId);
-    const id = `${Key.pk}|${Key.sk}`;
-    const sum = totals.get(id)?.figures ?? {};
-    for (const name of FIGURES) if (finance[name] !== undefined) sum[name] = (sum[name] ?? 0) + (finance[name] ?? 0);
-    totals.set(id, { Key, figures: sum });
   }
   const batches = Array.from({ length: Math.ceil(items.length / BATCH_WRITE_LIMIT) }, (_, i) =>
     items.slice(i * BATCH_WRITE_LIMIT, (i + 1) * BATCH_WRITE_LIMIT),
@@ -379,7 +371,7 @@ async function checkBulkShapes({ db, table, requests, random, log }: FillContext
         new QueryCommand({
           TableName: table,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.request(id).pk },
+          ExpressionAttributeValues: { ':pk': requestKey(id).pk },
           ConsistentRead: true,
         }),
       )
@@ -393,7 +385,7 @@ async function checkBulkShapes({ db, table, requests, random, log }: FillContext
     while (sample.request.kind !== kind) sample = submission(SHAPE_CHECK_MONTH, 0, random);
     const viaSave = { ...sample, request: { ...sample.request, id: `SHAPE-SAVE-${kind}` } };
     const viaBulk = { ...sample, request: { ...sample.request, id: `SHAPE-BULK-${kind}` } };
-    await requests.save({ request: viaSave.request, events: [viaSave.event] });
+    await requests.save({ request: viaSave.request, events: RecordedEvents.of(viaSave.request, [viaSave.event]) });
     await bulkLoad(db, table, [viaBulk]);
     const [saved, bulk] = [await partition(viaSave.request.id), await partition(viaBulk.request.id)];
     if (JSON.stringify(saved) !== JSON.stringify(bulk)) {
@@ -542,7 +534,7 @@ export async function benchVehicleContention(options: { racers: number; vehicles
       chat: noChat,
       clock,
       policy: officePolicy,
-      stepInputs: makeStepInputs({ fleet, policy: officePolicy, clock }),
+      fleet,
       log: (message, fields) => log(`${message} ${JSON.stringify(fields)}`),
     });
 
@@ -556,7 +548,7 @@ export async function benchVehicleContention(options: { racers: number; vehicles
       const racing = Array.from({ length: racers }, (_, i) => {
         const dispatcher = dispatchers[i % dispatchers.length] ?? seedPerson('E1007');
         const hash = randomBytes(32).toString('hex');
-        const request: ApprovalRequest = {
+        const request = requestSchema.parse({
           id: `VB-${label}-${String(i).padStart(4, '0')}`,
           kind: 'vehicle-booking',
           status: 'in-review',
@@ -600,7 +592,7 @@ export async function benchVehicleContention(options: { racers: number; vehicles
           createdAt: at,
           updatedAt: at,
           version: 2,
-        };
+        });
         const link: ApprovalLink = {
           hash,
           requestId: request.id,
@@ -615,7 +607,11 @@ export async function benchVehicleContention(options: { racers: number; vehicles
         return { request, link, dispatcherId: dispatcher.id, fields: fieldsOf(i) };
       });
       await inPool(racing, SAVE_CONCURRENCY, async ({ request, link }) => {
-        await store.save({ request, events: [{ at, actorId: requester.id, action: 'submitted', channel: 'api' }], links: { put: [link] } });
+        await store.save({
+          request,
+          events: RecordedEvents.of(request, [{ at, actorId: requester.id, action: 'submitted', channel: 'api' }]),
+          links: { put: [link] },
+        });
         return 0;
       });
       const conflictsBefore = conflicts;
@@ -674,7 +670,7 @@ export async function benchVehicleContention(options: { racers: number; vehicles
     }
     // The stage is decided and the request holds its vehicle; the workflow (not run here) would mark it approved.
     const holding = (await Promise.all(contest.racing.map(({ request }) => store.get(request.id)))).filter(
-      (request) => request?.booking !== undefined,
+      (request) => request !== undefined && vehicleBooking.is(request) && request.booking !== undefined,
     );
     log(`${stored.length} bookings on the calendars, ${holding.length} requests holding a vehicle, ${overlapping} overlaps`);
     if (contest.successes !== vehicleCount) log(`WARNING: ${contest.successes} assignments for ${vehicleCount} vehicles`);

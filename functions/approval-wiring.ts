@@ -5,7 +5,6 @@ import { officePolicy } from '../shared/policies/office-policy.js';
 import { type ApprovalEngine, makeApprovalEngine } from '../shared/use-cases/approval-engine.js';
 import { type DecideStep, makeDecideStep } from '../shared/use-cases/decide-step.js';
 import { type Delegations, makeDelegations } from '../shared/use-cases/delegations.js';
-import { makeStepInputs } from '../shared/use-cases/step-inputs.js';
 import { chatFromEnv } from './chat-wiring.js';
 import { mailerFromEnv } from './mail-wiring.js';
 import {
@@ -49,7 +48,7 @@ export function decideStepFromEnv(options: { interactive?: boolean } = {}): Deci
     chat: chatFromEnv(options),
     clock,
     policy: officePolicy,
-    stepInputs: makeStepInputs({ fleet: fleetStoreFromEnv(), policy: officePolicy, clock }),
+    fleet: fleetStoreFromEnv(),
     log: log.warn,
   });
 }

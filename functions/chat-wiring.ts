@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { secretsManager } from '../shared/adapters/aws/secrets-client.js';
 import { makeOutboxChat, makeSlackWebApi, noChat } from '../shared/adapters/slack.js';
 import { readConfig } from '../shared/kernel/config.js';
-import type { Chat } from '../shared/ports/ports.js';
+import type { Chat } from '../shared/ports/messaging.js';
 
 /** The Slack app's credentials, as the operator stores them in the stack's secret. */
 const slackSecretSchema = z.object({ botToken: z.string().min(1), signingSecret: z.string().min(1) });

@@ -6,7 +6,7 @@ import { makeFileReportStore, makeS3ReportStore } from '../shared/adapters/repor
 import { readConfig } from '../shared/kernel/config.js';
 import { seoulDate } from '../shared/kernel/seoul-time.js';
 import { officePolicy } from '../shared/policies/office-policy.js';
-import type { ReportStore } from '../shared/ports/ports.js';
+import type { ReportStore } from '../shared/ports/finance-store.js';
 import { makeDynamoDbFinanceStore } from '../shared/store/dynamodb-finance-store.js';
 import { makeFinance } from '../shared/use-cases/finance.js';
 import { clockFromEnv, directoryFromEnv, requestStoreFromEnv } from './wiring.js';

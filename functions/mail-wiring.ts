@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ses } from '../shared/adapters/aws/sesv2-client.js';
 import { makeOutboxMailer, makeSesMailer, makeSmtpMailer } from '../shared/adapters/mailers.js';
 import { readConfig } from '../shared/kernel/config.js';
-import type { Mailer } from '../shared/ports/ports.js';
+import type { Mailer } from '../shared/ports/messaging.js';
 
 /** The mailer the environment asks for. Kept apart from wiring.ts so only functions that send mail bundle nodemailer. */
 export function mailerFromEnv(): Mailer {

@@ -5,7 +5,7 @@ import { sharedLocalClock } from '../shared/adapters/local-clock.js';
 import { makeStepFunctionsWorkflows } from '../shared/adapters/step-functions-workflows.js';
 import { systemClock } from '../shared/adapters/system.js';
 import { jsonEnv, readConfig } from '../shared/kernel/config.js';
-import type { Clock } from '../shared/ports/ports.js';
+import type { Clock } from '../shared/ports/system.js';
 import { makeDynamoDbDelegationStore } from '../shared/store/dynamodb-delegation-store.js';
 import { makeDynamoDbDirectory, makeDynamoDbDirectoryAdmin } from '../shared/store/dynamodb-directory.js';
 import { makeDynamoDbFleetStore } from '../shared/store/dynamodb-fleet-store.js';

@@ -2,12 +2,9 @@ import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { officePolicy } from '../shared/policies/office-policy.js';
+import { requestKinds } from '../shared/requests/kinds/index.js';
 import { ApprovalTasks } from '../workflows/approval-steps.js';
-import { FacilityRepairWorkflow } from '../workflows/facility-repair-workflow.js';
-import { HealthCheckupWorkflow } from '../workflows/health-checkup-workflow.js';
-import { InfertilityTreatmentWorkflow } from '../workflows/infertility-treatment-workflow.js';
-import { PersonnelTransferWorkflow } from '../workflows/personnel-transfer-workflow.js';
-import { VehicleBookingWorkflow } from '../workflows/vehicle-booking-workflow.js';
+import { ApprovalLineWorkflow, workflowIdOf } from '../workflows/kind-workflow.js';
 import { ApprovalApi } from './constructs/approval-api.js';
 import { ApprovalTimers } from './constructs/approval-timers.js';
 import { DataStore } from './constructs/data-store.js';
@@ -46,20 +43,16 @@ export class ApprovalStack extends Stack {
     );
     const mail = { from: config.mailFrom, publicBaseUrl: config.publicBaseUrl ?? this.api.endpoint, slackSecret };
     const tasks = new ApprovalTasks(this, 'ApprovalTasks', { data: this.data, mail });
-    const healthCheckup = new HealthCheckupWorkflow(this, 'HealthCheckupWorkflow', { tasks, policy: officePolicy });
-    const infertilityTreatment = new InfertilityTreatmentWorkflow(this, 'InfertilityTreatmentWorkflow', { tasks, policy: officePolicy });
-    const personnelTransfer = new PersonnelTransferWorkflow(this, 'PersonnelTransferWorkflow', { tasks, policy: officePolicy });
-    const facilityRepair = new FacilityRepairWorkflow(this, 'FacilityRepairWorkflow', { tasks, policy: officePolicy });
-    const vehicleBooking = new VehicleBookingWorkflow(this, 'VehicleBookingWorkflow', { tasks, policy: officePolicy });
-    const workflows = {
-      [HealthCheckupWorkflow.kind]: healthCheckup.stateMachine,
-      [InfertilityTreatmentWorkflow.kind]: infertilityTreatment.stateMachine,
-      [PersonnelTransferWorkflow.kind]: personnelTransfer.stateMachine,
-      [FacilityRepairWorkflow.kind]: facilityRepair.stateMachine,
-      [VehicleBookingWorkflow.kind]: vehicleBooking.stateMachine,
-    };
+    // One workflow per kind, in the registry's order (the state machines' logical ids follow the kind).
+    const workflows = Object.fromEntries(
+      requestKinds.map((kind) => [
+        kind.id,
+        new ApprovalLineWorkflow(this, workflowIdOf(kind.id), { kind, tasks, policy: officePolicy }).stateMachine,
+      ]),
+    );
 
     this.api.addRequestRoutes({ data: this.data, workflows, mail });
+    this.api.addKindRoutes({ data: this.data, mail, routes: requestKinds.flatMap((kind) => kind.routes ?? []) });
     new ApprovalTimers(this, 'ApprovalTimers', { data: this.data, mail, workflows });
     this.api.addDirectoryRoutes({ data: this.data });
     const reports = new FinanceReports(this, 'FinanceReports', { data: this.data, mail });

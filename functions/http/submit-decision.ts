@@ -1,5 +1,6 @@
 import { decisionRecordedPage } from '../../shared/notifications/decision-pages.js';
-import { kindOf } from '../../shared/requests/kinds/index.js';
+import { officePolicy } from '../../shared/policies/office-policy.js';
+import { describe } from '../../shared/requests/per-kind.js';
 import { makeSubmitDecisionLink } from '../../shared/use-cases/decision-links.js';
 import { decideStepFromEnv } from '../approval-wiring.js';
 import { requestStoreFromEnv } from '../wiring.js';
@@ -10,5 +11,5 @@ const submitDecision = makeSubmitDecisionLink({ requests: requestStoreFromEnv(),
 /** POST /decisions/{linkId} — the form's submission decides, exactly once. */
 export const handler = htmlApi(async (event) => {
   const { request, decision } = await submitDecision(pathParameter(event, 'linkId'), formBody(event));
-  return html(200, decisionRecordedPage({ request, kind: kindOf(request.kind), decision }));
+  return html(200, decisionRecordedPage({ request, kind: describe(request, officePolicy), decision }));
 });

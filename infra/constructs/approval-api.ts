@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -5,6 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { KindRoute } from '../../shared/requests/kind.js';
 import { AppFunction, type MailSettings } from './app-function.js';
 import type { DataStore } from './data-store.js';
 import type { FinanceReports } from './finance-reports.js';
@@ -73,14 +75,6 @@ export class ApprovalApi extends Construct {
     const putDelegation = fn('PutDelegation', 'functions/http/put-delegation.ts', 'PUT /delegations', 'read-write').useMail(mail);
     const endDelegation = fn('EndDelegation', 'functions/http/end-delegation.ts', 'DELETE /delegations/{from}', 'read-write').useMail(mail);
     const listDelegations = fn('ListDelegations', 'functions/http/list-delegations.ts', 'GET /delegations', 'read');
-    const roundTransfers = fn('RoundTransfers', 'functions/http/round-transfers.ts', 'GET /rounds/{roundId}/transfers', 'read');
-    const reportWork = fn('ReportWork', 'functions/http/report-work.ts', 'POST /requests/{id}/work-report', 'read-write').useMail(mail);
-    const confirmWork = fn('ConfirmWork', 'functions/http/confirm-work.ts', 'POST /requests/{id}/confirmation', 'read-write').useMail(mail);
-    const facilityBudget = fn('FacilityBudget', 'functions/http/facility-budget.ts', 'GET /facilities/budget', 'read');
-    const vehicleAvailability = fn('VehicleAvailability', 'functions/http/vehicle-availability.ts', 'GET /vehicles/availability', 'read');
-    const vehicleSchedule = fn('VehicleSchedule', 'functions/http/vehicle-schedule.ts', 'GET /vehicles/{id}/bookings', 'read');
-    const cancelBooking = fn('CancelBooking', 'functions/http/cancel-booking.ts', 'POST /requests/{id}/cancel', 'read-write').useMail(mail);
-    const recordTripLog = fn('RecordTripLog', 'functions/http/record-trip-log.ts', 'POST /requests/{id}/trip-log', 'read-write').useMail(mail);
     const slackInteractions = fn('SlackInteractions', 'functions/http/slack-interactions.ts', 'POST /slack/interactions', 'read-write', {
       STATE_MACHINES,
     }).useMail(mail);
@@ -88,7 +82,8 @@ export class ApprovalApi extends Construct {
       machine.grantStartExecution(submit);
       machine.grantStartExecution(resubmit);
       machine.grantExecution(withdraw, 'states:StopExecution');
-      const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${JSON.stringify({ 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: logicalIdOf(machine) }] }] })}:*`;
+      const machineName = JSON.stringify({ 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: logicalIdOf(machine) }] }] });
+      const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${machineName}:*`;
       acknowledge(
         withdraw,
         `IAM5[Resource::${executions}]`,
@@ -110,22 +105,31 @@ export class ApprovalApi extends Construct {
     this.route(HttpMethod.PUT, '/delegations', putDelegation);
     this.route(HttpMethod.GET, '/delegations', listDelegations);
     this.route(HttpMethod.DELETE, '/delegations/{from}', endDelegation);
-    this.route(HttpMethod.GET, '/rounds/{roundId}/transfers', roundTransfers);
-    this.route(HttpMethod.POST, '/requests/{id}/work-report', reportWork);
-    this.route(HttpMethod.POST, '/requests/{id}/confirmation', confirmWork);
-    this.route(HttpMethod.GET, '/facilities/budget', facilityBudget);
-    this.route(HttpMethod.GET, '/vehicles/availability', vehicleAvailability);
-    this.route(HttpMethod.GET, '/vehicles/{id}/bookings', vehicleSchedule);
-    this.route(HttpMethod.POST, '/requests/{id}/cancel', cancelBooking);
-    this.route(HttpMethod.POST, '/requests/{id}/trip-log', recordTripLog);
     this.route(HttpMethod.GET, '/decisions/{linkId}', showDecision, { public: true });
     this.route(HttpMethod.POST, '/decisions/{linkId}', submitDecision, { public: true });
     // Slack's interactivity endpoint: public, every request verified by its signature.
     this.route(HttpMethod.POST, '/slack/interactions', slackInteractions, {
       public: true,
       credential:
-        "Slack calls this endpoint and cannot hold the office's JWT; each request is verified by Slack's HMAC-SHA256 signature over the raw body with the app's signing secret (5-minute window), and only the step holder's own Slack user can decide.",
+        "Slack calls this endpoint and cannot hold the office's JWT; each request is verified by Slack's HMAC-SHA256 signature over the raw body " +
+        "with the app's signing secret (5-minute window), and only the step holder's own Slack user can decide.",
     });
+  }
+
+  /**
+   * The routes a kind declares for its own life after approval (a repair's work report, a booking's
+   * trip log, 인사팀's round list): each its own function, named after its handler module.
+   */
+  addKindRoutes(props: { data: DataStore; mail: MailSettings; routes: readonly KindRoute[] }) {
+    for (const route of props.routes) {
+      const name = basename(route.entry, '.ts')
+        .split('-')
+        .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+        .join('');
+      const handler = this.tableFunction(props.data, name, route.entry, `${route.method} ${route.path}`, route.access);
+      if (route.tells) handler.useMail(props.mail);
+      this.route(HttpMethod[route.method], route.path, handler);
+    }
   }
 
   /** Routes directory administration (admins only; the use case checks the role) to its functions. */
@@ -186,7 +190,8 @@ export class ApprovalApi extends Construct {
         id: 'AwsSolutions-APIG4',
         reason:
           options.credential ??
-          'Approval links are opened from email by approvers who may not be signed in; the unguessable single-use link id (256 bits, stored only as a hash, bound to one approver and step) is the credential.',
+          'Approval links are opened from email by approvers who may not be signed in; the unguessable single-use link id ' +
+            '(256 bits, stored only as a hash, bound to one approver and step) is the credential.',
       });
     }
   }

@@ -35,7 +35,8 @@ export class FinanceReports extends Construct {
     acknowledge(
       this.bucket,
       'S1',
-      'Objects are written only by the report function and read only through the API (which logs the caller); S3 server access logs would add a second bucket for no additional audit value.',
+      'Objects are written only by the report function and read only through the API (which logs the caller); ' +
+        'S3 server access logs would add a second bucket for no additional audit value.',
     );
     this.report = new AppFunction(this, 'MonthlyReport', {
       entry: 'functions/tasks/monthly-report.ts',

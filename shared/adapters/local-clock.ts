@@ -1,4 +1,4 @@
-import type { Clock } from '../ports/ports.js';
+import type { Clock } from '../ports/system.js';
 
 /**
  * The local runtime's clock, shared in-process with the Lambda bundles it hosts.

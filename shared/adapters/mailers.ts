@@ -3,7 +3,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Transporter } from 'nodemailer';
-import type { EmailMessage, Mailer } from '../ports/ports.js';
+import type { EmailMessage, Mailer } from '../ports/messaging.js';
 
 /**
  * nodemailer is a quarter of a mail-capable function's bundle (238 of ≈430 KB minified). Imported

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { access, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Chat, ChatMessage, ChatMessageRef } from '../ports/ports.js';
+import type { Chat, ChatMessage, ChatMessageRef } from '../ports/messaging.js';
 
 /** Slack could not be reached or refused: the caller logs it and goes on (email still works). */
 export class SlackUnavailableError extends Error {

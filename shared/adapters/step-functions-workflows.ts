@@ -6,7 +6,7 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import type { Workflows } from '../ports/ports.js';
+import type { Workflows } from '../ports/workflows.js';
 
 /**
  * Workflows on Step Functions. One state machine per kind (`stateMachines`: kind → ARN).

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { seoulDate } from '../kernel/seoul-time.js';
-import type { Clock, Ids } from '../ports/ports.js';
+import type { Clock, Ids } from '../ports/system.js';
 
 export const systemClock: Clock = { now: () => new Date() };
 

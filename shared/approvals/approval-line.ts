@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Directory, Person } from '../directory/directory.js';
 import { ConflictError } from '../kernel/errors.js';
 import { formatKrw } from '../kernel/seoul-time.js';
-import { type ApproverSelector, deferredFrom, type LineStage, type LineStep, type StepInputName, tierFor } from '../policies/office-policy.js';
+import { type ApproverSelector, deferredFrom, type LineStage, type LineStep, tierFor } from '../policies/approval-policy.js';
 import type { StepAction } from '../requests/request.js';
 
 /** An approval step as resolved at submission: who decides, and by which rule. */
@@ -19,7 +19,7 @@ export interface ResolvedStep {
   /** An opinion that may not block: a dissent is recorded and the line goes on. */
   advisory?: true;
   /** What the holder must record to agree (a triage estimate, a vehicle assignment). */
-  input?: StepInputName;
+  input?: string;
 }
 
 export class ApprovalRoutingError extends ConflictError {}

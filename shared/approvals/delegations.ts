@@ -1,4 +1,4 @@
-import type { Delegation } from '../ports/ports.js';
+import type { Delegation } from '../ports/delegation-store.js';
 
 /**
  * 대결 rules as pure functions over delegation data. A delegation covers Seoul dates `from`..`to`

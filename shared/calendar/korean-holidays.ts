@@ -6,7 +6,7 @@ import { HolidayDataMissingError, type HolidaySource } from './business-days.js'
  * from `@hyunbinseo/holidays-kr`, which publishes the 월력요항 the government announces each year.
  * Keeping it current is a dependency update (`npm install -E @hyunbinseo/holidays-kr@latest`), not a code change.
  */
-const presets = holidaysByYear as unknown as Record<string, Readonly<Record<string, readonly string[]>> | undefined>;
+const presets: Record<string, Readonly<Record<string, readonly string[]>> | undefined> = { ...holidaysByYear };
 
 export const koreanHolidays: HolidaySource = {
   holidayOn(date) {

@@ -122,7 +122,7 @@ export interface DirectoryAdmin {
   personRecord(id: string): Promise<PersonRecord | undefined>;
   /**
    * Stores the person and appends their change record, atomically. Throws `ConcurrentChangeError`
-   * (shared/ports/ports.ts) when the stored entry is no longer `change.previous`.
+   * (shared/ports/) when the stored entry is no longer `change.previous`.
    */
   savePerson(person: Person, change: PersonChange): Promise<PersonRevision>;
 }

@@ -26,3 +26,18 @@ export function addFigures(a: FinanceFigures, b: FinanceFigures): FinanceFigures
   for (const name of FIGURES) if (b[name] !== undefined) sum[name] = (sum[name] ?? 0) + (b[name] ?? 0);
   return sum;
 }
+
+/** Where an event's figures are totalled: its month, and the kind and department (and a repair's building). */
+export interface FinanceKey {
+  month: string;
+  kind: string;
+  departmentId: string;
+  building?: string;
+}
+
+/** One month's aggregate rows: per kind and department, and per repaired building. */
+export interface MonthTotals {
+  month: string;
+  byDepartment: { kind: string; departmentId: string; figures: FinanceFigures }[];
+  byBuilding: { building: string; figures: FinanceFigures }[];
+}

@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { seoulDate } from '../kernel/seoul-time.js';
-import type { VehicleBookingPolicy } from '../policies/office-policy.js';
 
 /**
  * The official fleet (공용차량) as data, and the pure rules over it: who may book what, which days
@@ -13,7 +12,7 @@ export const vehicleSchema = z.object({
   plate: z.string().min(1),
   /** How the seed registers it: 승용, 승합, 화물, 특수, 임시 (leased, retired and the temporary ambulance). */
   category: z.enum(['passenger', 'van', 'truck', 'special', 'temporary']),
-  /** What a booking asks for (the policy's `vehicleBooking.classes`). */
+  /** What a booking asks for (the vehicle-booking kind's `classes`). */
   vehicleClass: z.string(),
   size: z.enum(['small', 'mid', 'large']).optional(),
   model: z.string(),
@@ -66,10 +65,17 @@ export function seoulDaysOf(interval: Interval): string[] {
 
 const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
+/** The fleet's booking rules (the vehicle-booking kind's policy): class names, what is never booked, what only its unit books. */
+export interface FleetRules {
+  classes: Record<string, string>;
+  neverBookable: { classes: string[]; statuses: string[] };
+  ownUnitOnly: string[];
+}
+
 export type Bookability = { bookable: true } | { bookable: false; reason: string };
 
 /** Whether `departmentId` may have `vehicle` assigned: never retired vehicles or ambulances; own-unit classes only by their unit. */
-export function bookability(vehicle: Vehicle, policy: VehicleBookingPolicy, departmentId: string): Bookability {
+export function bookability(vehicle: Vehicle, policy: FleetRules, departmentId: string): Bookability {
   const className = policy.classes[vehicle.vehicleClass] ?? vehicle.vehicleClass;
   if (policy.neverBookable.statuses.includes(vehicle.status))
     return { bookable: false, reason: `${vehicle.plate}은(는) 불용 처리된 차량이라 배차할 수 없습니다` };

@@ -44,3 +44,9 @@ export function formatSeoulDateTime(instant: string): string {
 export function formatKrw(amount: number): string {
   return `${amount.toLocaleString('ko-KR')}원`;
 }
+
+/** The instant a submitted date-time means: with an offset as given, without one in Seoul time. */
+export function instantOf(value: string): string {
+  const zoned = /(Z|[+-]\d{2}:?\d{2})$/i.test(value) ? value : `${value}+09:00`;
+  return new Date(zoned).toISOString();
+}

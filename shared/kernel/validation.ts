@@ -39,3 +39,23 @@ export const text = (label: string, max: number) =>
     .string({ error: `${label}을(를) 입력하세요` })
     .refine((value) => value.trim().length > 0, { error: `${label}을(를) 입력하세요` })
     .refine((value) => value.length <= max, { error: `${label}은(는) ${max}자 이내로 입력하세요` });
+
+/** A whole number from JSON (a number) or a form (digits, commas allowed); an empty form field is "not given". */
+export const wholeNumber = (label: string) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' ? (value.trim() === '' ? undefined : Number(value.replaceAll(',', '').trim())) : value),
+    z
+      .int({ error: `${label}은(는) 정수여야 합니다` })
+      .nonnegative({ error: `${label}은(는) 0 이상이어야 합니다` })
+      .max(1_000_000_000_000, { error: `${label}이(가) 너무 큽니다` }),
+  );
+
+/** Optional text from JSON or a form; an empty form field is "not given". */
+export const optionalText = (label: string, max: number) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    z
+      .string({ error: `${label}은(는) 문자열이어야 합니다` })
+      .max(max, { error: `${label}은(는) ${max}자 이내로 입력하세요` })
+      .optional(),
+  );

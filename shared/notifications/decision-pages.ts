@@ -1,16 +1,18 @@
 import { formatKrw, formatSeoulDateTime } from '../kernel/seoul-time.js';
-import type { RequestKind } from '../requests/kinds/request-kind.js';
-import type { ApprovalRequest, ApprovalStep, Decision } from '../requests/request.js';
+import type { StepInputField } from '../requests/kind.js';
+import type { ApprovalRequest } from '../requests/kinds/index.js';
+import type { RequestDescription } from '../requests/per-kind.js';
+import type { ApprovalStep, Decision } from '../requests/request.js';
 import { escapeHtml, htmlDocument, table } from './html.js';
 import { actionLabel, stepStatusLabel } from './wording.js';
 
-function requestTable(request: ApprovalRequest, kind: RequestKind): string {
+function requestTable(request: ApprovalRequest, kind: RequestDescription): string {
   const rows: [string, string][] = [
     ['요청 번호', request.id],
     ['종류', kind.label],
     ['요청자', request.requesterName],
     ['제출일시', formatSeoulDateTime(request.createdAt)],
-    ...kind.summarize(request.details),
+    ...kind.summary,
   ];
   if (request.capAmount !== undefined) rows.push(['지원 한도', formatKrw(request.capAmount)]);
   if (request.reimbursableAmount !== undefined) rows.push(['지원 가능 금액', formatKrw(request.reimbursableAmount)]);
@@ -21,21 +23,29 @@ function lineTable(request: ApprovalRequest): string {
   return table(
     request.steps.map((step) => [
       `${step.stage + 1}. ${actionLabel[step.action]}`,
-      `${step.approverName} ${step.approverPosition}${step.actingForName ? ` (${step.actingForName} 대결)` : ''} — ${stepStatusLabel[step.status]}${step.decidedAt ? ` (${formatSeoulDateTime(step.decidedAt)})` : ''}${step.skipReason ? ` · 생략 사유: ${step.skipReason}` : ''}${step.comment ? ` · ${step.comment}` : ''}`,
+      [
+        `${step.approverName} ${step.approverPosition}${step.actingForName ? ` (${step.actingForName} 대결)` : ''}`,
+        ` — ${stepStatusLabel[step.status]}${step.decidedAt ? ` (${formatSeoulDateTime(step.decidedAt)})` : ''}`,
+        step.skipReason ? ` · 생략 사유: ${step.skipReason}` : '',
+        step.comment ? ` · ${step.comment}` : '',
+      ].join(''),
     ]),
   );
 }
 
+const actingForNotice = (principal: string) =>
+  `<p class="notice">${escapeHtml(principal)}님의 부재로 대신 결정합니다(대결). 결정 내용은 ${escapeHtml(principal)}님께 사후 보고됩니다.</p>`;
+
 /** GET /decisions/{linkId}: shows the request and a form. Rendering it changes nothing. */
 export function decisionFormPage(input: {
   request: ApprovalRequest;
-  kind: RequestKind;
+  kind: RequestDescription;
   step: ApprovalStep;
   action: string;
   expiresAt: string;
   error?: string;
   /** What an input step records with an approval (a triage estimate, a vehicle). */
-  inputFields?: { name: string; label: string; type: 'number' | 'text'; required: boolean; help?: string }[];
+  inputFields?: StepInputField[];
   /** What helps fill them in (the free vehicles right now, the suggestion first). */
   inputHints?: string[];
 }): string {
@@ -43,7 +53,10 @@ export function decisionFormPage(input: {
   const fields = inputFields
     .map(
       (field) =>
-        `<p><label for="${escapeHtml(field.name)}">${escapeHtml(field.label)}${field.required ? ' (승인할 때 필수)' : ''}</label><br><input id="${escapeHtml(field.name)}" name="${escapeHtml(field.name)}" type="${field.type === 'number' ? 'text" inputmode="numeric' : 'text'}">${field.help ? `<br><small>${escapeHtml(field.help)}</small>` : ''}</p>`,
+        `<p><label for="${escapeHtml(field.name)}">${escapeHtml(field.label)}${field.required ? ' (승인할 때 필수)' : ''}</label><br>` +
+        `<input id="${escapeHtml(field.name)}" name="${escapeHtml(field.name)}" ` +
+        `type="${field.type === 'number' ? 'text" inputmode="numeric' : 'text'}">` +
+        `${field.help ? `<br><small>${escapeHtml(field.help)}</small>` : ''}</p>`,
     )
     .join('\n');
   const verb = actionLabel[step.action];
@@ -51,7 +64,7 @@ export function decisionFormPage(input: {
     `${kind.label} ${verb}`,
     `<h1>${escapeHtml(kind.label)} ${verb}</h1>
 <p>${escapeHtml(step.approverName)}님의 ${verb}를 기다리는 요청입니다. 내용을 확인하고 결정해 주세요.</p>
-${step.actingForName ? `<p class="notice">${escapeHtml(step.actingForName)}님의 부재로 대신 결정합니다(대결). 결정 내용은 ${escapeHtml(step.actingForName)}님께 사후 보고됩니다.</p>` : ''}
+${step.actingForName ? actingForNotice(step.actingForName) : ''}
 ${step.delegatedAuthority ? `<p>${escapeHtml(step.delegatedAuthority)}</p>` : ''}
 ${error ? `<p class="notice" role="alert">${escapeHtml(error)}</p>` : ''}
 ${requestTable(request, kind)}
@@ -69,7 +82,7 @@ ${fields}
   );
 }
 
-export function decisionRecordedPage(input: { request: ApprovalRequest; kind: RequestKind; decision: Decision }): string {
+export function decisionRecordedPage(input: { request: ApprovalRequest; kind: RequestDescription; decision: Decision }): string {
   const { request, kind, decision } = input;
   const result = decision === 'approve' ? '승인' : '반려';
   return htmlDocument(

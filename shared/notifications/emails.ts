@@ -1,9 +1,11 @@
 import { formatKrw, formatSeoulDateTime } from '../kernel/seoul-time.js';
-import type { EmailMessage } from '../ports/ports.js';
-import type { RequestKind } from '../requests/kinds/request-kind.js';
-import type { ApprovalRequest, ApprovalStep } from '../requests/request.js';
+import type { EmailMessage } from '../ports/messaging.js';
+import type { Lines } from '../requests/kind.js';
+import { type ApprovalRequest, statusLabel } from '../requests/kinds/index.js';
+import type { RequestDescription } from '../requests/per-kind.js';
+import type { ApprovalStep } from '../requests/request.js';
 import { escapeHtml, htmlDocument, table } from './html.js';
-import { actionLabel, statusLabel } from './wording.js';
+import { actionLabel } from './wording.js';
 
 interface Recipient {
   name: string;
@@ -11,8 +13,8 @@ interface Recipient {
 }
 
 /** Lines safe to put in an email: sensitive kinds show no health details (the link page does). */
-function emailSummary(request: ApprovalRequest, kind: RequestKind): [string, string][] {
-  const lines: [string, string][] = [
+function emailSummary(request: ApprovalRequest, kind: RequestDescription): Lines {
+  const lines: Lines = [
     ['요청 번호', request.id],
     ['종류', kind.label],
     ['요청자', request.requesterName],
@@ -20,9 +22,7 @@ function emailSummary(request: ApprovalRequest, kind: RequestKind): [string, str
   ];
   if (!kind.sensitive && request.reimbursableAmount !== undefined) lines.push(['지원 금액', formatKrw(request.reimbursableAmount)]);
   if (request.urgent) lines.push(['긴급도', '긴급(안전 위험)']);
-  if (request.triage) lines.push(['견적 금액', `${formatKrw(request.triage.estimateKrw)} (견적 ${request.triage.quoteCount}건)`]);
-  if (request.booking) lines.push(['배정 차량', `${request.booking.plate} (${request.booking.vehicleId})`]);
-  return lines;
+  return [...lines, ...kind.progress];
 }
 
 /**
@@ -31,7 +31,7 @@ function emailSummary(request: ApprovalRequest, kind: RequestKind): [string, str
  */
 export function requestNoticeEmail(input: {
   request: ApprovalRequest;
-  kind: RequestKind;
+  kind: RequestDescription;
   to: Recipient;
   subject: string;
   intro: string;
@@ -39,7 +39,7 @@ export function requestNoticeEmail(input: {
   next?: string;
 }): EmailMessage {
   const { request, kind, to, subject, intro, next } = input;
-  const lines = [...emailSummary(request, kind), ...(kind.sensitive ? [] : kind.summarize(request.details)), ...(input.lines ?? [])];
+  const lines = [...emailSummary(request, kind), ...(kind.sensitive ? [] : kind.summary), ...(input.lines ?? [])];
   const text = [`${to.name}님,`, '', intro, '', render(lines), ...(next ? ['', next] : [])].join('\n');
   const html = htmlDocument(
     subject,
@@ -52,6 +52,8 @@ function render(lines: [string, string][]): string {
   return lines.map(([label, value]) => `${label}: ${value}`).join('\n');
 }
 
+const BUTTON_STYLE = 'display:inline-block;padding:.6rem 1.2rem;background:#334e68;color:#fff;text-decoration:none';
+
 /** Why this email: the step just reached the approver, a reminder, an escalation, or a deputy (대결). */
 export type ApprovalEmailOccasion = 'new' | 'reminder' | 'escalated' | 'rerouted';
 
@@ -59,7 +61,7 @@ const occasionPrefix: Record<ApprovalEmailOccasion, string> = { new: '', reminde
 
 export function approvalRequestEmail(input: {
   request: ApprovalRequest;
-  kind: RequestKind;
+  kind: RequestDescription;
   step: ApprovalStep;
   approver: Recipient;
   link: string;
@@ -96,7 +98,7 @@ export function approvalRequestEmail(input: {
 <p>${escapeHtml(request.requesterName)}님의 ${escapeHtml(kind.label)} 요청이 ${verb}를 기다리고 있습니다.</p>
 ${note ? `<p>${escapeHtml(note)}</p>` : ''}
 ${table(lines)}
-<p><a href="${escapeHtml(link)}" style="display:inline-block;padding:.6rem 1.2rem;background:#334e68;color:#fff;text-decoration:none">${verb}하기</a></p>
+<p><a href="${escapeHtml(link)}" style="${BUTTON_STYLE}">${verb}하기</a></p>
 <p>링크 유효기간: ${escapeHtml(formatSeoulDateTime(expiresAt))}까지</p>
 ${privacy ? `<p class="notice">${privacy}</p>` : ''}
 <p>이 링크는 받는 분 전용이며 한 번만 사용할 수 있습니다. 다른 사람에게 전달하지 마세요.</p>`,
@@ -104,11 +106,17 @@ ${privacy ? `<p class="notice">${privacy}</p>` : ''}
   return { to: approver, subject: `${occasionPrefix[occasion]}[${verb} 요청] ${kind.label} — ${request.requesterName} (${request.id})`, text, html };
 }
 
-/** Tells the requester how their request ended. */
-export function outcomeEmail(input: { request: ApprovalRequest; kind: RequestKind; requester: Recipient; reason?: string }): EmailMessage {
+/** Tells the requester how their request ended; `outcome` is what its kind adds (the vehicle held, the work committed) and what comes next. */
+export function outcomeEmail(input: {
+  request: ApprovalRequest;
+  kind: RequestDescription;
+  outcome: { lines: Lines; next?: string };
+  requester: Recipient;
+  reason?: string;
+}): EmailMessage {
   const { request, kind, requester, reason } = input;
-  const status = statusLabel[request.status];
-  const lines: [string, string][] = [
+  const status = statusLabel(request.status);
+  const lines: Lines = [
     ['요청 번호', request.id],
     ['종류', kind.label],
     ['결과', status],
@@ -116,11 +124,7 @@ export function outcomeEmail(input: { request: ApprovalRequest; kind: RequestKin
   if (request.status === 'approved' && request.reimbursableAmount !== undefined) {
     lines.push(['지원 금액', formatKrw(request.reimbursableAmount)]);
   }
-  if (request.booking && !request.booking.releasedAt) {
-    lines.push(['배정 차량', `${request.booking.plate} (${request.booking.vehicleId})`]);
-    lines.push(['사용 기간', `${formatSeoulDateTime(request.booking.from)} ~ ${formatSeoulDateTime(request.booking.to)}`]);
-  }
-  if (request.work) lines.push(['승인 금액(견적)', formatKrw(request.work.committedKrw)]);
+  lines.push(...input.outcome.lines);
   const decidingStep = [...request.steps].reverse().find((step) => step.decidedAt);
   if (decidingStep?.comment) lines.push(['의견', decidingStep.comment]);
   if (reason) lines.push(['사유', reason]);
@@ -131,11 +135,7 @@ export function outcomeEmail(input: { request: ApprovalRequest; kind: RequestKin
         ? '이 종류의 요청은 반려로 종결됩니다. 필요하면 새로 제출하세요.'
         : request.status === 'failed'
           ? '요청 처리가 중단되었습니다. 다시 제출하시거나 총무과에 문의하세요.'
-          : request.status === 'in-progress'
-            ? '관리 부서가 보수를 진행합니다. 완료되면 확인 요청을 보내 드립니다.'
-            : request.booking
-              ? '운행 후에는 운행일지(출발·도착 계기판, 주유량)를 제출해 주세요.'
-              : '';
+          : (input.outcome.next ?? '');
   const text = [`${requester.name}님,`, '', `${kind.label} 요청의 결과를 알려 드립니다.`, '', render(lines), '', next].join('\n').trimEnd();
   const html = htmlDocument(
     `[결재 결과] ${kind.label}`,
@@ -150,7 +150,7 @@ export function outcomeEmail(input: { request: ApprovalRequest; kind: RequestKin
  */
 export function afterTheFactReportEmail(input: {
   request: ApprovalRequest;
-  kind: RequestKind;
+  kind: RequestDescription;
   step: ApprovalStep;
   principal: Recipient;
   deputyName: string;
@@ -176,7 +176,7 @@ export function afterTheFactReportEmail(input: {
 /** The step left this approver (escalated to the level above): they no longer need to act, and their link no longer works. */
 export function stepMovedAwayEmail(input: {
   request: ApprovalRequest;
-  kind: RequestKind;
+  kind: RequestDescription;
   previous: Recipient;
   newHolder: string;
   reason: string;

@@ -1,7 +1,8 @@
 import { formatKrw, formatSeoulDateTime } from '../kernel/seoul-time.js';
-import type { ChatMessage } from '../ports/ports.js';
-import type { RequestKind } from '../requests/kinds/request-kind.js';
-import type { ApprovalRequest, ApprovalStep, Decision } from '../requests/request.js';
+import type { ChatMessage } from '../ports/messaging.js';
+import type { ApprovalRequest } from '../requests/kinds/index.js';
+import type { RequestDescription } from '../requests/per-kind.js';
+import type { ApprovalStep, Decision } from '../requests/request.js';
 import { actionLabel } from './wording.js';
 
 /**
@@ -20,18 +21,18 @@ const plain = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&
 const occasionPrefix = { new: '', reminder: '[독촉] ', escalated: '[이관] ', rerouted: '[대결] ' } as const;
 export type ChatOccasion = keyof typeof occasionPrefix;
 
-function summaryLines(request: ApprovalRequest, kind: RequestKind): string[] {
+function summaryLines(request: ApprovalRequest, kind: RequestDescription): string[] {
   if (kind.sensitive) return ['개인 건강 정보가 포함된 요청입니다. 내용은 *상세 보기*에서 확인하세요 (열람 기록이 남습니다).'];
-  const lines = kind.summarize(request.details).map(([label, value]) => `*${plain(label)}*: ${plain(value)}`);
-  if (request.reimbursableAmount !== undefined) lines.push(`*지원 금액*: ${formatKrw(request.reimbursableAmount)}`);
-  if (request.triage) lines.push(`*견적 금액*: ${formatKrw(request.triage.estimateKrw)} (견적 ${request.triage.quoteCount}건)`);
-  return lines;
+  const line = ([label, value]: [string, string]) => `*${plain(label)}*: ${plain(value)}`;
+  const lines = kind.summary.map(line);
+  if (request.reimbursableAmount !== undefined) lines.push(line(['지원 금액', formatKrw(request.reimbursableAmount)]));
+  return [...lines, ...kind.progress.map(line)];
 }
 
 /** A step reaching its holder on Slack: what, from whom, and 승인 / 반려 / 상세 보기. */
 export function approvalRequestMessage(input: {
   request: ApprovalRequest;
-  kind: RequestKind;
+  kind: RequestDescription;
   step: ApprovalStep;
   linkHash: string;
   url: string;
@@ -70,7 +71,7 @@ const channelLabel = { slack: 'Slack', 'email-link': '메일 링크', api: 'API'
 /** The message once the step is decided (whichever way): who decided what and when; no buttons. */
 export function decidedMessage(input: {
   request: ApprovalRequest;
-  kind: RequestKind;
+  kind: Pick<RequestDescription, 'label'>;
   step: ApprovalStep;
   decision: Decision;
   deciderName: string;
@@ -84,14 +85,15 @@ export function decidedMessage(input: {
     blocks: [
       section(`*${plain(text)}*`),
       context(
-        `${plain(deciderName)}님이 ${formatSeoulDateTime(step.decidedAt ?? new Date().toISOString())}에 ${how ? `${how}로 ` : ''}결정했습니다.${step.comment ? ` 의견: ${plain(step.comment)}` : ''}`,
+        `${plain(deciderName)}님이 ${formatSeoulDateTime(step.decidedAt ?? new Date().toISOString())}에 ${how ? `${how}로 ` : ''}결정했습니다.` +
+          (step.comment ? ` 의견: ${plain(step.comment)}` : ''),
       ),
     ],
   };
 }
 
 /** The message once its buttons no longer work: the step moved to someone else, a newer message, or the request closed. */
-export function closedMessage(input: { request: ApprovalRequest; kind: RequestKind; reason: string }): ChatMessage {
+export function closedMessage(input: { request: ApprovalRequest; kind: Pick<RequestDescription, 'label'>; reason: string }): ChatMessage {
   const text = `${input.kind.label} (${input.request.requesterName}, ${input.request.id})`;
   return { text: `${text} — ${input.reason}`, blocks: [section(`*${plain(text)}*`), context(plain(input.reason))] };
 }

@@ -1,36 +1,22 @@
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
-import type { Delegation, DelegationStore } from '../ports/ports.js';
-import { queryDueTimers, timerShards } from './due-timers.js';
-import { keys } from './table-layout.js';
-
-const delegationSchema = z.object({
-  principalId: z.string(),
-  deputyId: z.string(),
-  from: z.iso.date(),
-  to: z.iso.date(),
-  reason: z.string(),
-  createdBy: z.string(),
-  createdAt: z.string(),
-  pendingTimer: z.object({ kind: z.enum(['start', 'end']), at: z.string() }).optional(),
-});
+import type { DelegationStore } from '../ports/delegation-store.js';
+import { delegationItem, delegationKey, delegationPrefix, delegationSchema } from './entities/delegation.js';
+import { queryDueTimers, timerShards } from './entities/timers.js';
 
 /** 대결 delegations: one item per principal and start date; a pending start/end sits on the "due timers" index. */
 export function makeDynamoDbDelegationStore(db: DynamoDBDocumentClient, tableName: string): DelegationStore {
-  const timerAttributes = (timer: Delegation['pendingTimer']) => (timer ? { timerShard: timerShards.delegation, nextTimerAt: timer.at } : {});
-
   return {
     async put(delegation) {
       await db.send(
         new PutCommand({
           TableName: tableName,
-          Item: { ...keys.delegation(delegation.principalId, delegation.from), ...delegation, ...timerAttributes(delegation.pendingTimer) },
+          Item: delegationItem(delegation),
         }),
       );
     },
 
     async listFor(principalId) {
-      const { pk, skPrefix } = keys.delegationPrefix(principalId);
+      const { pk, skPrefix } = delegationPrefix(principalId);
       const { Items } = await db.send(
         new QueryCommand({
           TableName: tableName,
@@ -48,7 +34,7 @@ export function makeDynamoDbDelegationStore(db: DynamoDBDocumentClient, tableNam
 
     async remove(principalId, from) {
       const { Attributes } = await db.send(
-        new DeleteCommand({ TableName: tableName, Key: keys.delegation(principalId, from), ReturnValues: 'ALL_OLD' }),
+        new DeleteCommand({ TableName: tableName, Key: delegationKey(principalId, from), ReturnValues: 'ALL_OLD' }),
       );
       return Attributes !== undefined;
     },
@@ -57,7 +43,7 @@ export function makeDynamoDbDelegationStore(db: DynamoDBDocumentClient, tableNam
       await db.send(
         new UpdateCommand({
           TableName: tableName,
-          Key: keys.delegation(principalId, from),
+          Key: delegationKey(principalId, from),
           ...(timer
             ? {
                 UpdateExpression: 'SET pendingTimer = :timer, timerShard = :shard, nextTimerAt = :at',

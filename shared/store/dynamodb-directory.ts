@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
@@ -17,17 +16,20 @@ import {
   personSchema,
   teamSchema,
 } from '../directory/directory.js';
-import { ConcurrentChangeError } from '../ports/ports.js';
-import { indexes, keys } from './table-layout.js';
-
-type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
-
-/** A person as the table holds them: the `memberOfTeam` index attribute only while they are in a team. */
-const personItem = (person: Person) => ({
-  ...keys.person(person.id),
-  ...person,
-  ...(person.teamId === null ? {} : { [indexes.peopleByTeam.partitionKey]: person.teamId }),
-});
+import { ConcurrentChangeError } from '../ports/request-store.js';
+import {
+  bureauKey,
+  bureauPrefix,
+  departmentKey,
+  departmentPrefix,
+  officeKey,
+  organisationPartition,
+  teamKey,
+  teamPrefix,
+} from './entities/organisation.js';
+import { personChangeKey, personItem, personKey } from './entities/person.js';
+import type { TransactItem } from './entities/transact.js';
+import { indexes } from './table-layout.js';
 
 export function makeDynamoDbDirectory(db: DynamoDBDocumentClient, tableName: string): Directory {
   const read = async <S extends z.ZodType>(key: { pk: string; sk: string }, schema: S): Promise<z.infer<S> | undefined> => {
@@ -43,7 +45,7 @@ export function makeDynamoDbDirectory(db: DynamoDBDocumentClient, tableName: str
         new QueryCommand({
           TableName: tableName,
           KeyConditionExpression: 'pk = :org AND begins_with(sk, :kind)',
-          ExpressionAttributeValues: { ':org': keys.organisation, ':kind': prefix },
+          ExpressionAttributeValues: { ':org': organisationPartition, ':kind': prefix },
           ExclusiveStartKey: startKey,
         }),
       );
@@ -53,11 +55,11 @@ export function makeDynamoDbDirectory(db: DynamoDBDocumentClient, tableName: str
     return found;
   };
   return {
-    person: (id) => read(keys.person(id), personSchema),
-    team: (id) => read(keys.team(id), teamSchema),
-    department: (id) => read(keys.department(id), departmentSchema),
-    bureau: (id) => read(keys.bureau(id), bureauSchema),
-    office: () => read(keys.office(), officeSchema),
+    person: (id) => read(personKey(id), personSchema),
+    team: (id) => read(teamKey(id), teamSchema),
+    department: (id) => read(departmentKey(id), departmentSchema),
+    bureau: (id) => read(bureauKey(id), bureauSchema),
+    office: () => read(officeKey(), officeSchema),
     async teamMembers(teamId) {
       const { Items } = await db.send(
         new QueryCommand({
@@ -69,9 +71,9 @@ export function makeDynamoDbDirectory(db: DynamoDBDocumentClient, tableName: str
       );
       return (Items ?? []).map((item) => personSchema.parse(item));
     },
-    departments: () => organisation(keys.departmentPrefix, departmentSchema),
-    teams: () => organisation(keys.teamPrefix, teamSchema),
-    bureaus: () => organisation(keys.bureauPrefix, bureauSchema),
+    departments: () => organisation(departmentPrefix, departmentSchema),
+    teams: () => organisation(teamPrefix, teamSchema),
+    bureaus: () => organisation(bureauPrefix, bureauSchema),
   };
 }
 
@@ -88,7 +90,7 @@ function expectedEntry(previous: PersonRecord | undefined): { ConditionExpressio
 export function makeDynamoDbDirectoryAdmin(db: DynamoDBDocumentClient, tableName: string): DirectoryAdmin {
   return {
     async personRecord(id) {
-      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.person(id), ConsistentRead: true }));
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: personKey(id), ConsistentRead: true }));
       if (!Item) return undefined;
       return { person: personSchema.parse(Item), revision: 'version' in Item ? personRevisionSchema.parse(Item) : null };
     },
@@ -108,7 +110,7 @@ export function makeDynamoDbDirectoryAdmin(db: DynamoDBDocumentClient, tableName
         {
           Put: {
             TableName: tableName,
-            Item: { ...keys.personChange(person.id, change.at, randomBytes(4).toString('hex')), ...record },
+            Item: { ...personChangeKey(person.id, change.at), ...record },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -144,10 +146,10 @@ const PEOPLE_IN_PARALLEL = 10;
  */
 export async function loadDirectory(db: DynamoDBDocumentClient, tableName: string, snapshot: DirectorySnapshot): Promise<DirectoryLoadResult> {
   const organisation = [
-    { ...keys.office(), ...snapshot.office },
-    ...snapshot.bureaus.map((bureau) => ({ ...keys.bureau(bureau.id), ...bureau })),
-    ...snapshot.departments.map((department) => ({ ...keys.department(department.id), ...department })),
-    ...snapshot.teams.map((team) => ({ ...keys.team(team.id), ...team })),
+    { ...officeKey(), ...snapshot.office },
+    ...snapshot.bureaus.map((bureau) => ({ ...bureauKey(bureau.id), ...bureau })),
+    ...snapshot.departments.map((department) => ({ ...departmentKey(department.id), ...department })),
+    ...snapshot.teams.map((team) => ({ ...teamKey(team.id), ...team })),
   ];
   for (let i = 0; i < organisation.length; i += 25) {
     let pending: Record<string, unknown>[] = organisation.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));

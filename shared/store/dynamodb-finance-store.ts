@@ -1,10 +1,8 @@
 import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { FIGURES, type FinanceFigures, type FinanceKey, financeFiguresSchema, type MonthTotals } from '../finance/totals.js';
-import type { FinanceStore } from '../ports/ports.js';
-import { keys } from './table-layout.js';
-
-const figuresOf = (item: Record<string, unknown>): FinanceFigures =>
-  financeFiguresSchema.parse(Object.fromEntries(FIGURES.filter((name) => typeof item[name] === 'number').map((name) => [name, item[name]])));
+import { type FinanceFigures, type FinanceKey, financeFiguresSchema } from '../finance/figures.js';
+import type { FinanceStore } from '../ports/finance-store.js';
+import { financeMonthPartition, readMonthTotals } from './entities/finance-total.js';
+import { financeKeyOfItem } from './entities/history-event.js';
 
 export function makeDynamoDbFinanceStore(db: DynamoDBDocumentClient, tableName: string): FinanceStore {
   return {
@@ -16,24 +14,14 @@ export function makeDynamoDbFinanceStore(db: DynamoDBDocumentClient, tableName: 
           new QueryCommand({
             TableName: tableName,
             KeyConditionExpression: 'pk = :month',
-            ExpressionAttributeValues: { ':month': keys.financeMonth(month) },
+            ExpressionAttributeValues: { ':month': financeMonthPartition(month) },
             ExclusiveStartKey,
           }),
         );
         items.push(...(page.Items ?? []));
         ExclusiveStartKey = page.LastEvaluatedKey;
       } while (ExclusiveStartKey);
-      const totals: MonthTotals = { month, byDepartment: [], byBuilding: [] };
-      for (const item of items) {
-        const sk = String(item['sk']);
-        if (sk.startsWith('TOTAL#')) {
-          const [, kind = '', departmentId = ''] = sk.split('#');
-          totals.byDepartment.push({ kind, departmentId, figures: figuresOf(item) });
-        } else if (sk.startsWith('BUILDING#')) {
-          totals.byBuilding.push({ building: sk.slice('BUILDING#'.length), figures: figuresOf(item) });
-        }
-      }
-      return totals;
+      return readMonthTotals(month, items);
     },
 
     async eventsOfMonth(month) {
@@ -50,15 +38,8 @@ export function makeDynamoDbFinanceStore(db: DynamoDBDocumentClient, tableName: 
           }),
         );
         for (const item of page.Items ?? []) {
-          entries.push({
-            key: {
-              month,
-              kind: String(item['financeKind']),
-              departmentId: String(item['financeDepartmentId']),
-              ...(typeof item['financeBuilding'] === 'string' ? { building: item['financeBuilding'] } : {}),
-            },
-            figures: financeFiguresSchema.parse(item['finance']),
-          });
+          const key = financeKeyOfItem(item);
+          if (key) entries.push({ key, figures: financeFiguresSchema.parse(item['finance']) });
         }
         ExclusiveStartKey = page.LastEvaluatedKey;
       } while (ExclusiveStartKey);

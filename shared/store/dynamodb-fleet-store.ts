@@ -8,29 +8,19 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
-import { type CalendarDay, type Vehicle, vehicleSchema } from '../fleet/fleet.js';
-import type { FleetStore } from '../ports/ports.js';
-import { keys } from './table-layout.js';
-
-const calendarItemSchema = z.object({
-  vehicleId: z.string(),
-  day: z.string(),
-  version: z.int().nonnegative(),
-  bookings: z.record(z.string(), z.object({ from: z.string(), to: z.string(), requesterName: z.string(), departmentId: z.string() })).default({}),
-});
-
-const toCalendarDay = (item: Record<string, unknown>): CalendarDay => {
-  const parsed = calendarItemSchema.parse(item);
-  return {
-    vehicleId: parsed.vehicleId,
-    day: parsed.day,
-    version: parsed.version,
-    entries: Object.entries(parsed.bookings)
-      .map(([requestId, entry]) => ({ requestId, ...entry }))
-      .sort((a, b) => a.from.localeCompare(b.from)),
-  };
-};
+import type { CalendarDay, Vehicle } from '../fleet/fleet.js';
+import type { FleetStore } from '../ports/fleet-store.js';
+import {
+  calendarDayKey,
+  fleetPartition,
+  odometerKey,
+  readCalendarDay,
+  readOdometer,
+  readVehicle,
+  vehicleItem,
+  vehicleKey,
+  vehiclePrefix,
+} from './entities/vehicle.js';
 
 const BATCH_GET_LIMIT = 100;
 
@@ -44,19 +34,19 @@ export function makeDynamoDbFleetStore(db: DynamoDBDocumentClient, tableName: st
           new QueryCommand({
             TableName: tableName,
             KeyConditionExpression: 'pk = :fleet AND begins_with(sk, :vehicle)',
-            ExpressionAttributeValues: { ':fleet': keys.fleet, ':vehicle': keys.vehiclePrefix },
+            ExpressionAttributeValues: { ':fleet': fleetPartition, ':vehicle': vehiclePrefix },
             ExclusiveStartKey,
           }),
         );
-        vehicles.push(...(page.Items ?? []).map((item) => vehicleSchema.parse(item)));
+        vehicles.push(...(page.Items ?? []).map((item) => readVehicle(item)));
         ExclusiveStartKey = page.LastEvaluatedKey;
       } while (ExclusiveStartKey);
       return vehicles;
     },
 
     async vehicle(id) {
-      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.vehicle(id) }));
-      return Item ? vehicleSchema.parse(Item) : undefined;
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: vehicleKey(id) }));
+      return Item ? readVehicle(Item) : undefined;
     },
 
     async calendar(vehicleIds, days) {
@@ -65,7 +55,7 @@ export function makeDynamoDbFleetStore(db: DynamoDBDocumentClient, tableName: st
       for (let i = 0; i < wanted.length; i += BATCH_GET_LIMIT) {
         let pending: Record<string, unknown>[] | undefined = wanted
           .slice(i, i + BATCH_GET_LIMIT)
-          .map(({ vehicleId, day }) => keys.calendarDay(vehicleId, day));
+          .map(({ vehicleId, day }) => calendarDayKey(vehicleId, day));
         for (let attempt = 0; pending && pending.length > 0; attempt++) {
           if (attempt > 8) throw new Error('vehicle calendar: unprocessed keys after retries');
           if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
@@ -73,7 +63,7 @@ export function makeDynamoDbFleetStore(db: DynamoDBDocumentClient, tableName: st
             new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
           );
           for (const item of result.Responses?.[tableName] ?? []) {
-            const day = toCalendarDay(item);
+            const day = readCalendarDay(item);
             found.set(`${day.vehicleId}#${day.day}`, day);
           }
           pending = result.UnprocessedKeys?.[tableName]?.Keys;
@@ -92,23 +82,23 @@ export function makeDynamoDbFleetStore(db: DynamoDBDocumentClient, tableName: st
             TableName: tableName,
             KeyConditionExpression: 'pk = :vehicle AND sk BETWEEN :from AND :to',
             ExpressionAttributeValues: {
-              ':vehicle': keys.calendarDay(vehicleId, fromDay).pk,
-              ':from': keys.calendarDay(vehicleId, fromDay).sk,
-              ':to': keys.calendarDay(vehicleId, toDay).sk,
+              ':vehicle': calendarDayKey(vehicleId, fromDay).pk,
+              ':from': calendarDayKey(vehicleId, fromDay).sk,
+              ':to': calendarDayKey(vehicleId, toDay).sk,
             },
             ExclusiveStartKey,
           }),
         );
-        days.push(...(page.Items ?? []).map(toCalendarDay));
+        days.push(...(page.Items ?? []).map(readCalendarDay));
         ExclusiveStartKey = page.LastEvaluatedKey;
       } while (ExclusiveStartKey);
       return days;
     },
 
     async lastReading(vehicleId) {
-      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.odometer(vehicleId), ConsistentRead: true }));
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: odometerKey(vehicleId), ConsistentRead: true }));
       if (!Item) return undefined;
-      return z.object({ km: z.int(), requestId: z.string().optional(), recordedAt: z.string().optional() }).parse(Item);
+      return readOdometer(Item);
     },
   };
 }
@@ -119,9 +109,7 @@ export function makeDynamoDbFleetStore(db: DynamoDBDocumentClient, tableName: st
  */
 export async function loadFleet(db: DynamoDBDocumentClient, tableName: string, vehicles: Vehicle[]): Promise<{ vehicles: number }> {
   for (let i = 0; i < vehicles.length; i += 25) {
-    let pending: Record<string, unknown>[] = vehicles
-      .slice(i, i + 25)
-      .map((vehicle) => ({ PutRequest: { Item: { ...keys.vehicle(vehicle.id), ...vehicle } } }));
+    let pending: Record<string, unknown>[] = vehicles.slice(i, i + 25).map((vehicle) => ({ PutRequest: { Item: vehicleItem(vehicle) } }));
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 8) throw new Error('fleet load: unprocessed items after retries');
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
@@ -136,7 +124,7 @@ export async function loadFleet(db: DynamoDBDocumentClient, tableName: string, v
           await db.send(
             new PutCommand({
               TableName: tableName,
-              Item: { ...keys.odometer(vehicle.id), km: vehicle.odometerKm },
+              Item: { ...odometerKey(vehicle.id), km: vehicle.odometerKm },
               ConditionExpression: 'attribute_not_exists(pk)',
             }),
           );

@@ -4,11 +4,17 @@ import type { Directory, Person } from '../directory/directory.js';
 import { seoulDate } from '../kernel/seoul-time.js';
 import { type ApprovalEmailOccasion, approvalRequestEmail, stepMovedAwayEmail } from '../notifications/emails.js';
 import { approvalRequestMessage, closedMessage } from '../notifications/slack-messages.js';
-import { type OfficePolicy, timingsFor } from '../policies/office-policy.js';
-import type { ApprovalLink, Chat, Clock, DelegationStore, Ids, Mailer, RequestStore } from '../ports/ports.js';
-import { kindOf } from '../requests/kinds/index.js';
-import type { ApprovalRequest, ApprovalStep } from '../requests/request.js';
-import { type Holder, reassignStep } from '../requests/transitions.js';
+import { timingsFor } from '../policies/approval-policy.js';
+import type { OfficePolicy } from '../policies/office-policy.js';
+import type { DelegationStore } from '../ports/delegation-store.js';
+import type { Chat, Mailer } from '../ports/messaging.js';
+import type { ApprovalLink, RequestStore } from '../ports/request-store.js';
+import type { Clock, Ids } from '../ports/system.js';
+import { changeOf } from '../requests/change.js';
+import type { ApprovalRequest } from '../requests/kinds/index.js';
+import { type Holder, reassignStep } from '../requests/line-transitions.js';
+import { describe } from '../requests/per-kind.js';
+import type { ApprovalStep } from '../requests/request.js';
 import { hashLinkId } from './decision-links.js';
 
 /**
@@ -134,7 +140,7 @@ export function makeApprovalEngine(deps: ApprovalEngineDeps) {
       try {
         const message = approvalRequestMessage({
           request: input.request,
-          kind: kindOf(input.request.kind),
+          kind: describe(input.request, policy),
           step: input.step,
           linkHash: input.minted.link.hash,
           url: input.minted.url,
@@ -150,7 +156,7 @@ export function makeApprovalEngine(deps: ApprovalEngineDeps) {
     await mailer.send(
       approvalRequestEmail({
         request: input.request,
-        kind: kindOf(input.request.kind),
+        kind: describe(input.request, policy),
         step: input.step,
         approver: { name: holder.name, email: holder.email },
         link: input.minted.url,
@@ -203,12 +209,11 @@ export function makeApprovalEngine(deps: ApprovalEngineDeps) {
         reason: input.reason,
         rule: input.rule,
       });
-      await requests.save({
-        request: changed.request,
-        expectedVersion: request.version,
-        events: changed.events,
-        links: { put: [minted.link], revoke: [{ hash: link.hash, reason: action === 'reminded' ? 'replaced' : 'rerouted' }] },
-      });
+      await requests.save(
+        changeOf(request, changed, {
+          links: { put: [minted.link], revoke: [{ hash: link.hash, reason: action === 'reminded' ? 'replaced' : 'rerouted' }] },
+        }),
+      );
       const updatedStep = changed.request.steps[step.index] ?? step;
       if (action === 'escalated') {
         // The one passed over is told they need not act (their link is dead).
@@ -217,7 +222,7 @@ export function makeApprovalEngine(deps: ApprovalEngineDeps) {
           await mailer.send(
             stepMovedAwayEmail({
               request: changed.request,
-              kind: kindOf(request.kind),
+              kind: describe(request, policy),
               previous: { name: previous.name, email: previous.email },
               newHolder: `${holder.name} ${holder.position}`,
               reason: input.reason,
@@ -232,7 +237,7 @@ export function makeApprovalEngine(deps: ApprovalEngineDeps) {
             ? '새 메시지로 다시 보냈습니다. 가장 최근 메시지에서 결정하세요.'
             : `다른 결재권자(${holder.name} ${holder.position})에게 넘어갔습니다.`;
         await chat
-          .update(link.chatMessage, closedMessage({ request: changed.request, kind: kindOf(request.kind), reason }))
+          .update(link.chatMessage, closedMessage({ request: changed.request, kind: describe(request, policy), reason }))
           .catch((error: unknown) => log('Slack update failed', { requestId: request.id, error: String(error) }));
       }
       await notifyHolder({

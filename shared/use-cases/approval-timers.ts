@@ -1,11 +1,17 @@
 import { superiorOf } from '../approvals/approval-line.js';
 import type { Directory } from '../directory/directory.js';
 import { formatSeoulDateTime } from '../kernel/seoul-time.js';
-import { type OfficePolicy, timingsFor } from '../policies/office-policy.js';
-import type { ApprovalLink, Clock, DelegationStore, RequestStore, Workflows } from '../ports/ports.js';
-import type { ApprovalRequest } from '../requests/request.js';
+import { timingsFor } from '../policies/approval-policy.js';
+import type { OfficePolicy } from '../policies/office-policy.js';
+import type { DelegationStore } from '../ports/delegation-store.js';
+import type { ApprovalLink, RequestStore } from '../ports/request-store.js';
+import type { Clock } from '../ports/system.js';
+import type { Workflows } from '../ports/workflows.js';
+import { changeOf } from '../requests/change.js';
+import { resumeSettled } from '../requests/lifecycle-transitions.js';
 import type { ApprovalEngine } from './approval-engine.js';
 import type { Delegations } from './delegations.js';
+import type { FollowUps } from './follow-ups.js';
 import type { RequestEffects } from './request-effects.js';
 import { DEADLINE_PASSED } from './workflow-tasks.js';
 
@@ -19,8 +25,8 @@ export interface ApprovalTimerDeps {
   engine: ApprovalEngine;
   delegations: Delegations;
   effects: RequestEffects;
-  /** What approved requests still need from the sweep: a trip-log reminder, a repair's automatic close. */
-  followUps: { 'trip-log-reminder': (request: ApprovalRequest) => Promise<boolean>; 'auto-close': (request: ApprovalRequest) => Promise<boolean> };
+  /** What approved requests still need from the sweep, as their kinds say (a trip-log reminder, a repair's automatic close). */
+  followUps: FollowUps;
   log: (message: string, fields: Record<string, unknown>) => void;
 }
 
@@ -159,26 +165,15 @@ export function makeApprovalTimers(deps: ApprovalTimerDeps) {
             continue;
           }
           // The task is gone (it moved on, or timed out and the workflow's Catch took over): nothing left to tell.
-          await requests.save({
-            request: { ...request, resumePending: undefined, version: request.version + 1, updatedAt: now },
-            expectedVersion: request.version,
-            events: [],
-          });
+          await requests.save(changeOf(request, resumeSettled(request, now)));
         }
       }
       const effected = await effects.applyDue(BATCH, log);
       report.applied += effected.applied;
       report.failed += effected.failed;
-      for (const request of await requests.dueFollowUps(now, BATCH)) {
-        const action = request.followUp?.action;
-        if (!action) continue;
-        try {
-          if (await followUps[action](request)) report.followedUp += 1;
-        } catch (error) {
-          report.failed += 1;
-          log('follow-up failed; retried next sweep', { requestId: request.id, action, error: String(error) });
-        }
-      }
+      const followed = await followUps.runDue(BATCH, log);
+      report.followedUp += followed.followedUp;
+      report.failed += followed.failed;
       return report;
     },
   };

@@ -4,10 +4,15 @@ import { AlreadyDecidedError, ForbiddenError, InvalidStateError, NotFoundError }
 import { formatSeoulDateTime } from '../kernel/seoul-time.js';
 import { invalidInput, parseOrThrow, text } from '../kernel/validation.js';
 import { actionLabel } from '../notifications/wording.js';
-import { type Clock, ConcurrentChangeError, LinkUnavailableError, type RequestStore, type Workflows } from '../ports/ports.js';
-import { kindOf } from '../requests/kinds/index.js';
+import type { KindPolicies } from '../policies/approval-policy.js';
+import { ConcurrentChangeError, LinkUnavailableError, type RequestStore } from '../ports/request-store.js';
+import type { Clock } from '../ports/system.js';
+import type { Workflows } from '../ports/workflows.js';
+import { changeOf } from '../requests/change.js';
+import { kindById } from '../requests/kinds/index.js';
+import { skipStep } from '../requests/line-transitions.js';
+import { describe } from '../requests/per-kind.js';
 import { isParticipant } from '../requests/request.js';
-import { skipStep } from '../requests/transitions.js';
 import { type DecideStep, decisionForm, resumeOrLeaveToSweep, withResume } from './decide-step.js';
 import { requestView } from './request-view.js';
 
@@ -32,7 +37,7 @@ const skipBody = z
  * `GET /approvals`: what waits for the caller, oldest first — including what they hold as a
  * deputy (대결). Sensitive kinds list no details; opening the request shows them (and logs the read).
  */
-export function makePendingApprovals({ requests }: Pick<ApprovalsDeps, 'requests'>) {
+export function makePendingApprovals({ requests, policy }: { requests: RequestStore; policy: KindPolicies }) {
   return async function listPending(callerId: string) {
     const links = await requests.pendingFor(callerId);
     const requestsById = new Map(
@@ -44,7 +49,7 @@ export function makePendingApprovals({ requests }: Pick<ApprovalsDeps, 'requests
       const request = requestsById.get(link.requestId);
       const step = request?.steps[link.stepIndex];
       if (!request || !step || step.openLinkHash !== link.hash) return []; // moved on since the index was written
-      const kind = kindOf(request.kind);
+      const kind = kindById(request.kind);
       return [
         {
           requestId: request.id,
@@ -62,9 +67,9 @@ export function makePendingApprovals({ requests }: Pick<ApprovalsDeps, 'requests
           input: step.input ?? null,
           waitingSince: link.openedAt,
           deadline: link.expiresAt,
-          ...(kind.sensitive
+          ...(kind.privacy.sensitive
             ? {}
-            : { summary: Object.fromEntries(kind.summarize(request.details)), reimbursableAmount: request.reimbursableAmount ?? null }),
+            : { summary: Object.fromEntries(describe(request, policy).summary), reimbursableAmount: request.reimbursableAmount ?? null }),
         },
       ];
     });
@@ -126,12 +131,7 @@ export function makeApprovals({ requests, directory, workflows, clock, decideSte
         at,
       );
       try {
-        await requests.save({
-          request: skipped.request,
-          expectedVersion: request.version,
-          events: skipped.events,
-          links: { revoke: [{ hash: step.openLinkHash, reason: 'closed' }] },
-        });
+        await requests.save(changeOf(request, skipped, { links: { revoke: [{ hash: step.openLinkHash, reason: 'closed' }] } }));
       } catch (error) {
         if (error instanceof ConcurrentChangeError || error instanceof LinkUnavailableError) {
           throw new InvalidStateError('요청이 방금 다른 곳에서 처리되었습니다. 상태를 확인한 뒤 다시 시도하세요.');

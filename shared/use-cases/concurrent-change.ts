@@ -1,5 +1,5 @@
 import { InvalidStateError } from '../kernel/errors.js';
-import { ConcurrentChangeError, type RequestChange, type RequestStore } from '../ports/ports.js';
+import { ConcurrentChangeError, type RequestChange, type RequestStore } from '../ports/request-store.js';
 
 /**
  * Runs a read-check-write again when the write lost a race on the same items (another

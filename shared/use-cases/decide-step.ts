@@ -5,25 +5,19 @@ import { AlreadyDecidedError, ConflictError, InvalidStateError, LinkExpiredError
 import { formatSeoulDateTime } from '../kernel/seoul-time.js';
 import { afterTheFactReportEmail } from '../notifications/emails.js';
 import { decidedMessage } from '../notifications/slack-messages.js';
-import { statusLabel } from '../notifications/wording.js';
-import type { StepInputName } from '../policies/office-policy.js';
-import { kindPolicyFor, type OfficePolicy } from '../policies/office-policy.js';
-import {
-  type ApprovalLink,
-  CalendarChangedError,
-  type Chat,
-  type Clock,
-  ConcurrentChangeError,
-  LinkUnavailableError,
-  type Mailer,
-  type RequestChange,
-  type RequestStore,
-  type Workflows,
-} from '../ports/ports.js';
-import { kindOf } from '../requests/kinds/index.js';
-import { type ApprovalRequest, type ApprovalStep, type Channel, type Decision, decisionSchema } from '../requests/request.js';
-import { extendLine, recordDecision, type StageOutcome } from '../requests/transitions.js';
-import type { StepInputHandler } from './step-inputs.js';
+import { kindPolicyFor } from '../policies/approval-policy.js';
+import type { OfficePolicy } from '../policies/office-policy.js';
+import { CalendarChangedError, type CalendarHold, type FleetStore } from '../ports/fleet-store.js';
+import type { Chat, Mailer } from '../ports/messaging.js';
+import { type ApprovalLink, ConcurrentChangeError, LinkUnavailableError, type RequestStore } from '../ports/request-store.js';
+import type { Clock } from '../ports/system.js';
+import type { Workflows } from '../ports/workflows.js';
+import { changeOf } from '../requests/change.js';
+import type { HistoryEvent } from '../requests/history.js';
+import { type ApprovalRequest, statusLabel } from '../requests/kinds/index.js';
+import { extendLine, recordDecision, type StageOutcome } from '../requests/line-transitions.js';
+import { describe, prepareInput } from '../requests/per-kind.js';
+import { type ApprovalStep, type Channel, type Decision, decisionSchema } from '../requests/request.js';
 
 /**
  * One decision on one step, whichever way it arrives (email link, API, Slack): the same checks,
@@ -39,8 +33,8 @@ export interface DecideStepDeps {
   chat: Chat;
   clock: Clock;
   policy: OfficePolicy;
-  /** What input steps record (a triage estimate, a vehicle assignment). */
-  stepInputs: Record<StepInputName, StepInputHandler>;
+  /** Read by input steps that assign a vehicle. */
+  fleet: FleetStore;
   log: (message: string, fields: Record<string, unknown>) => void;
 }
 
@@ -119,7 +113,7 @@ export function makeOpenStepReader({ requests, clock }: Pick<DecideStepDeps, 're
       );
     }
     if (!step || link.status === 'revoked' || request.status !== 'in-review' || request.round !== link.round || step.stage !== request.currentStage) {
-      throw new InvalidStateError(`더 이상 결정할 수 없는 요청입니다 (현재 상태: ${statusLabel[request.status]}).`);
+      throw new InvalidStateError(`더 이상 결정할 수 없는 요청입니다 (현재 상태: ${statusLabel(request.status)}).`);
     }
     if (link.expiresAt <= clock.now().toISOString()) {
       throw new LinkExpiredError(`결재 기한(${formatSeoulDateTime(link.expiresAt)})이 지났습니다. 요청자에게 다시 상신을 요청하세요.`);
@@ -128,7 +122,7 @@ export function makeOpenStepReader({ requests, clock }: Pick<DecideStepDeps, 're
   };
 }
 
-export function makeDecideStep({ requests, directory, workflows, mailer, chat, clock, policy, stepInputs, log }: DecideStepDeps) {
+export function makeDecideStep({ requests, directory, workflows, mailer, chat, clock, policy, fleet, log }: DecideStepDeps) {
   const openStepOf = makeOpenStepReader({ requests, clock });
 
   /**
@@ -142,10 +136,10 @@ export function makeDecideStep({ requests, directory, workflows, mailer, chat, c
     actor: { id: string; name: string },
     at: string,
     attempt: number,
-  ) {
-    if (!step.input) return { request, events: [], change: {} as Pick<RequestChange, 'calendar'>, record: undefined };
-    const prepared = await stepInputs[step.input].prepare({ request, step, raw, actor, at, attempt });
-    if (prepared.request.steps.some((other) => other.stage > step.stage)) return { ...prepared, events: [], change: prepared.change ?? {} };
+  ): Promise<{ request: ApprovalRequest; events: HistoryEvent[]; hold?: CalendarHold[]; record?: Record<string, unknown> }> {
+    if (!step.input) return { request, events: [] };
+    const prepared = await prepareInput(request, { step, name: step.input, raw, actor, at, attempt }, { policy, fleet, clock });
+    if (prepared.request.steps.some((other) => other.stage > step.stage)) return { ...prepared, events: [] };
     const requester = await directory.person(request.requesterId);
     if (!requester) throw new InvalidStateError('요청자가 직원 명부에 없어 결재선을 정할 수 없습니다.');
     const rest = await resolveDeferredStages(
@@ -153,7 +147,7 @@ export function makeDecideStep({ requests, directory, workflows, mailer, chat, c
       {
         requester,
         amounts: {
-          estimateKrw: prepared.request.triage?.estimateKrw,
+          estimateKrw: prepared.amounts?.estimateKrw,
           reimbursableAmount: request.reimbursableAmount,
           amountRequested: request.amountRequested,
         },
@@ -164,7 +158,7 @@ export function makeDecideStep({ requests, directory, workflows, mailer, chat, c
       step.stage + 1,
     );
     const extended = extendLine(prepared.request, rest, at);
-    return { request: extended.request, events: extended.events, change: prepared.change ?? {}, record: prepared.record };
+    return { request: extended.request, events: extended.events, hold: prepared.hold, record: prepared.record };
   }
 
   async function reportToPrincipal(request: ApprovalRequest, step: ApprovalStep, deputyName: string) {
@@ -172,7 +166,13 @@ export function makeDecideStep({ requests, directory, workflows, mailer, chat, c
     const principal = await directory.person(step.actingForId);
     if (!principal) return;
     await mailer.send(
-      afterTheFactReportEmail({ request, kind: kindOf(request.kind), step, principal: { name: principal.name, email: principal.email }, deputyName }),
+      afterTheFactReportEmail({
+        request,
+        kind: describe(request, policy),
+        step,
+        principal: { name: principal.name, email: principal.email },
+        deputyName,
+      }),
     );
   }
 
@@ -203,9 +203,7 @@ export function makeDecideStep({ requests, directory, workflows, mailer, chat, c
         const at = clock.now().toISOString();
         const actorRef = { id: input.actorId, name: actor?.name ?? step.approverName };
         const applied =
-          input.decision === 'approve'
-            ? await withInput(current, step, input.fields ?? {}, actorRef, at, attempt)
-            : { request: current, events: [], change: {}, record: undefined };
+          input.decision === 'approve' ? await withInput(current, step, input.fields ?? {}, actorRef, at, attempt) : { request: current, events: [] };
         const request = applied.request;
         const recorded = recordDecision(request, {
           stepIndex: step.index,
@@ -222,18 +220,21 @@ export function makeDecideStep({ requests, directory, workflows, mailer, chat, c
           ...applied.events,
         ];
         try {
-          await requests.save({
-            request: decided.request,
-            expectedVersion: current.version,
-            events,
-            ...applied.change,
-            links: {
-              consume: { hash: link.hash, at, decision: input.decision },
-              revoke: decided.revokedLinks.map((hash) => ({ hash, reason: 'closed' as const })),
-            },
-          });
+          await requests.save(
+            changeOf(
+              current,
+              { request: decided.request, events },
+              {
+                calendar: applied.hold ? { hold: applied.hold } : undefined,
+                links: {
+                  consume: { hash: link.hash, at, decision: input.decision },
+                  revoke: decided.revokedLinks.map((hash) => ({ hash, reason: 'closed' as const })),
+                },
+              },
+            ),
+          );
         } catch (error) {
-          const calendar = error instanceof CalendarChangedError || (error instanceof ConcurrentChangeError && applied.change.calendar !== undefined);
+          const calendar = error instanceof CalendarChangedError || (error instanceof ConcurrentChangeError && applied.hold !== undefined);
           if (calendar && attempt < MAX_INPUT_ATTEMPTS) {
             await backoff(attempt); // another assignment took a day first: read the calendar again and choose again
             continue;
@@ -249,7 +250,7 @@ export function makeDecideStep({ requests, directory, workflows, mailer, chat, c
         if (link.chatMessage) {
           const message = decidedMessage({
             request: decided.request,
-            kind: kindOf(request.kind),
+            kind: describe(request, policy),
             step: decidedStep,
             decision: input.decision,
             deciderName: actorRef.name,

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { NotFoundError } from '../kernel/errors.js';
 import { parseOrThrow } from '../kernel/validation.js';
-import type { Clock, RequestStore } from '../ports/ports.js';
-import { kindOf } from '../requests/kinds/index.js';
+import type { RequestStore } from '../ports/request-store.js';
+import type { Clock } from '../ports/system.js';
+import { kindById } from '../requests/kinds/index.js';
 import { type DecideStep, decisionForm, makeOpenStepReader, type OpenStep } from './decide-step.js';
 
 /** Links are stored only as this hash; the id itself exists only in the approver's email. */
@@ -32,7 +33,7 @@ export function makeDecisionLinks({ requests, clock }: DecisionLinkDeps) {
      */
     async view(linkId: string): Promise<OpenStep> {
       const opened = await openStepOf(await linkOf(requests, linkId));
-      if (kindOf(opened.request.kind).sensitive) {
+      if (kindById(opened.request.kind).privacy.sensitive) {
         await requests.appendEvent(opened.request.id, {
           at: clock.now().toISOString(),
           actorId: opened.link.approverId,

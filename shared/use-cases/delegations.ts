@@ -5,7 +5,9 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../kernel/errors.j
 import { seoulDate } from '../kernel/seoul-time.js';
 import { invalidInput, isoDate, parseOrThrow, text } from '../kernel/validation.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
-import type { Clock, Delegation, DelegationStore, RequestStore } from '../ports/ports.js';
+import type { Delegation, DelegationStore } from '../ports/delegation-store.js';
+import type { RequestStore } from '../ports/request-store.js';
+import type { Clock } from '../ports/system.js';
 import type { ApprovalEngine } from './approval-engine.js';
 
 export interface DelegationDeps {

@@ -10,7 +10,8 @@ import {
 } from '../directory/directory.js';
 import { ConflictError, type FieldIssue, ForbiddenError, NotFoundError } from '../kernel/errors.js';
 import { invalidInput, isoDate, parseOrThrow, text } from '../kernel/validation.js';
-import { type Clock, ConcurrentChangeError } from '../ports/ports.js';
+import { ConcurrentChangeError } from '../ports/request-store.js';
+import type { Clock } from '../ports/system.js';
 
 export interface DirectoryAdminDeps {
   directory: Directory;

@@ -5,9 +5,16 @@ import { formatKrw, seoulDate } from '../kernel/seoul-time.js';
 import { isoDate, parseOrThrow, text } from '../kernel/validation.js';
 import { requestNoticeEmail } from '../notifications/emails.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
-import type { BudgetChange, Clock, Mailer, RequestStore } from '../ports/ports.js';
-import { kindOf } from '../requests/kinds/index.js';
-import type { ApprovalRequest, HistoryEvent } from '../requests/request.js';
+import type { BudgetChange } from '../ports/budget.js';
+import type { Mailer } from '../ports/messaging.js';
+import type { RequestStore } from '../ports/request-store.js';
+import type { Clock } from '../ports/system.js';
+import { changeOf } from '../requests/change.js';
+import type { Lines } from '../requests/kind.js';
+import { facilityRepair } from '../requests/kinds/facility-repair.js';
+import type { RequestOf } from '../requests/kinds/index.js';
+import { lifecycleMove } from '../requests/lifecycle-transitions.js';
+import { describe } from '../requests/per-kind.js';
 import { saveAsSeen } from './concurrent-change.js';
 import { requestView } from './request-view.js';
 
@@ -48,47 +55,43 @@ const budgetQuery = z.object({
   year: z.coerce.number({ error: '연도(year)를 YYYY로 입력하세요' }).int().min(2000, { error: '연도(year)를 YYYY로 입력하세요' }).max(2100),
 });
 
-const isRepair = (request: ApprovalRequest) => request.kind === 'facility-repair';
+type Repair = RequestOf<typeof facilityRepair.id>;
 
 /**
- * A repair after approval: the managing unit reports it done with the actual cost; the requester
- * confirms (or says it is not fixed, and it goes back in progress); nobody objecting within the
- * confirmation period closes it. Each step moves the budget line's figures in the same transaction.
+ * A repair after approval (the routes the facility-repair kind declares): the managing unit reports
+ * it done with the actual cost; the requester confirms (or says it is not fixed, and it goes back in
+ * progress). Each step moves the budget line's figures in the same transaction; nobody objecting
+ * within the confirmation period closes it (the kind's `auto-close` follow-up, run by the sweep).
  */
 export function makeFacilityWork({ requests, directory, mailer, clock, policy, log }: FacilityWorkDeps) {
-  async function repairOf(requestId: string, callerId: string): Promise<{ request: ApprovalRequest; caller: Person | undefined }> {
+  const rules = () => facilityRepair.rulesOf(policy);
+  const repairBudgetLines = () =>
+    [...new Set(Object.values(rules().buildings).map((building) => building.budgetLine))].flatMap((id) => {
+      const line = policy.finance.budgetLines[id];
+      return line ? [[id, line] as const] : [];
+    });
+
+  async function repairOf(requestId: string, callerId: string): Promise<{ request: Repair; caller: Person | undefined }> {
     const request = await requests.get(requestId);
     const caller = await directory.person(callerId);
     const inUnit = request?.handlingTeamId !== undefined && caller?.teamId === request.handlingTeamId;
-    if (!request || !isRepair(request) || (request.requesterId !== callerId && !request.participants.includes(callerId) && !inUnit)) {
+    if (!request || !facilityRepair.is(request) || (request.requesterId !== callerId && !request.participants.includes(callerId) && !inUnit)) {
       throw new NotFoundError(`요청 ${requestId}을(를) 찾을 수 없습니다.`);
     }
     return { request, caller };
   }
 
-  const save = (request: ApprovalRequest, expectedVersion: number, events: HistoryEvent[], budget: BudgetChange[]) =>
-    saveAsSeen(requests, { request, expectedVersion, events, budget });
-
-  async function tell(
-    request: ApprovalRequest,
-    person: Person | undefined,
-    subject: string,
-    intro: string,
-    lines: [string, string][],
-    next?: string,
-  ) {
+  async function tell(request: Repair, person: Person | undefined, notice: { subject: string; intro: string; lines: Lines; next?: string }) {
     if (!person) return;
     try {
-      await mailer.send(
-        requestNoticeEmail({ request, kind: kindOf(request.kind), to: { name: person.name, email: person.email }, subject, intro, lines, next }),
-      );
+      await mailer.send(requestNoticeEmail({ request, kind: describe(request, policy), to: { name: person.name, email: person.email }, ...notice }));
     } catch (error) {
       log('repair notice failed', { requestId: request.id, to: person.id, error: String(error) });
     }
   }
 
   /** The figures a completed report moved; undoing it (a reopen) moves them back. */
-  const reportedFigures = (request: ApprovalRequest, sign: 1 | -1): BudgetChange[] => {
+  const reportedFigures = (request: Repair, sign: 1 | -1): BudgetChange[] => {
     const work = request.work;
     if (!work || work.actualCostKrw === undefined) return [];
     return [{ line: work.budgetLine, year: work.budgetYear, spentKrw: sign * work.actualCostKrw, outstandingKrw: -sign * work.committedKrw }];
@@ -106,39 +109,43 @@ export function makeFacilityWork({ requests, directory, mailer, clock, policy, l
         throw new ValidationError('완료일(completedOn)이 오늘보다 뒤입니다.', [{ path: 'completedOn', message: '오늘이나 그 이전 날짜여야 합니다' }]);
       }
       const at = now.toISOString();
-      const closesAt = new Date(now.getTime() + policy.facilityRepair.autoCloseDays * DAY_MS).toISOString();
-      const next: ApprovalRequest = {
-        ...request,
-        status: 'work-done',
-        work: { ...request.work, actualCostKrw: body.actualCostKrw, completedOn: body.completedOn, reportedBy: caller.id, reportedAt: at, closesAt },
-        followUp: { action: 'auto-close', at: closesAt },
-        updatedAt: at,
-        version: request.version + 1,
-      };
-      const event: HistoryEvent = {
+      const { autoCloseDays } = rules();
+      const closesAt = new Date(now.getTime() + autoCloseDays * DAY_MS).toISOString();
+      const reported = lifecycleMove(request, {
         at,
-        actorId: caller.id,
-        actorName: caller.name,
-        action: 'work-reported',
-        round: request.round,
-        comment: body.note,
-        channel: 'api',
-        input: { actualCostKrw: body.actualCostKrw, completedOn: body.completedOn, committedKrw: request.work.committedKrw },
-      };
-      await save(next, request.version, [event], reportedFigures(next, 1));
-      await tell(
-        next,
-        await directory.person(request.requesterId),
-        '[완료 확인 요청]',
-        '요청하신 시설 보수가 완료되었다고 보고되었습니다. 현장을 확인해 주세요.',
-        [
-          ['실제 비용', formatKrw(body.actualCostKrw)],
-          ['완료일', body.completedOn],
-          ...(body.note ? ([['완료 내용', body.note]] as [string, string][]) : []),
-        ],
-        `${policy.facilityRepair.autoCloseDays}일 안에 이의가 없으면 자동으로 완료 처리됩니다. 고쳐지지 않았으면 POST /requests/${request.id}/confirmation 에 accepted: false와 의견을 보내 주세요.`,
-      );
-      return requestView(next);
+        changes: {
+          status: 'work-done',
+          work: {
+            ...request.work,
+            actualCostKrw: body.actualCostKrw,
+            completedOn: body.completedOn,
+            reportedBy: caller.id,
+            reportedAt: at,
+            closesAt,
+          },
+          followUp: { action: 'auto-close', at: closesAt },
+        },
+        event: {
+          actorId: caller.id,
+          actorName: caller.name,
+          action: 'work-reported',
+          comment: body.note,
+          channel: 'api',
+          input: { actualCostKrw: body.actualCostKrw, completedOn: body.completedOn, committedKrw: request.work.committedKrw },
+        },
+      });
+      await saveAsSeen(requests, changeOf(request, reported, { budget: reportedFigures(reported.request, 1) }));
+      const lines: Lines = [
+        ['실제 비용', formatKrw(body.actualCostKrw)],
+        ['완료일', body.completedOn],
+      ];
+      await tell(reported.request, await directory.person(request.requesterId), {
+        subject: '[완료 확인 요청]',
+        intro: '요청하신 시설 보수가 완료되었다고 보고되었습니다. 현장을 확인해 주세요.',
+        lines: body.note ? [...lines, ['완료 내용', body.note]] : lines,
+        next: `${autoCloseDays}일 안에 이의가 없으면 자동으로 완료 처리됩니다. 고쳐지지 않았으면 POST /requests/${request.id}/confirmation 에 accepted: false와 의견을 보내 주세요.`,
+      });
+      return requestView(reported.request);
     },
 
     /** `POST /requests/{id}/confirmation`: the requester confirms the work, or sends it back with what is left. */
@@ -150,87 +157,38 @@ export function makeFacilityWork({ requests, directory, mailer, clock, policy, l
       const at = clock.now().toISOString();
       const actor = { actorId: input.callerId, actorName: caller?.name ?? request.requesterName };
       if (body.accepted) {
-        const next: ApprovalRequest = {
-          ...request,
-          status: 'completed',
-          work: { ...request.work, closedAt: at },
-          followUp: undefined,
-          updatedAt: at,
-          version: request.version + 1,
-        };
-        await save(next, request.version, [{ at, ...actor, action: 'confirmed', round: request.round, comment: body.comment, channel: 'api' }], []);
-        return requestView(next);
+        const confirmed = lifecycleMove(request, {
+          at,
+          changes: { status: 'completed', work: { ...request.work, closedAt: at }, followUp: undefined },
+          event: { ...actor, action: 'confirmed', comment: body.comment, channel: 'api' },
+        });
+        await saveAsSeen(requests, changeOf(request, confirmed));
+        return requestView(confirmed.request);
       }
       const { actualCostKrw: _cost, completedOn: _on, reportedBy, reportedAt: _at, closesAt: _closes, ...work } = request.work;
-      const next: ApprovalRequest = { ...request, status: 'in-progress', work, followUp: undefined, updatedAt: at, version: request.version + 1 };
-      await save(
-        next,
-        request.version,
-        [
-          {
-            at,
-            ...actor,
-            action: 'reopened',
-            round: request.round,
-            comment: body.comment,
-            channel: 'api',
-            input: { actualCostKrw: request.work.actualCostKrw ?? 0 },
-          },
-        ],
-        reportedFigures(request, -1),
-      );
-      await tell(
-        next,
-        reportedBy ? await directory.person(reportedBy) : undefined,
-        '[재시공 요청]',
-        '요청자가 보수가 끝나지 않았다고 알려 왔습니다.',
-        [['요청자 의견', body.comment ?? '']],
-      );
-      return requestView(next);
-    },
-
-    /** The sweep: a reported repair nobody objected to within the confirmation period is completed. */
-    async autoClose(request: ApprovalRequest) {
-      if (request.status !== 'work-done' || !request.work) {
-        await save({ ...request, followUp: undefined, version: request.version + 1 }, request.version, [], []);
-        return false;
-      }
-      const at = clock.now().toISOString();
-      const next: ApprovalRequest = {
-        ...request,
-        status: 'completed',
-        work: { ...request.work, closedAt: at },
-        followUp: undefined,
-        updatedAt: at,
-        version: request.version + 1,
-      };
-      await save(
-        next,
-        request.version,
-        [
-          {
-            at,
-            actorId: 'system',
-            action: 'confirmed',
-            round: request.round,
-            channel: 'workflow',
-            comment: `완료 보고 후 ${policy.facilityRepair.autoCloseDays}일 동안 이의가 없어 완료 처리`,
-          },
-        ],
-        [],
-      );
-      return true;
+      const reopened = lifecycleMove(request, {
+        at,
+        changes: { status: 'in-progress', work, followUp: undefined },
+        event: { ...actor, action: 'reopened', comment: body.comment, channel: 'api', input: { actualCostKrw: request.work.actualCostKrw ?? 0 } },
+      });
+      await saveAsSeen(requests, changeOf(request, reopened, { budget: reportedFigures(request, -1) }));
+      await tell(reopened.request, reportedBy ? await directory.person(reportedBy) : undefined, {
+        subject: '[재시공 요청]',
+        intro: '요청자가 보수가 끝나지 않았다고 알려 왔습니다.',
+        lines: [['요청자 의견', body.comment ?? '']],
+      });
+      return requestView(reopened.request);
     },
 
     /**
-     * `GET /facilities/budget?year=YYYY`: each budget line's budget, what approval committed, what
-     * completed work cost, and what approved work not yet done still holds. For finance, admins
-     * and the units that manage buildings.
+     * `GET /facilities/budget?year=YYYY`: each building budget line's budget, what approval committed,
+     * what completed work cost, and what approved work not yet done still holds. For finance,
+     * admins and the units that manage buildings.
      */
     async budget(input: { callerId: string; query: Record<string, string | undefined> }) {
       const { year } = parseOrThrow(budgetQuery, input.query);
       const caller = await directory.person(input.callerId);
-      const managingTeams = new Set(Object.values(policy.facilityRepair.buildings).map((building) => building.managingTeam));
+      const managingTeams = new Set(Object.values(rules().buildings).map((building) => building.managingTeam));
       const managingDepartments = new Set<string>();
       for (const teamId of managingTeams) {
         const team = await directory.team(teamId);
@@ -247,7 +205,7 @@ export function makeFacilityWork({ requests, directory, mailer, clock, policy, l
           headOfManaging);
       if (!allowed) throw new ForbiddenError('예산 현황은 재무 담당, 관리자, 청사 관리 부서만 볼 수 있습니다.');
       const lines = await Promise.all(
-        Object.entries(policy.facilityRepair.budgetLines).map(async ([id, line]) => {
+        repairBudgetLines().map(async ([id, line]) => {
           const figures = await requests.budget(id, year);
           const budgetKrw = line.budgetKrw[String(year)] ?? null;
           return {

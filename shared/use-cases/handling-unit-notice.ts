@@ -1,9 +1,9 @@
 import type { Directory, Person } from '../directory/directory.js';
 import { requestNoticeEmail } from '../notifications/emails.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
-import type { Chat, Mailer } from '../ports/ports.js';
-import { kindOf } from '../requests/kinds/index.js';
-import type { ApprovalRequest } from '../requests/request.js';
+import type { Chat, Mailer } from '../ports/messaging.js';
+import type { ApprovalRequest } from '../requests/kinds/index.js';
+import { describe, urgentNoticeOf } from '../requests/per-kind.js';
 
 /**
  * An urgent request (a safety hazard) reaches its whole managing unit at once — the team leader
@@ -15,8 +15,8 @@ export async function noticeToHandlingUnit(
   request: ApprovalRequest,
 ): Promise<void> {
   const { directory, mailer, chat, policy, log } = deps;
-  if (!request.handlingTeamId) return;
-  const rules = policy.facilityRepair.urgentNotice;
+  const rules = urgentNoticeOf(request, policy);
+  if (!request.handlingTeamId || !rules) return;
   const team = await directory.team(request.handlingTeamId);
   const members = await directory.teamMembers(request.handlingTeamId);
   const recipients = new Map<string, Person>();
@@ -25,11 +25,8 @@ export async function noticeToHandlingUnit(
     const leader = await directory.person(team.leaderId);
     if (leader) recipients.set(leader.id, leader);
   }
-  const kind = kindOf(request.kind);
-  const summary = kind
-    .summarize(request.details)
-    .map(([label, value]) => `*${label}*: ${value}`)
-    .join('\n');
+  const kind = describe(request, policy);
+  const summary = kind.summary.map(([label, value]) => `*${label}*: ${value}`).join('\n');
   for (const person of recipients.values()) {
     if (person.slackUserId) {
       const text = `[긴급] ${kind.label} — ${request.requesterName} (${request.id})`;
@@ -52,7 +49,7 @@ export async function noticeToHandlingUnit(
       await mailer.send(
         requestNoticeEmail({
           request,
-          kind: kindOf(request.kind),
+          kind,
           to: { name: person.name, email: person.email },
           subject: '[긴급]',
           intro: `${team?.name ?? '관리 부서'}에 긴급(안전 위험) 요청이 접수되었습니다. 현장을 확인해 주세요.`,

@@ -2,7 +2,9 @@ import type { Directory } from '../directory/directory.js';
 import { toCsv, toXlsx } from '../finance/exports.js';
 import { escapeHtml, htmlDocument } from '../notifications/html.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
-import type { Clock, Mailer, ReportStore } from '../ports/ports.js';
+import type { ReportStore } from '../ports/finance-store.js';
+import type { Mailer } from '../ports/messaging.js';
+import type { Clock } from '../ports/system.js';
 import { type Finance, financeViews } from './finance.js';
 
 export interface MonthlyReportDeps {
@@ -46,7 +48,8 @@ export function makeMonthlyReport({ finance, reports, directory, mailer, clock, 
         ].join('\n');
         const html = htmlDocument(
           subject,
-          `<p>${escapeHtml(person.name)}님,</p><p>${escapeHtml(month)} 월간 합계 보고서가 준비되었습니다 (로그인 후 내려받기).</p><ul>${links.map((link) => `<li><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></li>`).join('')}</ul>`,
+          `<p>${escapeHtml(person.name)}님,</p><p>${escapeHtml(month)} 월간 합계 보고서가 준비되었습니다 (로그인 후 내려받기).</p>` +
+            `<ul>${links.map((link) => `<li><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></li>`).join('')}</ul>`,
         );
         await mailer.send({ to: { name: person.name, email: person.email }, subject, text, html });
       } catch (error) {

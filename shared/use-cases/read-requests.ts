@@ -2,8 +2,9 @@ import * as z from 'zod';
 import type { Directory } from '../directory/directory.js';
 import { NotFoundError } from '../kernel/errors.js';
 import { parseOrThrow } from '../kernel/validation.js';
-import type { Clock, RequestStore } from '../ports/ports.js';
-import { kindOf } from '../requests/kinds/index.js';
+import type { RequestStore } from '../ports/request-store.js';
+import type { Clock } from '../ports/system.js';
+import { findKind } from '../requests/kinds/index.js';
 import { isParticipant } from '../requests/request.js';
 import { requestView } from './request-view.js';
 
@@ -20,15 +21,16 @@ export interface ReadRequestsDeps {
  */
 async function readFor({ requests, directory, clock }: ReadRequestsDeps, callerId: string, requestId: string) {
   const request = await requests.get(requestId);
-  const kind = request ? kindOf(request.kind) : undefined;
+  const privacy = request ? findKind(request.kind)?.privacy : undefined;
   const viewer = await directory.person(callerId);
-  const readsByRole = kind?.readableBy !== undefined && viewer?.teamId === kind.readableBy.team && viewer.roles.includes(kind.readableBy.role);
+  const readers = privacy?.readers;
+  const readsByRole = readers !== undefined && viewer?.teamId === readers.team && viewer.roles.includes(readers.role);
   // The unit responsible for a request (a building's managing team) reads it, whoever on it holds the step.
-  const handlesIt = kind?.sensitive === false && request?.handlingTeamId !== undefined && viewer?.teamId === request.handlingTeamId;
-  if (!request || !kind || (!isParticipant(request, callerId) && !readsByRole && !handlesIt)) {
+  const handlesIt = privacy?.handlingUnitReads === true && request?.handlingTeamId !== undefined && viewer?.teamId === request.handlingTeamId;
+  if (!request || !privacy || (!isParticipant(request, callerId) && !readsByRole && !handlesIt)) {
     throw new NotFoundError(`요청 ${requestId}을(를) 찾을 수 없습니다.`);
   }
-  if (kind.sensitive && callerId !== request.requesterId) {
+  if (privacy.sensitive && callerId !== request.requesterId) {
     await requests.appendEvent(request.id, {
       at: clock.now().toISOString(),
       actorId: callerId,

@@ -1,12 +1,12 @@
-import { kindOf } from '../requests/kinds/index.js';
-import type { ApprovalRequest, HistoryEvent } from '../requests/request.js';
+import type { HistoryEvent } from '../requests/history.js';
+import { type ApprovalRequest, kindById } from '../requests/kinds/index.js';
 
-/** What the API shows of a request: everything but internal bookkeeping (link hashes, ledger keys). */
+/** What the API shows of a request: everything but internal bookkeeping (link hashes, ledger keys, task tokens). */
 export function requestView(request: ApprovalRequest, history?: HistoryEvent[]) {
-  const { ledger: _ledger, resumePending: _resume, ...visible } = request;
+  const { ledgers: _ledgers, resumePending: _resume, ...visible } = request;
   return {
     ...visible,
-    kindLabel: kindOf(request.kind).label,
+    kindLabel: kindById(request.kind).label,
     steps: request.steps.map(({ openLinkHash: _hash, ...step }) => step),
     ...(history ? { history } : {}),
   };

@@ -3,14 +3,19 @@ import { resolveSubmittedLine } from '../approvals/approval-line.js';
 import type { Directory } from '../directory/directory.js';
 import { DuplicateClaimError, ForbiddenError, InvalidStateError, NotFoundError } from '../kernel/errors.js';
 import { seoulDate } from '../kernel/seoul-time.js';
-import { invalidInput, parseOrThrow, text } from '../kernel/validation.js';
-import { statusLabel } from '../notifications/wording.js';
-import { kindPolicyFor, type OfficePolicy } from '../policies/office-policy.js';
-import { type Clock, ConcurrentChangeError, type FleetStore, LedgerFullError, type RequestStore, type Workflows } from '../ports/ports.js';
-import { kindOf } from '../requests/kinds/index.js';
-import { type ApprovalRequest, isParticipant } from '../requests/request.js';
-import { resubmit, reviseRequest } from '../requests/transitions.js';
-import { reserveInLedger } from './ledger-reservation.js';
+import { invalidInput, parseOrThrow, text, toFieldIssues } from '../kernel/validation.js';
+import { kindPolicyFor } from '../policies/approval-policy.js';
+import type { OfficePolicy } from '../policies/office-policy.js';
+import type { FleetStore } from '../ports/fleet-store.js';
+import { ConcurrentChangeError, LedgerFullError, type RequestStore } from '../ports/request-store.js';
+import type { Clock } from '../ports/system.js';
+import type { Workflows } from '../ports/workflows.js';
+import { changeOf } from '../requests/change.js';
+import { type ApprovalRequest, kindById, requestSchema, statusLabel } from '../requests/kinds/index.js';
+import { assessSubmission, reassess, submittedDetails } from '../requests/per-kind.js';
+import { isParticipant } from '../requests/request.js';
+import { resubmit, reviseRequest } from '../requests/round-transitions.js';
+import { duplicateMessage, reserveInLedgers } from './ledger-reservation.js';
 import { requestView } from './request-view.js';
 import { startRoundOrFail } from './start-round.js';
 
@@ -39,7 +44,7 @@ export function makeReviseRequest({ requests, directory, workflows, clock, polic
       throw new InvalidStateError(`승인된 요청은 ${verb}할 수 없습니다. 승인 후 내용을 바꾸려면 새 요청으로 다시 결재를 받아야 합니다.`);
     }
     if (request.status !== 'returned') {
-      throw new InvalidStateError(`반려된 요청만 ${verb}할 수 있습니다 (현재 상태: ${statusLabel[request.status]}).`);
+      throw new InvalidStateError(`반려된 요청만 ${verb}할 수 있습니다 (현재 상태: ${statusLabel(request.status)}).`);
     }
     return request;
   }
@@ -60,42 +65,40 @@ export function makeReviseRequest({ requests, directory, workflows, clock, polic
      */
     async revise(input: { callerId: string; requestId: string; body: unknown }) {
       const request = await returnedRequestOf(input.callerId, input.requestId, '수정');
-      const kind = kindOf(request.kind);
-      const { kind: sentKind, ...fields } = (input.body && typeof input.body === 'object' ? input.body : {}) as Record<string, unknown>;
+      const label = kindById(request.kind).label;
+      const { kind: sentKind, ...fields } = parseOrThrow(z.looseObject({ kind: z.unknown().optional() }), input.body ?? {});
       if (sentKind !== undefined && sentKind !== request.kind) {
         throw invalidInput([{ path: 'kind', message: `요청 종류는 바꿀 수 없습니다 (${request.kind})` }]);
       }
-      const details = parseOrThrow(kind.detailsSchema, fields);
+      const parsed = submittedDetails(request.kind, fields);
+      if (!parsed.success) throw invalidInput(toFieldIssues(parsed.error));
+      const details = parsed.data;
       const requester = await directory.person(request.requesterId);
       if (!requester) throw new ForbiddenError('직원 명부에 없는 사용자입니다.');
-      await kind.validate?.(details, { directory, requester, fleet, policy });
-      const assessment = kind.assess(details, { requester, today: seoulDate(clock.now()), now: clock.now(), policy });
-      // The claim's own reservation counts as available to it: revising never competes with itself.
-      const reservation = await reserveInLedger(requests, {
-        personId: request.requesterId,
-        kindLabel: kind.label,
-        assessment,
-        current: request.ledger,
-      });
-      const revised = reviseRequest(request, {
+      const now = clock.now();
+      const assessment = await assessSubmission(request.kind, details, { directory, requester, fleet, policy, now, today: seoulDate(now) });
+      // The claim's own reservations count as available to it: revising never competes with itself.
+      const reservation = await reserveInLedgers(requests, { personId: request.requesterId, kindLabel: label, assessment, current: request.ledgers });
+      const revisedContent: ApprovalRequest = requestSchema.parse({
+        ...request,
+        ...assessment.state,
         details,
-        amounts: { amountRequested: assessment.amountRequested, reimbursableAmount: reservation.reimbursableAmount, capAmount: assessment.capAmount },
-        ledger: reservation.ledger,
-        effect: assessment.effect,
-        routing: { urgent: assessment.urgent, handlingTeamId: assessment.handlingTeamId },
-        at: clock.now().toISOString(),
-        actor: { id: requester.id, name: requester.name },
+        amountRequested: assessment.amountRequested,
+        reimbursableAmount: reservation.reimbursableAmount,
+        capAmount: assessment.capAmount,
+        ledgers: reservation.ledgers,
+        // Who handles it and how fast, as the new content says (a repair moved to another building).
+        urgent: assessment.urgent ? true : undefined,
+        handlingTeamId: assessment.handlingTeamId,
       });
+      const revised = reviseRequest(request, { revised: revisedContent, at: now.toISOString(), actor: { id: requester.id, name: requester.name } });
       try {
-        await requests.save({ request: revised.request, expectedVersion: request.version, events: revised.events, ledgers: reservation.changes });
+        await requests.save(changeOf(request, revised, { ledgers: reservation.changes }));
       } catch (error) {
-        if (error instanceof LedgerFullError && assessment.ledger?.capKrw !== undefined) {
-          throw new InvalidStateError('같은 기간의 다른 청구가 동시에 처리되었습니다. 다시 수정해 주세요.');
-        }
-        if (error instanceof LedgerFullError && assessment.ledger) {
-          throw new DuplicateClaimError(
-            `${assessment.ledger.periodLabel} ${kind.label}은(는) 이미 청구하셨습니다 (1인 연 ${assessment.ledger.maxRequests}회).`,
-          );
+        if (error instanceof LedgerFullError) {
+          const claim = assessment.ledgers?.find((candidate) => candidate.key === error.key);
+          if (claim?.capKrw !== undefined) throw new InvalidStateError('같은 기간의 다른 청구가 동시에 처리되었습니다. 다시 수정해 주세요.');
+          throw new DuplicateClaimError(duplicateMessage(claim, label));
         }
         throw concurrent(error);
       }
@@ -115,8 +118,7 @@ export function makeReviseRequest({ requests, directory, workflows, clock, polic
       const requester = await directory.person(request.requesterId);
       if (!requester) throw new ForbiddenError('직원 명부에 없는 사용자입니다.');
       // The kind's rules are applied again as of today (a transfer's round or eligibility may have moved).
-      const kind = kindOf(request.kind);
-      const assessment = kind.assess(request.details, { requester, today: seoulDate(clock.now()), now: clock.now(), policy });
+      const assessment = reassess(request.kind, request.details, { requester, policy, now: clock.now(), today: seoulDate(clock.now()) });
       const line = await resolveSubmittedLine(kindPolicyFor(policy, request.kind).line, {
         requester,
         amounts: { reimbursableAmount: request.reimbursableAmount, amountRequested: request.amountRequested },
@@ -133,7 +135,7 @@ export function makeReviseRequest({ requests, directory, workflows, clock, polic
         comment,
       });
       try {
-        await requests.save({ request: next.request, expectedVersion: request.version, events: next.events });
+        await requests.save(changeOf(request, next));
       } catch (error) {
         throw concurrent(error);
       }

@@ -2,8 +2,10 @@ import * as z from 'zod';
 import type { Directory } from '../directory/directory.js';
 import { AppError } from '../kernel/errors.js';
 import { decidedMessage, REJECT_MODAL, rejectModal, SLACK_ACTIONS } from '../notifications/slack-messages.js';
-import type { ApprovalLink, Chat, Clock, RequestStore } from '../ports/ports.js';
-import { kindOf } from '../requests/kinds/index.js';
+import type { Chat } from '../ports/messaging.js';
+import type { ApprovalLink, RequestStore } from '../ports/request-store.js';
+import type { Clock } from '../ports/system.js';
+import { kindById } from '../requests/kinds/index.js';
 import { type DecideStep, makeOpenStepReader } from './decide-step.js';
 
 export interface SlackInteractionDeps {
@@ -72,7 +74,7 @@ export function makeSlackInteractions({ requests, directory, chat, clock, decide
     const decider = step.decidedBy ? await directory.person(step.decidedBy) : undefined;
     const message = decidedMessage({
       request,
-      kind: kindOf(request.kind),
+      kind: kindById(request.kind),
       step,
       decision: step.status === 'approved' ? 'approve' : 'reject',
       deciderName: decider?.name ?? step.approverName,
@@ -120,7 +122,7 @@ export function makeSlackInteractions({ requests, directory, chat, clock, decide
           const { request } = await openStepOf(found.link);
           await chat.openModal(
             event.trigger_id,
-            rejectModal(found.link.hash, `${kindOf(request.kind).label} — ${request.requesterName} (${request.id})`),
+            rejectModal(found.link.hash, `${kindById(request.kind).label} — ${request.requesterName} (${request.id})`),
           );
         } catch (error) {
           if (!(error instanceof AppError)) throw error;

@@ -1,7 +1,9 @@
 import { AppError } from '../kernel/errors.js';
-import type { Clock, RequestStore, Workflows } from '../ports/ports.js';
-import type { ApprovalRequest } from '../requests/request.js';
-import { closeRequest, releaseLedger } from '../requests/transitions.js';
+import type { RequestStore } from '../ports/request-store.js';
+import type { Clock } from '../ports/system.js';
+import type { Workflows } from '../ports/workflows.js';
+import type { ApprovalRequest } from '../requests/kinds/index.js';
+import { endRoundAndRelease } from '../requests/round-transitions.js';
 
 class WorkflowStartError extends AppError {
   readonly statusCode = 503;
@@ -9,7 +11,7 @@ class WorkflowStartError extends AppError {
 
 /**
  * Starts the workflow of a request's current round. A request whose workflow cannot start must
- * not sit "in review" forever: it fails visibly (ledger place given back) and the caller gets 503.
+ * not sit "in review" forever: it fails visibly (ledger places given back) and the caller gets 503.
  */
 export async function startRoundOrFail(
   deps: { requests: RequestStore; workflows: Workflows; clock: Clock },
@@ -18,19 +20,14 @@ export async function startRoundOrFail(
   try {
     await deps.workflows.start(request.kind, request.id, request.round);
   } catch (error) {
-    const failed = closeRequest(request, {
+    const failed = endRoundAndRelease(request, {
       status: 'failed',
       at: deps.clock.now().toISOString(),
       actor: { id: 'system', name: 'system' },
       comment: '결재 절차를 시작하지 못했습니다',
       channel: 'workflow',
     });
-    await deps.requests.save({
-      request: failed.request,
-      expectedVersion: request.version,
-      events: failed.events,
-      ledgers: releaseLedger(request),
-    });
+    await deps.requests.save(failed);
     throw new WorkflowStartError(`요청(${request.id})은 저장되었으나 결재 절차를 시작하지 못해 중단 처리했습니다. 잠시 후 다시 제출하세요.`, {
       cause: error,
     });

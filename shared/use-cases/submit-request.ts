@@ -4,31 +4,25 @@ import { resolveSubmittedLine } from '../approvals/approval-line.js';
 import type { Directory } from '../directory/directory.js';
 import { ConflictError, DuplicateClaimError, ForbiddenError, IdempotencyKeyReuseError } from '../kernel/errors.js';
 import { seoulDate } from '../kernel/seoul-time.js';
-import { parseOrThrow } from '../kernel/validation.js';
-import { kindPolicyFor, type OfficePolicy } from '../policies/office-policy.js';
-import { requestKinds } from '../requests/kinds/index.js';
-import type { ApprovalRequest } from '../requests/request.js';
-import { describeLine, lineSteps } from '../requests/transitions.js';
-import { reserveInLedger } from './ledger-reservation.js';
+import { invalidInput, parseOrThrow, toFieldIssues } from '../kernel/validation.js';
+import { kindPolicyFor } from '../policies/approval-policy.js';
+import type { OfficePolicy } from '../policies/office-policy.js';
+import type { FleetStore } from '../ports/fleet-store.js';
+import type { Chat, Mailer } from '../ports/messaging.js';
+import { ConcurrentChangeError, IdempotencyRaceError, LedgerFullError, type RequestStore } from '../ports/request-store.js';
+import type { Clock, Ids } from '../ports/system.js';
+import type { Workflows } from '../ports/workflows.js';
+import { changeOf } from '../requests/change.js';
+import { type ApprovalRequest, kindById, kindIds } from '../requests/kinds/index.js';
+import { assessSubmission, submittedDetails } from '../requests/per-kind.js';
+import { submitted } from '../requests/round-transitions.js';
+import { noticeToHandlingUnit } from './handling-unit-notice.js';
+import { duplicateMessage, reserveInLedgers } from './ledger-reservation.js';
+import { type RequestView, requestView } from './request-view.js';
 import { startRoundOrFail } from './start-round.js';
 
 /** Concurrent claims on one amount-capped ledger each re-read what is left; a few rounds settle them. */
 const MAX_RESERVATION_ATTEMPTS = 8;
-
-import {
-  type Chat,
-  type Clock,
-  ConcurrentChangeError,
-  type FleetStore,
-  IdempotencyRaceError,
-  type Ids,
-  LedgerFullError,
-  type Mailer,
-  type RequestStore,
-  type Workflows,
-} from '../ports/ports.js';
-import { noticeToHandlingUnit } from './handling-unit-notice.js';
-import { type RequestView, requestView } from './request-view.js';
 
 export interface SubmitRequestDeps {
   requests: RequestStore;
@@ -53,10 +47,8 @@ const idempotencyKeySchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,128}$/, { error: 'Idempotency-Key는 영문, 숫자, -, _ 로 된 128자 이내 값이어야 합니다' });
 
-const kindField = z.object({
-  kind: z.enum(Object.keys(requestKinds) as [string, ...string[]], {
-    error: `요청 종류(kind)는 다음 중 하나여야 합니다: ${Object.keys(requestKinds).join(', ')}`,
-  }),
+const submission = z.looseObject({
+  kind: z.enum(kindIds, { error: `요청 종류(kind)는 다음 중 하나여야 합니다: ${kindIds.join(', ')}` }),
 });
 
 /**
@@ -73,11 +65,11 @@ export function makeSubmitRequest(deps: SubmitRequestDeps) {
   const { requests, directory, workflows, clock, ids, policy, fleet, mailer, chat, log } = deps;
 
   return async function submitRequest(input: SubmitRequestInput): Promise<{ request: RequestView; replayed: boolean }> {
-    const { kind } = parseOrThrow(kindField, input.body);
-    const definition = requestKinds[kind];
-    if (!definition) throw new Error(`kind ${kind} passed validation but has no definition`);
-    const { kind: _kind, ...fields } = input.body as Record<string, unknown>;
-    const details = parseOrThrow(definition.detailsSchema, fields);
+    const { kind, ...fields } = parseOrThrow(submission, input.body);
+    const parsed = submittedDetails(kind, fields);
+    if (!parsed.success) throw invalidInput(toFieldIssues(parsed.error));
+    const details = parsed.data;
+    const label = kindById(kind).label;
     const idempotencyKey =
       input.idempotencyKey === undefined ? undefined : parseOrThrow(idempotencyKeySchema, input.idempotencyKey, ['Idempotency-Key']);
     const bodyHash = hashBody(input.body);
@@ -92,13 +84,14 @@ export function makeSubmitRequest(deps: SubmitRequestDeps) {
 
     const now = clock.now();
     const at = now.toISOString();
-    await definition.validate?.(details, { directory, requester, fleet, policy });
-    const assessment = definition.assess(details, { requester, today: seoulDate(now), now, policy });
+    const assessment = await assessSubmission(kind, details, { directory, requester, fleet, policy, now, today: seoulDate(now) });
+    // A capped ledger that fills up may still cover part of the claim on a fresh read; a full count is final.
+    const capped = new Set((assessment.ledgers ?? []).flatMap((claim) => (claim.capKrw === undefined ? [] : [claim.key])));
     const id = ids.requestId(now);
 
     for (let attempt = 1; ; attempt++) {
       // What the claim may take in its ledger (for amount caps, what is left) decides its amount and line.
-      const reservation = await reserveInLedger(requests, { personId: requester.id, kindLabel: definition.label, assessment });
+      const reservation = await reserveInLedgers(requests, { personId: requester.id, kindLabel: label, assessment });
       const line = await resolveSubmittedLine(kindPolicyFor(policy, kind).line, {
         requester,
         amounts: { reimbursableAmount: reservation.reimbursableAmount, amountRequested: assessment.amountRequested },
@@ -107,51 +100,24 @@ export function makeSubmitRequest(deps: SubmitRequestDeps) {
         directory,
         seed: id,
       });
-      const request: ApprovalRequest = {
-        id,
-        kind,
-        status: 'in-review',
-        requesterId: requester.id,
-        requesterName: requester.name,
-        departmentId: requester.departmentId,
-        teamId: requester.teamId,
-        details,
-        amountRequested: assessment.amountRequested,
-        reimbursableAmount: reservation.reimbursableAmount,
-        capAmount: assessment.capAmount,
-        ledger: reservation.ledger,
-        effect: assessment.effect,
-        ...(assessment.urgent ? { urgent: true } : {}),
-        ...(assessment.handlingTeamId ? { handlingTeamId: assessment.handlingTeamId } : {}),
-        round: 1,
-        steps: lineSteps(line, assessment.confirmations),
-        currentStage: 0,
-        participants: [...new Set(line.map((step) => step.approverId))],
-        createdAt: at,
-        updatedAt: at,
-        version: 1,
-      };
-
+      const created = submitted({ id, kind, details, requester, assessment, reservation, line, at });
+      const { request } = created;
       try {
-        await requests.save({
-          request,
-          events: [
-            { at, actorId: requester.id, actorName: requester.name, action: 'submitted', round: 1, channel: 'api' },
-            { at, actorId: 'system', action: 'routed', round: 1, channel: 'workflow', comment: `결재선: ${describeLine(line)}` },
-          ],
-          ledgers: reservation.changes,
-          idempotency: idempotencyKey ? { requesterId: requester.id, key: idempotencyKey, bodyHash } : undefined,
-        });
+        await requests.save(
+          changeOf(undefined, created, {
+            ledgers: reservation.changes,
+            idempotency: idempotencyKey ? { requesterId: requester.id, key: idempotencyKey, bodyHash } : undefined,
+          }),
+        );
       } catch (error) {
-        // Another claim took the ledger meanwhile: with an amount cap, what is left may still cover part of this one.
-        const raced = error instanceof ConcurrentChangeError || (error instanceof LedgerFullError && assessment.ledger?.capKrw !== undefined);
+        // Another claim took a capped ledger meanwhile: what is left may still cover part of this one.
+        const raced = error instanceof ConcurrentChangeError || (error instanceof LedgerFullError && capped.has(error.key));
         if (raced && attempt < MAX_RESERVATION_ATTEMPTS) continue;
         if (raced) throw new ConflictError('같은 기간의 다른 청구가 동시에 처리되고 있습니다. 잠시 후 다시 제출하세요.');
-        if (error instanceof LedgerFullError && assessment.ledger) {
-          const { requestIds } = await requests.ledgerUsage(requester.id, assessment.ledger.key);
-          throw new DuplicateClaimError(
-            `${assessment.ledger.duplicateMessage ?? `${assessment.ledger.periodLabel} ${definition.label}은(는) 이미 청구하셨습니다 (1인 연 ${assessment.ledger.maxRequests}회).`} 기존 요청: ${requestIds.join(', ')}`,
-          );
+        if (error instanceof LedgerFullError) {
+          const { requestIds } = await requests.ledgerUsage(requester.id, error.key);
+          const claim = assessment.ledgers?.find((candidate) => candidate.key === error.key);
+          throw new DuplicateClaimError(`${duplicateMessage(claim, label)} 기존 요청: ${requestIds.join(', ')}`);
         }
         if (error instanceof IdempotencyRaceError && idempotencyKey) {
           const replay = await replayOf(input.callerId, idempotencyKey, bodyHash);

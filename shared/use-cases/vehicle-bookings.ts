@@ -1,33 +1,30 @@
 import * as z from 'zod';
 import type { Directory } from '../directory/directory.js';
-import { seoulDaysOf } from '../fleet/fleet.js';
+import { freeVehicles } from '../fleet/dispatch.js';
 import { ConflictError, ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../kernel/errors.js';
-import { formatSeoulDateTime, seoulDate } from '../kernel/seoul-time.js';
+import { formatSeoulDateTime, instantOf, seoulDate } from '../kernel/seoul-time.js';
 import { parseOrThrow, text } from '../kernel/validation.js';
-import { requestNoticeEmail } from '../notifications/emails.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
-import { type Clock, type FleetStore, type Mailer, OdometerBackwardsError, type RequestChange, type RequestStore } from '../ports/ports.js';
-import { kindOf } from '../requests/kinds/index.js';
-import { instantOf, type VehicleBookingDetails, windowOf } from '../requests/kinds/vehicle-booking.js';
-import type { ApprovalRequest, HistoryEvent } from '../requests/request.js';
-import { closeRequest, releaseBooking } from '../requests/transitions.js';
+import { type FleetStore, OdometerBackwardsError } from '../ports/fleet-store.js';
+import type { RequestStore } from '../ports/request-store.js';
+import type { Clock } from '../ports/system.js';
+import { changeOf } from '../requests/change.js';
+import type { RequestOf } from '../requests/kinds/index.js';
+import { vehicleBooking } from '../requests/kinds/vehicle-booking.js';
+import { lifecycleMove } from '../requests/lifecycle-transitions.js';
+import { endRoundAndRelease } from '../requests/round-transitions.js';
 import { saveAsSeen } from './concurrent-change.js';
 import { requestView } from './request-view.js';
-import { freeVehicles } from './step-inputs.js';
 
 export interface VehicleBookingsDeps {
   requests: RequestStore;
   fleet: FleetStore;
   directory: Directory;
-  mailer: Mailer;
   clock: Clock;
   policy: OfficePolicy;
-  log: (message: string, fields: Record<string, unknown>) => void;
 }
 
 const DAY_MS = 86_400_000;
-/** A missing trip log is reminded this many times, then left to the dispatch officers' list. */
-const MAX_TRIP_LOG_REMINDERS = 3;
 /** The longest schedule one call returns. */
 const MAX_SCHEDULE_DAYS = 92;
 
@@ -72,78 +69,48 @@ const cancelBody = z.object({ reason: text('취소 사유(reason)', 500) }).stri
 
 const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
-/** How many free vehicles the dispatcher's page lists. */
-const HINTED_VEHICLES = 8;
-
-/** For the dispatcher's decision page: the vehicles free for the booking right now, the suggestion first. */
-export function makeDispatchHints({ fleet, policy }: { fleet: FleetStore; policy: OfficePolicy }) {
-  return async function dispatchHints(request: ApprovalRequest): Promise<string[]> {
-    const details = request.details as VehicleBookingDetails;
-    const window = windowOf(details);
-    const free = await freeVehicles(fleet, await fleet.vehicles(), {
-      details,
-      departmentId: request.departmentId,
-      window,
-      days: seoulDaysOf(window),
-      policy,
-      requestId: request.id,
-    });
-    if (free.length === 0)
-      return [
-        `요청한 시간에 비어 있는 ${policy.vehicleBooking.classes[details.vehicleClass] ?? details.vehicleClass} 차량이 없습니다. 다른 차종의 차량 id를 입력하거나 반려하세요.`,
-      ];
-    return free
-      .slice(0, HINTED_VEHICLES)
-      .map(({ vehicle }, i) => `${i === 0 ? '추천 ' : ''}${vehicle.id} ${vehicle.plate} ${vehicle.model} (${vehicle.seats}인승)`);
-  };
-}
+type Booking = RequestOf<typeof vehicleBooking.id>;
 
 /** The fleet's side of bookings: what is free, a vehicle's schedule, cancelling, and the trip log after the trip. */
-export function makeVehicleBookings({ requests, fleet, directory, mailer, clock, policy, log }: VehicleBookingsDeps) {
+export function makeVehicleBookings({ requests, fleet, directory, clock, policy }: VehicleBookingsDeps) {
+  const rules = () => vehicleBooking.rulesOf(policy);
+
   async function staff(callerId: string) {
     const person = await directory.person(callerId);
     if (!person) throw new ForbiddenError('직원 명부에 없는 사용자입니다.');
     return person;
   }
 
-  async function bookingOf(callerId: string, requestId: string): Promise<ApprovalRequest> {
+  async function bookingOf(callerId: string, requestId: string): Promise<Booking> {
     const request = await requests.get(requestId);
-    if (request?.kind !== 'vehicle-booking' || (request.requesterId !== callerId && !request.participants.includes(callerId))) {
+    if (!request || !vehicleBooking.is(request) || (request.requesterId !== callerId && !request.participants.includes(callerId))) {
       throw new NotFoundError(`배차 요청 ${requestId}을(를) 찾을 수 없습니다.`);
     }
     return request;
   }
-
-  const save = (change: RequestChange) => saveAsSeen(requests, change);
 
   return {
     /** `GET /vehicles/availability?class=&from=&to=[&passengers=]`: the vehicles of a class free for the whole window, best fit first. */
     async availability(input: { callerId: string; query: Record<string, string | undefined> }) {
       const caller = await staff(input.callerId);
       const query = parseOrThrow(availabilityQuery, input.query);
-      if (!Object.hasOwn(policy.vehicleBooking.classes, query.class)) {
+      const { classes, maxSpanDays } = rules();
+      if (!Object.hasOwn(classes, query.class)) {
         throw new ValidationError('차종(class)이 올바르지 않습니다.', [
-          { path: 'class', message: `${Object.keys(policy.vehicleBooking.classes).join(', ')} 중 하나여야 합니다` },
+          { path: 'class', message: `${Object.keys(classes).join(', ')} 중 하나여야 합니다` },
         ]);
       }
       const window = { from: instantOf(query.from), to: instantOf(query.to) };
       if (window.to <= window.from)
         throw new ValidationError('반납 시각(to)은 출발 시각(from)보다 뒤여야 합니다.', [{ path: 'to', message: '출발 시각보다 뒤여야 합니다' }]);
-      if (Date.parse(window.to) - Date.parse(window.from) > policy.vehicleBooking.maxSpanDays * DAY_MS) {
-        throw new ValidationError(`한 번에 최대 ${policy.vehicleBooking.maxSpanDays}일까지 조회할 수 있습니다.`, [
-          { path: 'to', message: `${policy.vehicleBooking.maxSpanDays}일 이내` },
-        ]);
+      if (Date.parse(window.to) - Date.parse(window.from) > maxSpanDays * DAY_MS) {
+        throw new ValidationError(`한 번에 최대 ${maxSpanDays}일까지 조회할 수 있습니다.`, [{ path: 'to', message: `${maxSpanDays}일 이내` }]);
       }
-      const free = await freeVehicles(fleet, await fleet.vehicles(), {
-        details: { vehicleClass: query.class, passengers: query.passengers },
-        departmentId: caller.departmentId,
-        window,
-        days: seoulDaysOf(window),
-        policy,
-      });
+      const need = { vehicleClass: query.class, passengers: query.passengers, departmentId: caller.departmentId, window };
+      const free = await freeVehicles(fleet, await fleet.vehicles(), need, rules());
       return {
         vehicleClass: query.class,
-        classLabel: policy.vehicleBooking.classes[query.class],
+        classLabel: classes[query.class],
         ...window,
         suggestion: free[0]?.vehicle.id ?? null,
         vehicles: free.map(({ vehicle }) => ({
@@ -190,21 +157,15 @@ export function makeVehicleBookings({ requests, fleet, directory, mailer, clock,
       }
       const at = clock.now().toISOString();
       if (request.booking.from <= at) throw new InvalidStateError('이미 출발 시각이 지난 배차는 취소할 수 없습니다. 운행일지를 제출하세요.');
-      const closed = closeRequest(request, {
+      const cancelled = endRoundAndRelease(request, {
         status: 'cancelled',
         at,
         actor: { id: request.requesterId, name: request.requesterName },
         comment: reason,
         channel: 'api',
       });
-      const released = releaseBooking(closed.request, at);
-      await save({
-        request: released.request,
-        expectedVersion: request.version,
-        events: closed.events,
-        calendar: { release: released.release ?? [] },
-      });
-      return requestView(released.request);
+      await saveAsSeen(requests, cancelled);
+      return requestView(cancelled.request);
     },
 
     /**
@@ -223,79 +184,40 @@ export function makeVehicleBookings({ requests, fleet, directory, mailer, clock,
       }
       const at = now.toISOString();
       const tripLog = { ...body, distanceKm: body.odometerEnd - body.odometerStart, recordedBy: input.callerId, recordedAt: at };
-      const next: ApprovalRequest = { ...request, status: 'completed', tripLog, followUp: undefined, updatedAt: at, version: request.version + 1 };
-      const event: HistoryEvent = {
+      const logged = lifecycleMove(request, {
         at,
-        actorId: input.callerId,
-        actorName: request.requesterName,
-        action: 'trip-logged',
-        round: request.round,
-        channel: 'api',
-        input: {
-          vehicleId: request.booking.vehicleId,
-          odometerStart: body.odometerStart,
-          odometerEnd: body.odometerEnd,
-          distanceKm: tripLog.distanceKm,
-          fuelLiters: body.fuelLiters,
+        changes: { status: 'completed', tripLog, followUp: undefined },
+        event: {
+          actorId: input.callerId,
+          actorName: request.requesterName,
+          action: 'trip-logged',
+          channel: 'api',
+          input: {
+            vehicleId: request.booking.vehicleId,
+            odometerStart: body.odometerStart,
+            odometerEnd: body.odometerEnd,
+            distanceKm: tripLog.distanceKm,
+            fuelLiters: body.fuelLiters,
+          },
         },
-      };
+      });
       try {
-        await save({
-          request: next,
-          expectedVersion: request.version,
-          events: [event],
-          odometer: { vehicleId: request.booking.vehicleId, start: body.odometerStart, end: body.odometerEnd, requestId: request.id, at },
-        });
+        await saveAsSeen(
+          requests,
+          changeOf(request, logged, {
+            odometer: { vehicleId: request.booking.vehicleId, start: body.odometerStart, end: body.odometerEnd, requestId: request.id, at },
+          }),
+        );
       } catch (error) {
         if (!(error instanceof OdometerBackwardsError)) throw error;
         const last = await fleet.lastReading(request.booking.vehicleId);
-        throw new ConflictError(
-          `출발 계기판 값(${body.odometerStart.toLocaleString('ko-KR')}km)이 ${request.booking.plate}의 마지막 기록(${(last?.km ?? 0).toLocaleString('ko-KR')}km${last?.recordedAt ? `, ${formatSeoulDateTime(last.recordedAt)} ${last.requestId ?? ''} 운행일지` : ', 차량 등록 시'})보다 작습니다. 계기판을 다시 확인하세요.`.replace(
-            ' )',
-            ')',
-          ),
-        );
+        const reading = last?.recordedAt ? `, ${formatSeoulDateTime(last.recordedAt)} ${last.requestId ?? ''} 운행일지` : ', 차량 등록 시';
+        const message =
+          `출발 계기판 값(${body.odometerStart.toLocaleString('ko-KR')}km)이 ${request.booking.plate}의 마지막 기록` +
+          `(${(last?.km ?? 0).toLocaleString('ko-KR')}km${reading})보다 작습니다. 계기판을 다시 확인하세요.`;
+        throw new ConflictError(message.replace(' )', ')'));
       }
-      return requestView(next);
-    },
-
-    /** The sweep: a trip whose log is missing some days after it ended is reminded (a few times, then left to the list). */
-    async remindTripLog(request: ApprovalRequest) {
-      const count = (request.followUp?.count ?? 0) + 1;
-      const done = request.status !== 'approved' || request.tripLog !== undefined;
-      const at = clock.now().toISOString();
-      const followUp =
-        done || count >= MAX_TRIP_LOG_REMINDERS
-          ? undefined
-          : {
-              action: 'trip-log-reminder' as const,
-              at: new Date(clock.now().getTime() + policy.vehicleBooking.tripLogDueDays * DAY_MS).toISOString(),
-              count,
-            };
-      const next: ApprovalRequest = { ...request, followUp, version: request.version + 1 };
-      const events: HistoryEvent[] = done
-        ? []
-        : [{ at, actorId: 'system', action: 'reminded', round: request.round, channel: 'workflow', comment: `운행일지 미제출 독촉 (${count}회)` }];
-      await save({ request: next, expectedVersion: request.version, events });
-      if (done) return false;
-      const requester = await directory.person(request.requesterId);
-      if (requester && request.booking) {
-        try {
-          await mailer.send(
-            requestNoticeEmail({
-              request,
-              kind: kindOf(request.kind),
-              to: { name: requester.name, email: requester.email },
-              subject: '[운행일지 미제출]',
-              intro: `${formatSeoulDateTime(request.booking.to)}에 끝난 공용차량 운행의 운행일지가 아직 제출되지 않았습니다.`,
-              next: `POST /requests/${request.id}/trip-log 로 출발·도착 계기판 값과 주유량을 제출해 주세요. 승인 없는 운행과 미제출 운행일지는 감사 지적 대상입니다.`,
-            }),
-          );
-        } catch (error) {
-          log('trip log reminder mail failed', { requestId: request.id, error: String(error) });
-        }
-      }
-      return true;
+      return requestView(logged.request);
     },
   };
 }

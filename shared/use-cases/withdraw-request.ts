@@ -1,10 +1,12 @@
 import * as z from 'zod';
 import { ForbiddenError, InvalidStateError, NotFoundError } from '../kernel/errors.js';
 import { parseOrThrow, text } from '../kernel/validation.js';
-import { statusLabel } from '../notifications/wording.js';
-import { type Clock, ConcurrentChangeError, type RequestStore, type Workflows } from '../ports/ports.js';
-import { type ApprovalRequest, isParticipant } from '../requests/request.js';
-import { endRoundAndRelease } from '../requests/transitions.js';
+import { ConcurrentChangeError, type RequestStore } from '../ports/request-store.js';
+import type { Clock } from '../ports/system.js';
+import type { Workflows } from '../ports/workflows.js';
+import { type ApprovalRequest, statusLabel } from '../requests/kinds/index.js';
+import { isParticipant } from '../requests/request.js';
+import { endRoundAndRelease } from '../requests/round-transitions.js';
 import { retryOnConcurrentChange } from './concurrent-change.js';
 import { requestView } from './request-view.js';
 
@@ -54,7 +56,7 @@ export function makeWithdrawRequest({ requests, workflows, clock, log }: Withdra
     if (!request || !isParticipant(request, callerId)) throw new NotFoundError(`요청 ${requestId}을(를) 찾을 수 없습니다.`);
     if (request.requesterId !== callerId) throw new ForbiddenError('본인이 제출한 요청만 회수할 수 있습니다.');
     if (request.status !== 'in-review' && request.status !== 'returned') {
-      throw new InvalidStateError(`이미 '${statusLabel[request.status]}' 상태인 요청은 회수할 수 없습니다.`);
+      throw new InvalidStateError(`이미 '${statusLabel(request.status)}' 상태인 요청은 회수할 수 없습니다.`);
     }
     const change = endRoundAndRelease(request, {
       status: 'withdrawn',

@@ -2,11 +2,15 @@ import * as z from 'zod';
 import type { Directory } from '../directory/directory.js';
 import { outcomeEmail } from '../notifications/emails.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
-import type { Clock, Mailer, RequestStore } from '../ports/ports.js';
-import { kindOf } from '../requests/kinds/index.js';
-import type { ApprovalRequest } from '../requests/request.js';
-import type { Holder } from '../requests/transitions.js';
-import { closeRequest, endRoundAndRelease, openStage, releaseBooking, releaseLedger } from '../requests/transitions.js';
+import type { Mailer } from '../ports/messaging.js';
+import type { RequestStore } from '../ports/request-store.js';
+import type { Clock } from '../ports/system.js';
+import { changeOf } from '../requests/change.js';
+import type { ApprovalRequest } from '../requests/kinds/index.js';
+import { type Holder, openStage } from '../requests/line-transitions.js';
+import { describe, outcomeOf } from '../requests/per-kind.js';
+import { APPROVAL_STATUSES } from '../requests/request.js';
+import { endRoundAndRelease, finalized } from '../requests/round-transitions.js';
 import type { ApprovalEngine, MintedLink } from './approval-engine.js';
 import { retryOnConcurrentChange } from './concurrent-change.js';
 
@@ -39,6 +43,7 @@ export const failureInput = z.object({
 });
 
 const systemActor = { id: 'system', name: 'system' };
+const approvalStatuses = new Set<string>(APPROVAL_STATUSES);
 
 export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
   const { requests, directory, mailer, clock, policy, engine } = deps;
@@ -54,7 +59,7 @@ export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
   async function tellRequester(request: ApprovalRequest, reason?: string) {
     const requester = await directory.person(request.requesterId);
     if (!requester) throw new Error(`requester ${request.requesterId} is not in the directory`);
-    await mailer.send(outcomeEmail({ request, kind: kindOf(request.kind), requester, reason }));
+    await mailer.send(outcomeEmail({ request, kind: describe(request, policy), outcome: outcomeOf(request), requester, reason }));
   }
 
   return {
@@ -96,12 +101,7 @@ export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
         open: opened.map(({ stepIndex, holder, minted }) => ({ stepIndex, holder, linkHash: minted.link.hash })),
       });
       const replaced = stage.flatMap((step) => (step.openLinkHash ? [{ hash: step.openLinkHash, reason: 'replaced' as const }] : []));
-      await requests.save({
-        request: changed.request,
-        expectedVersion: request.version,
-        events: changed.events,
-        links: { put: opened.map(({ minted }) => minted.link), revoke: replaced },
-      });
+      await requests.save(changeOf(request, changed, { links: { put: opened.map(({ minted }) => minted.link), revoke: replaced } }));
       for (const { stepIndex, minted } of opened) {
         const step = changed.request.steps[stepIndex];
         if (step) await engine.notifyHolder({ request: changed.request, step, minted, occasion: step.actingForId ? 'rerouted' : 'new' });
@@ -126,30 +126,17 @@ export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
 
   async function finalizeOnce(input: z.infer<typeof finalizeInput>): Promise<void> {
     const request = await load(input.requestId, input.round);
-    const kind = kindOf(request.kind);
-    const finalized = request.status !== 'in-review';
-    if (finalized && (request.status === input.outcome || (input.outcome === 'approved' && request.status === 'in-progress'))) {
+    // An approved request its kind carried on (a repair in progress) has a status of the kind's own.
+    const carriedOn = input.outcome === 'approved' && !approvalStatuses.has(request.status);
+    if (request.status !== 'in-review' && (request.status === input.outcome || carriedOn)) {
       // A retry after the status was saved: the requester may not have been told yet.
       await tellRequester(request);
       return;
     }
     if (request.status !== 'in-review') throw new RequestNotInReviewError(`request ${request.id} is ${request.status}`);
-    const at = clock.now().toISOString();
-    const closed = closeRequest(request, { status: input.outcome, at, actor: systemActor, channel: 'workflow' });
-    // Approved: what the kind does next (a repair starts, charged to its budget line); otherwise any vehicle held goes back.
-    const after = input.outcome === 'approved' && kind.afterApproval ? kind.afterApproval(closed.request, { at, policy }) : undefined;
-    const released = input.outcome === 'approved' ? undefined : releaseBooking(closed.request, at);
-    const saved = after?.request ?? released?.request ?? closed.request;
-    await requests.save({
-      request: saved,
-      expectedVersion: request.version,
-      events: [...closed.events, ...(after?.events ?? [])],
-      ledgers: input.outcome === 'rejected' ? releaseLedger(request) : undefined,
-      budget: after?.budget,
-      calendar: released?.release ? { release: released.release } : undefined,
-      links: closed.revokedLinks.length > 0 ? { revoke: closed.revokedLinks.map((hash) => ({ hash, reason: 'closed' as const })) } : undefined,
-    });
-    await tellRequester(saved);
+    const change = finalized(request, { outcome: input.outcome, at: clock.now().toISOString(), policy });
+    await requests.save(change);
+    await tellRequester(change.request);
   }
 
   async function recordFailureOnce(input: z.infer<typeof failureInput>): Promise<void> {

@@ -1,7 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { seoulDate } from '../../shared/kernel/seoul-time.js';
 import { seedPerson } from '../fixtures/directory.js';
+import { enginePolicy, policyFile } from '../fixtures/policies/engine-policy.js';
 import { advanceClock, api, decisionLinkIn, eventually, postForm, runSchedules, type StepView, suiteBackend, waitForEmail } from './harness.js';
 
 /**
@@ -10,7 +10,7 @@ import { advanceClock, api, decisionLinkIn, eventually, postForm, runSchedules, 
  * (≤ 300,000 교육후생팀장; ≤ 450,000 총무과장; above 행정국장); reminder after 2 business days,
  * escalation after 4. The scenarios run in order in one runtime; the clock moves forward only at the end.
  */
-const POLICY_FILE = fileURLToPath(new URL('../fixtures/policies/engine-policy.json', import.meta.url));
+const POLICY_FILE = policyFile(enginePolicy.data);
 const checkupDate = `${new Date().getFullYear()}-01-15`;
 const seen = new Set<string>();
 const email = (id: string) => seedPerson(id).email;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seoulDate } from '../../shared/kernel/seoul-time.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
+import { facilityRepair } from '../../shared/requests/kinds/facility-repair.js';
 import { seedPerson } from '../fixtures/directory.js';
 import { advanceClock, api, eventually, runSchedules, type StepView, suiteBackend, waitForEmail } from './harness.js';
 
@@ -210,7 +211,7 @@ describe('facility repair requests through the local runtime', () => {
     const before = await budget();
     expect(before.response.status, before.response.text).toBe(200);
     expect(before.line('building-maintenance')?.budgetKrw).toBe(
-      officePolicy.facilityRepair.budgetLines['building-maintenance']?.budgetKrw[String(before.year)] ?? null,
+      officePolicy.finance.budgetLines['building-maintenance']?.budgetKrw[String(before.year)] ?? null,
     );
 
     const request = await triaged(1_500_000, { contractor: '한빛방수' });
@@ -286,7 +287,7 @@ describe('facility repair requests through the local runtime', () => {
         })
       ).status,
     ).toBe(200);
-    await advanceClock(backend, `P${officePolicy.facilityRepair.autoCloseDays}DT1H`);
+    await advanceClock(backend, `P${facilityRepair.rulesOf(officePolicy).autoCloseDays}DT1H`);
     await runSchedules(backend);
     const closed = await statusOf(request.id, 'completed');
     expect(closed.work?.actualCostKrw).toBe(800_000);

@@ -7,9 +7,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
+import { RecordedEvents } from '../../shared/finance/accounting.js';
 import { type FinanceFigures, monthOf } from '../../shared/finance/totals.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
-import type { ApprovalRequest, HistoryEvent } from '../../shared/requests/request.js';
+import type { HistoryEvent } from '../../shared/requests/history.js';
+import { type ApprovalRequest, requestSchema } from '../../shared/requests/kinds/index.js';
 import { makeDynamoDbFinanceStore } from '../../shared/store/dynamodb-finance-store.js';
 import { makeDynamoDbRequestStore } from '../../shared/store/dynamodb-request-store.js';
 import { makeFinance } from '../../shared/use-cases/finance.js';
@@ -88,9 +90,23 @@ const stores = () => {
   return { requests, finance, useCases };
 };
 
+/** Details a request of each kind is stored with (valid: the store keeps what the kind's schema accepts). */
+const detailsOf = {
+  'health-checkup': { checkupDate: '2026-11-02', amountPaid: 300_000, clinic: '한빛검진센터' },
+  'vehicle-booking': {
+    vehicleClass: 'passenger-mid',
+    from: '2026-12-03T09:00',
+    to: '2026-12-03T18:00',
+    purpose: '현장 점검',
+    destination: '별관',
+    passengers: 2,
+  },
+  'facility-repair': { building: 'annex', floor: '2F', location: '복도', category: 'leak', urgency: 'normal', description: '천장 누수' },
+};
+
 /** A request as the store keeps it, minimal but valid. */
-function newRequest(id: string, kind: string, departmentId: string, amount: number | undefined, at: string): ApprovalRequest {
-  return {
+function newRequest(id: string, kind: keyof typeof detailsOf, departmentId: string, amount: number | undefined, at: string): ApprovalRequest {
+  return requestSchema.parse({
     id,
     kind,
     status: 'in-review',
@@ -98,7 +114,7 @@ function newRequest(id: string, kind: string, departmentId: string, amount: numb
     requesterName: '진우석',
     departmentId,
     teamId: null,
-    details: kind === 'facility-repair' ? { building: 'annex' } : {},
+    details: detailsOf[kind],
     ...(amount === undefined ? {} : { amountRequested: amount, reimbursableAmount: amount }),
     round: 1,
     steps: [],
@@ -107,7 +123,7 @@ function newRequest(id: string, kind: string, departmentId: string, amount: numb
     createdAt: at,
     updatedAt: at,
     version: 1,
-  };
+  });
 }
 
 type Operation =
@@ -164,17 +180,14 @@ describe('finance totals against DynamoDB Local', () => {
           model.set(key, row);
         };
         const save = async (request: ApprovalRequest, expectedVersion: number | undefined, event: HistoryEvent) => {
-          await requests.save({ request, expectedVersion, events: [event] });
+          // Accounted as every use case's change is: the domain decides what the event moved.
+          await requests.save({ request, expectedVersion, events: RecordedEvents.of(request, [event]) });
           const index = live.findIndex((candidate) => candidate.id === request.id);
           if (index < 0) live.push(request);
           else live[index] = request;
         };
-        const next = (request: ApprovalRequest, at: string, changes: Partial<ApprovalRequest>): ApprovalRequest => ({
-          ...request,
-          ...changes,
-          updatedAt: at,
-          version: request.version + 1,
-        });
+        const next = (request: ApprovalRequest, at: string, changes: Record<string, unknown>): ApprovalRequest =>
+          requestSchema.parse({ ...request, ...changes, updatedAt: at, version: request.version + 1 });
 
         for (const [n, step] of operations.entries()) {
           const at = instant(step.minute);
@@ -305,10 +318,8 @@ describe('finance totals against DynamoDB Local', () => {
       for (let i = 0; i < howMany; i++) {
         const at = `${month}-10T0${i % 10}:00:00+09:00`;
         const iso = new Date(at).toISOString();
-        await requests.save({
-          request: newRequest(`B-${month}-${i}`, 'health-checkup', `dept-${i % 7}`, 10_000 + i, iso),
-          events: [{ at: iso, actorId: 'E1034', action: 'submitted', channel: 'api' }],
-        });
+        const request = newRequest(`B-${month}-${i}`, 'health-checkup', `dept-${i % 7}`, 10_000 + i, iso);
+        await requests.save({ request, events: RecordedEvents.of(request, [{ at: iso, actorId: 'E1034', action: 'submitted', channel: 'api' }]) });
       }
     };
     await fill('2027-01', 3);

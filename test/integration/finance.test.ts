@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { keys } from '../../shared/store/table-layout.js';
+import { financeTotalKey } from '../../shared/store/entities/finance-total.js';
 import { seedPerson } from '../fixtures/directory.js';
 import { api, eventually, type StepView, suiteBackend, waitForEmail } from './harness.js';
 
@@ -205,7 +205,7 @@ describe('finance: monthly totals, payments, exports and the monthly report', ()
       DynamoDBDocumentClient.from(client).send(
         new UpdateCommand({
           TableName: runtime.tableName,
-          Key: keys.financeTotal('2026-12', 'health-checkup', 'jobs-economy'),
+          Key: financeTotalKey('2026-12', 'health-checkup', 'jobs-economy'),
           UpdateExpression: 'ADD paidKrw :delta',
           ExpressionAttributeValues: { ':delta': delta },
         }),

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { seoulDate } from '../../shared/kernel/seoul-time.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
-import { addMonths, earliestEligibleDate, nextOpenRound } from '../../shared/requests/kinds/personnel-transfer.js';
+import { addMonths, earliestEligibleDate, nextOpenRound, personnelTransfer } from '../../shared/requests/kinds/personnel-transfer.js';
 import { seedPerson } from '../fixtures/directory.js';
 import { advanceClock, api, eventually, runSchedules, type StepView, suiteBackend } from './harness.js';
 
 /** 전보 희망 through the local runtime, on the office's default policy. */
 const ADMIN = 'E1024';
 const HR_OFFICERS = ['E1012', 'E1013'];
-const rules = officePolicy.personnelTransfer;
+const rules = personnelTransfer.rulesOf(officePolicy);
 const round = nextOpenRound(rules, seoulDate(new Date()));
 const dayAfter = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SEED_FLEET } from '../../infra/local/seed.js';
 import { type CalendarEntry, fleetSchema, overlaps } from '../../shared/fleet/fleet.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
+import { vehicleBooking } from '../../shared/requests/kinds/vehicle-booking.js';
 import { advanceClock, api, decisionLinkIn, eventually, postForm, runSchedules, type StepView, suiteBackend, waitForEmail } from './harness.js';
 
 /** 공용차량 배차 through the local runtime, on the office's default policy and the seeded fleet. */
@@ -259,7 +260,7 @@ describe('official vehicle bookings through the local runtime', () => {
     expect((await log(second.id, vehicle.odometerKm + 80, vehicle.odometerKm + 90)).status).toBe(409); // already logged
 
     // The third trip's log is missing: reminded once its due days have passed.
-    await advanceClock(backend, `P${officePolicy.vehicleBooking.tripLogDueDays}DT1H`);
+    await advanceClock(backend, `P${vehicleBooking.rulesOf(officePolicy).tripLogDueDays}DT1H`);
     await runSchedules(backend);
     const reminder = await waitForEmail(backend, 'jisoo.byun@guchung.example.kr', '[운행일지 미제출]');
     expect(reminder.text).toContain(third.id);

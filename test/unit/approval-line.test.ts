@@ -1,13 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { resolveApprovalLine, superiorOf } from '../../shared/approvals/approval-line.js';
-import { kindPolicyFor, officePolicy, officePolicySchema, tierFor } from '../../shared/policies/office-policy.js';
+import { kindPolicyFor, tierFor } from '../../shared/policies/approval-policy.js';
+import { officePolicy, officePolicySchema } from '../../shared/policies/office-policy.js';
 import { inMemoryDirectory, seedPerson } from '../fixtures/directory.js';
+import { enginePolicy as engine } from '../fixtures/policies/engine-policy.js';
 
 const directory = inMemoryDirectory();
 const defaultLine = kindPolicyFor(officePolicy, 'health-checkup').line;
 /** The engine fixture: review → 협조 from 인사팀 and 전산운영팀 in parallel → 전결 by amount (≤300k 팀장, ≤450k 과장, above 국장). */
-const enginePolicy = officePolicySchema.parse(JSON.parse(readFileSync(new URL('../fixtures/policies/engine-policy.json', import.meta.url), 'utf8')));
+const enginePolicy = engine.policy;
 const engineLine = kindPolicyFor(enginePolicy, 'health-checkup').line;
 
 const resolve = (line: typeof defaultLine, requesterId: string, seed = 'R1', reimbursableAmount = 100_000) =>
@@ -105,10 +106,11 @@ describe('tiers and the chain of command', () => {
   });
 
   it('refuses a policy whose line does not end with a single approve step, or escalates before reminding', () => {
-    const broken = structuredClone(enginePolicy);
-    const rules = broken.kinds['health-checkup'];
+    const rules = enginePolicy.kinds['health-checkup'];
     if (!rules) throw new Error('fixture has health-checkup');
-    expect(officePolicySchema.safeParse({ ...broken, kinds: { x: { ...rules, line: rules.line.slice(0, 2) } } }).success).toBe(false);
-    expect(officePolicySchema.safeParse({ ...broken, kinds: { x: { ...rules, escalateAfter: { businessDays: 1 } } } }).success).toBe(false);
+    const withHealthCheckup = (block: typeof rules) => ({ ...enginePolicy, kinds: { ...enginePolicy.kinds, 'health-checkup': block } });
+    expect(officePolicySchema.safeParse(withHealthCheckup(rules)).success).toBe(true);
+    expect(officePolicySchema.safeParse(withHealthCheckup({ ...rules, line: rules.line.slice(0, 2) })).success).toBe(false);
+    expect(officePolicySchema.safeParse(withHealthCheckup({ ...rules, escalateAfter: { businessDays: 1 } })).success).toBe(false);
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { closesLoop } from '../../shared/approvals/delegations.js';
-import type { Delegation } from '../../shared/ports/ports.js';
-import type { ApprovalRequest } from '../../shared/requests/request.js';
-import { closeRequest, openStage, reassignStep, recordDecision, resubmit, skipStep } from '../../shared/requests/transitions.js';
+import type { Delegation } from '../../shared/ports/delegation-store.js';
+import type { ApprovalRequest } from '../../shared/requests/kinds/index.js';
+import { openStage, reassignStep, recordDecision, skipStep } from '../../shared/requests/line-transitions.js';
+import { closeRequest, resubmit } from '../../shared/requests/round-transitions.js';
 import { requestInReview } from '../fixtures/requests.js';
 
 const at = '2026-11-24T01:00:00.000Z';

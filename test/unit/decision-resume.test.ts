@@ -1,15 +1,18 @@
 import { describe, expect, it, vi } from 'vitest';
 import { noChat } from '../../shared/adapters/slack.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
-import type { DecisionOutcome, DelegationStore, FleetStore, Workflows } from '../../shared/ports/ports.js';
-import type { ApprovalRequest } from '../../shared/requests/request.js';
-import { openStage } from '../../shared/requests/transitions.js';
+import type { DelegationStore } from '../../shared/ports/delegation-store.js';
+import type { FleetStore } from '../../shared/ports/fleet-store.js';
+import type { DecisionOutcome, Workflows } from '../../shared/ports/workflows.js';
+import { changeOf } from '../../shared/requests/change.js';
+import type { ApprovalRequest } from '../../shared/requests/kinds/index.js';
+import { openStage } from '../../shared/requests/line-transitions.js';
 import type { ApprovalEngine } from '../../shared/use-cases/approval-engine.js';
 import { makeApprovalTimers } from '../../shared/use-cases/approval-timers.js';
 import { makeDecideStep } from '../../shared/use-cases/decide-step.js';
 import type { Delegations } from '../../shared/use-cases/delegations.js';
+import type { FollowUps } from '../../shared/use-cases/follow-ups.js';
 import type { RequestEffects } from '../../shared/use-cases/request-effects.js';
-import { makeStepInputs } from '../../shared/use-cases/step-inputs.js';
 import { inMemoryDirectory } from '../fixtures/directory.js';
 import { inMemoryRequestStore } from '../fixtures/request-store.js';
 import { requestInReview } from '../fixtures/requests.js';
@@ -31,7 +34,7 @@ describe('a decision whose workflow could not be told', () => {
   it('is saved anyway, the person is not shown an error, and the timer sweep tells the workflow later', async () => {
     // Prepare
     const { store, links } = inMemoryRequestStore();
-    await store.save({ request, events: [] });
+    await store.save(changeOf(undefined, { request, events: [] }));
     links.set('h0', {
       hash: 'h0',
       requestId: 'R1',
@@ -58,8 +61,6 @@ describe('a decision whose workflow could not be told', () => {
     const clock = { now: () => now };
     const log = vi.fn();
     const mailer = { send: vi.fn(async () => undefined) };
-    // A health claim has no input steps: the fleet is never asked.
-    const stepInputs = makeStepInputs({ fleet: {} as FleetStore, policy: officePolicy, clock });
     const decideStep = makeDecideStep({
       requests: store,
       directory: inMemoryDirectory(),
@@ -68,7 +69,8 @@ describe('a decision whose workflow could not be told', () => {
       chat: noChat,
       clock,
       policy: officePolicy,
-      stepInputs,
+      // A health claim has no input steps: the fleet is never asked.
+      fleet: {} as FleetStore,
       log,
     });
 
@@ -94,7 +96,7 @@ describe('a decision whose workflow could not be told', () => {
       engine: {} as ApprovalEngine,
       delegations: {} as Delegations,
       effects: { applyDue: async () => ({ applied: 0, failed: 0 }) } as RequestEffects,
-      followUps: { 'trip-log-reminder': async () => false, 'auto-close': async () => false },
+      followUps: { runDue: async () => ({ followedUp: 0, failed: 0 }) } as FollowUps,
       log,
     });
     const report = await timers.sweep();

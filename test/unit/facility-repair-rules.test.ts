@@ -4,7 +4,7 @@ import { officePolicy } from '../../shared/policies/office-policy.js';
 import { categoryOf, type FacilityRepairDetails, facilityRepair, floorNumber, floorRange } from '../../shared/requests/kinds/facility-repair.js';
 import { seedPerson } from '../fixtures/directory.js';
 
-const rules = officePolicy.facilityRepair;
+const rules = facilityRepair.rulesOf(officePolicy);
 const today = '2026-11-24';
 const assess = (details: Partial<FacilityRepairDetails> = {}) =>
   facilityRepair.assess(
@@ -17,7 +17,7 @@ const assess = (details: Partial<FacilityRepairDetails> = {}) =>
       description: '천장에서 물이 샙니다',
       ...details,
     },
-    { requester: seedPerson('E1034'), today, now: new Date(`${today}T03:00:00Z`), policy: officePolicy },
+    { requester: seedPerson('E1034'), today, now: new Date(`${today}T03:00:00Z`), rules },
   );
 
 /** The ValidationError an assessment throws, or a failure naming what it returned instead. */

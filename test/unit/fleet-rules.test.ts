@@ -14,9 +14,10 @@ import {
   type Vehicle,
 } from '../../shared/fleet/fleet.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
+import { vehicleBooking } from '../../shared/requests/kinds/vehicle-booking.js';
 import { seedDirectory } from '../fixtures/directory.js';
 
-const rules = officePolicy.vehicleBooking;
+const rules = vehicleBooking.rulesOf(officePolicy);
 const seedFleet = fleetSchema.parse(JSON.parse(readFileSync(new URL('../../infra/local/seed/fleet.json', import.meta.url), 'utf8')));
 
 const countBy = <K extends string>(vehicles: Vehicle[], key: (vehicle: Vehicle) => K) =>

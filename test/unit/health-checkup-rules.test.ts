@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../shared/kernel/errors.js';
 import { ageOn } from '../../shared/kernel/seoul-time.js';
-import { healthCheckupCap, officePolicy } from '../../shared/policies/office-policy.js';
-import { healthCheckup } from '../../shared/requests/kinds/health-checkup.js';
+import { officePolicy } from '../../shared/policies/office-policy.js';
+import { healthCheckup, healthCheckupCap } from '../../shared/requests/kinds/health-checkup.js';
 import { seedPerson } from '../fixtures/directory.js';
 
-const rules = officePolicy.healthCheckup;
+const rules = healthCheckup.rulesOf(officePolicy);
 const assess = (birthDate: string, details: { checkupDate: string; amountPaid: number }, today = '2026-11-24') =>
   healthCheckup.assess(
     { ...details, clinic: '검진센터' },
-    { requester: { ...seedPerson('E1034'), birthDate }, today, now: new Date(`${today}T03:00:00Z`), policy: officePolicy },
+    { requester: { ...seedPerson('E1034'), birthDate }, today, now: new Date(`${today}T03:00:00Z`), rules },
   );
 
 describe('health-checkup caps by age on the checkup date', () => {
@@ -38,11 +38,13 @@ describe('health-checkup caps by age on the checkup date', () => {
   });
 
   it('holds one place a year, in the checkup year', () => {
-    expect(assess('1990-01-01', { checkupDate: '2025-12-31', amountPaid: 1 }).ledger).toEqual({
-      key: 'health-checkup#2025',
-      maxRequests: 1,
-      periodLabel: '2025년',
-    });
+    expect(assess('1990-01-01', { checkupDate: '2025-12-31', amountPaid: 1 }).ledgers).toEqual([
+      {
+        key: 'health-checkup#2025',
+        maxRequests: 1,
+        periodLabel: '2025년',
+      },
+    ]);
   });
 
   it('refuses future checkups and checkups before the previous year, naming the field', () => {
@@ -58,7 +60,7 @@ describe('health-checkup caps by age on the checkup date', () => {
   });
 
   it('rejects amounts that are not positive whole won, and unknown fields', () => {
-    const parse = (input: unknown) => healthCheckup.detailsSchema.safeParse(input);
+    const parse = (input: unknown) => healthCheckup.details.safeParse(input);
     expect(parse({ checkupDate: '2026-01-02', amountPaid: 0, clinic: 'x' }).success).toBe(false);
     expect(parse({ checkupDate: '2026-01-02', amountPaid: 10.5, clinic: 'x' }).success).toBe(false);
     expect(parse({ checkupDate: '2026-01-02', amountPaid: 10, clinic: '   ' }).success).toBe(false);

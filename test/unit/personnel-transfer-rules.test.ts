@@ -11,7 +11,7 @@ import {
 } from '../../shared/requests/kinds/personnel-transfer.js';
 import { seedPerson } from '../fixtures/directory.js';
 
-const rules = officePolicy.personnelTransfer;
+const rules = personnelTransfer.rulesOf(officePolicy);
 const person = (jobSeries: string, postStartDate: string, hiredVia: 'open' | 'career' = 'open') => ({
   ...seedPerson('E1034'),
   jobSeries,
@@ -21,7 +21,7 @@ const person = (jobSeries: string, postStartDate: string, hiredVia: 'open' | 'ca
 const assess = (requester: ReturnType<typeof person>, today: string, extra: Record<string, unknown> = {}) =>
   personnelTransfer.assess(
     { preferences: ['finance', 'childcare'], reason: '업무 역량 확대', ...extra },
-    { requester, today, now: new Date(`${today}T03:00:00Z`), policy: officePolicy },
+    { requester, today, now: new Date(`${today}T03:00:00Z`), rules },
   );
 
 describe('personnel rounds', () => {
@@ -61,7 +61,7 @@ describe('minimum time in post (지방공무원 임용령 §27①)', () => {
     ['행정', '2026-01-02', false],
   ] as const)('%s posted %s: eligible for the 2027-01-01 round = %s', (jobSeries, postStartDate, eligible) => {
     const attempt = () => assess(person(jobSeries, postStartDate), '2026-11-24');
-    if (eligible) expect(attempt().effect).toMatchObject({ roundId: '2027-01', effectiveDate: '2027-01-01', departmentId: 'finance' });
+    if (eligible) expect(attempt().state?.effect).toMatchObject({ roundId: '2027-01', effectiveDate: '2027-01-01', departmentId: 'finance' });
     else expect(attempt).toThrow(TooEarlyForTransferError);
   });
 
@@ -72,7 +72,7 @@ describe('minimum time in post (지방공무원 임용령 §27①)', () => {
       exceptionDetail: '배우자 근무지 이전(세종)',
     });
     expect(early.confirmations).toEqual(['최소 근무기간 미충족(2027-03-15부터 대상) — 예외 사유 확인 필요: 가족 거주지 이전']);
-    expect(early.ledger).toMatchObject({ key: 'personnel-transfer#2027-01', maxRequests: 1 });
+    expect(early.ledgers?.[0]).toMatchObject({ key: 'personnel-transfer#2027-01', maxRequests: 1 });
   });
 
   it('refuses its own department, duplicates, more than three preferences and unknown grounds, naming the field', () => {

@@ -4,7 +4,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Person } from '../../shared/directory/directory.js';
-import { keys } from '../../shared/store/table-layout.js';
+import { departmentKey, teamKey } from '../../shared/store/entities/organisation.js';
+import { personKey } from '../../shared/store/entities/person.js';
 import { seedDirectory, seedPerson } from '../fixtures/directory.js';
 import { httpEvent, lambdaContext } from '../fixtures/http-events.js';
 
@@ -21,10 +22,10 @@ const put = (id: string, body: unknown, sub = 'E1024') =>
 function directoryInTable(people: Record<string, Record<string, unknown>> = {}) {
   const keyOf = (key: { pk: string; sk: string }) => `${key.pk}|${key.sk}`;
   const items = new Map<string, unknown>([
-    ...seedDirectory.people.map((person) => [keyOf(keys.person(person.id)), { ...keys.person(person.id), ...person }] as const),
-    ...Object.entries(people).map(([id, item]) => [keyOf(keys.person(id)), { ...keys.person(id), ...item }] as const),
-    ...seedDirectory.teams.map((team) => [keyOf(keys.team(team.id)), team] as const),
-    ...seedDirectory.departments.map((department) => [keyOf(keys.department(department.id)), department] as const),
+    ...seedDirectory.people.map((person) => [keyOf(personKey(person.id)), { ...personKey(person.id), ...person }] as const),
+    ...Object.entries(people).map(([id, item]) => [keyOf(personKey(id)), { ...personKey(id), ...item }] as const),
+    ...seedDirectory.teams.map((team) => [keyOf(teamKey(team.id)), team] as const),
+    ...seedDirectory.departments.map((department) => [keyOf(departmentKey(department.id)), department] as const),
   ]);
   dynamo.on(GetCommand).callsFake((input: { Key: { pk: string; sk: string } }) => ({ Item: items.get(keyOf(input.Key)) }));
 }

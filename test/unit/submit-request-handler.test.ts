@@ -4,7 +4,9 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand 
 import { mockClient } from 'aws-sdk-client-mock';
 import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { keys } from '../../shared/store/table-layout.js';
+import { ledgerKey } from '../../shared/store/entities/ledger.js';
+import { bureauKey, departmentKey, officeKey, teamKey } from '../../shared/store/entities/organisation.js';
+import { personKey } from '../../shared/store/entities/person.js';
 import { seedDirectory } from '../fixtures/directory.js';
 import { httpEvent, lambdaContext } from '../fixtures/http-events.js';
 
@@ -23,11 +25,11 @@ const submit = (input: Partial<Parameters<typeof httpEvent>[0]> = {}) =>
 function directoryInTable() {
   const keyOf = (key: { pk: string; sk: string }) => `${key.pk}|${key.sk}`;
   const byKey = new Map<string, unknown>([
-    ...seedDirectory.people.map((p) => [keyOf(keys.person(p.id)), p] as const),
-    ...seedDirectory.teams.map((t) => [keyOf(keys.team(t.id)), t] as const),
-    ...seedDirectory.departments.map((d) => [keyOf(keys.department(d.id)), d] as const),
-    ...seedDirectory.bureaus.map((b) => [keyOf(keys.bureau(b.id)), b] as const),
-    [keyOf(keys.office()), seedDirectory.office],
+    ...seedDirectory.people.map((p) => [keyOf(personKey(p.id)), p] as const),
+    ...seedDirectory.teams.map((t) => [keyOf(teamKey(t.id)), t] as const),
+    ...seedDirectory.departments.map((d) => [keyOf(departmentKey(d.id)), d] as const),
+    ...seedDirectory.bureaus.map((b) => [keyOf(bureauKey(b.id)), b] as const),
+    [keyOf(officeKey()), seedDirectory.office],
   ]);
   dynamo.on(GetCommand).callsFake((input: { Key: { pk: string; sk: string } }) => ({ Item: byKey.get(keyOf(input.Key)) }));
   dynamo.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Record<string, string> }) => ({
@@ -100,7 +102,7 @@ describe('POST /requests handler', () => {
         CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
       }),
     );
-    dynamo.on(GetCommand, { Key: keys.ledger('E1034', 'health-checkup#2026') }).resolves({ Item: { requestIds: new Set(['R20260301-AAAA']) } });
+    dynamo.on(GetCommand, { Key: ledgerKey('E1034', 'health-checkup#2026') }).resolves({ Item: { requestIds: new Set(['R20260301-AAAA']) } });
     const response = await submit();
     expect(response.statusCode).toBe(409);
     expect(JSON.parse(response.body ?? '{}').message).toBe(
@@ -152,14 +154,14 @@ describe('POST /requests handler', () => {
       clinic: '한빛여성의원',
       treatmentType: 'artificial-insemination',
     };
-    const ledgerKey = keys.ledger('E1034', 'infertility-treatment#2026');
+    const infertilityLedger = ledgerKey('E1034', 'infertility-treatment#2026');
     const ledgerUpdates = () =>
       dynamo
         .commandCalls(TransactWriteCommand)
-        .map((call) => call.args[0].input.TransactItems?.find((item) => item.Update?.Key?.['pk'] === ledgerKey.pk)?.Update);
+        .map((call) => call.args[0].input.TransactItems?.find((item) => item.Update?.Key?.['pk'] === infertilityLedger.pk)?.Update);
 
     it('reserves only what is left under the cap, with a condition that keeps concurrent claims under it too', async () => {
-      dynamo.on(GetCommand, { Key: ledgerKey }).resolves({ Item: { requestIds: new Set(['R1', 'R2']), reservedKrw: 2_700_000 } });
+      dynamo.on(GetCommand, { Key: infertilityLedger }).resolves({ Item: { requestIds: new Set(['R1', 'R2']), reservedKrw: 2_700_000 } });
       const response = await submit({ body: infertility });
       expect(response.statusCode).toBe(201);
       expect(JSON.parse(response.body ?? '{}')).toMatchObject({ amountRequested: 800_000, reimbursableAmount: 300_000 });
@@ -172,7 +174,7 @@ describe('POST /requests handler', () => {
 
     it('when another claim takes the rest first, it reads again and refuses with what was used', async () => {
       dynamo
-        .on(GetCommand, { Key: ledgerKey })
+        .on(GetCommand, { Key: infertilityLedger })
         .resolvesOnce({ Item: { requestIds: new Set(['R1']), reservedKrw: 2_700_000 } })
         .resolves({ Item: { requestIds: new Set(['R1', 'R9']), reservedKrw: 3_000_000 } });
       dynamo.on(TransactWriteCommand).rejects(

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Workflows } from '../../shared/ports/ports.js';
-import { openStage } from '../../shared/requests/transitions.js';
+import type { Workflows } from '../../shared/ports/workflows.js';
+import { changeOf } from '../../shared/requests/change.js';
+import { openStage } from '../../shared/requests/line-transitions.js';
 import { makeWithdrawRequest } from '../../shared/use-cases/withdraw-request.js';
 import { inMemoryRequestStore } from '../fixtures/request-store.js';
 import { requestInReview } from '../fixtures/requests.js';
@@ -22,7 +23,7 @@ describe('withdrawing a request', () => {
     // withdrawal's read and its write (what a requester who withdraws at once runs into).
     const { store, links } = inMemoryRequestStore();
     const submitted = requestInReview(line, t0);
-    await store.save({ request: submitted, events: [] });
+    await store.save(changeOf(undefined, { request: submitted, events: [] }));
     const read = store.get;
     let workflowWrote = false;
     store.get = async (id) => {
@@ -35,9 +36,7 @@ describe('withdrawing a request', () => {
           open: [{ stepIndex: 0, holder: { id: 'E1015', name: '박은주', position: '팀장' }, linkHash: 'h0' }],
         });
         await store.save({
-          request: opened.request,
-          expectedVersion: current.version,
-          events: opened.events,
+          ...changeOf(current, opened),
           links: {
             put: [
               {
@@ -72,7 +71,7 @@ describe('withdrawing a request', () => {
   it('is refused in Korean once the request is no longer in review, and nothing changes', async () => {
     // Prepare
     const { store } = inMemoryRequestStore();
-    await store.save({ request: requestInReview(line, t0, { status: 'approved' }), events: [] });
+    await store.save(changeOf(undefined, { request: requestInReview(line, t0, { status: 'approved' }), events: [] }));
     const withdraw = makeWithdrawRequest({ requests: store, workflows, clock, log: vi.fn() });
 
     // Act + Assess

@@ -1,10 +1,13 @@
 import type { ResolvedStep } from '../approvals/approval-line.js';
-import { seoulDaysOf } from '../fleet/fleet.js';
-import type { CalendarRelease, DecisionOutcome, LedgerChange, RequestChange } from '../ports/ports.js';
-import { type ApprovalRequest, type ApprovalStep, type Channel, type Decision, type HistoryEvent, type Snapshot, stageCount } from './request.js';
+import type { DecisionOutcome } from '../ports/workflows.js';
+import type { HistoryEvent } from './history.js';
+import type { ApprovalRequest } from './kinds/index.js';
+import { moved } from './moves.js';
+import { type ApprovalStep, type Channel, type Decision, stageCount } from './request.js';
 
 /**
- * Pure state transitions of a request. Each returns the next state (version + 1) and the
+ * Transitions of a request on its approval line: a stage opening, a decision, a skipped review, a
+ * step moving to another holder. Each returns the next state (through `moved`: version + 1) and the
  * history events that record it; the use case saves both in one transaction.
  */
 export interface Actor {
@@ -31,14 +34,7 @@ const holderFields = (holder: Holder) => ({
   actingForName: holder.actingFor?.name,
 });
 
-const next = (request: ApprovalRequest, at: string, changes: Partial<ApprovalRequest>): ApprovalRequest => ({
-  ...request,
-  ...changes,
-  updatedAt: at,
-  version: request.version + 1,
-});
-
-const withParticipants = (participants: string[], ...ids: (string | undefined)[]) => [
+export const withParticipants = (participants: string[], ...ids: (string | undefined)[]) => [
   ...new Set([...participants, ...ids.filter((id): id is string => id !== undefined)]),
 ];
 
@@ -47,24 +43,6 @@ const stepOf = (request: ApprovalRequest, stepIndex: number): ApprovalStep => {
   if (!step) throw new Error(`request ${request.id} has no step ${stepIndex}`);
   return step;
 };
-
-/** Gives back the request's place (and reserved amount) in its ledger: on withdrawal, final rejection or failure. */
-export function releaseLedger(request: ApprovalRequest): LedgerChange[] | undefined {
-  return request.ledger ? [{ personId: request.requesterId, key: request.ledger.key, remove: { amount: request.ledger.amount } }] : undefined;
-}
-
-/**
- * Gives back a vehicle held for the request (withdrawn, returned, rejected, cancelled, failed): its
- * calendar days lose the booking in the same transaction that records why.
- */
-export function releaseBooking(request: ApprovalRequest, at: string): { request: ApprovalRequest; release?: CalendarRelease[] } {
-  const booking = request.booking;
-  if (!booking || booking.releasedAt) return { request };
-  return {
-    request: { ...request, booking: { ...booking, releasedAt: at }, followUp: undefined },
-    release: seoulDaysOf(booking).map((day) => ({ vehicleId: booking.vehicleId, day, requestId: request.id })),
-  };
-}
 
 /** The steps of a fresh line; what the kind asks its reviewers to confirm goes on each review step. */
 export function lineSteps(line: ResolvedStep[], confirmations: string[] = []): ApprovalStep[] {
@@ -159,7 +137,7 @@ export function openStage(
     channel: 'workflow',
   }));
   return {
-    request: next(request, input.at, {
+    request: moved(request, input.at, {
       steps,
       stageDeadline: input.deadline,
       resumePending: undefined, // the workflow has moved on to this stage
@@ -221,7 +199,7 @@ export function recordDecision(
     channel,
   };
   return {
-    request: next(request, at, { steps, currentStage: outcome === 'next' ? request.currentStage + 1 : request.currentStage }),
+    request: moved(request, at, { steps, currentStage: outcome === 'next' ? request.currentStage + 1 : request.currentStage }),
     events: [event],
     outcome,
     revokedLinks,
@@ -239,7 +217,7 @@ export function skipStep(
   );
   const outcome = skipped.stage === request.currentStage ? stageOutcome(request, steps) : 'waiting';
   return {
-    request: next(request, input.at, { steps, currentStage: outcome === 'next' ? request.currentStage + 1 : request.currentStage }),
+    request: moved(request, input.at, { steps, currentStage: outcome === 'next' ? request.currentStage + 1 : request.currentStage }),
     events: [
       {
         at: input.at,
@@ -288,7 +266,7 @@ export function reassignStep(
       : step,
   );
   return {
-    request: next(request, input.at, { steps, participants: withParticipants(request.participants, holder.id, holder.actingFor?.id) }),
+    request: moved(request, input.at, { steps, participants: withParticipants(request.participants, holder.id, holder.actingFor?.id) }),
     events: [
       {
         at: input.at,
@@ -306,139 +284,5 @@ export function reassignStep(
       },
     ],
     revokedLink: before.openLinkHash,
-  };
-}
-
-/** Ends a round: approved, returned (반려), rejected, withdrawn or failed. Open steps are cancelled and their links revoked. */
-export function closeRequest(
-  request: ApprovalRequest,
-  input: {
-    status: 'approved' | 'returned' | 'rejected' | 'withdrawn' | 'failed' | 'cancelled';
-    at: string;
-    actor: Actor;
-    comment?: string;
-    channel: string;
-  },
-): { request: ApprovalRequest; events: HistoryEvent[]; revokedLinks: string[] } {
-  const { status, at, actor, comment, channel } = input;
-  const revokedLinks = request.steps.flatMap((step) => (step.openLinkHash ? [step.openLinkHash] : []));
-  const steps = request.steps.map((step) =>
-    step.status === 'waiting' || step.status === 'pending' ? { ...step, status: 'cancelled' as const, openLinkHash: undefined } : step,
-  );
-  return {
-    request: next(request, at, { status, steps, stageDeadline: undefined, resumePending: undefined }),
-    events: [{ at, actorId: actor.id, actorName: actor.name, action: status, round: request.round, comment, channel }],
-    revokedLinks,
-  };
-}
-
-/**
- * Ends a round that will not be carried out (withdrawn, failed) and gives back all it held: its
- * ledger place and reserved amount, any vehicle, its open links. The whole change, to save at once.
- */
-export function endRoundAndRelease(
-  request: ApprovalRequest,
-  input: { status: 'withdrawn' | 'failed'; at: string; actor: Actor; comment?: string; channel: string },
-): RequestChange {
-  const closed = closeRequest(request, input);
-  const released = releaseBooking(closed.request, input.at);
-  return {
-    request: released.request,
-    expectedVersion: request.version,
-    events: closed.events,
-    ledgers: releaseLedger(request),
-    calendar: released.release ? { release: released.release } : undefined,
-    links: closed.revokedLinks.length > 0 ? { revoke: closed.revokedLinks.map((hash) => ({ hash, reason: 'closed' as const })) } : undefined,
-  };
-}
-
-/** The approved request's effect has happened (a transfer is in the directory): recorded, never repeated. */
-export function applyEffect(request: ApprovalRequest, input: { at: string; comment: string }): { request: ApprovalRequest; events: HistoryEvent[] } {
-  if (!request.effect) throw new Error(`request ${request.id} has no effect to apply`);
-  return {
-    request: next(request, input.at, { effect: { ...request.effect, appliedAt: input.at } }),
-    events: [{ at: input.at, actorId: 'system', action: 'completed', round: request.round, comment: input.comment, channel: 'workflow' }],
-  };
-}
-
-const snapshotOf = (request: ApprovalRequest, withSteps: boolean): Snapshot => ({
-  round: request.round,
-  details: request.details,
-  amountRequested: request.amountRequested,
-  reimbursableAmount: request.reimbursableAmount,
-  capAmount: request.capAmount,
-  ...(withSteps ? { steps: request.steps } : {}),
-});
-
-/** The requester revises a returned request; what it said before stays in the history. */
-export function reviseRequest(
-  request: ApprovalRequest,
-  input: {
-    details: Record<string, unknown>;
-    amounts: Pick<ApprovalRequest, 'amountRequested' | 'reimbursableAmount' | 'capAmount'>;
-    ledger?: ApprovalRequest['ledger'];
-    effect?: ApprovalRequest['effect'];
-    /** Who handles it and how fast, as the new content says (a repair moved to another building). */
-    routing?: { urgent?: boolean; handlingTeamId?: string };
-    at: string;
-    actor: Actor;
-    comment?: string;
-  },
-): { request: ApprovalRequest; events: HistoryEvent[] } {
-  return {
-    request: next(request, input.at, {
-      details: input.details,
-      ...input.amounts,
-      ledger: input.ledger,
-      effect: input.effect,
-      urgent: input.routing?.urgent ? true : undefined,
-      handlingTeamId: input.routing?.handlingTeamId,
-    }),
-    events: [
-      {
-        at: input.at,
-        actorId: input.actor.id,
-        actorName: input.actor.name,
-        action: 'revised',
-        round: request.round,
-        comment: input.comment,
-        channel: 'api',
-        snapshot: snapshotOf(request, false),
-      },
-    ],
-  };
-}
-
-/** A returned request goes through a freshly resolved line again, as a new round. */
-export function resubmit(
-  request: ApprovalRequest,
-  input: { line: ResolvedStep[]; confirmations?: string[]; at: string; actor: Actor; comment?: string },
-): { request: ApprovalRequest; events: HistoryEvent[] } {
-  const round = request.round + 1;
-  return {
-    request: next(request, input.at, {
-      status: 'in-review',
-      round,
-      steps: lineSteps(input.line, input.confirmations),
-      currentStage: 0,
-      stageDeadline: undefined,
-      // What the last round's triage and assignment recorded stays in its history; the new round records its own.
-      triage: undefined,
-      booking: undefined,
-      participants: withParticipants(request.participants, ...input.line.map((step) => step.approverId)),
-    }),
-    events: [
-      {
-        at: input.at,
-        actorId: input.actor.id,
-        actorName: input.actor.name,
-        action: 'resubmitted',
-        round,
-        comment: input.comment,
-        channel: 'api',
-        snapshot: snapshotOf(request, true),
-      },
-      { at: input.at, actorId: 'system', action: 'routed', round, comment: `결재선: ${describeLine(input.line)}`, channel: 'workflow' },
-    ],
   };
 }

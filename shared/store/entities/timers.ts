@@ -1,14 +1,21 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { indexes } from './table-layout.js';
+import { indexes } from '../table-layout.js';
 
-/** The entities on the sparse "due timers" index, each in its own partition of it. */
+/**
+ * The sparse "due timers" index: an item that carries `timerShard` and `nextTimerAt` is something
+ * the timer sweep must look at then. Each entity that has timers sits in its own shard.
+ */
 export const timerShards = { link: 'LINK', delegation: 'DELEGATION', effect: 'EFFECT', resume: 'RESUME', followUp: 'FOLLOWUP' } as const;
+export type TimerShard = (typeof timerShards)[keyof typeof timerShards];
+
+export const timerAttributes = (shard: TimerShard, at: string | undefined): Record<string, string> =>
+  at === undefined ? {} : { timerShard: shard, nextTimerAt: at };
 
 /** Items of one shard whose next timer is due at or before `now`, earliest first. */
 export async function queryDueTimers(
   db: DynamoDBDocumentClient,
   tableName: string,
-  shard: (typeof timerShards)[keyof typeof timerShards],
+  shard: TimerShard,
   now: string,
   limit: number,
 ): Promise<Record<string, unknown>[]> {

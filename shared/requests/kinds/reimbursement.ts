@@ -1,5 +1,15 @@
 import { ValidationError } from '../../kernel/errors.js';
 import { yearOf } from '../../kernel/seoul-time.js';
+import type { Lifecycle } from '../kind.js';
+
+/**
+ * What reimbursement kinds share: finance pays an approved claim once (`approved → paid`), and a
+ * claim is made after the fact for this year or the one before.
+ */
+export const paidOnceApproved: Lifecycle<'paid'> = {
+  statuses: { paid: '지급 완료' },
+  moves: { approved: ['paid'] },
+};
 
 /**
  * A reimbursement is claimed after the fact, for this year or up to `yearsBack` years before

@@ -1,0 +1,140 @@
+import type { RecordedEvents } from '../finance/accounting.js';
+import type { HistoryEvent } from '../requests/history.js';
+import type { ApprovalRequest } from '../requests/kinds/index.js';
+import type { Decision } from '../requests/request.js';
+import type { BudgetChange, BudgetFigures } from './budget.js';
+import type { CalendarHold, CalendarRelease } from './fleet-store.js';
+import type { ChatMessageRef } from './messaging.js';
+
+/** The requests, their history, links, ledgers and what changes with them: the store the use cases depend on. */
+
+/**
+ * An approval link as stored: only the hash of its id, bound to one holder and one step of one
+ * round, with the stage's task token and the step's timers. Open links carry the index attributes
+ * of "pending approvals by approver" and "due timers"; using or revoking a link removes them.
+ */
+export interface ApprovalLink {
+  hash: string;
+  requestId: string;
+  round: number;
+  stepIndex: number;
+  approverId: string;
+  /** 대결: the approver the holder decides for. */
+  actingForId?: string;
+  taskToken: string;
+  /** The stage deadline: the link stops working then. */
+  expiresAt: string;
+  /** When the step reached its holder; "pending approvals" sort by it. */
+  openedAt: string;
+  remindAt?: string;
+  escalateAt?: string;
+  status: 'open' | 'used' | 'revoked';
+  usedAt?: string;
+  decision?: Decision;
+  /** Why a link stopped working without being used: the request closed, or the step moved to someone else or to a fresh link. */
+  revokedReason?: 'closed' | 'replaced' | 'rerouted';
+  /** The Slack message that carries this link's buttons, updated once the step is decided or moves on. */
+  chatMessage?: ChatMessageRef;
+}
+
+/**
+ * One atomic change to a request: its new state and everything that must change with it.
+ * `expectedVersion` guards against concurrent changes (undefined: the request must be new).
+ */
+export interface RequestChange {
+  request: ApprovalRequest;
+  expectedVersion?: number;
+  /** The change's history events, accounted (what each moved in money) against `request` as saved. */
+  events: RecordedEvents;
+  /**
+   * Take (`add`) or give back (`remove`) the request's place in per-person ledgers; `amount` is
+   * what it reserves against an amount cap (`maxReservedBefore`: the most the ledger may already
+   * hold for the reservation to fit). `adjust` changes the reservation of a request already there.
+   */
+  ledgers?: LedgerChange[];
+  idempotency?: { requesterId: string; key: string; bodyHash: string };
+  /**
+   * Vehicle calendar days: a hold adds the booking to a day only if the day is still at the version
+   * it was read at (so the overlap check made on that read still holds); a release removes it.
+   */
+  calendar?: { hold?: CalendarHold[]; release?: CalendarRelease[] };
+  /** A trip log's odometer: accepted only if it does not start below the vehicle's last reading. */
+  odometer?: { vehicleId: string; start: number; end: number; requestId: string; at: string };
+  /** Running figures of a budget line's year, moved by the same transaction as the request. */
+  budget?: BudgetChange[];
+  links?: {
+    put?: ApprovalLink[];
+    /** Only an open, unexpired link can be used, once. */
+    consume?: { hash: string; at: string; decision: Decision };
+    revoke?: { hash: string; reason: NonNullable<ApprovalLink['revokedReason']> }[];
+  };
+}
+
+export type LedgerChange = { personId: string; key: string } & (
+  | { add: { maxRequests?: number; amount?: number; maxReservedBefore?: number } }
+  | { remove: { amount?: number } }
+  | { adjust: { delta: number; maxReservedBefore: number } }
+);
+
+/** What a per-person ledger holds: the requests in it and the amount they reserve. */
+export interface LedgerUsage {
+  requestIds: string[];
+  reservedKrw: number;
+}
+
+export interface RequestPage {
+  items: ApprovalRequest[];
+  nextCursor?: string;
+}
+
+export interface RequestStore {
+  save(change: RequestChange): Promise<void>;
+  get(id: string): Promise<ApprovalRequest | undefined>;
+  history(id: string): Promise<HistoryEvent[]>;
+  appendEvent(requestId: string, event: HistoryEvent): Promise<void>;
+  listByRequester(requesterId: string, page: { limit: number; cursor?: string }): Promise<RequestPage>;
+  findIdempotent(requesterId: string, key: string): Promise<{ requestId: string; bodyHash: string } | undefined>;
+  ledgerUsage(personId: string, key: string): Promise<LedgerUsage>;
+  getLink(hash: string): Promise<ApprovalLink | undefined>;
+  /** Open links held by a person, oldest first. */
+  pendingFor(approverId: string): Promise<ApprovalLink[]>;
+  /** Open links with a reminder, escalation or deadline due at or before `now`. */
+  dueLinks(now: string, limit: number): Promise<ApprovalLink[]>;
+  /** Requests whose decided stage has not been seen to move on within the grace period. */
+  dueResumes(now: string, limit: number): Promise<ApprovalRequest[]>;
+  /** Approved requests whose effect (e.g. a transfer) takes effect at or before `now` and is not applied yet. */
+  dueEffects(now: string, limit: number): Promise<ApprovalRequest[]>;
+  /** The transfer requests of a personnel round, oldest first. */
+  listByRound(roundId: string): Promise<ApprovalRequest[]>;
+  /** Takes a link off the timer sweep (its task is gone; nothing more can happen to it). */
+  clearLinkTimer(hash: string): Promise<void>;
+  /** Remembers the Slack message that carries a link's buttons. */
+  setLinkChatMessage(hash: string, ref: ChatMessageRef): Promise<void>;
+  /** Approved requests whose follow-up (a trip-log reminder, a repair's automatic close) is due. */
+  dueFollowUps(now: string, limit: number): Promise<ApprovalRequest[]>;
+  /** A budget line's running figures for a year. */
+  budget(line: string, year: number): Promise<BudgetFigures>;
+}
+
+export class ConcurrentChangeError extends Error {
+  override name = 'ConcurrentChangeError';
+}
+
+/** A ledger the change adds the request to is full (count or cap); `key` says which. */
+export class LedgerFullError extends Error {
+  override name = 'LedgerFullError';
+  constructor(
+    message: string,
+    readonly key: string,
+  ) {
+    super(message);
+  }
+}
+
+export class IdempotencyRaceError extends Error {
+  override name = 'IdempotencyRaceError';
+}
+
+export class LinkUnavailableError extends Error {
+  override name = 'LinkUnavailableError';
+}

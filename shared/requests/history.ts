@@ -1,0 +1,78 @@
+import * as z from 'zod';
+import { financeFiguresSchema } from '../finance/figures.js';
+import { approvalStepSchema, decisionSchema } from './request.js';
+
+/** What can happen to a request, as its record (문서관리카드) names it. */
+export const historyActionSchema = z.enum([
+  'submitted',
+  'routed',
+  'notified',
+  'reminded',
+  'escalated',
+  'rerouted',
+  'viewed',
+  'decided',
+  'skipped',
+  'approved',
+  'returned',
+  'revised',
+  'resubmitted',
+  'rejected',
+  'withdrawn',
+  'failed',
+  /** What approval set in motion has happened (e.g. the transfer took effect in the directory). */
+  'completed',
+  /** The managing unit reports a repair done, with its actual cost. */
+  'work-reported',
+  /** The requester confirms (or reopens) the work; or the confirmation period ends. */
+  'confirmed',
+  'reopened',
+  /** A trip log (운행일지) was recorded. */
+  'trip-logged',
+  'cancelled',
+  /** Finance paid an approved reimbursement. */
+  'paid',
+]);
+export type HistoryAction = z.infer<typeof historyActionSchema>;
+
+/** What a round looked like when it ended or its content changed (§22: earlier versions are kept). */
+export const snapshotSchema = z.object({
+  round: z.int().positive(),
+  details: z.record(z.string(), z.unknown()),
+  amountRequested: z.int().optional(),
+  reimbursableAmount: z.int().optional(),
+  capAmount: z.int().optional(),
+  steps: z.array(approvalStepSchema).optional(),
+});
+export type Snapshot = z.infer<typeof snapshotSchema>;
+
+/** One append-only entry of a request's record (문서관리카드). Nothing edits or deletes these. */
+export const historyEventSchema = z.object({
+  at: z.string(),
+  /** Employee id, or `system` for the workflow itself. */
+  actorId: z.string(),
+  actorName: z.string().optional(),
+  /** 대결: whom the actor acted for. */
+  actingForId: z.string().optional(),
+  actingForName: z.string().optional(),
+  action: historyActionSchema,
+  round: z.int().positive().optional(),
+  stepIndex: z.int().optional(),
+  decision: decisionSchema.optional(),
+  /** 전결 / 대결, when the decision was taken under delegated authority or by a deputy. */
+  markers: z.array(z.enum(['전결', '대결'])).optional(),
+  /** The rule behind a routing, a 전결 or an escalation. */
+  rule: z.string().optional(),
+  comment: z.string().optional(),
+  /** How it happened: `api`, `email-link`, `slack`, `workflow`. */
+  channel: z.string().optional(),
+  /** Re-routing and escalation: from whom, to whom. */
+  fromId: z.string().optional(),
+  toId: z.string().optional(),
+  snapshot: snapshotSchema.optional(),
+  /** What the actor recorded with a decision or report (a triage estimate, a vehicle, an actual cost, a trip log). */
+  input: z.record(z.string(), z.unknown()).optional(),
+  /** The money this event moved, as added to its month's totals in the same transaction (see shared/finance/totals.ts). */
+  finance: financeFiguresSchema.optional(),
+});
+export type HistoryEvent = z.infer<typeof historyEventSchema>;

@@ -1,0 +1,211 @@
+import type { ResolvedStep } from '../approvals/approval-line.js';
+import type { KindPolicies } from '../policies/approval-policy.js';
+import type { LedgerChange, RequestChange } from '../ports/request-store.js';
+import { changeOf } from './change.js';
+import type { HistoryEvent, Snapshot } from './history.js';
+import type { Assessment } from './kind.js';
+import { type ApprovalRequest, type KindId, requestSchema } from './kinds/index.js';
+import { type Actor, describeLine, lineSteps, withParticipants } from './line-transitions.js';
+import { moved } from './moves.js';
+import { carriedOn, forNewRound, released } from './per-kind.js';
+
+/**
+ * Transitions of a request's rounds: submitted, ended (approved, returned, rejected, withdrawn,
+ * failed), revised while returned, resubmitted as a new round. Each goes through `moved` (the
+ * status table, version + 1) and returns the events that record it.
+ */
+
+const revokeAll = (hashes: string[]): RequestChange['links'] =>
+  hashes.length > 0 ? { revoke: hashes.map((hash) => ({ hash, reason: 'closed' as const })) } : undefined;
+
+/** A new request as submission stores it (checked against its kind's stored schema), with its first events. */
+export function submitted(input: {
+  id: string;
+  kind: KindId;
+  details: unknown;
+  requester: { id: string; name: string; departmentId: string; teamId: string | null };
+  assessment: Omit<Assessment<unknown>, 'ledgers' | 'preferredDepartments'>;
+  reservation: { reimbursableAmount?: number; ledgers?: ApprovalRequest['ledgers'] };
+  line: ResolvedStep[];
+  at: string;
+}): { request: ApprovalRequest; events: HistoryEvent[] } {
+  const { id, kind, details, requester, assessment, reservation, line, at } = input;
+  const request = requestSchema.parse({
+    ...(assessment.state ?? {}),
+    id,
+    kind,
+    status: 'in-review',
+    requesterId: requester.id,
+    requesterName: requester.name,
+    departmentId: requester.departmentId,
+    teamId: requester.teamId,
+    details,
+    amountRequested: assessment.amountRequested,
+    reimbursableAmount: reservation.reimbursableAmount,
+    capAmount: assessment.capAmount,
+    ledgers: reservation.ledgers,
+    ...(assessment.urgent ? { urgent: true } : {}),
+    ...(assessment.handlingTeamId ? { handlingTeamId: assessment.handlingTeamId } : {}),
+    round: 1,
+    steps: lineSteps(line, assessment.confirmations),
+    currentStage: 0,
+    participants: [...new Set(line.map((step) => step.approverId))],
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  });
+  return {
+    request,
+    events: [
+      { at, actorId: requester.id, actorName: requester.name, action: 'submitted', round: 1, channel: 'api' },
+      { at, actorId: 'system', action: 'routed', round: 1, channel: 'workflow', comment: `결재선: ${describeLine(line)}` },
+    ],
+  };
+}
+
+/** Ends a round: approved, returned (반려), rejected, withdrawn, failed or cancelled. Open steps are cancelled and their links revoked. */
+export function closeRequest(
+  request: ApprovalRequest,
+  input: {
+    status: 'approved' | 'returned' | 'rejected' | 'withdrawn' | 'failed' | 'cancelled';
+    at: string;
+    actor: Actor;
+    comment?: string;
+    channel: string;
+  },
+): { request: ApprovalRequest; events: HistoryEvent[]; revokedLinks: string[] } {
+  const { status, at, actor, comment, channel } = input;
+  const revokedLinks = request.steps.flatMap((step) => (step.openLinkHash ? [step.openLinkHash] : []));
+  const steps = request.steps.map((step) =>
+    step.status === 'waiting' || step.status === 'pending' ? { ...step, status: 'cancelled' as const, openLinkHash: undefined } : step,
+  );
+  return {
+    request: moved(request, at, { status, steps, stageDeadline: undefined, resumePending: undefined }),
+    events: [{ at, actorId: actor.id, actorName: actor.name, action: status, round: request.round, comment, channel }],
+    revokedLinks,
+  };
+}
+
+/** Gives back the request's places (and reserved amount) in its ledgers: on withdrawal, final rejection or failure. */
+export function releaseLedgers(request: ApprovalRequest): LedgerChange[] | undefined {
+  const ledgers = request.ledgers ?? [];
+  return ledgers.length > 0 ? ledgers.map(({ key, amount }) => ({ personId: request.requesterId, key, remove: { amount } })) : undefined;
+}
+
+/**
+ * Ends a round that will not be carried out (withdrawn, failed, cancelled) and gives back all it
+ * held: its ledger places and reserved amounts, what its kind holds (a vehicle), its open links.
+ * The whole change, to save at once.
+ */
+export function endRoundAndRelease(
+  request: ApprovalRequest,
+  input: { status: 'withdrawn' | 'failed' | 'cancelled'; at: string; actor: Actor; comment?: string; channel: string },
+): RequestChange {
+  const closed = closeRequest(request, input);
+  const freed = released(closed.request, input.at);
+  return changeOf(
+    request,
+    { request: freed.request, events: closed.events },
+    {
+      ledgers: releaseLedgers(request),
+      calendar: freed.calendar ? { release: freed.calendar } : undefined,
+      links: revokeAll(closed.revokedLinks),
+    },
+  );
+}
+
+/**
+ * The line has decided: approved (and carried on as the kind says: a repair goes in progress, its
+ * budget committed), returned to the requester, or finally rejected (its ledger places given
+ * back). Anything the kind holds goes back unless approved.
+ */
+export function finalized(
+  request: ApprovalRequest,
+  input: { outcome: 'approved' | 'returned' | 'rejected'; at: string; policy: KindPolicies },
+): RequestChange {
+  const { outcome, at } = input;
+  const closed = closeRequest(request, { status: outcome, at, actor: { id: 'system', name: 'system' }, channel: 'workflow' });
+  const links = revokeAll(closed.revokedLinks);
+  if (outcome === 'approved') {
+    const after = carriedOn(closed.request, { at, policy: input.policy });
+    return changeOf(request, { request: after.request, events: closed.events }, { budget: after.budget, links });
+  }
+  const freed = released(closed.request, at);
+  return changeOf(
+    request,
+    { request: freed.request, events: closed.events },
+    {
+      ledgers: outcome === 'rejected' ? releaseLedgers(request) : undefined,
+      calendar: freed.calendar ? { release: freed.calendar } : undefined,
+      links,
+    },
+  );
+}
+
+const snapshotOf = (request: ApprovalRequest, withSteps: boolean): Snapshot => ({
+  round: request.round,
+  details: request.details,
+  amountRequested: request.amountRequested,
+  reimbursableAmount: request.reimbursableAmount,
+  capAmount: request.capAmount,
+  ...(withSteps ? { steps: request.steps } : {}),
+});
+
+/** The requester revises a returned request (content checked by its kind); what it said before stays in the history. */
+export function reviseRequest(
+  request: ApprovalRequest,
+  input: {
+    /** The revised request's content, as its kind assessed it: details, amounts, ledgers and own fields. */
+    revised: ApprovalRequest;
+    at: string;
+    actor: Actor;
+    comment?: string;
+  },
+): { request: ApprovalRequest; events: HistoryEvent[] } {
+  return {
+    request: moved(request, input.at, input.revised),
+    events: [
+      {
+        at: input.at,
+        actorId: input.actor.id,
+        actorName: input.actor.name,
+        action: 'revised',
+        round: request.round,
+        comment: input.comment,
+        channel: 'api',
+        snapshot: snapshotOf(request, false),
+      },
+    ],
+  };
+}
+
+/** A returned request goes through a freshly resolved line again, as a new round (the last round's own fields cleared). */
+export function resubmit(
+  request: ApprovalRequest,
+  input: { line: ResolvedStep[]; confirmations?: string[]; at: string; actor: Actor; comment?: string },
+): { request: ApprovalRequest; events: HistoryEvent[] } {
+  const round = request.round + 1;
+  return {
+    request: moved(forNewRound(request), input.at, {
+      status: 'in-review',
+      round,
+      steps: lineSteps(input.line, input.confirmations),
+      currentStage: 0,
+      stageDeadline: undefined,
+      participants: withParticipants(request.participants, ...input.line.map((step) => step.approverId)),
+    }),
+    events: [
+      {
+        at: input.at,
+        actorId: input.actor.id,
+        actorName: input.actor.name,
+        action: 'resubmitted',
+        round,
+        comment: input.comment,
+        channel: 'api',
+        snapshot: snapshotOf(request, true),
+      },
+      { at: input.at, actorId: 'system', action: 'routed', round, comment: `결재선: ${describeLine(input.line)}`, channel: 'workflow' },
+    ],
+  };
+}

@@ -1,0 +1,50 @@
+import { type ApprovalRequest, requestSchema } from '../../requests/kinds/index.js';
+import { effectDueAt, kindIndexesOf } from '../../requests/per-kind.js';
+import { timerAttributes, timerShards } from './timers.js';
+import type { GuardedItem } from './transact.js';
+
+/**
+ * A request: `REQUEST#<id>` / `META`, its history beside it in the same partition. Indexed by its
+ * own `requesterId` and `createdAt` (`requests-by-requester`), by what its kind indexes it on (a
+ * transfer's round: `requests-by-round`) and, while the sweep has something to do for it, on `due-timers`.
+ */
+export const requestKey = (id: string) => ({ pk: `REQUEST#${id}`, sk: 'META' });
+
+/** How long a decided stage may wait for its workflow to move on before the sweep tells it again. */
+const RESUME_GRACE_MS = 5 * 60_000;
+
+/**
+ * The index attributes a request carries. Its next timer, in this order: a follow-up of its kind,
+ * a decided stage whose workflow must still hear of it, its kind's scheduled effect (a transfer on
+ * its effective date). A Put rewrites the whole item, so a timer that is done drops off by itself.
+ */
+export function requestIndexAttributes(request: ApprovalRequest): Record<string, string> {
+  const timer = request.followUp
+    ? timerAttributes(timerShards.followUp, request.followUp.at)
+    : request.resumePending
+      ? timerAttributes(timerShards.resume, new Date(Date.parse(request.resumePending.since) + RESUME_GRACE_MS).toISOString())
+      : timerAttributes(timerShards.effect, effectDueAt(request));
+  return { ...kindIndexesOf(request), ...timer };
+}
+
+/** Saves the request, new (it must not exist) or over the version the change was made on. */
+export function putRequest(tableName: string, request: ApprovalRequest, expectedVersion: number | undefined): GuardedItem {
+  return {
+    guard: { entity: 'request' },
+    item: {
+      Put: {
+        TableName: tableName,
+        Item: { ...requestKey(request.id), ...request, ...requestIndexAttributes(request) },
+        ...(expectedVersion === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
+      },
+    },
+  };
+}
+
+/** A stored request. Items saved before a request could hold several ledgers carry one `ledger`: read as a list of one. */
+export function readRequest(item: Record<string, unknown>): ApprovalRequest {
+  const { ledger, ...rest } = item;
+  return requestSchema.parse(ledger !== undefined && rest['ledgers'] === undefined ? { ...rest, ledgers: [ledger] } : rest);
+}
