@@ -4,6 +4,7 @@ import { facilityRepair } from './facility-repair.js';
 import { healthCheckup } from './health-checkup.js';
 import { infertilityTreatment } from './infertility-treatment.js';
 import { personnelTransfer } from './personnel-transfer.js';
+import { vaccination } from './vaccination.js';
 import { vehicleBooking } from './vehicle-booking.js';
 
 /**
@@ -17,6 +18,7 @@ export const kinds = {
   [personnelTransfer.id]: personnelTransfer,
   [facilityRepair.id]: facilityRepair,
   [vehicleBooking.id]: vehicleBooking,
+  [vaccination.id]: vaccination,
 };
 
 export type KindId = keyof typeof kinds;
