@@ -60,7 +60,7 @@ interface Ops<K extends KindId> {
 const registry: { [K in KindId]: Ops<K> } = kinds;
 
 /** The kind behind `id`, seen through what the engine asks of it. */
-export const kindOps = <K extends KindId>(id: K): Ops<K> => registry[id];
+const kindOps = <K extends KindId>(id: K): Ops<K> => registry[id];
 
 /** How a request reads in messages: its kind's name, its details (unless sensitive) and where it stands. */
 export interface RequestDescription {
@@ -115,11 +115,6 @@ export function reassess<K extends KindId>(
 ): Assessment<StateOf<K>> {
   const ops = kindOps(kind);
   return ops.assess(details, { requester: context.requester, today: context.today, now: context.now, rules: ops.rulesOf(context.policy) });
-}
-
-/** The request with its kind's own fields changed (an assessment's, a prepared input's). */
-export function withState<K extends KindId>(request: RequestOf<K>, state: Partial<StateOf<K>> | undefined): RequestOf<K> {
-  return { ...request, ...state };
 }
 
 /**

@@ -35,8 +35,6 @@ export type RequestOf<K extends KindId> = {
 export type ApprovalRequest = RequestOf<KindId>;
 export type DetailsOf<K extends KindId> = z.infer<KindById<K>['details']>;
 export type RulesOf<K extends KindId> = z.infer<KindById<K>['rules']>;
-/** Every status a request of any kind can have. */
-export type RequestStatus = ApprovalRequest['status'];
 
 function nonEmpty<T>(items: readonly T[]): [T, ...T[]] {
   const [first, ...rest] = items;
@@ -76,4 +74,4 @@ for (const kind of requestKinds)
   for (const [status, label] of Object.entries<string>(kind.lifecycle?.statuses ?? {})) statusLabels.set(status, label);
 
 /** The Korean word for a status: the approval's own, or the one its kind's life after approval gives it. */
-export const statusLabel = (status: RequestStatus | string): string => statusLabels.get(status) ?? status;
+export const statusLabel = (status: string): string => statusLabels.get(status) ?? status;
