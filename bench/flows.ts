@@ -170,6 +170,7 @@ export async function benchKinds(runtime: LocalRuntime, options: { perKind: numb
       kind: 'personnel-transfer',
       body: () => ({ preferences: ['finance'], reason: '업무 역량 확대', exceptionGround: 'reorganisation', exceptionDetail: '직제 개편' }),
     },
+    { kind: 'vaccination', body: () => ({ vaccine: 'influenza', vaccinationDate: today, amountPaid: 30_000, clinic: '한빛내과의원' }) },
   ];
   const results: KindCost[] = [];
   for (const spec of kinds) {
