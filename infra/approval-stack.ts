@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { apiRoutes } from '../functions/http/contract/routes.js';
 import { officePolicy } from '../shared/policies/office-policy.js';
 import { requestKinds } from '../shared/requests/kinds/index.js';
 import { ApprovalTasks } from '../workflows/approval-steps.js';
@@ -51,12 +52,9 @@ export class ApprovalStack extends Stack {
       ]),
     );
 
-    this.api.addRequestRoutes({ data: this.data, workflows, mail });
-    this.api.addKindRoutes({ data: this.data, mail, routes: requestKinds.flatMap((kind) => kind.routes ?? []) });
-    new ApprovalTimers(this, 'ApprovalTimers', { data: this.data, mail, workflows });
-    this.api.addDirectoryRoutes({ data: this.data });
     const reports = new FinanceReports(this, 'FinanceReports', { data: this.data, mail });
-    this.api.addFinanceRoutes({ data: this.data, reports });
+    this.api.addRoutes({ routes: apiRoutes, data: this.data, workflows, mail, reports });
+    new ApprovalTimers(this, 'ApprovalTimers', { data: this.data, mail, workflows });
 
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',

@@ -1,16 +1,14 @@
 import { delegationsFromEnv } from '../approval-wiring.js';
-import { callerId, json, jsonApi, pathParameter } from './http-api.js';
+import { endDelegation as operation } from './contract/operations.js';
+import { callerId, jsonApi, reply } from './http-api.js';
 
 const delegations = delegationsFromEnv();
 
 /** DELETE /delegations/{from}?principalId= — ends a delegation early (the approver is back); waiting steps return. */
-export const handler = jsonApi(async (event) =>
-  json(
+export const handler = jsonApi(operation, async (event, { params }) =>
+  reply(
+    operation,
     200,
-    await delegations.end({
-      callerId: callerId(event),
-      from: pathParameter(event, 'from'),
-      principalId: event.queryStringParameters?.['principalId'],
-    }),
+    await delegations.end({ callerId: callerId(event), from: params.from, principalId: event.queryStringParameters?.['principalId'] }),
   ),
 );

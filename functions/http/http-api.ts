@@ -1,17 +1,19 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type * as z from 'zod';
 import { AppError, UnauthorizedError, ValidationError } from '../../shared/kernel/errors.js';
 import { log } from '../../shared/kernel/log.js';
 import { linkProblemPage } from '../../shared/notifications/decision-pages.js';
+import { type Operation, pathParamsOf, type Responses } from './contract/operation.js';
 
-/** API Gateway HTTP API (payload 2.0) event; `authorizer.jwt` is present on JWT-protected routes. */
+/** API Gateway HTTP API (payload 2.0) event; `authorizer.jwt` is present on JWT-protected routes, every claim a string. */
 export type HttpEvent = APIGatewayProxyEventV2 & {
   requestContext: APIGatewayProxyEventV2['requestContext'] & {
-    authorizer?: { jwt?: { claims: Record<string, string | number | boolean | string[]> } };
+    authorizer?: { jwt?: { claims: Record<string, string> } };
   };
 };
 export type HttpResult = APIGatewayProxyStructuredResultV2;
-type HttpHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
+type HttpHandler<P> = (event: HttpEvent, request: { params: P; context: Context }) => Promise<HttpResult>;
 
 const securityHeaders = {
   'cache-control': 'no-store',
@@ -25,22 +27,68 @@ export const json = (statusCode: number, body: unknown, headers: Record<string, 
   body: JSON.stringify(body),
 });
 
-export const html = (statusCode: number, body: string): HttpResult => ({
+export const html = (statusCode: number, body: string, headers: Record<string, string> = {}): HttpResult => ({
   statusCode,
   headers: {
     'content-type': 'text/html; charset=utf-8',
     ...securityHeaders,
     'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    ...headers,
   },
   body,
 });
+
+/** The answer of `operation` with `status`: the body's type is the one its contract declares for that status. */
+export function reply<R extends Responses, S extends keyof R & number>(
+  _operation: { responses: R },
+  status: S,
+  body: R[S]['content'] extends { 'application/json': infer Schema extends z.ZodType } ? z.input<Schema> : never,
+  headers: Record<string, string> = {},
+): HttpResult {
+  return json(status, body, headers);
+}
 
 const PROBLEM_TITLES: Record<number, string> = {
   400: '입력값을 확인하세요',
   404: '링크를 찾을 수 없습니다',
   409: '이미 처리된 결재입니다',
   410: '링크가 만료되었습니다',
+  413: '내용이 너무 큽니다',
+  503: '잠시 후 다시 시도하세요',
 };
+
+/** A body over the route's limit (API Gateway's own limit is 10 MB; ours are far smaller). */
+export class PayloadTooLargeError extends AppError {
+  readonly statusCode = 413;
+}
+
+/**
+ * Errors of a dependency that is busy or briefly down (DynamoDB throttling, a 5xx, a dropped
+ * connection), after the SDK's own retries: nothing was changed (every write is one transaction
+ * or conditional), so the caller may safely retry.
+ */
+const TRANSIENT_NAMES = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TransactionConflictException',
+  'TransactionInProgressException',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'TimeoutError',
+]);
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+const RETRY_AFTER_SECONDS = 2;
+
+export function isTransient(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const details = error as Error & { code?: unknown; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
+  if (TRANSIENT_NAMES.has(error.name) || details.$retryable !== undefined) return true;
+  if (typeof details.code === 'string' && TRANSIENT_CODES.has(details.code)) return true;
+  if ((details.$metadata?.httpStatusCode ?? 0) >= 500) return true;
+  return error.cause !== undefined && error.cause !== error && isTransient(error.cause);
+}
 
 /**
  * Maps errors to responses in one place: an AppError shows its Korean message with its status;
@@ -57,19 +105,47 @@ function errorResponses(format: 'json' | 'html'): MiddlewareObj<HttpEvent, HttpR
             : html(error.statusCode, linkProblemPage(PROBLEM_TITLES[error.statusCode] ?? '요청을 처리할 수 없습니다', error.message));
         return;
       }
-      log.error('unhandled error', {
+      const transient = isTransient(error);
+      (transient ? log.warn : log.error)(transient ? 'dependency unavailable' : 'unhandled error', {
         awsRequestId: request.context.awsRequestId,
         route: request.event.routeKey,
         error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
       });
-      const message = '요청을 처리하지 못했습니다. 잠시 후 다시 시도하세요.';
-      request.response = format === 'json' ? json(500, { message }) : html(500, linkProblemPage('일시적인 오류', message));
+      const status = transient ? 503 : 500;
+      const message = transient
+        ? `지금은 요청이 많거나 저장소에 연결할 수 없어 처리하지 못했습니다. 아무것도 바뀌지 않았으니 ${RETRY_AFTER_SECONDS}초 뒤 다시 시도하세요.`
+        : '요청을 처리하지 못했습니다. 잠시 후 다시 시도하세요.';
+      const headers: Record<string, string> = transient ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {};
+      request.response = format === 'json' ? json(status, { message }, headers) : html(status, linkProblemPage('일시적인 오류', message), headers);
     },
   };
 }
 
-export const jsonApi = (handler: HttpHandler) => middy<HttpEvent, HttpResult>().use(errorResponses('json')).handler(handler);
-export const htmlApi = (handler: HttpHandler) => middy<HttpEvent, HttpResult>().use(errorResponses('html')).handler(handler);
+/**
+ * What the route's operation says of its input, checked before the handler runs: the body is within
+ * its limit (413) and the path parameters have a shape an id can have (else 404 or 400), so nothing
+ * malformed reaches the table.
+ */
+function checked<P extends z.ZodRawShape>(operation: Operation<P>, handler: HttpHandler<z.infer<z.ZodObject<P>>>) {
+  return async (event: HttpEvent, context: Context) => {
+    // A body the operation does not take is never read, whatever its size.
+    const limit = operation.body?.maxBytes;
+    if (limit !== undefined && event.body && bodySize(event) > limit) {
+      throw new PayloadTooLargeError(`요청 본문이 너무 큽니다. ${Math.floor(limit / 1024)}KB 이내로 보내세요.`);
+    }
+    return handler(event, { params: pathParamsOf(operation, event.pathParameters), context });
+  };
+}
+
+const bodySize = (event: HttpEvent) =>
+  event.isBase64Encoded ? Math.floor(((event.body?.length ?? 0) * 3) / 4) : Buffer.byteLength(event.body ?? '');
+
+/** A JSON route answering `operation`. */
+export const jsonApi = <P extends z.ZodRawShape>(operation: Operation<P>, handler: HttpHandler<z.infer<z.ZodObject<P>>>) =>
+  middy<HttpEvent, HttpResult>().use(errorResponses('json')).handler(checked(operation, handler));
+/** A page route (decision links) answering `operation`: its errors are pages too. */
+export const htmlApi = <P extends z.ZodRawShape>(operation: Operation<P>, handler: HttpHandler<z.infer<z.ZodObject<P>>>) =>
+  middy<HttpEvent, HttpResult>().use(errorResponses('html')).handler(checked(operation, handler));
 
 /** The employee id of the caller, from the token API Gateway's JWT authorizer already verified. */
 export function callerId(event: HttpEvent): string {
@@ -102,12 +178,6 @@ export function jsonBody(event: HttpEvent): unknown {
 
 export function formBody(event: HttpEvent): Record<string, string> {
   return Object.fromEntries(new URLSearchParams(rawBody(event)));
-}
-
-export function pathParameter(event: HttpEvent, name: string): string {
-  const value = event.pathParameters?.[name];
-  if (!value) throw new ValidationError(`경로에 ${name}이(가) 없습니다.`, [{ path: name, message: '필수 값입니다' }]);
-  return value;
 }
 
 export function header(event: HttpEvent, name: string): string | undefined {

@@ -1,7 +1,8 @@
-import { callerId, json, jsonApi, jsonBody, pathParameter } from './http-api.js';
+import { recordTripLog as operation } from './contract/operations.js';
+import { callerId, jsonApi, jsonBody, reply } from './http-api.js';
 import { vehicleBookings } from './vehicles.js';
 
 /** POST /requests/{id}/trip-log — 운행일지: odometer out and in, fuel; completes the booking. */
-export const handler = jsonApi(async (event) =>
-  json(200, await vehicleBookings.recordTripLog({ callerId: callerId(event), requestId: pathParameter(event, 'id'), body: jsonBody(event) })),
+export const handler = jsonApi(operation, async (event, { params }) =>
+  reply(operation, 200, await vehicleBookings.recordTripLog({ callerId: callerId(event), requestId: params.id, body: jsonBody(event) })),
 );

@@ -5,7 +5,8 @@ import { makeSlackInteractions } from '../../shared/use-cases/slack-interactions
 import { decideStepFromEnv } from '../approval-wiring.js';
 import { chatFromEnv, slackSigningSecretFromEnv } from '../chat-wiring.js';
 import { clockFromEnv, directoryFromEnv, requestStoreFromEnv } from '../wiring.js';
-import { bodyBytes, header, json, jsonApi } from './http-api.js';
+import { slackInteractions as operation } from './contract/operations.js';
+import { bodyBytes, header, jsonApi, reply } from './http-api.js';
 
 const clock = clockFromEnv();
 const signingSecret = slackSigningSecretFromEnv();
@@ -23,7 +24,7 @@ const handle = makeSlackInteractions({
  * credential). Verified on the raw body bytes before anything is read; anything unverified is 401
  * and decides nothing. Answers within Slack's 3 seconds: the decision is a few table writes.
  */
-export const handler = jsonApi(async (event) => {
+export const handler = jsonApi(operation, async (event) => {
   const body = bodyBytes(event);
   const verified = verifySlackRequest({
     signingSecret: await signingSecret(),
@@ -43,6 +44,7 @@ export const handler = jsonApi(async (event) => {
   } catch {
     parsed = undefined;
   }
-  const reply = await handle(parsed);
-  return reply ? json(200, reply) : { statusCode: 200, body: '' };
+  const answer = await handle(parsed);
+  // Slack takes an empty 200 as the acknowledgement; a modal's field errors come as JSON.
+  return answer ? reply(operation, 200, answer) : { statusCode: 200, body: '' };
 });

@@ -5,7 +5,8 @@ import { makeSubmitRequest } from '../../shared/use-cases/submit-request.js';
 import { chatFromEnv } from '../chat-wiring.js';
 import { optionalMailerFromEnv } from '../mail-wiring.js';
 import { clockFromEnv, directoryFromEnv, fleetStoreFromEnv, requestStoreFromEnv, workflowsFromEnv } from '../wiring.js';
-import { callerId, header, json, jsonApi, jsonBody } from './http-api.js';
+import { submitRequest as operation } from './contract/operations.js';
+import { callerId, header, jsonApi, jsonBody, reply } from './http-api.js';
 
 const submitRequest = makeSubmitRequest({
   requests: requestStoreFromEnv(),
@@ -21,14 +22,12 @@ const submitRequest = makeSubmitRequest({
 });
 
 /** POST /requests — 201 with the stored request; a replayed Idempotency-Key returns the first result with 200. */
-export const handler = jsonApi(async (event) => {
+export const handler = jsonApi(operation, async (event) => {
   const { request, replayed } = await submitRequest({
     callerId: callerId(event),
     body: jsonBody(event),
     idempotencyKey: header(event, 'idempotency-key'),
   });
-  return json(replayed ? 200 : 201, request, {
-    location: `/requests/${request.id}`,
-    ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
-  });
+  const location = `/requests/${request.id}`;
+  return replayed ? reply(operation, 200, request, { location, 'idempotent-replayed': 'true' }) : reply(operation, 201, request, { location });
 });

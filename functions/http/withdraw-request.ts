@@ -1,7 +1,8 @@
 import { log } from '../../shared/kernel/log.js';
 import { makeWithdrawRequest } from '../../shared/use-cases/withdraw-request.js';
 import { clockFromEnv, requestStoreFromEnv, workflowsFromEnv } from '../wiring.js';
-import { callerId, json, jsonApi, jsonBody, pathParameter } from './http-api.js';
+import { withdrawRequest as operation } from './contract/operations.js';
+import { callerId, jsonApi, jsonBody, reply } from './http-api.js';
 
 const withdrawRequest = makeWithdrawRequest({
   requests: requestStoreFromEnv(),
@@ -11,6 +12,6 @@ const withdrawRequest = makeWithdrawRequest({
 });
 
 /** POST /requests/{id}/withdraw — by the requester, while in review. */
-export const handler = jsonApi(async (event) =>
-  json(200, await withdrawRequest({ callerId: callerId(event), requestId: pathParameter(event, 'id'), body: jsonBody(event) })),
+export const handler = jsonApi(operation, async (event, { params }) =>
+  reply(operation, 200, await withdrawRequest({ callerId: callerId(event), requestId: params.id, body: jsonBody(event) })),
 );

@@ -37,8 +37,9 @@ export const isoDate = (label: string) => z.iso.date({ error: `${label}은(는) 
 export const text = (label: string, max: number) =>
   z
     .string({ error: `${label}을(를) 입력하세요` })
-    .refine((value) => value.trim().length > 0, { error: `${label}을(를) 입력하세요` })
-    .refine((value) => value.length <= max, { error: `${label}은(는) ${max}자 이내로 입력하세요` });
+    .min(1, { error: `${label}을(를) 입력하세요`, abort: true })
+    .max(max, { error: `${label}은(는) ${max}자 이내로 입력하세요` })
+    .refine((value) => value.trim().length > 0, { error: `${label}을(를) 입력하세요` });
 
 /** A whole number from JSON (a number) or a form (digits, commas allowed); an empty form field is "not given". */
 export const wholeNumber = (label: string) =>

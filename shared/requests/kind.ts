@@ -149,6 +149,9 @@ export interface KindRoute {
   path: string;
   /** The handler module, relative to the project root. */
   entry: string;
+  /** The operation the handler answers (its contract: functions/http/contract/operations.ts). */
+  operationId: string;
+  /** What the function may do with the table. */
   access: 'read' | 'read-write';
   /** Sends email (and Slack): gets the mail settings. */
   tells?: boolean;

@@ -26,7 +26,7 @@ export interface ApprovalsDeps {
   log: (message: string, fields: Record<string, unknown>) => void;
 }
 
-const skipBody = z
+export const skipBody = z
   .object({
     stepIndex: z.int({ error: '생략할 단계 번호(stepIndex)를 정수로 입력하세요' }).nonnegative({ error: 'stepIndex는 0 이상이어야 합니다' }),
     reason: text('생략 사유(reason)', 500),

@@ -20,7 +20,7 @@ export interface DelegationDeps {
   log: (message: string, fields: Record<string, unknown>) => void;
 }
 
-const delegationBody = z
+export const delegationBody = z
   .object({
     principalId: z
       .string()

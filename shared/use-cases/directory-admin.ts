@@ -24,7 +24,7 @@ const ADMIN_ROLE = 'admin' satisfies (typeof knownRoles)[number];
 const employeeId = z.string().regex(employeeIdPattern, { error: '직원 id(id)는 E와 네 자리 이상의 숫자여야 합니다 (예: E1016)' });
 
 /** A person's entry as an admin sends it: every field but the id, which is the path's. */
-const personBody = personSchema
+export const personBody = personSchema
   .omit({ id: true })
   .extend({
     name: text('이름(name)', 50),

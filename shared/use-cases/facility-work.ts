@@ -29,7 +29,7 @@ export interface FacilityWorkDeps {
 
 const DAY_MS = 86_400_000;
 
-const reportBody = z
+export const reportBody = z
   .object({
     actualCostKrw: z
       .int({ error: '실제 비용(actualCostKrw)은 원 단위 정수여야 합니다' })
@@ -40,7 +40,7 @@ const reportBody = z
   })
   .strict();
 
-const confirmationBody = z
+export const confirmationBody = z
   .object({
     accepted: z.boolean({ error: '완료를 확인하면 accepted: true, 아직 고쳐지지 않았으면 accepted: false를 보내세요' }),
     comment: text('의견(comment)', 1000).optional(),
@@ -51,7 +51,7 @@ const confirmationBody = z
       ctx.addIssue({ code: 'custom', path: ['comment'], message: '완료를 인정하지 않을 때는 무엇이 남았는지 적어 주세요' });
   });
 
-const budgetQuery = z.object({
+export const facilityBudgetQuery = z.object({
   year: z.coerce.number({ error: '연도(year)를 YYYY로 입력하세요' }).int().min(2000, { error: '연도(year)를 YYYY로 입력하세요' }).max(2100),
 });
 
@@ -186,7 +186,7 @@ export function makeFacilityWork({ requests, directory, mailer, clock, policy, l
      * admins and the units that manage buildings.
      */
     async budget(input: { callerId: string; query: Record<string, string | undefined> }) {
-      const { year } = parseOrThrow(budgetQuery, input.query);
+      const { year } = parseOrThrow(facilityBudgetQuery, input.query);
       const caller = await directory.person(input.callerId);
       const managingTeams = new Set(Object.values(rules().buildings).map((building) => building.managingTeam));
       const managingDepartments = new Set<string>();

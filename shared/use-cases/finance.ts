@@ -29,18 +29,18 @@ export interface FinanceDeps {
 const monthSchema = z
   .string({ error: '월(month)을 YYYY-MM으로 입력하세요' })
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: '월(month)은 2026-11처럼 YYYY-MM이어야 합니다' });
-const totalsQuery = z.object({
+export const totalsQuery = z.object({
   month: monthSchema,
   format: z.enum(['json', 'csv', 'xlsx'], { error: 'format은 json, csv, xlsx 중 하나여야 합니다' }).default('json'),
 });
-const budgetQuery = z.object({
+export const budgetQuery = z.object({
   year: z.coerce
     .number({ error: '연도(year)를 YYYY로 입력하세요' })
     .int()
     .min(2000, { error: '연도(year)를 YYYY로 입력하세요' })
     .max(2100, { error: '연도(year)를 YYYY로 입력하세요' }),
 });
-const paymentsBody = z
+export const paymentsBody = z
   .object({
     requestIds: z
       .array(z.string().min(1), { error: '지급할 요청 번호 목록(requestIds)을 입력하세요' })

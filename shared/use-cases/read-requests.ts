@@ -68,7 +68,7 @@ export function makeGetHistory(deps: ReadRequestsDeps) {
   };
 }
 
-const pageSchema = z.object({
+export const requestPageQuery = z.object({
   limit: z.coerce
     .number({ error: 'limit은 숫자여야 합니다' })
     .int({ error: 'limit은 정수여야 합니다' })
@@ -81,7 +81,7 @@ const pageSchema = z.object({
 /** The caller's own requests, newest first, a page at a time. */
 export function makeListRequests({ requests }: Pick<ReadRequestsDeps, 'requests'>) {
   return async function listRequests(input: { callerId: string; query: Record<string, string | undefined> }) {
-    const { limit, nextToken } = parseOrThrow(pageSchema, input.query);
+    const { limit, nextToken } = parseOrThrow(requestPageQuery, input.query);
     const page = await requests.listByRequester(input.callerId, { limit, cursor: nextToken });
     return { items: page.items.map((request) => requestView(request)), nextToken: page.nextCursor ?? null };
   };

@@ -28,7 +28,7 @@ export interface ReviseRequestDeps {
   fleet: FleetStore;
 }
 
-const resubmitBody = z.object({ comment: text('재상신 의견(comment)', 1000).optional() }).strict();
+export const resubmitBody = z.object({ comment: text('재상신 의견(comment)', 1000).optional() }).strict();
 
 /**
  * 반려 → 보완 → 재상신. Only a returned request changes: one in review would let an approver approve

@@ -11,7 +11,7 @@ export interface RoundTransfersDeps {
   directory: Directory;
 }
 
-const roundId = z.string().regex(/^\d{4}-\d{2}$/, { error: '인사 차수(roundId)는 YYYY-MM 형식이어야 합니다 (예: 2027-01)' });
+export const roundId = z.string().regex(/^\d{4}-\d{2}$/, { error: '인사 차수(roundId)는 YYYY-MM 형식이어야 합니다 (예: 2027-01)' });
 
 /**
  * `GET /rounds/{roundId}/transfers` — every transfer request of a round with its status, for

@@ -43,7 +43,7 @@ export interface SubmitRequestInput {
   idempotencyKey?: string;
 }
 
-const idempotencyKeySchema = z
+export const idempotencyKeySchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,128}$/, { error: 'Idempotency-Key는 영문, 숫자, -, _ 로 된 128자 이내 값이어야 합니다' });
 

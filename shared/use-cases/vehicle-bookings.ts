@@ -31,14 +31,14 @@ const MAX_SCHEDULE_DAYS = 92;
 const dateTime = (label: string) =>
   z.iso.datetime({ offset: true, local: true, error: `${label}은(는) 2026-12-01T09:00:00+09:00 같은 ISO 날짜·시각이어야 합니다` });
 
-const availabilityQuery = z.object({
+export const availabilityQuery = z.object({
   class: z.string({ error: '차종(class)을 입력하세요' }).min(1, { error: '차종(class)을 입력하세요' }),
   from: dateTime('출발 시각(from)'),
   to: dateTime('반납 시각(to)'),
   passengers: z.coerce.number().int().min(1).max(60).default(1),
 });
 
-const scheduleQuery = z.object({
+export const scheduleQuery = z.object({
   from: z.iso.date({ error: '시작일(from)은 YYYY-MM-DD 형식이어야 합니다' }).optional(),
   to: z.iso.date({ error: '종료일(to)은 YYYY-MM-DD 형식이어야 합니다' }).optional(),
 });
@@ -49,7 +49,7 @@ const odometer = (label: string) =>
     .nonnegative({ error: `${label}은(는) 0 이상이어야 합니다` })
     .max(9_999_999, { error: `${label}이(가) 너무 큽니다` });
 
-const tripLogBody = z
+export const tripLogBody = z
   .object({
     odometerStart: odometer('출발 계기판(odometerStart)'),
     odometerEnd: odometer('도착 계기판(odometerEnd)'),
@@ -65,7 +65,7 @@ const tripLogBody = z
       ctx.addIssue({ code: 'custom', path: ['odometerEnd'], message: '도착 계기판 값은 출발 값보다 작을 수 없습니다' });
   });
 
-const cancelBody = z.object({ reason: text('취소 사유(reason)', 500) }).strict();
+export const cancelBody = z.object({ reason: text('취소 사유(reason)', 500) }).strict();
 
 const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
@@ -95,7 +95,8 @@ export function makeVehicleBookings({ requests, fleet, directory, clock, policy 
       const caller = await staff(input.callerId);
       const query = parseOrThrow(availabilityQuery, input.query);
       const { classes, maxSpanDays } = rules();
-      if (!Object.hasOwn(classes, query.class)) {
+      const classLabel = Object.hasOwn(classes, query.class) ? classes[query.class] : undefined;
+      if (classLabel === undefined) {
         throw new ValidationError('차종(class)이 올바르지 않습니다.', [
           { path: 'class', message: `${Object.keys(classes).join(', ')} 중 하나여야 합니다` },
         ]);
@@ -110,7 +111,7 @@ export function makeVehicleBookings({ requests, fleet, directory, clock, policy 
       const free = await freeVehicles(fleet, await fleet.vehicles(), need, rules());
       return {
         vehicleClass: query.class,
-        classLabel: classes[query.class],
+        classLabel,
         ...window,
         suggestion: free[0]?.vehicle.id ?? null,
         vehicles: free.map(({ vehicle }) => ({

@@ -17,7 +17,7 @@ export interface WithdrawRequestDeps {
   log: (message: string, fields: Record<string, unknown>) => void;
 }
 
-const withdrawBody = z.object({ reason: text('회수 사유(reason)', 500).optional() }).strict();
+export const withdrawBody = z.object({ reason: text('회수 사유(reason)', 500).optional() }).strict();
 
 /**
  * Primary course:

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -67,7 +68,7 @@ describe('the synthesized stack', () => {
     }
   });
 
-  it('staff routes require the JWT authorizer; only decision links are public', () => {
+  it('staff routes require the JWT authorizer; only decision links, Slack and the API document are public', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       JwtConfiguration: { Issuer: 'https://login.guchung.example.kr/realms/staff', Audience: ['approval-api'] },
@@ -108,7 +109,23 @@ describe('the synthesized stack', () => {
       'POST /finance/payments': 'JWT',
       'GET /finance/budget': 'JWT',
       'GET /finance/reports/{month}/{file}': 'JWT',
+      'GET /openapi.json': 'NONE',
     });
+  });
+
+  it('every route has exactly one operation in the committed openapi.json, public exactly where the route is', async () => {
+    const document = JSON.parse(await readFile(new URL('../../openapi.json', import.meta.url), 'utf8')) as {
+      paths: Record<string, Record<string, { operationId: string; security?: unknown[] }>>;
+    };
+    const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]) => [`${method.toUpperCase()} ${path}`, operation.security?.length === 0 ? 'NONE' : 'JWT']),
+    );
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => [
+      route.Properties.RouteKey,
+      route.Properties.AuthorizationType,
+    ]);
+    expect(operations.map(([key]) => key).sort()).toEqual([...new Set(operations.map(([key]) => key))].sort());
+    expect(Object.fromEntries(operations)).toEqual(Object.fromEntries(routes));
   });
 
   it("Slack: one secret for the app's credentials; every function that posts to Slack may read that secret and nothing else of Secrets Manager", () => {

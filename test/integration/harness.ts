@@ -7,6 +7,7 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { afterAll, beforeAll } from 'vitest';
 import * as z from 'zod';
 import { issueToken } from '../../infra/local/jwt-issuer.js';
+import { contractViolations } from '../fixtures/openapi-contract.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -16,11 +17,42 @@ export interface RunningBackend {
   stop(): Promise<void>;
 }
 
+/** A backend this test started itself: it can also be killed outright, as a crash or an OOM kill would. */
+export interface OwnBackend extends RunningBackend {
+  /** SIGKILL: no cleanup of any kind runs. */
+  crash(): Promise<void>;
+}
+
+/**
+ * Every answer a test receives from a backend it started is checked against openapi.json (status,
+ * content type, body schema): the document cannot drift from what the code answers. The local
+ * runtime's own endpoints (`/health`, `/_local/…`) are not part of the API.
+ */
+const backendOrigins = new Set<string>();
+const untypedFetch = globalThis.fetch;
+globalThis.fetch = async (input: string | URL | Request, init?: RequestInit) => {
+  const response = await untypedFetch(input, init);
+  const url = new URL(input instanceof Request ? input.url : input);
+  if (!backendOrigins.has(url.origin) || url.pathname === '/health' || url.pathname.startsWith('/_local/')) return response;
+  const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+  const body = Buffer.from(await response.clone().arrayBuffer());
+  const contentType = response.headers.get('content-type');
+  const violations = contractViolations({
+    method,
+    path: url.pathname,
+    status: response.status,
+    contentType,
+    body: contentType?.includes('json') || contentType?.startsWith('text/') ? body.toString('utf8') : body.length ? '(binary)' : '',
+  });
+  if (violations.length) throw new Error(`the answer breaks openapi.json:\n  ${violations.join('\n  ')}`);
+  return response;
+};
+
 export const newDataDir = () => mkdtemp(join(tmpdir(), 'approval-it-'));
 export const removeDataDir = (dataDir: string) => rm(dataDir, { recursive: true, force: true });
 
 /** Starts the backend exactly as `npm start` does (a separate process), on a free port; `env` adds settings such as OFFICE_POLICY_FILE. */
-export async function startBackend(dataDir: string, options: { env?: Record<string, string> } = {}): Promise<RunningBackend> {
+export async function startBackend(dataDir: string, options: { env?: Record<string, string> } = {}): Promise<OwnBackend> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
     cwd: projectRoot,
     env: { ...process.env, DATA_DIR: dataDir, PORT: '0', ...options.env },
@@ -36,6 +68,7 @@ export async function startBackend(dataDir: string, options: { env?: Record<stri
     if (runtime.pid !== child.pid) throw new Error('runtime.json of an earlier process');
     const health = await fetch(`${runtime.apiUrl}/health`);
     if (health.status !== 200) throw new Error(`health ${health.status}`);
+    backendOrigins.add(new URL(runtime.apiUrl).origin);
     return runtime.apiUrl;
   }, 150_000).catch((error: unknown) => {
     child.kill('SIGKILL');
@@ -46,6 +79,10 @@ export async function startBackend(dataDir: string, options: { env?: Record<stri
     dataDir,
     async stop() {
       child.kill('SIGTERM');
+      await exited;
+    },
+    async crash() {
+      child.kill('SIGKILL');
       await exited;
     },
   };
@@ -137,6 +174,18 @@ export async function postForm(url: string, fields: Record<string, string>): Pro
   return { status: response.status, text: await response.text() };
 }
 
+/** Every email so far to `address` whose subject contains `subjectPart`, oldest first. */
+export async function emailsTo(backend: RunningBackend, address: string, subjectPart: string): Promise<ParsedMail[]> {
+  const directory = join(backend.dataDir, 'outbox', 'email');
+  const found: ParsedMail[] = [];
+  for (const file of (await readdir(directory)).filter((name) => name.endsWith('.eml')).sort()) {
+    const mail = await simpleParser(await readFile(join(directory, file)));
+    const to = Array.isArray(mail.to) ? mail.to.flatMap((entry) => entry.value) : (mail.to?.value ?? []);
+    if (to.some((entry) => entry.address === address) && mail.subject?.includes(subjectPart)) found.push(mail);
+  }
+  return found;
+}
+
 /** Waits for an email to `address` in the outbox whose subject contains `subjectPart`, parsed by a standard MIME parser. */
 export async function waitForEmail(backend: RunningBackend, address: string, subjectPart: string, seen = new Set<string>()): Promise<ParsedMail> {
   const directory = join(backend.dataDir, 'outbox', 'email');
@@ -164,6 +213,13 @@ export function decisionLinkIn(mail: ParsedMail): string {
 export async function advanceClock(backend: RunningBackend, isoDuration: string): Promise<Date> {
   const response = await api(backend, 'POST', '/_local/clock', { json: { advance: isoDuration } });
   if (response.status !== 200) throw new Error(`advancing the clock by ${isoDuration} failed: ${response.status} ${response.text}`);
+  return new Date(z.object({ now: z.iso.datetime() }).parse(response.body).now);
+}
+
+/** Sets the local runtime's clock to a later instant (it never goes back); returns the new now. */
+export async function setClock(backend: RunningBackend, instant: Date): Promise<Date> {
+  const response = await api(backend, 'POST', '/_local/clock', { json: { set: instant.toISOString() } });
+  if (response.status !== 200) throw new Error(`setting the clock to ${instant.toISOString()} failed: ${response.status} ${response.text}`);
   return new Date(z.object({ now: z.iso.datetime() }).parse(response.body).now);
 }
 

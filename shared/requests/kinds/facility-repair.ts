@@ -236,8 +236,22 @@ export const facilityRepair = defineKind({
     budgetLines: (rules) => Object.values(rules.buildings).map((b) => b.budgetLine),
   },
   routes: [
-    { method: 'POST', path: '/requests/{id}/work-report', entry: 'functions/http/report-work.ts', access: 'read-write', tells: true },
-    { method: 'POST', path: '/requests/{id}/confirmation', entry: 'functions/http/confirm-work.ts', access: 'read-write', tells: true },
-    { method: 'GET', path: '/facilities/budget', entry: 'functions/http/facility-budget.ts', access: 'read' },
+    {
+      method: 'POST',
+      path: '/requests/{id}/work-report',
+      entry: 'functions/http/report-work.ts',
+      operationId: 'reportWork',
+      access: 'read-write',
+      tells: true,
+    },
+    {
+      method: 'POST',
+      path: '/requests/{id}/confirmation',
+      entry: 'functions/http/confirm-work.ts',
+      operationId: 'confirmWork',
+      access: 'read-write',
+      tells: true,
+    },
+    { method: 'GET', path: '/facilities/budget', entry: 'functions/http/facility-budget.ts', operationId: 'facilityBudget', access: 'read' },
   ],
 });

@@ -206,5 +206,7 @@ export const personnelTransfer = defineKind({
   /** 인사팀 plans a round from its requests (`GET /rounds/{roundId}/transfers`). */
   indexes: (request): Record<string, string> => (request.effect ? { roundId: request.effect.roundId } : {}),
   finance: { payable: false },
-  routes: [{ method: 'GET', path: '/rounds/{roundId}/transfers', entry: 'functions/http/round-transfers.ts', access: 'read' }],
+  routes: [
+    { method: 'GET', path: '/rounds/{roundId}/transfers', entry: 'functions/http/round-transfers.ts', operationId: 'roundTransfers', access: 'read' },
+  ],
 });

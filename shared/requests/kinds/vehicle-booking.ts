@@ -241,9 +241,21 @@ export const vehicleBooking = defineKind({
   },
   finance: { payable: false },
   routes: [
-    { method: 'GET', path: '/vehicles/availability', entry: 'functions/http/vehicle-availability.ts', access: 'read' },
-    { method: 'GET', path: '/vehicles/{id}/bookings', entry: 'functions/http/vehicle-schedule.ts', access: 'read' },
-    { method: 'POST', path: '/requests/{id}/cancel', entry: 'functions/http/cancel-booking.ts', access: 'read-write' },
-    { method: 'POST', path: '/requests/{id}/trip-log', entry: 'functions/http/record-trip-log.ts', access: 'read-write' },
+    {
+      method: 'GET',
+      path: '/vehicles/availability',
+      entry: 'functions/http/vehicle-availability.ts',
+      operationId: 'vehicleAvailability',
+      access: 'read',
+    },
+    { method: 'GET', path: '/vehicles/{id}/bookings', entry: 'functions/http/vehicle-schedule.ts', operationId: 'vehicleSchedule', access: 'read' },
+    { method: 'POST', path: '/requests/{id}/cancel', entry: 'functions/http/cancel-booking.ts', operationId: 'cancelBooking', access: 'read-write' },
+    {
+      method: 'POST',
+      path: '/requests/{id}/trip-log',
+      entry: 'functions/http/record-trip-log.ts',
+      operationId: 'recordTripLog',
+      access: 'read-write',
+    },
   ],
 });

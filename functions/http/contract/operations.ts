@@ -1,0 +1,349 @@
+import * as z from 'zod';
+import { requestKinds } from '../../../shared/requests/kinds/index.js';
+import { skipBody } from '../../../shared/use-cases/approvals.js';
+import { decisionForm } from '../../../shared/use-cases/decide-step.js';
+import { delegationBody } from '../../../shared/use-cases/delegations.js';
+import { personBody } from '../../../shared/use-cases/directory-admin.js';
+import { confirmationBody, facilityBudgetQuery, reportBody } from '../../../shared/use-cases/facility-work.js';
+import { budgetQuery, paymentsBody, totalsQuery } from '../../../shared/use-cases/finance.js';
+import { REPORT_FILES } from '../../../shared/use-cases/monthly-report.js';
+import { requestPageQuery } from '../../../shared/use-cases/read-requests.js';
+import { resubmitBody } from '../../../shared/use-cases/revise-request.js';
+import { roundId } from '../../../shared/use-cases/round-transfers.js';
+import { idempotencyKeySchema } from '../../../shared/use-cases/submit-request.js';
+import { availabilityQuery, cancelBody, scheduleQuery, tripLogBody } from '../../../shared/use-cases/vehicle-bookings.js';
+import { withdrawBody } from '../../../shared/use-cases/withdraw-request.js';
+import {
+  dateParam,
+  defineOperation,
+  employeeIdParam,
+  JSON_BODY_LIMIT,
+  json,
+  linkIdParam,
+  monthParam,
+  page,
+  requestIdParam,
+  vehicleIdParam,
+} from './operation.js';
+import * as views from './views.js';
+
+/**
+ * Every operation of the API, one export each (a handler imports its own, so its bundle carries
+ * only that). Routes (routes.ts and the kinds' own) name them by id; the document is made of them.
+ * Request schemas are the ones the use cases parse with: declared once, there.
+ */
+
+const requestParams = { schema: z.object({ id: requestIdParam }), malformed: 'not-found' } as const;
+const approvalParams = { schema: z.object({ requestId: requestIdParam }), malformed: 'not-found' } as const;
+const jsonBody = (schema: z.ZodType, required = true) => ({ schema, contentType: 'application/json', required, maxBytes: JSON_BODY_LIMIT }) as const;
+const fileTypes = { 'text/csv': null, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': null };
+
+/** What a requester sends: a kind's details with its `kind` (one schema per kind, told apart by `kind`). */
+function submission(kindRequired: boolean) {
+  const variants = requestKinds.map((kind) => {
+    if (!(kind.details instanceof z.ZodObject)) throw new Error(`${kind.id}: details must be an object schema`);
+    const tag = z.literal(kind.id).meta({ description: kind.label });
+    return kind.details.safeExtend({ kind: kindRequired ? tag : tag.optional() });
+  });
+  const [first, ...rest] = variants;
+  if (!first) throw new Error('no request kinds');
+  return kindRequired ? z.discriminatedUnion('kind', [first, ...rest]) : z.union([first, ...rest]);
+}
+
+export const submitRequest = /* @__PURE__ */ defineOperation({
+  id: 'submitRequest',
+  tag: 'requests',
+  summary: 'Submit a request (상신)',
+  description:
+    'The body is one kind’s details with its `kind`. The requester is the token’s subject. A repeated `Idempotency-Key` with the same body ' +
+    'returns the first result (200, `Idempotent-Replayed: true`); with another body, 422.',
+  headers: z.object({ 'Idempotency-Key': idempotencyKeySchema.optional() }),
+  body: jsonBody(submission(true)),
+  responses: {
+    201: {
+      ...json('Submitted; its approval line has started.', views.requestView),
+      headers: { Location: { description: 'The request.', schema: { type: 'string' } } },
+    },
+    200: json('A replay of an earlier submission with the same Idempotency-Key.', views.requestView),
+  },
+});
+
+export const listRequests = /* @__PURE__ */ defineOperation({
+  id: 'listRequests',
+  tag: 'requests',
+  summary: 'The caller’s own requests, newest first',
+  query: requestPageQuery,
+  responses: { 200: json('A page of requests.', views.requestPage) },
+});
+
+export const getRequest = /* @__PURE__ */ defineOperation({
+  id: 'getRequest',
+  tag: 'requests',
+  summary: 'A request with its steps and history',
+  description: 'For the people on it only (others get 404). A read of a health kind by anyone but the requester is recorded.',
+  params: requestParams,
+  responses: { 200: json('The request, with `history`.', views.requestView) },
+});
+
+export const reviseRequest = /* @__PURE__ */ defineOperation({
+  id: 'reviseRequest',
+  tag: 'requests',
+  summary: 'Revise a returned (반려) request',
+  description: 'The kind’s details, as on submission; `kind` may be left out but not changed. The previous content stays in the history.',
+  params: requestParams,
+  body: jsonBody(submission(false)),
+  responses: { 200: json('The revised request (still returned: resubmit it to go on).', views.requestView) },
+});
+
+export const getHistory = /* @__PURE__ */ defineOperation({
+  id: 'getHistory',
+  tag: 'requests',
+  summary: 'A request’s append-only record (문서관리카드)',
+  params: requestParams,
+  responses: { 200: json('Every event: who, acting for whom, when, what, why.', views.requestHistory) },
+});
+
+export const withdrawRequest = /* @__PURE__ */ defineOperation({
+  id: 'withdrawRequest',
+  tag: 'requests',
+  summary: 'Withdraw (회수) one’s own request while in review or returned',
+  params: requestParams,
+  body: jsonBody(withdrawBody, false),
+  responses: { 200: json('The withdrawn request.', views.requestView) },
+});
+
+export const resubmitRequest = /* @__PURE__ */ defineOperation({
+  id: 'resubmitRequest',
+  tag: 'requests',
+  summary: 'Resubmit (재상신) a returned request as a new round',
+  params: requestParams,
+  body: jsonBody(resubmitBody, false),
+  responses: { 200: json('The request in its new round.', views.requestView) },
+});
+
+export const listApprovals = /* @__PURE__ */ defineOperation({
+  id: 'listApprovals',
+  tag: 'approvals',
+  summary: 'What waits for the caller’s decision, including as deputy (대결)',
+  responses: { 200: json('Pending steps, oldest first.', views.pendingApprovals) },
+});
+
+export const decideApproval = /* @__PURE__ */ defineOperation({
+  id: 'decideApproval',
+  tag: 'approvals',
+  summary: 'Approve or reject (반려) the step the caller holds',
+  description:
+    'The same single-use decision as the email link. An agreement on an input step (a repair’s triage, a vehicle dispatch) also ' +
+    'carries that step’s fields (see the decision page or `GET /approvals` `input`).',
+  params: approvalParams,
+  body: jsonBody(decisionForm.loose()),
+  responses: { 200: json('The request after the decision.', views.requestView) },
+});
+
+export const skipApprovalStep = /* @__PURE__ */ defineOperation({
+  id: 'skipApprovalStep',
+  tag: 'approvals',
+  summary: 'Skip an absent reviewer (검토 생략, 행정업무규정 §9) with the reason on record',
+  params: approvalParams,
+  body: jsonBody(skipBody),
+  responses: { 200: json('The request after the skip.', views.requestView) },
+});
+
+export const putDelegation = /* @__PURE__ */ defineOperation({
+  id: 'putDelegation',
+  tag: 'delegations',
+  summary: 'Set a delegation (대결): from date to date, the deputy decides for the principal',
+  body: jsonBody(delegationBody),
+  responses: { 200: json('The delegation, and the waiting steps moved to the deputy now.', views.delegationSet) },
+});
+
+export const listDelegations = /* @__PURE__ */ defineOperation({
+  id: 'listDelegations',
+  tag: 'delegations',
+  summary: 'The caller’s own delegations',
+  responses: { 200: json('By start date.', views.delegationList) },
+});
+
+export const endDelegation = /* @__PURE__ */ defineOperation({
+  id: 'endDelegation',
+  tag: 'delegations',
+  summary: 'End a delegation early (the approver is back)',
+  params: { schema: z.object({ from: dateParam }), malformed: 'invalid' },
+  query: z.object({ principalId: employeeIdParam.optional().meta({ description: 'Whose delegation (admins); default the caller.' }) }),
+  responses: { 200: json('The ended delegation, and the steps that came back.', views.delegationEnded) },
+});
+
+export const showDecision = /* @__PURE__ */ defineOperation({
+  id: 'showDecision',
+  tag: 'decision links',
+  summary: 'The decision page an email link opens (changes nothing: mail scanners fetch links)',
+  params: { schema: z.object({ linkId: linkIdParam }), malformed: 'not-found' },
+  responses: { 200: page('The confirmation page with the request’s summary and the decision form.') },
+});
+
+export const submitDecision = /* @__PURE__ */ defineOperation({
+  id: 'submitDecision',
+  tag: 'decision links',
+  summary: 'The decision page’s form: decides exactly once',
+  params: { schema: z.object({ linkId: linkIdParam }), malformed: 'not-found' },
+  body: { schema: decisionForm.loose(), contentType: 'application/x-www-form-urlencoded', required: true, maxBytes: JSON_BODY_LIMIT },
+  responses: { 200: page('The decision is recorded.') },
+});
+
+export const slackInteractions = /* @__PURE__ */ defineOperation({
+  id: 'slackInteractions',
+  tag: 'slack',
+  summary: 'Slack’s interactivity endpoint (buttons and modals of approval messages)',
+  description: 'Called by Slack only: every request must carry a valid `X-Slack-Signature` over its raw body (5-minute window).',
+  headers: z.object({ 'X-Slack-Signature': z.string(), 'X-Slack-Request-Timestamp': z.string() }),
+  body: {
+    schema: z.object({ payload: z.string().meta({ description: 'Slack’s interaction payload (JSON).' }) }),
+    contentType: 'application/x-www-form-urlencoded',
+    required: true,
+    maxBytes: JSON_BODY_LIMIT,
+  },
+  responses: {
+    200: {
+      description: 'Acknowledged: an empty body, or JSON (a message update, a modal’s field errors).',
+      content: { 'application/json': views.slackReply },
+      emptyAllowed: true,
+    },
+  },
+});
+
+export const getPerson = /* @__PURE__ */ defineOperation({
+  id: 'getPerson',
+  tag: 'directory',
+  summary: 'A person’s directory entry and who last changed it (admins)',
+  params: { schema: z.object({ id: employeeIdParam }), malformed: 'not-found' },
+  responses: { 200: json('The entry.', views.personView) },
+});
+
+export const putPerson = /* @__PURE__ */ defineOperation({
+  id: 'putPerson',
+  tag: 'directory',
+  summary: 'Create or replace a person’s directory entry (admins)',
+  params: { schema: z.object({ id: employeeIdParam }), malformed: 'invalid' },
+  body: jsonBody(personBody),
+  responses: {
+    200: json('Replaced (or unchanged).', views.personView),
+    201: { ...json('Created.', views.personView), headers: { Location: { description: 'The entry.', schema: { type: 'string' } } } },
+  },
+});
+
+export const listDepartments = /* @__PURE__ */ defineOperation({
+  id: 'listDepartments',
+  tag: 'directory',
+  summary: 'Every department with its bureau, head and teams (admins)',
+  responses: { 200: json('By name.', views.departmentList) },
+});
+
+export const financeMonthlyTotals = /* @__PURE__ */ defineOperation({
+  id: 'financeMonthlyTotals',
+  tag: 'finance',
+  summary: 'A month’s totals per kind, department and building (finance); no personal detail',
+  query: totalsQuery,
+  responses: {
+    200: { description: 'JSON, or the CSV/XLSX sheets with `format`.', content: { 'application/json': views.monthlyTotals, ...fileTypes } },
+  },
+});
+
+export const financePayments = /* @__PURE__ */ defineOperation({
+  id: 'financePayments',
+  tag: 'finance',
+  summary: 'Mark approved reimbursements paid, each exactly once (finance)',
+  body: jsonBody(paymentsBody),
+  responses: { 200: json('What was paid and what was refused, and why.', views.paymentBatch) },
+});
+
+export const financeBudget = /* @__PURE__ */ defineOperation({
+  id: 'financeBudget',
+  tag: 'finance',
+  summary: 'Budget, committed, paid and 집행률 per budget line (finance)',
+  query: budgetQuery,
+  responses: { 200: json('Every budget line.', views.financeBudget) },
+});
+
+export const financeReport = /* @__PURE__ */ defineOperation({
+  id: 'financeReport',
+  tag: 'finance',
+  summary: 'A stored monthly report (the link in the report email; finance)',
+  params: { schema: z.object({ month: monthParam, file: z.enum(Object.values(REPORT_FILES)) }), malformed: 'not-found' },
+  responses: { 200: { description: 'The file.', content: fileTypes } },
+});
+
+export const reportWork = /* @__PURE__ */ defineOperation({
+  id: 'reportWork',
+  tag: 'facility repair',
+  summary: 'The managing unit reports a repair done, with its actual cost',
+  params: requestParams,
+  body: jsonBody(reportBody),
+  responses: { 200: json('The repair, waiting for the requester’s confirmation.', views.requestView) },
+});
+
+export const confirmWork = /* @__PURE__ */ defineOperation({
+  id: 'confirmWork',
+  tag: 'facility repair',
+  summary: 'The requester confirms the repair, or sends it back',
+  params: requestParams,
+  body: jsonBody(confirmationBody),
+  responses: { 200: json('The repair, completed or back in progress.', views.requestView) },
+});
+
+export const facilityBudget = /* @__PURE__ */ defineOperation({
+  id: 'facilityBudget',
+  tag: 'facility repair',
+  summary: 'Budget, committed, spent and outstanding per building budget line',
+  query: facilityBudgetQuery,
+  responses: { 200: json('Every building budget line.', views.facilityBudget) },
+});
+
+export const roundTransfers = /* @__PURE__ */ defineOperation({
+  id: 'roundTransfers',
+  tag: 'personnel transfer',
+  summary: 'A personnel round’s transfer requests (인사팀)',
+  params: { schema: z.object({ roundId }), malformed: 'invalid' },
+  responses: { 200: json('The round’s requests.', views.roundTransfers) },
+});
+
+export const vehicleAvailability = /* @__PURE__ */ defineOperation({
+  id: 'vehicleAvailability',
+  tag: 'vehicle booking',
+  summary: 'Free vehicles of a class for a window, best fit first',
+  query: availabilityQuery,
+  responses: { 200: json('The free vehicles and the one a dispatcher would be offered.', views.vehicleAvailability) },
+});
+
+export const vehicleSchedule = /* @__PURE__ */ defineOperation({
+  id: 'vehicleSchedule',
+  tag: 'vehicle booking',
+  summary: 'A vehicle’s bookings and its last odometer reading',
+  params: { schema: z.object({ id: vehicleIdParam }), malformed: 'not-found' },
+  query: scheduleQuery,
+  responses: { 200: json('Bookings in the window (default: from today for 30 days).', views.vehicleSchedule) },
+});
+
+export const cancelBooking = /* @__PURE__ */ defineOperation({
+  id: 'cancelBooking',
+  tag: 'vehicle booking',
+  summary: 'Cancel an approved booking before the trip; the vehicle is free again',
+  params: requestParams,
+  body: jsonBody(cancelBody),
+  responses: { 200: json('The cancelled booking.', views.requestView) },
+});
+
+export const recordTripLog = /* @__PURE__ */ defineOperation({
+  id: 'recordTripLog',
+  tag: 'vehicle booking',
+  summary: '운행일지: odometer out and in, fuel; completes the booking',
+  params: requestParams,
+  body: jsonBody(tripLogBody),
+  responses: { 200: json('The completed booking.', views.requestView) },
+});
+
+export const openApi = /* @__PURE__ */ defineOperation({
+  id: 'openApi',
+  tag: 'meta',
+  summary: 'This document',
+  responses: { 200: { description: 'The OpenAPI 3.1 document.', content: { 'application/json': z.record(z.string(), z.unknown()) } } },
+});
