@@ -49,7 +49,8 @@ export class LambdaHost {
   }
 
   private async invokeEntry(entry: { fn: LocalFunction; handler: Handler }, event: unknown): Promise<unknown> {
-    const deadline = Date.now() + entry.fn.timeoutSeconds * 1000;
+    const timeoutMs = entry.fn.timeoutSeconds * 1000;
+    const deadline = Date.now() + timeoutMs;
     const context = {
       awsRequestId: randomUUID(),
       functionName: entry.fn.logicalId,
@@ -64,6 +65,23 @@ export class LambdaHost {
       fail: () => undefined,
       succeed: () => undefined,
     } satisfies Context;
-    return entry.handler(event, context);
+    // Lambda stops a function at its Timeout, in real time whatever the local clock's speed. A handler
+    // cannot be stopped in-process, but its caller stops waiting and gets Lambda's error, as in AWS.
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(taskTimedOut(context.awsRequestId, entry.fn.timeoutSeconds)), timeoutMs);
+    });
+    try {
+      return await Promise.race([entry.handler(event, context), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
+}
+
+/** The error Lambda's Invoke reports for a function that ran past its Timeout. */
+function taskTimedOut(requestId: string, timeoutSeconds: number): Error {
+  const error = new Error(`RequestId: ${requestId} Error: Task timed out after ${timeoutSeconds.toFixed(2)} seconds`);
+  error.name = 'Sandbox.Timedout';
+  return error;
 }
