@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { LocalClockControl } from '../../shared/adapters/local-clock.js';
+import { faultSchema, faults } from './faults.js';
 import { type ScheduleRunner, UnknownRuleError } from './schedule-runner.js';
 import { resetUsage, usage } from './usage-meter.js';
 
@@ -13,6 +14,9 @@ import { resetUsage, usage } from './usage-meter.js';
  *   GET  /_local/usage             → what flows used since the last reset (benchmarks; see usage-meter.ts)
  *   POST /_local/usage/reset       → the usage before the reset
  *   POST /_local/schedules/run     { "rule"?: "<logical id>" } → { ran: [{ rule, target, ok, error? }] }
+ *   GET  /_local/faults            → { faults: [{ target, kind, operations?, times?, hits }] }
+ *   POST /_local/faults            { "faults": [{ "target": "dynamodb", "kind": "throttle", "operations"?: [...], "times"?: n }] }
+ *   DELETE /_local/faults          → the faults that were set, with how many calls each failed
  */
 export const LOCAL_CONTROL_PREFIX = '/_local/';
 
@@ -36,6 +40,7 @@ export interface LocalControlResponse {
 
 const clockChangeSchema = z.union([z.strictObject({ advance: z.string() }), z.strictObject({ set: z.iso.datetime({ offset: true }) })]);
 const runSchema = z.strictObject({ rule: z.string().min(1).optional() });
+const faultsSchema = z.strictObject({ faults: z.array(faultSchema) });
 
 class BadRequest extends Error {}
 
@@ -140,6 +145,17 @@ export function makeLocalControl(options: LocalControlOptions) {
           return { status: 200, body: usage() };
         case 'POST /_local/usage/reset':
           return { status: 200, body: resetUsage() };
+        case 'GET /_local/faults':
+          return { status: 200, body: { faults: faults.list() } };
+        case 'POST /_local/faults': {
+          const parsed = faultsSchema.safeParse(jsonBody(request.body));
+          if (!parsed.success)
+            throw new BadRequest(`본문은 {"faults": [{"target": "dynamodb"|"sfn", "kind": "throttle"|"outage", ...}]} 이어야 합니다`);
+          faults.set(parsed.data.faults);
+          return { status: 200, body: { faults: faults.list() } };
+        }
+        case 'DELETE /_local/faults':
+          return { status: 200, body: { faults: faults.clear() } };
         case 'GET /_local/schedules':
           return {
             status: 200,
@@ -148,7 +164,7 @@ export function makeLocalControl(options: LocalControlOptions) {
             },
           };
         default:
-          return ['/_local/clock', '/_local/schedules/run'].includes(request.path)
+          return ['/_local/clock', '/_local/schedules/run', '/_local/faults'].includes(request.path)
             ? { status: 405, body: { message: '허용되지 않는 메서드입니다' } }
             : { status: 404, body: { message: 'Not Found' } };
       }

@@ -6,7 +6,7 @@ import { transactWriteUnits } from './write-units.js';
  * A process-wide tally of what a flow used: Lambda invocations, state transitions, DynamoDB
  * capacity and time, per function — for `npm run bench`. It lives in the local runtime, never in a
  * bundle: the runtime installs its DynamoDB middleware through the hook the functions' client
- * reads at load (`installDynamoDbMeter`), and the local Lambda host tells it which function each
+ * reads at load (`dynamoDbMeterPlugin`, when metering), and the local Lambda host tells it which function each
  * call runs in.
  */
 export interface FunctionUsage {
@@ -99,7 +99,5 @@ const meterPlugin: Plugin = {
   },
 };
 
-/** Meters the DynamoDB calls of every function loaded after this (the local runtime, for benchmarks). */
-export function installDynamoDbMeter(): void {
-  globalThis.__approvalDynamoDbPlugins = [meterPlugin];
-}
+/** Meters the DynamoDB calls of every function loaded with it (the local runtime, for benchmarks). */
+export const dynamoDbMeterPlugin = meterPlugin;
