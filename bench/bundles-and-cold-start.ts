@@ -11,7 +11,7 @@ import * as z from 'zod';
 import { buildApp } from '../infra/build-app.js';
 import { bundleHandler, projectRoot } from '../infra/constructs/app-function.js';
 import { ensureTable, startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
-import { localStageContext } from '../infra/local/runtime.js';
+import { localStageContext } from '../infra/local/local-assembly.js';
 import { SEED_DIRECTORY } from '../infra/local/seed.js';
 import { LOCAL_REGION, type LocalTemplate, readTemplate } from '../infra/local/template.js';
 import { directorySnapshotSchema } from '../shared/directory/directory.js';

@@ -30,30 +30,32 @@ const table = (title: string, rows: Record<string, string | number>[]) => {
 const fixed = (value: number, digits = 1) => Number(value.toFixed(digits));
 
 /** Wall time of a command (the developer loop), in seconds. */
-function timeCommand(command: string, args: string[], until?: (output: string) => boolean): Promise<number> {
+function timeCommand(command: string, args: string[], until?: (output: string) => boolean, env: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
     const begun = Date.now();
     const child = spawn(command, args, {
-      env: { ...process.env, DATA_DIR: join(tmpdir(), `bench-start-${process.pid}`), PORT: '0' },
+      env: { ...process.env, DATA_DIR: join(tmpdir(), `bench-start-${process.pid}`), PORT: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
+    let seconds: number | undefined;
     const done = (ok: boolean) => {
       if (ok) resolve((Date.now() - begun) / 1000);
       else reject(new Error(`${command} ${args.join(' ')} failed:\n${output.slice(-8000)}`));
     };
     const watch = (chunk: Buffer) => {
       output += chunk.toString();
-      if (until?.(output)) {
-        const seconds = (Date.now() - begun) / 1000;
-        child.kill('SIGTERM');
-        resolve(seconds);
+      if (until?.(output) && seconds === undefined) {
+        seconds = (Date.now() - begun) / 1000;
+        child.kill('SIGTERM'); // resolved once it has stopped: the next start may use the same DATA_DIR
       }
     };
     child.stdout.on('data', watch);
     child.stderr.on('data', watch);
     child.on('exit', (code) => {
       if (!until) done(code === 0);
+      else if (seconds !== undefined) resolve(seconds);
+      else done(false);
     });
   });
 }
@@ -174,9 +176,20 @@ const timed = async (name: string, run: () => Promise<number>) => {
     log(`${name}: FAILED\n${loopFailures[name]}`);
   }
 };
-await timed('npm start until ready (s)', () =>
-  timeCommand(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], (output) => output.includes('local runtime ready')),
+// npm start three ways: nothing cached (a fresh clone's first start), the synthesized app and the
+// bundles cached but a new DATA_DIR (every integration test file), and again on the same DATA_DIR.
+const startUntilReady = (env: Record<string, string>) =>
+  timeCommand(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], (output) => output.includes('local runtime ready'), env);
+const startDir = (name: string) => join(tmpdir(), `bench-start-${process.pid}-${name}`);
+await timed('npm start, nothing cached (s)', () =>
+  startUntilReady({ DATA_DIR: startDir('cold'), LOCAL_ASSEMBLY_CACHE_DIR: 'off', BUNDLE_CACHE_DIR: 'off' }),
 );
+await timed('npm start, new DATA_DIR (s)', async () => {
+  await startUntilReady({ DATA_DIR: startDir('warm-up') }); // fills the caches if nothing did yet
+  return startUntilReady({ DATA_DIR: startDir('new') });
+});
+await timed('npm start again on its DATA_DIR (s)', () => startUntilReady({ DATA_DIR: startDir('new') }));
+for (const name of ['cold', 'warm-up', 'new']) await rm(startDir(name), { recursive: true, force: true });
 await timed('cdk synth (s)', () => timeCommand('npx', ['cdk', 'synth', '--quiet']));
 if (process.env['BENCH_SKIP_TESTS'] === '1') loop['npm test (s)'] = null;
 else await timed('npm test (s)', () => timeCommand('npx', ['vitest', 'run']));

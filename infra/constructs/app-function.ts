@@ -6,7 +6,8 @@ import { ApplicationLogLevel, Architecture, Code, Function as LambdaFunction, Lo
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { buildSync } from 'esbuild';
+import type { BuildOptions } from 'esbuild';
+import { bundleCacheDir, cachedBuildSync } from '../local/bundle-cache.js';
 import type { DataStore } from './data-store.js';
 import { acknowledge, nagArnOf } from './nag.js';
 
@@ -36,10 +37,15 @@ export interface AppFunctionProps {
  * as `index.mjs` in `outdir`. Code splitting is on: a module the handler imports dynamically
  * (exceljs, 1 MB, needed only when an XLSX is written) becomes a chunk beside it that is loaded on
  * first use instead of at every cold start. Exported so the benchmark's reference handler is
- * bundled exactly alike.
+ * bundled exactly alike. A bundle none of whose inputs changed since it was last built is copied
+ * from the bundle cache (bundle-cache.ts): the same bytes, so the same asset hash.
  */
 export function bundleHandler(entry: string, outdir: string): void {
-  buildSync({
+  cachedBuildSync({ cacheDir: bundleCacheDir(projectRoot), build: bundleOptions(entry, outdir) });
+}
+
+function bundleOptions(entry: string, outdir: string) {
+  return {
     entryPoints: [{ in: join(projectRoot, entry), out: 'index' }],
     outdir,
     outExtension: { '.js': '.mjs' },
@@ -57,7 +63,7 @@ export function bundleHandler(entry: string, outdir: string): void {
     // Bundled CommonJS dependencies (nodemailer's internals, exceljs) still call require().
     banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
     logLevel: 'warning',
-  });
+  } satisfies BuildOptions;
 }
 
 /**

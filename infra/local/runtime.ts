@@ -10,20 +10,21 @@ import { directorySnapshotSchema } from '../../shared/directory/directory.js';
 import { fleetSchema } from '../../shared/fleet/fleet.js';
 import { loadDirectory } from '../../shared/store/dynamodb-directory.js';
 import { loadFleet } from '../../shared/store/dynamodb-fleet-store.js';
-import { buildApp } from '../build-app.js';
-import { projectRoot } from '../constructs/app-function.js';
-import { makeApiGateway } from './api-gateway.js';
+import { bufferingBodies, makeApiGateway, NODE_MAX_HEADER_BYTES } from './api-gateway.js';
 import { readClockStart, saveClockState } from './clock-state.js';
-import { ensureTable, startDynamoDbLocal } from './dynamodb-local.js';
-import { LOCAL_JWT, makeVerifier } from './jwt-issuer.js';
+import { dynamoDbLocalDir, ensureTable, spawnDynamoDbLocal } from './dynamodb-local.js';
+import { dynamoDbFaultPlugin, faults } from './faults.js';
+import { makeVerifier } from './jwt-issuer.js';
 import { LambdaHost } from './lambda-host.js';
+import { localAssembly, localAssemblyCacheDir, localAssemblyKey, projectRoot } from './local-assembly.js';
 import { makeLocalControl } from './local-control.js';
 import { startScheduleRunner } from './schedule-runner.js';
 import { SEED_DIRECTORY, SEED_FLEET } from './seed.js';
+import { prepareSeededDatabase, seededDatabaseCacheDir } from './seeded-database.js';
 import { localSlackSigningSecret } from './slack-local.js';
 import { LocalStepFunctions } from './step-functions-local.js';
 import { LOCAL_REGION, readTemplate } from './template.js';
-import { installDynamoDbMeter } from './usage-meter.js';
+import { dynamoDbMeterPlugin } from './usage-meter.js';
 
 export interface LocalRuntimeOptions {
   dataDir: string;
@@ -49,24 +50,6 @@ export interface LocalRuntime {
 const consoleLog: NonNullable<LocalRuntimeOptions['log']> = (level, message, fields) =>
   (level === 'error' ? console.error : console.log)(JSON.stringify({ level, message, ...fields }));
 
-/** The CDK context the local runtime synthesizes the app with: the `local` stage, links pointing at `publicBaseUrl`. */
-export function localStageContext(publicBaseUrl: string): Record<string, unknown> {
-  return {
-    // The CLI sets this; without it the template does not say which asset directory holds each bundle.
-    'aws:cdk:enable-asset-metadata': true,
-    stage: 'local',
-    stages: {
-      local: {
-        mailFrom: 'no-reply@guchung.example.kr',
-        jwtIssuer: LOCAL_JWT.issuer,
-        jwtAudience: [LOCAL_JWT.audience],
-        publicBaseUrl,
-        retainData: false,
-      },
-    },
-  };
-}
-
 /**
  * The whole backend on one machine: the CDK app synthesized in-process, DynamoDB Local, the
  * bundled functions, the state machines in-process, and the HTTP API with its JWT authorizer.
@@ -86,16 +69,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     let handle: (request: IncomingMessage, response: import('node:http').ServerResponse, body: Buffer) => Promise<void> = async (_, response) => {
       response.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'starting' }));
     };
-    const server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        handle(request, response, Buffer.concat(chunks)).catch((error: unknown) => {
-          log('error', 'request failed', { error: String(error) });
-          if (!response.headersSent) response.writeHead(500).end();
-        });
-      });
-    });
+    // Bodies over HTTP API's 10 MB payload quota are answered 413 and not buffered.
+    const server = createServer(
+      { maxHeaderSize: NODE_MAX_HEADER_BYTES },
+      bufferingBodies((request, response, body) => handle(request, response, body), log),
+    );
     const apiUrl = await listen(server, options.port);
     cleanups.push(
       () =>
@@ -105,47 +83,104 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         }),
     );
 
-    // Synthesize the real app for the local stage into the project (bundles resolve node_modules from there).
+    // The real app for the local stage, in the project (bundles resolve node_modules from there):
+    // synthesized, or reused when nothing that shapes it changed since an earlier start (local-assembly.ts).
     const started = Date.now();
     const outdir = join(projectRoot, '.synth', `${process.pid}-${Date.now()}`);
     cleanups.push(() => rm(outdir, { recursive: true, force: true }));
-    const { app, stack } = buildApp({ outdir, context: localStageContext(apiUrl) });
-    const assembly = app.synth();
-    const template = readTemplate(assembly.getStackByName(stack.stackName).template);
-    log('info', 'synthesized', {
+    const cacheDir = localAssemblyCacheDir();
+    const assemblyKey = await localAssemblyKey(outdir);
+    // A new DATA_DIR starts from the database an earlier start had once it loaded the seeds (seeded-database.ts).
+    const database = await prepareSeededDatabase({
+      databaseDir: dynamoDbLocalDir(dataDir),
+      assemblyKey,
+      cacheDir: seededDatabaseCacheDir(cacheDir),
+    });
+    // DynamoDB Local (a JVM: seconds before it answers) boots while the app is synthesized or read from the cache.
+    const dynamo = spawnDynamoDbLocal({ dataDir, port: await freePort() });
+    cleanups.push(dynamo.stop);
+    // The Step Functions API, served where the functions' SFN client will look for it.
+    const sfnServer = createServer((request, response) => {
+      const operation = String(request.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
+      const fault = faults.take('sfn', operation);
+      if (!fault) return stepFunctions.handle(request, response);
+      // An injected fault (faults.ts): Step Functions refuses the call, or cannot be reached at all.
+      if (fault.kind === 'outage') request.socket.destroy();
+      else
+        response
+          .writeHead(400, { 'content-type': 'application/x-amz-json-1.0' })
+          .end(JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }));
+    });
+    const sfnEndpoint = await listen(sfnServer, 0);
+    cleanups.push(() => new Promise((done) => sfnServer.close(() => done())));
+    const assembly = await localAssembly({ apiUrl, outdir, cacheDir, key: assemblyKey });
+    const template = readTemplate(assembly.template);
+    log('info', assembly.cached ? 'synthesized app reused' : 'synthesized', {
       ms: Date.now() - started,
       functions: template.functions.length,
       routes: template.routes.length,
       schedules: template.schedules.length,
     });
 
-    const dynamo = await startDynamoDbLocal({ dataDir, port: await freePort() });
-    cleanups.push(dynamo.stop);
-    const client = new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: LOCAL_REGION,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    // The seeds load (DynamoDB Local's work) while the bundles load (this process's work).
+    const seeding = async () => {
+      await dynamo.ready;
+      const client = new DynamoDBClient({
+        endpoint: dynamo.endpoint,
+        region: LOCAL_REGION,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      cleanups.push(async () => client.destroy());
+      await ensureTable(client, template.table);
+      const db = DynamoDBDocumentClient.from(client);
+      const [snapshot, vehicles] = await Promise.all([
+        readFile(SEED_DIRECTORY, 'utf8').then((text) => directorySnapshotSchema.parse(JSON.parse(text))),
+        readFile(SEED_FLEET, 'utf8').then((text) => fleetSchema.parse(JSON.parse(text))),
+      ]);
+      if (database.restored) {
+        log('info', 'directory and fleet restored', { people: snapshot.people.length, vehicles: vehicles.length });
+        return { people: snapshot.people.length, vehicles: vehicles.length };
+      }
+      // Reapplied at every start; people an admin has edited since are left as the admin left them. One after
+      // the other: DynamoDB Local commits writes one at a time, and the two at once took twice as long.
+      const loaded = await loadDirectory(db, template.table.logicalId, snapshot);
+      log('info', 'directory loaded', { ...loaded });
+      const fleet = await loadFleet(db, template.table.logicalId, vehicles);
+      log('info', 'fleet loaded', fleet);
+      await database.keep();
+      return { people: snapshot.people.length, vehicles: fleet.vehicles };
+    };
+    Object.assign(process.env, {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SFN: sfnEndpoint,
     });
-    cleanups.push(async () => client.destroy());
-    await ensureTable(client, template.table);
-    const snapshot = directorySnapshotSchema.parse(JSON.parse(await readFile(SEED_DIRECTORY, 'utf8')));
-    // Reapplied at every start; people an admin has edited since are left as the admin left them.
-    const loaded = await loadDirectory(DynamoDBDocumentClient.from(client), template.table.logicalId, snapshot);
-    log('info', 'directory loaded', { ...loaded });
-    const fleet = await loadFleet(
-      DynamoDBDocumentClient.from(client),
-      template.table.logicalId,
-      fleetSchema.parse(JSON.parse(await readFile(SEED_FLEET, 'utf8'))),
-    );
-    log('info', 'fleet loaded', fleet);
+    const slackSigningSecret = await localSlackSigningSecret(dataDir);
+    // Before the bundles load (their client reads the hook then): the faults tests inject, and the benchmark's meter.
+    globalThis.__approvalDynamoDbPlugins = [dynamoDbFaultPlugin, ...(options.meterUsage ? [dynamoDbMeterPlugin] : [])];
+    const loading = async () => {
+      const loadStarted = Date.now();
+      const host = await LambdaHost.load(outdir, template.functions, () => ({
+        // What differs from AWS, and only this: mail and Slack go to the outbox, time is the local clock.
+        MAIL_TRANSPORT: 'outbox',
+        OUTBOX_DIR: outbox.email,
+        CHAT_TRANSPORT: 'outbox',
+        CHAT_OUTBOX_DIR: outbox.slack,
+        SLACK_SIGNING_SECRET: slackSigningSecret,
+        REPORT_STORE: 'files',
+        REPORTS_DIR: join(dataDir, 'reports'),
+        CLOCK: 'local',
+      }));
+      log('info', 'functions loaded', { ms: Date.now() - loadStarted, functions: template.functions.length });
+      return host;
+    };
+    const [seeded, lambdas] = await Promise.all([seeding(), loading()]);
 
-    // The Step Functions API, served where the functions' SFN client will look for it.
-    const sfnServer = createServer((request, response) => stepFunctions.handle(request, response));
-    const sfnEndpoint = await listen(sfnServer, 0);
-    cleanups.push(() => new Promise((done) => sfnServer.close(() => done())));
-
-    // One clock for the runtime and every function it hosts (CLOCK=local below), resumed from DATA_DIR.
-    // Installed this late so an accelerated clock does not run through the slow part of startup.
+    // One clock for the runtime and every function it hosts (CLOCK=local above; the functions read it
+    // per call, not at load), resumed from DATA_DIR. Installed this late so an accelerated clock does
+    // not run through the slow part of startup.
     const clock = installLocalClock({ speed: options.clockSpeed ?? 1, startAt: await readClockStart(dataDir) });
     cleanups.push(async () => {
       try {
@@ -156,26 +191,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     log('info', 'local clock', { now: clock.now().toISOString(), speed: clock.speed });
 
-    Object.assign(process.env, {
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_SFN: sfnEndpoint,
-    });
-    const slackSigningSecret = await localSlackSigningSecret(dataDir);
-    if (options.meterUsage) installDynamoDbMeter(); // before the bundles load: their client reads the hook then
-    const lambdas = await LambdaHost.load(outdir, template.functions, () => ({
-      // What differs from AWS, and only this: mail and Slack go to the outbox, time is the local clock.
-      MAIL_TRANSPORT: 'outbox',
-      OUTBOX_DIR: outbox.email,
-      CHAT_TRANSPORT: 'outbox',
-      CHAT_OUTBOX_DIR: outbox.slack,
-      SLACK_SIGNING_SECRET: slackSigningSecret,
-      REPORT_STORE: 'files',
-      REPORTS_DIR: join(dataDir, 'reports'),
-      CLOCK: 'local',
-    }));
     const stepFunctions = new LocalStepFunctions({
       dataDir: join(dataDir, 'step-functions'),
       // The template's definition is CDK output: a valid States Language document by construction.
@@ -219,7 +234,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       JSON.stringify({ apiUrl, pid: process.pid, dynamoDbEndpoint: dynamo.endpoint, tableName: template.table.logicalId }),
     );
     log('info', 'ready', { apiUrl, resumedExecutions: resumed, startupMs: Date.now() - started });
-    return { apiUrl, dataDir, outbox, people: snapshot.people.length, vehicles: fleet.vehicles, clockSpeed: clock.speed, stop };
+    return { apiUrl, dataDir, outbox, people: seeded.people, vehicles: seeded.vehicles, clockSpeed: clock.speed, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/build-app.js';
+import { API_URL_PLACEHOLDER, localAssembly, localStageContext, projectRoot } from '../../infra/local/local-assembly.js';
+import { readTemplate } from '../../infra/local/template.js';
+
+// Beside the local runtime's own (.synth/<run>): the bundles' source maps depend on where they are written.
+const run = `test-${process.pid}-${Date.now()}`;
+const outdir = (name: string) => join(projectRoot, '.synth', `${run}-${name}`);
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups) await cleanup();
+});
+
+/** Each file under `dir`, by its content's digest (comparing 250 MB of bundles byte by byte in expect is slow). */
+async function filesOf(dir: string): Promise<Record<string, string>> {
+  const entries = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
+  return Object.fromEntries(
+    await Promise.all(
+      entries.map(async (entry) => {
+        const path = join(entry.parentPath, entry.name);
+        return [
+          path.slice(dir.length),
+          createHash('sha256')
+            .update(await readFile(path))
+            .digest('hex'),
+        ];
+      }),
+    ),
+  );
+}
+
+describe("the local runtime's app", () => {
+  it('is what a synth with the API URL itself gives, synthesized or reused from the cache, bundles and all', async () => {
+    const apiUrl = 'http://127.0.0.1:43210';
+    const cacheDir = await mkdtemp(join(tmpdir(), 'local-assembly-'));
+    cleanups.push(() => rm(cacheDir, { recursive: true, force: true }));
+    for (const name of ['direct', 'synthesized', 'reused']) cleanups.push(() => rm(outdir(name), { recursive: true, force: true }));
+
+    const { app, stack } = buildApp({ outdir: outdir('direct'), context: localStageContext(apiUrl) });
+    const direct = app.synth().getStackByName(stack.stackName).template;
+    const synthesized = await localAssembly({ apiUrl, outdir: outdir('synthesized'), cacheDir });
+    const reused = await localAssembly({ apiUrl, outdir: outdir('reused'), cacheDir });
+
+    expect(synthesized.cached).toBe(false);
+    expect(reused.cached).toBe(true);
+    expect(synthesized.template).toEqual(direct);
+    expect(reused.template).toEqual(direct);
+    const functions = readTemplate(direct).functions;
+    // The URL reaches the functions (approval links), and nothing of the placeholder is left.
+    expect(functions.filter((fn) => fn.environment['PUBLIC_BASE_URL'] === apiUrl).length).toBeGreaterThan(0);
+    expect(JSON.stringify(reused.template)).not.toContain(API_URL_PLACEHOLDER);
+    for (const assetPath of new Set(functions.map((fn) => fn.assetPath))) {
+      expect(await filesOf(join(outdir('reused'), assetPath))).toEqual(await filesOf(join(outdir('direct'), assetPath)));
+    }
+  }, 600_000);
+});
