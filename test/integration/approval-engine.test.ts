@@ -1,8 +1,21 @@
 import { describe, expect, it } from 'vitest';
+import { isBusinessDay } from '../../shared/calendar/business-days.js';
+import { koreanHolidays } from '../../shared/calendar/korean-holidays.js';
 import { seoulDate } from '../../shared/kernel/seoul-time.js';
 import { seedPerson } from '../fixtures/directory.js';
 import { enginePolicy, policyFile } from '../fixtures/policies/engine-policy.js';
-import { advanceClock, api, decisionLinkIn, eventually, postForm, runSchedules, type StepView, suiteBackend, waitForEmail } from './harness.js';
+import {
+  advanceClock,
+  api,
+  decisionLinkIn,
+  eventually,
+  postForm,
+  runSchedules,
+  type StepView,
+  setClock,
+  suiteBackend,
+  waitForEmail,
+} from './harness.js';
 
 /**
  * The approval engine through the local runtime, with the engine policy fixture:
@@ -14,6 +27,20 @@ const POLICY_FILE = policyFile(enginePolicy.data);
 const checkupDate = `${new Date().getFullYear()}-01-15`;
 const seen = new Set<string>();
 const email = (id: string) => seedPerson(id).email;
+
+/**
+ * 10:00 Seoul on the Monday of the first week after `now` whose weekdays are all business days and
+ * whose following Monday–Wednesday are too: timer tests that start there do not depend on the weekday
+ * (or holiday) the suite happens to run on. A step opened on a Saturday counts from Monday 09:00.
+ */
+function mondayOfAFullBusinessWeekAfter(now: Date): Date {
+  for (let monday = new Date(`${seoulDate(now)}T10:00:00+09:00`); ; ) {
+    monday = new Date(monday.getTime() + 86_400_000);
+    if (monday.getUTCDay() !== 1) continue;
+    const days = Array.from({ length: 10 }, (_, offset) => seoulDate(new Date(monday.getTime() + offset * 86_400_000)));
+    if ([...days.slice(0, 5), ...days.slice(7, 10)].every((day) => isBusinessDay(day, koreanHolidays))) return monday;
+  }
+}
 
 type Step = StepView;
 interface HistoryEvent {
@@ -246,21 +273,23 @@ describe('approval engine through the local runtime', () => {
   });
 
   it('a test clock drives the reminder after 2 business days and the escalation after 4, both on record', async () => {
+    const now = new Date(((await api(backend, 'GET', '/_local/clock')).body as { now: string }).now);
+    await setClock(backend, mondayOfAFullBusinessWeekAfter(now)); // Monday 10:00
     const request = await submit('E1049', 150_000);
     const reviewer = request.steps[0]?.approverId ?? '';
     const first = await waitForEmail(backend, email(reviewer), request.id, seen);
 
-    await advanceClock(backend, 'P1D');
+    await advanceClock(backend, 'P1D'); // Tuesday: one business day
     await runSchedules(backend);
     expect((await history(request.id, 'E1049')).some((event) => event.action === 'reminded')).toBe(false);
 
-    await advanceClock(backend, 'P3D'); // ≥ 2 business days later, whatever the weekday today
+    await advanceClock(backend, 'P2D'); // Thursday: the reminder was due Wednesday 10:00
     expect((await runSchedules(backend)).every((run) => run.ok)).toBe(true);
     const reminder = await waitForEmail(backend, email(reviewer), request.id, seen);
     expect(reminder.subject).toContain('[독촉]');
     expect((await fetch(decisionLinkIn(first))).status).toBe(410); // replaced by the reminder's link
 
-    await advanceClock(backend, 'P5D'); // ≥ 4 business days after the step opened
+    await advanceClock(backend, 'P5D'); // next Tuesday: the escalation was due Friday 10:00
     await runSchedules(backend);
     const escalated = await waitForEmail(backend, email('E1015'), request.id, seen);
     expect(escalated.subject).toContain('[이관]');
