@@ -287,7 +287,10 @@ describe('LocalStepFunctions', () => {
 
   it('starts an execution over when the runtime stopped after accepting it and before its first task', async () => {
     const dataDir = await tempDir();
-    const first = emulator(dataDir, fakeLambda(() => new Promise(() => undefined)));
+    const first = emulator(
+      dataDir,
+      fakeLambda(() => new Promise(() => undefined)),
+    );
     const { executionArn } = await first.sfn.startExecution({ stateMachineArn: MACHINE_ARN, name: 'req-early', input: '{"requestId":"req-early"}' });
     await first.sfn.close();
     // What StartExecution persisted before any task began (the kill came in between).
