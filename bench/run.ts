@@ -191,6 +191,10 @@ await timed('npm start, new DATA_DIR (s)', async () => {
 await timed('npm start again on its DATA_DIR (s)', () => startUntilReady({ DATA_DIR: startDir('new') }));
 for (const name of ['cold', 'warm-up', 'new']) await rm(startDir(name), { recursive: true, force: true });
 await timed('cdk synth (s)', () => timeCommand('npx', ['cdk', 'synth', '--quiet']));
+// The fuzz test at eight times its npm test size (FUZZ_RUNS 250): a wider net than the test budget allows.
+await timed('API fuzz, 2,000 requests (s)', () =>
+  timeCommand('npx', ['vitest', 'run', 'test/integration/api-fuzz.test.ts'], undefined, { FUZZ_RUNS: '2000', FUZZ_SEED: '20261127' }),
+);
 if (process.env['BENCH_SKIP_TESTS'] === '1') loop['npm test (s)'] = null;
 else await timed('npm test (s)', () => timeCommand('npx', ['vitest', 'run']));
 table('Developer loop', [Object.fromEntries(Object.entries(loop).map(([key, value]) => [key, value ?? (loopFailures[key] ? 'FAILED' : 'skipped')]))]);

@@ -7,6 +7,8 @@ export const historyActionSchema = z.enum([
   'submitted',
   'routed',
   'notified',
+  /** A notice could not be sent on one channel (Slack down); the email still carries the step. */
+  'notice-failed',
   'reminded',
   'escalated',
   'rerouted',

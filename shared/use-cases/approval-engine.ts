@@ -151,6 +151,21 @@ export function makeApprovalEngine(deps: ApprovalEngineDeps) {
         await requests.setLinkChatMessage(input.minted.link.hash, await chat.post(holder.slackUserId, message));
       } catch (error) {
         log('Slack message failed; the email carries the step', { requestId: input.request.id, to: holder.id, error: String(error) });
+        // On the record too, so whoever looks at a step that seems unanswered sees why Slack was silent.
+        await requests
+          .appendEvent(input.request.id, {
+            at: clock.now().toISOString(),
+            actorId: 'system',
+            action: 'notice-failed',
+            round: input.request.round,
+            stepIndex: input.step.index,
+            channel: 'slack',
+            toId: holder.id,
+            comment: `${holder.name}에게 Slack 알림을 보내지 못해 이메일로만 안내했습니다`,
+          })
+          .catch((recordError: unknown) =>
+            log('could not record the failed Slack notice', { requestId: input.request.id, error: String(recordError) }),
+          );
       }
     }
     await mailer.send(

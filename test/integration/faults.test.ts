@@ -1,4 +1,4 @@
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { advanceClock, api, decisionLinkIn, eventually, postForm, type RunningBackend, runSchedules, suiteBackend, waitForEmail } from './harness.js';
@@ -131,6 +131,33 @@ describe('faults survived: nothing lost, nothing half applied', () => {
     const mail = await waitForEmail(backend, approver.email, submitted.body.id);
     expect((await postForm(decisionLinkIn(mail), { decision: 'approve' })).status).toBe(200);
     expect((await read(submitted.body.id, 'E1042')).status).toBe('in-review');
+  });
+
+  it('Slack down when a step opens: the approver gets the email, the history says Slack failed, and the link decides', async () => {
+    const slack = join(backend.dataDir, 'outbox', 'slack');
+    await mkdir(slack, { recursive: true });
+    await writeFile(join(slack, '.unavailable'), 'Slack is down'); // the local Slack refuses every call (shared/adapters/slack.ts)
+    try {
+      const submitted = await api(backend, 'POST', '/requests', { as: 'E1043', json: claim(280_000) });
+      expect(submitted.status, submitted.text).toBe(201);
+      const review = await waiting(submitted.body.id, 'E1043');
+      expect(
+        (await api(backend, 'POST', `/approvals/${submitted.body.id}/decision`, { as: review.approverId, json: { decision: 'approve' } })).status,
+      ).toBe(200);
+      // 교육후생팀장 (E1015) has a Slack id: the step's notice goes to Slack and email, and Slack is down.
+      expect((await waiting(submitted.body.id, 'E1043')).approverId).toBe('E1015');
+      const mail = await waitForEmail(backend, 'eunju.park@guchung.example.kr', submitted.body.id);
+      const history = (await api(backend, 'GET', `/requests/${submitted.body.id}/history`, { as: 'E1043' })).body.events as Record<string, unknown>[];
+      expect(history).toContainEqual(expect.objectContaining({ action: 'notice-failed', channel: 'slack', toId: 'E1015', actorId: 'system' }));
+      const posted = await readdir(slack);
+      for (const file of posted.filter((name) => name.endsWith('.json'))) {
+        expect(await readFile(join(slack, file), 'utf8')).not.toContain(submitted.body.id);
+      }
+      await rm(join(slack, '.unavailable'));
+      expect((await postForm(decisionLinkIn(mail), { decision: 'approve' })).status).toBe(200);
+    } finally {
+      await rm(join(slack, '.unavailable'), { force: true });
+    }
   });
 
   /** A claim decided by each holder in turn through the API, until approved. */
