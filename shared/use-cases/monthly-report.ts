@@ -1,5 +1,6 @@
 import type { Directory } from '../directory/directory.js';
 import { toCsv, toXlsx } from '../finance/exports.js';
+import { REPORT_FILES } from '../finance/report-files.js';
 import { escapeHtml, htmlDocument } from '../notifications/html.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
 import type { ReportStore } from '../ports/finance-store.js';
@@ -18,8 +19,6 @@ export interface MonthlyReportDeps {
   publicBaseUrl: string;
   log: (message: string, fields: Record<string, unknown>) => void;
 }
-
-export const REPORT_FILES = { csv: 'monthly-totals.csv', xlsx: 'monthly-totals.xlsx' } as const;
 
 /**
  * The report finance gets on the 1st at 09:00 KST: the previous month's totals as CSV and XLSX,

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,9 +7,11 @@ import { ApprovalStack } from '../../infra/approval-stack.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 
 let template: Template;
+let assemblyDir: string;
 
 beforeAll(() => {
   const app = new App();
+  assemblyDir = app.outdir;
   const stack = new ApprovalStack(app, 'Test', {
     config: {
       mailFrom: 'no-reply@guchung.example.kr',
@@ -53,6 +56,18 @@ describe('the synthesized stack', () => {
         ]),
       }),
     });
+  });
+
+  it('only the functions that write a spreadsheet carry the XLSX library (a 5 MB chunk), not every bundle', async () => {
+    const functions = Object.entries(template.findResources('AWS::Lambda::Function'));
+    const withExcel: string[] = [];
+    for (const [logicalId, resource] of functions) {
+      const key = String(resource.Properties.Code.S3Key); // `<asset hash>.zip`
+      const files = await readdir(join(assemblyDir, `asset.${key.replace(/\.zip$/, '')}`), { recursive: true });
+      if (files.some((file) => /(^|\/)excel-[A-Z0-9]+\.mjs$/.test(file))) withExcel.push(logicalId);
+    }
+    expect(functions.length).toBeGreaterThan(30);
+    expect(withExcel.map((id) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['ApiFinanceMonthlyTotals', 'FinanceReportsMonthlyReport']);
   });
 
   it('every function runs Node.js 22 on arm64 with tracing and JSON logs', () => {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { REPORT_FILES } from '../../../shared/finance/report-files.js';
 import { requestKinds } from '../../../shared/requests/kinds/index.js';
 import { skipBody } from '../../../shared/use-cases/approvals.js';
 import { decisionForm } from '../../../shared/use-cases/decide-step.js';
@@ -6,7 +7,6 @@ import { delegationBody } from '../../../shared/use-cases/delegations.js';
 import { personBody } from '../../../shared/use-cases/directory-admin.js';
 import { confirmationBody, facilityBudgetQuery, reportBody } from '../../../shared/use-cases/facility-work.js';
 import { budgetQuery, paymentsBody, totalsQuery } from '../../../shared/use-cases/finance.js';
-import { REPORT_FILES } from '../../../shared/use-cases/monthly-report.js';
 import { requestPageQuery } from '../../../shared/use-cases/read-requests.js';
 import { resubmitBody } from '../../../shared/use-cases/revise-request.js';
 import { roundId } from '../../../shared/use-cases/round-transfers.js';
