@@ -9,11 +9,25 @@ type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
 /**
  * Runs the bundled Lambda assets (the same files `cdk deploy` uploads) in this process.
- * Each bundle reads its configuration at module load, so it is imported with exactly its
- * template environment (plus local overrides) in place, one at a time.
+ *
+ * A bundle is imported on its function's first invocation, as Lambda initialises a function on its
+ * first call: a start does not wait for 38 imports (6–8 s on two cores), and a function nobody
+ * calls costs nothing. Each bundle reads its configuration at module load, so it is imported with
+ * exactly its template environment (plus local overrides) in place, one import at a time. A failed
+ * import fails that invocation (Lambda's Runtime.ImportModuleError) and is tried again on the next.
  */
+interface Entry {
+  fn: LocalFunction;
+  url: string;
+  exportName: string;
+  environment: Record<string, string>;
+  handler?: Handler;
+}
+
 export class LambdaHost {
-  private readonly handlers = new Map<string, { fn: LocalFunction; handler: Handler }>();
+  private readonly entries = new Map<string, Entry>();
+  /** Imports happen one after the other: each swaps process.env while its module evaluates. */
+  private importing: Promise<unknown> = Promise.resolve();
 
   static async load(assemblyDir: string, functions: LocalFunction[], overrides: (fn: LocalFunction) => Record<string, string>): Promise<LambdaHost> {
     const host = new LambdaHost();
@@ -21,43 +35,62 @@ export class LambdaHost {
     for (const fn of functions) {
       const [file, exportName] = fn.handler.split('.');
       if (!file || !exportName) throw new Error(`unsupported handler ${fn.handler}`);
+      // A fresh module instance per runtime start (the query string), so a restart in one process re-reads config.
+      const url = `${pathToFileURL(join(assemblyDir, fn.assetPath, `${file}.mjs`)).href}?instance=${instance}`;
       const environment = { ...fn.environment, ...overrides(fn), AWS_LAMBDA_FUNCTION_NAME: fn.logicalId };
-      const saved = Object.fromEntries(Object.keys(environment).map((name) => [name, process.env[name]]));
-      Object.assign(process.env, environment);
+      host.entries.set(fn.arn, { fn, url, exportName, environment });
+    }
+    return host;
+  }
+
+  /** Imports every bundle now (what a start did before imports waited for the first call); for tools that want failures up front. */
+  async loadAll(): Promise<void> {
+    for (const entry of this.entries.values()) await this.handlerOf(entry);
+  }
+
+  /** Invokes a function by ARN (or by a qualified ARN), as Lambda would: errors carry the function's errorType as name. */
+  async invoke(functionArn: string, event: unknown): Promise<unknown> {
+    const entry = this.entries.get(functionArn.replace(/:(\$LATEST|\d+)$/, ''));
+    if (!entry) throw new Error(`no local function ${functionArn}`);
+    const handler = await this.handlerOf(entry);
+    return asInvocationOf(entry.fn.logicalId, () => this.invokeEntry(entry.fn, handler, event));
+  }
+
+  private handlerOf(entry: Entry): Promise<Handler> {
+    if (entry.handler) return Promise.resolve(entry.handler);
+    const imported = this.importing.then(async () => {
+      if (entry.handler) return entry.handler;
+      const saved = Object.fromEntries(Object.keys(entry.environment).map((name) => [name, process.env[name]]));
+      Object.assign(process.env, entry.environment);
       try {
-        // A fresh module instance per runtime start (the query string), so a restart in one process re-reads config.
-        const url = `${pathToFileURL(join(assemblyDir, fn.assetPath, `${file}.mjs`)).href}?instance=${instance}`;
-        const module = (await import(url)) as Record<string, unknown>;
-        const handler = module[exportName];
-        if (typeof handler !== 'function') throw new Error(`${fn.logicalId}: ${fn.handler} is not a function`);
-        host.handlers.set(fn.arn, { fn, handler: handler as Handler });
+        const module = (await import(entry.url)) as Record<string, unknown>;
+        const handler = module[entry.exportName];
+        if (typeof handler !== 'function') throw new Error(`${entry.fn.logicalId}: ${entry.fn.handler} is not a function`);
+        entry.handler = handler as Handler;
+        return entry.handler;
+      } catch (error) {
+        throw Object.assign(new Error(`${entry.fn.logicalId}: the bundle did not load: ${String(error)}`), { name: 'Runtime.ImportModuleError' });
       } finally {
         for (const [name, value] of Object.entries(saved)) {
           if (value === undefined) delete process.env[name];
           else process.env[name] = value;
         }
       }
-    }
-    return host;
+    });
+    this.importing = imported.catch(() => undefined);
+    return imported;
   }
 
-  /** Invokes a function by ARN (or by a qualified ARN), as Lambda would: errors carry the function's errorType as name. */
-  async invoke(functionArn: string, event: unknown): Promise<unknown> {
-    const entry = this.handlers.get(functionArn.replace(/:(\$LATEST|\d+)$/, ''));
-    if (!entry) throw new Error(`no local function ${functionArn}`);
-    return asInvocationOf(entry.fn.logicalId, () => this.invokeEntry(entry, event));
-  }
-
-  private async invokeEntry(entry: { fn: LocalFunction; handler: Handler }, event: unknown): Promise<unknown> {
-    const timeoutMs = entry.fn.timeoutSeconds * 1000;
+  private async invokeEntry(fn: LocalFunction, handler: Handler, event: unknown): Promise<unknown> {
+    const timeoutMs = fn.timeoutSeconds * 1000;
     const deadline = Date.now() + timeoutMs;
     const context = {
       awsRequestId: randomUUID(),
-      functionName: entry.fn.logicalId,
+      functionName: fn.logicalId,
       functionVersion: '$LATEST',
-      invokedFunctionArn: entry.fn.arn,
+      invokedFunctionArn: fn.arn,
       memoryLimitInMB: '512',
-      logGroupName: `/aws/lambda/${entry.fn.logicalId}`,
+      logGroupName: `/aws/lambda/${fn.logicalId}`,
       logStreamName: 'local',
       callbackWaitsForEmptyEventLoop: true,
       getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
@@ -69,10 +102,10 @@ export class LambdaHost {
     // cannot be stopped in-process, but its caller stops waiting and gets Lambda's error, as in AWS.
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(taskTimedOut(context.awsRequestId, entry.fn.timeoutSeconds)), timeoutMs);
+      timer = setTimeout(() => reject(taskTimedOut(context.awsRequestId, fn.timeoutSeconds)), timeoutMs);
     });
     try {
-      return await Promise.race([entry.handler(event, context), timedOut]);
+      return await Promise.race([handler(event, context), timedOut]);
     } finally {
       clearTimeout(timer);
     }

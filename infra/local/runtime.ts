@@ -122,7 +122,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       schedules: template.schedules.length,
     });
 
-    // The seeds load (DynamoDB Local's work) while the bundles load (this process's work).
+    // The state machines are checked and the persisted executions read (≈ 1 s of this process's work)
+    // while the JVM boots; executions resume only once the clock is in place, below.
+    const stepFunctions = new LocalStepFunctions({
+      dataDir: join(dataDir, 'step-functions'),
+      // The template's definition is CDK output: a valid States Language document by construction.
+      stateMachines: template.stateMachines.map((machine) => ({
+        arn: machine.arn,
+        name: machine.logicalId,
+        definition: machine.definition as unknown as StateMachineDefinition,
+      })),
+      invokeFunction: (arn, payload) => lambdas.invoke(arn, payload),
+      log,
+    });
+    cleanups.push(() => stepFunctions.close());
+
+    // The seeds load (DynamoDB Local's work) while the functions are registered.
     const seeding = async () => {
       await dynamo.ready;
       const client = new DynamoDBClient({
@@ -137,11 +152,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         readFile(SEED_DIRECTORY, 'utf8').then((text) => directorySnapshotSchema.parse(JSON.parse(text))),
         readFile(SEED_FLEET, 'utf8').then((text) => fleetSchema.parse(JSON.parse(text))),
       ]);
-      if (database.restored) {
-        log('info', 'directory and fleet restored', { people: snapshot.people.length, vehicles: vehicles.length });
+      if (database.current) {
+        log('info', database.restored ? 'directory and fleet restored' : 'directory and fleet as loaded before', {
+          people: snapshot.people.length,
+          vehicles: vehicles.length,
+        });
         return { people: snapshot.people.length, vehicles: vehicles.length };
       }
-      // Reapplied at every start; people an admin has edited since are left as the admin left them. One after
+      // Reapplied when they changed since they were loaded into this DATA_DIR (seeded-database.ts); people an
+      // admin has edited since are left as the admin left them. One after
       // the other: DynamoDB Local commits writes one at a time, and the two at once took twice as long.
       const loaded = await loadDirectory(db, template.table.logicalId, snapshot);
       log('info', 'directory loaded', { ...loaded });
@@ -173,7 +192,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         REPORTS_DIR: join(dataDir, 'reports'),
         CLOCK: 'local',
       }));
-      log('info', 'functions loaded', { ms: Date.now() - loadStarted, functions: template.functions.length });
+      // Imported on each function's first call, as Lambda initialises it (lambda-host.ts).
+      log('info', 'functions registered', { ms: Date.now() - loadStarted, functions: template.functions.length });
       return host;
     };
     const [seeded, lambdas] = await Promise.all([seeding(), loading()]);
@@ -191,18 +211,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     log('info', 'local clock', { now: clock.now().toISOString(), speed: clock.speed });
 
-    const stepFunctions = new LocalStepFunctions({
-      dataDir: join(dataDir, 'step-functions'),
-      // The template's definition is CDK output: a valid States Language document by construction.
-      stateMachines: template.stateMachines.map((machine) => ({
-        arn: machine.arn,
-        name: machine.logicalId,
-        definition: machine.definition as unknown as StateMachineDefinition,
-      })),
-      invokeFunction: (arn, payload) => lambdas.invoke(arn, payload),
-      log,
-    });
-    cleanups.push(() => stepFunctions.close());
     const resumed = await stepFunctions.resumeWaiting();
 
     const gateway = makeApiGateway({

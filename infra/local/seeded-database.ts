@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { constants, existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { projectRoot } from './local-assembly.js';
 
@@ -15,20 +15,29 @@ import { projectRoot } from './local-assembly.js';
  * runtime that loads them are added here): a copy of that file is the same database. The copy is
  * taken when the load has returned and before the API serves, so DynamoDB Local is idle and the file
  * complete (it keeps no journal between writes; a journal beside it means not idle, and no copy is
- * taken). A DATA_DIR that has a database already gets the seeds reapplied as always.
+ * taken). A DATA_DIR that has a database already gets the seeds reapplied only when they (or the
+ * code that loads them) changed since they were last loaded into it.
  */
 const DATABASE_FILE = 'shared-local-instance.db'; // DynamoDB Local's one file with -sharedDb
 const KEPT = 4;
+/** Beside the database file (so removing the database directory removes it too): the key of the seeds last loaded. */
+const SEEDED_MARKER = 'seeded-with.sha256';
 const SHAPING_FILES = ['infra/local/seed/directory.json', 'infra/local/seed/fleet.json', 'infra/local/runtime.ts', 'infra/local/seeded-database.ts'];
 
 export interface SeededDatabase {
   /** The database was copied in: the seeds are loaded already. */
   restored: boolean;
-  /** After the seeds were loaded into a database this start created: keeps a copy for the next new DATA_DIR. */
+  /** The data directory's database had these very seeds loaded by an earlier start: nothing to reapply. */
+  current: boolean;
+  /** After the seeds were loaded: remembers it for this data directory, and keeps a copy for the next new one. */
   keep(): Promise<void>;
 }
 
-/** Before DynamoDB Local starts on `databaseDir`: copies the seeded database in if there is none and one is cached. */
+/**
+ * Before DynamoDB Local starts on `databaseDir`: copies the seeded database in if there is none and
+ * one is cached, or says the database there has these seeds already. Reapplying the same seeds
+ * changes nothing (people an admin edited are left as they are either way), so it is skipped.
+ */
 export async function prepareSeededDatabase(input: {
   databaseDir: string;
   assemblyKey: string;
@@ -36,10 +45,20 @@ export async function prepareSeededDatabase(input: {
 }): Promise<SeededDatabase> {
   const { databaseDir, cacheDir } = input;
   const file = join(databaseDir, DATABASE_FILE);
+  const marker = join(databaseDir, SEEDED_MARKER);
   const created = !existsSync(file);
-  const cached = cacheDir === undefined ? undefined : join(cacheDir, `${await seededKey(input.assemblyKey)}.db`);
-  const none: SeededDatabase = { restored: false, keep: async () => undefined };
-  if (!created || cached === undefined || cacheDir === undefined) return none;
+  const key = await seededKey(input.assemblyKey);
+  const remember = () =>
+    mkdir(databaseDir, { recursive: true })
+      .then(() => writeFile(marker, `${key}\n`))
+      .catch(() => undefined);
+  if (!created) {
+    const current = (await readFile(marker, 'utf8').catch(() => '')).trim() === key;
+    return { restored: false, current, keep: current ? async () => undefined : remember };
+  }
+  await rm(marker, { force: true }); // a marker without its database says nothing
+  const cached = cacheDir === undefined ? undefined : join(cacheDir, `${key}.db`);
+  if (cached === undefined || cacheDir === undefined) return { restored: false, current: false, keep: remember };
 
   await mkdir(databaseDir, { recursive: true });
   try {
@@ -47,14 +66,17 @@ export async function prepareSeededDatabase(input: {
     await copyFile(cached, file, constants.COPYFILE_FICLONE);
     const now = new Date();
     await utimes(cached, now, now).catch(() => undefined);
-    return { restored: true, keep: async () => undefined };
+    await remember();
+    return { restored: true, current: true, keep: async () => undefined };
   } catch {
     await rm(file, { force: true });
   }
   return {
     restored: false,
+    current: false,
     async keep() {
-      const beside = (await readdir(databaseDir)).filter((name) => name !== DATABASE_FILE);
+      await remember();
+      const beside = (await readdir(databaseDir)).filter((name) => name !== DATABASE_FILE && name !== SEEDED_MARKER);
       if (beside.length > 0) return; // a journal: a write in progress
       const staging = `${cached}.${process.pid}-${randomUUID()}.tmp`;
       try {

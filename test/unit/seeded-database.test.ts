@@ -52,6 +52,22 @@ describe('the seeded database', () => {
     expect((await readdir(cacheDir)).filter((name) => name.endsWith('.db'))).toHaveLength(1);
   });
 
+  it('skips reapplying the seeds on a data directory they were loaded into, until they change', async () => {
+    const first = await prepare('dev');
+    expect(first.current).toBe(false);
+    await loadSeeds('dev');
+    await first.keep();
+
+    const again = await prepare('dev');
+    expect(again).toMatchObject({ restored: false, current: true });
+    expect((await prepare('dev', 'assembly-2')).current).toBe(false); // other seeds, or other code loading them
+
+    await rm(databaseDir('dev'), { recursive: true }); // the database removed, as one resets a DATA_DIR: it starts seeded afresh
+    await mkdir(databaseDir('dev'), { recursive: true });
+    await writeFile(join(databaseDir('dev'), DATABASE_FILE), 'a database from elsewhere');
+    expect((await prepare('dev')).current).toBe(false);
+  });
+
   it('does not reuse a database made for another app or other seeds', async () => {
     const first = await prepare('first', 'assembly-1');
     await loadSeeds('first');
