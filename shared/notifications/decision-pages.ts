@@ -48,14 +48,18 @@ export function decisionFormPage(input: {
   inputFields?: StepInputField[];
   /** What helps fill them in (the free vehicles right now, the suggestion first). */
   inputHints?: string[];
+  /** What the approver sent, shown again with `error` so nothing they typed is lost. */
+  values?: Record<string, unknown>;
 }): string {
-  const { request, kind, step, action, expiresAt, error, inputFields = [], inputHints = [] } = input;
+  const { request, kind, step, action, expiresAt, error, inputFields = [], inputHints = [], values = {} } = input;
+  const sent = (name: string) => (typeof values[name] === 'string' ? values[name] : '');
+  const checked = (decision: Decision) => (values['decision'] === decision ? ' checked' : '');
   const fields = inputFields
     .map(
       (field) =>
         `<p><label for="${escapeHtml(field.name)}">${escapeHtml(field.label)}${field.required ? ' (승인할 때 필수)' : ''}</label><br>` +
         `<input id="${escapeHtml(field.name)}" name="${escapeHtml(field.name)}" ` +
-        `type="${field.type === 'number' ? 'text" inputmode="numeric' : 'text'}">` +
+        `type="${field.type === 'number' ? 'text" inputmode="numeric' : 'text'}" value="${escapeHtml(sent(field.name))}">` +
         `${field.help ? `<br><small>${escapeHtml(field.help)}</small>` : ''}</p>`,
     )
     .join('\n');
@@ -71,11 +75,11 @@ ${requestTable(request, kind)}
 <h2>결재선</h2>
 ${lineTable(request)}
 <form method="post" action="${escapeHtml(action)}">
-<p><label><input type="radio" name="decision" value="approve" required> 승인</label>
-<label><input type="radio" name="decision" value="reject"> 반려</label></p>
+<p><label><input type="radio" name="decision" value="approve" required${checked('approve')}> 승인</label>
+<label><input type="radio" name="decision" value="reject"${checked('reject')}> 반려</label></p>
 ${inputHints.length > 0 ? `<ul>${inputHints.map((hint) => `<li>${escapeHtml(hint)}</li>`).join('')}</ul>` : ''}
 ${fields}
-<p><label for="comment">의견 (반려할 때는 반드시 입력)</label><br><textarea id="comment" name="comment" maxlength="1000"></textarea></p>
+<p><label for="comment">의견 (반려할 때는 반드시 입력)</label><br><textarea id="comment" name="comment" maxlength="1000">${escapeHtml(sent('comment'))}</textarea></p>
 <p><button type="submit">결정 제출</button></p>
 </form>
 <p>이 링크는 ${escapeHtml(formatSeoulDateTime(expiresAt))}까지 한 번만 사용할 수 있습니다.</p>`,
