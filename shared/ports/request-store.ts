@@ -102,6 +102,8 @@ export interface RequestStore {
   dueLinks(now: string, limit: number): Promise<ApprovalLink[]>;
   /** Requests whose decided stage has not been seen to move on within the grace period. */
   dueResumes(now: string, limit: number): Promise<ApprovalRequest[]>;
+  /** Requests in review whose workflow has not opened a stage within the grace period. */
+  dueStarts(now: string, limit: number): Promise<ApprovalRequest[]>;
   /** Approved requests whose effect (e.g. a transfer) takes effect at or before `now` and is not applied yet. */
   dueEffects(now: string, limit: number): Promise<ApprovalRequest[]>;
   /** The transfer requests of a personnel round, oldest first. */

@@ -39,6 +39,8 @@ export interface SweepReport {
   applied: number;
   /** Decided stages whose workflow had to be told again. */
   resumed: number;
+  /** Rounds in review with no stage opened, whose workflow the sweep started (idempotent if it runs). */
+  started: number;
   /** Follow-ups done: missing trip logs reminded, reported repairs closed. */
   followedUp: number;
   failed: number;
@@ -128,14 +130,25 @@ export function makeApprovalTimers(deps: ApprovalTimerDeps) {
      * 1. Open links whose reminder, escalation or deadline is due: remind (same holder, fresh link),
      *    escalate (the level above, fresh link, recorded with the rule) or fail the stage at its deadline.
      * 2. Delegations whose start or end is due: re-route the waiting steps.
-     * 3. Decided stages whose workflow was not seen to move on: tell it again.
+     * 3. Decided stages whose workflow was not seen to move on: tell it again. Rounds in review
+     *    whose workflow never opened a stage: start it (Step Functions ignores a second start).
      * 4. Approved effects whose date has come: apply them (a transfer moves the person in the directory).
      * 5. Follow-ups of approved requests: remind a missing trip log, close a reported repair nobody objected to.
      * One item failing is logged and retried next run; it never stops the others.
      */
     async sweep(): Promise<SweepReport> {
       const now = clock.now().toISOString();
-      const report: SweepReport = { reminded: 0, escalated: 0, expired: 0, rerouted: 0, applied: 0, resumed: 0, followedUp: 0, failed: 0 };
+      const report: SweepReport = {
+        reminded: 0,
+        escalated: 0,
+        expired: 0,
+        rerouted: 0,
+        applied: 0,
+        resumed: 0,
+        started: 0,
+        followedUp: 0,
+        failed: 0,
+      };
       for (const link of await requests.dueLinks(now, BATCH)) {
         try {
           await handleLink(link, now, report);
@@ -166,6 +179,16 @@ export function makeApprovalTimers(deps: ApprovalTimerDeps) {
           }
           // The task is gone (it moved on, or timed out and the workflow's Catch took over): nothing left to tell.
           await requests.save(changeOf(request, resumeSettled(request, now)));
+        }
+      }
+      for (const request of await requests.dueStarts(now, BATCH)) {
+        try {
+          await workflows.start(request.kind, request.id, request.round);
+          report.started += 1;
+          log('workflow started by the sweep: the round had no open stage', { requestId: request.id, round: request.round });
+        } catch (error) {
+          report.failed += 1;
+          log('workflow start failed; retried next sweep', { requestId: request.id, error: String(error) });
         }
       }
       const effected = await effects.applyDue(BATCH, log);

@@ -29,6 +29,7 @@ describe('SIGKILL in the middle of a burst, then a restart', () => {
     let backend: OwnBackend = await startBackend(dataDir);
     try {
       const requesters = ['E1043', 'E1044', 'E1045', 'E1046', 'E1047', 'E1048', 'E1049', 'E1050'];
+      const keyless = ['E1036', 'E1037', 'E1038'];
       const claim = (i: number) => ({ kind: 'health-checkup', checkupDate: twoWeeksAgo, amountPaid: 300_000 + i * 1000, clinic: '한빛검진센터' });
       // Two claims already waiting, to be decided during the burst.
       const waitingOnes = await Promise.all(
@@ -55,6 +56,12 @@ describe('SIGKILL in the middle of a burst, then a restart', () => {
             () => undefined,
           );
           outcomes.set(`submit ${as}`, response?.status ?? 'no answer');
+          if (response) firstAnswer();
+        }),
+        // Clients that send no Idempotency-Key cannot retry safely; they give up when cut off.
+        ...keyless.map(async (as, i) => {
+          const response = await api(backend, 'POST', '/requests', { as, json: claim(20 + i) }).catch(() => undefined);
+          outcomes.set(`submit ${as} (no key)`, response?.status ?? 'no answer');
           if (response) firstAnswer();
         }),
         ...waitingOnes.map(async ({ id, step }) => {
@@ -85,6 +92,15 @@ describe('SIGKILL in the middle of a burst, then a restart', () => {
         const own = (await api(backend, 'GET', '/requests', { as })).body.items as { id: string }[];
         expect(own.map((request) => request.id)).toEqual([retried.body.id]);
         submitted.push({ id: retried.body.id as string, requester: as });
+      }
+
+      // A submission without a key exists at most once; told 201, it exists. If it was stored, it moves
+      // on like the others below (the sweep starts a workflow the kill kept from starting).
+      for (const as of keyless) {
+        const own = (await api(backend, 'GET', '/requests', { as })).body.items as { id: string }[];
+        expect(own.length, `${as} after ${outcomes.get(`submit ${as} (no key)`)}`).toBeLessThanOrEqual(1);
+        if (outcomes.get(`submit ${as} (no key)`) === 201) expect(own).toHaveLength(1);
+        for (const { id } of own) submitted.push({ id, requester: as });
       }
 
       // Decisions told 2xx stand; the workflow moves on (the sweep tells it again if the kill came in between).

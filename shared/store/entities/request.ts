@@ -12,18 +12,35 @@ export const requestKey = (id: string) => ({ pk: `REQUEST#${id}`, sk: 'META' });
 
 /** How long a decided stage may wait for its workflow to move on before the sweep tells it again. */
 const RESUME_GRACE_MS = 5 * 60_000;
+/** How long a round in review may wait for its workflow to open its first stage before the sweep starts it. */
+const START_GRACE_MS = 5 * 60_000;
+
+/**
+ * When the sweep must make sure a round's workflow runs: the request is in review and no stage has
+ * been opened yet (every step pending). Normally the workflow opens the first stage within a second
+ * and this never comes due; it does when the submitting function died between saving the request
+ * and starting the workflow, and the caller never retried.
+ */
+export function workflowStartDueAt(request: ApprovalRequest): string | undefined {
+  if (request.status !== 'in-review' || request.resumePending) return undefined;
+  if (!request.steps.every((step) => step.status === 'pending')) return undefined;
+  return new Date(Date.parse(request.updatedAt) + START_GRACE_MS).toISOString();
+}
 
 /**
  * The index attributes a request carries. Its next timer, in this order: a follow-up of its kind,
- * a decided stage whose workflow must still hear of it, its kind's scheduled effect (a transfer on
- * its effective date). A Put rewrites the whole item, so a timer that is done drops off by itself.
+ * a decided stage whose workflow must still hear of it, a round whose workflow has not opened a
+ * stage, its kind's scheduled effect (a transfer on its effective date). A Put rewrites the whole
+ * item, so a timer that is done drops off by itself.
  */
 export function requestIndexAttributes(request: ApprovalRequest): Record<string, string> {
   const timer = request.followUp
     ? timerAttributes(timerShards.followUp, request.followUp.at)
     : request.resumePending
       ? timerAttributes(timerShards.resume, new Date(Date.parse(request.resumePending.since) + RESUME_GRACE_MS).toISOString())
-      : timerAttributes(timerShards.effect, effectDueAt(request));
+      : workflowStartDueAt(request)
+        ? timerAttributes(timerShards.start, workflowStartDueAt(request))
+        : timerAttributes(timerShards.effect, effectDueAt(request));
   return { ...kindIndexesOf(request), ...timer };
 }
 

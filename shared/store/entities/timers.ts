@@ -5,7 +5,14 @@ import { indexes } from '../table-layout.js';
  * The sparse "due timers" index: an item that carries `timerShard` and `nextTimerAt` is something
  * the timer sweep must look at then. Each entity that has timers sits in its own shard.
  */
-export const timerShards = { link: 'LINK', delegation: 'DELEGATION', effect: 'EFFECT', resume: 'RESUME', followUp: 'FOLLOWUP' } as const;
+export const timerShards = {
+  link: 'LINK',
+  delegation: 'DELEGATION',
+  effect: 'EFFECT',
+  resume: 'RESUME',
+  followUp: 'FOLLOWUP',
+  start: 'START',
+} as const;
 export type TimerShard = (typeof timerShards)[keyof typeof timerShards];
 
 export const timerAttributes = (shard: TimerShard, at: string | undefined): Record<string, string> =>
