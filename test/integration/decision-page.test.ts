@@ -12,6 +12,8 @@ import { api, decisionLinkIn, eventually, suiteBackend, waitForEmail } from './h
  * not decide twice.
  */
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+/** How long a form's answer may take to replace the page on a busy 2-core machine. */
+const PAGE_TURN = { timeout: 20_000, interval: 100 };
 const checkupDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(new Date(Date.now() - 7 * 86_400_000));
 
 describe('the decision page in Chromium', () => {
@@ -63,7 +65,7 @@ describe('the decision page in Chromium', () => {
     await page.getByLabel('승인', { exact: true }).check();
     await page.getByLabel('의견 (반려할 때는 반드시 입력)').fill('영수증 확인했습니다');
     await page.getByRole('button', { name: '결정 제출' }).click();
-    await expect.poll(() => page.locator('h1').innerText()).toBe('승인 처리되었습니다');
+    await expect.poll(() => page.locator('h1').innerText(), PAGE_TURN).toBe('승인 처리되었습니다');
     expect(await firstStep(id, 'E1034')).toMatchObject({ status: 'approved', comment: '영수증 확인했습니다', channel: 'email-link' });
 
     // The same link again (a second tab, the back button): it says it was decided, with no form.
@@ -91,7 +93,7 @@ describe('the decision page in Chromium', () => {
     await page.getByLabel('반려', { exact: true }).check();
     await page.getByRole('button', { name: '결정 제출' }).click();
     // The form again, saying what is missing in Korean, the choice kept: fixed in place, no going back.
-    await expect.poll(() => page.getByRole('alert').innerText()).toBe('반려할 때는 의견을 반드시 입력해야 합니다');
+    await expect.poll(() => page.getByRole('alert').innerText(), PAGE_TURN).toBe('반려할 때는 의견을 반드시 입력해야 합니다');
     expect(posts).toHaveLength(1);
     expect(await page.getByLabel('반려', { exact: true }).isChecked()).toBe(true);
     expect(await page.locator('body').innerText()).not.toMatch(/Error|undefined|comment/);
@@ -99,7 +101,7 @@ describe('the decision page in Chromium', () => {
 
     await page.getByLabel('의견 (반려할 때는 반드시 입력)').fill('검진일이 영수증과 다릅니다');
     await page.getByRole('button', { name: '결정 제출' }).click();
-    await expect.poll(() => page.locator('h1').innerText()).toBe('반려 처리되었습니다');
+    await expect.poll(() => page.locator('h1').innerText(), PAGE_TURN).toBe('반려 처리되었습니다');
     await eventually(async () => expect((await api(backend, 'GET', `/requests/${id}`, { as: 'E1035' })).body.status).toBe('returned'));
     await page.close();
   });
