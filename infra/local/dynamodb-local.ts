@@ -29,6 +29,11 @@ export function spawnDynamoDbLocal(input: { dataDir: string; port: number }): { 
   stopLeftover(pidFile, path);
   const child: ChildProcess = spawn({ path, port: input.port, sharedDb: true, stdio: 'pipe' });
   if (child.pid !== undefined) writeFileSync(pidFile, String(child.pid));
+  // However this process ends short of a SIGKILL (process.exit mid-shutdown, an uncaught error), the JVM goes with it.
+  const killWithUs = () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killWithUs);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -64,6 +69,7 @@ export function spawnDynamoDbLocal(input: { dataDir: string; port: number }): { 
         await Promise.race([exited, new Promise((done) => setTimeout(done, 5000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
+      process.removeListener('exit', killWithUs);
       rmSync(pidFile, { force: true });
     },
   };
