@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import { leakInMainHall } from '../fixtures/requests.js';
 
 /**
  * A property-based fuzz of the whole HTTP API, driven by openapi.json: every operation, with valid,
@@ -57,15 +58,7 @@ export interface FuzzWorld {
 const VALID_BODIES: Record<string, unknown[]> = {
   submitRequest: [
     { kind: 'health-checkup', checkupDate: '2026-11-20', amountPaid: 300_000, clinic: '한빛검진센터' },
-    {
-      kind: 'facility-repair',
-      building: 'main-hall',
-      floor: '3F',
-      location: '민원실 앞 복도',
-      category: 'leak',
-      urgency: 'normal',
-      description: '천장에서 물이 샙니다',
-    },
+    { kind: 'facility-repair', ...leakInMainHall },
   ],
   reviseRequest: [{ checkupDate: '2026-11-21', amountPaid: 310_000, clinic: '한빛검진센터' }],
   withdrawRequest: [{ reason: '착오로 상신했습니다' }, {}],

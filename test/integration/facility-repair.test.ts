@@ -5,6 +5,7 @@ import { seoulDate } from '../../shared/kernel/seoul-time.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { facilityRepair } from '../../shared/requests/kinds/facility-repair.js';
 import { seedPerson } from '../fixtures/directory.js';
+import { leakInMainHall } from '../fixtures/requests.js';
 import { advanceClock, api, eventually, runSchedules, type StepView, suiteBackend, waitForEmail } from './harness.js';
 
 /** 청사 시설 보수 through the local runtime, on the office's default policy. */
@@ -43,12 +44,7 @@ describe('facility repair requests through the local runtime', () => {
       as,
       json: {
         kind: 'facility-repair',
-        building: 'main-hall',
-        floor: '3F',
-        location: '민원실 앞 복도',
-        category: 'leak',
-        urgency: 'normal',
-        description: '천장에서 물이 샙니다',
+        ...leakInMainHall,
         ...body,
       },
     });

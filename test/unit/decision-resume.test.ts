@@ -1,18 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { noChat } from '../../shared/adapters/slack.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
-import type { DelegationStore } from '../../shared/ports/delegation-store.js';
 import type { FleetStore } from '../../shared/ports/fleet-store.js';
 import type { DecisionOutcome, Workflows } from '../../shared/ports/workflows.js';
 import { changeOf } from '../../shared/requests/change.js';
 import type { ApprovalRequest } from '../../shared/requests/kinds/index.js';
 import { openStage } from '../../shared/requests/line-transitions.js';
-import type { ApprovalEngine } from '../../shared/use-cases/approval-engine.js';
-import { makeApprovalTimers } from '../../shared/use-cases/approval-timers.js';
 import { makeDecideStep } from '../../shared/use-cases/decide-step.js';
-import type { Delegations } from '../../shared/use-cases/delegations.js';
-import type { FollowUps } from '../../shared/use-cases/follow-ups.js';
-import type { RequestEffects } from '../../shared/use-cases/request-effects.js';
+import { sweepOver } from '../fixtures/approval-timers.js';
 import { inMemoryDirectory } from '../fixtures/directory.js';
 import { inMemoryRequestStore } from '../fixtures/request-store.js';
 import { requestInReview } from '../fixtures/requests.js';
@@ -85,20 +80,7 @@ describe('a decision whose workflow could not be told', () => {
     // Act: Step Functions is back; the sweep runs after the grace period.
     stepFunctionsUp = true;
     now = new Date(t0.getTime() + 10 * 60_000);
-    const none = async () => [];
-    const timers = makeApprovalTimers({
-      requests: store,
-      delegationStore: { due: none } as unknown as DelegationStore,
-      directory: inMemoryDirectory(),
-      workflows,
-      clock,
-      policy: officePolicy,
-      engine: {} as ApprovalEngine,
-      delegations: {} as Delegations,
-      effects: { applyDue: async () => ({ applied: 0, failed: 0 }) } as RequestEffects,
-      followUps: { runDue: async () => ({ followedUp: 0, failed: 0 }) } as FollowUps,
-      log,
-    });
+    const timers = sweepOver({ requests: store, workflows, clock, log });
     const report = await timers.sweep();
 
     // Assess

@@ -3,22 +3,12 @@ import { ValidationError } from '../../shared/kernel/errors.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { categoryOf, type FacilityRepairDetails, facilityRepair, floorNumber, floorRange } from '../../shared/requests/kinds/facility-repair.js';
 import { seedPerson } from '../fixtures/directory.js';
+import { leakInMainHall } from '../fixtures/requests.js';
 
 const rules = facilityRepair.rulesOf(officePolicy);
 const today = '2026-11-24';
 const assess = (details: Partial<FacilityRepairDetails> = {}) =>
-  facilityRepair.assess(
-    {
-      building: 'main-hall',
-      floor: '3F',
-      location: '민원실 앞 복도',
-      category: 'leak',
-      urgency: 'normal',
-      description: '천장에서 물이 샙니다',
-      ...details,
-    },
-    { requester: seedPerson('E1034'), today, now: new Date(`${today}T03:00:00Z`), rules },
-  );
+  facilityRepair.assess({ ...leakInMainHall, ...details }, { requester: seedPerson('E1034'), today, now: new Date(`${today}T03:00:00Z`), rules });
 
 /** The ValidationError an assessment throws, or a failure naming what it returned instead. */
 const refusalOf = (details: Partial<FacilityRepairDetails>): ValidationError => {

@@ -1,16 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import { officePolicy } from '../../shared/policies/office-policy.js';
-import type { DelegationStore } from '../../shared/ports/delegation-store.js';
 import type { Workflows } from '../../shared/ports/workflows.js';
 import { changeOf } from '../../shared/requests/change.js';
 import { openStage } from '../../shared/requests/line-transitions.js';
 import { workflowStartDueAt } from '../../shared/store/entities/request.js';
-import type { ApprovalEngine } from '../../shared/use-cases/approval-engine.js';
-import { makeApprovalTimers } from '../../shared/use-cases/approval-timers.js';
-import type { Delegations } from '../../shared/use-cases/delegations.js';
-import type { FollowUps } from '../../shared/use-cases/follow-ups.js';
-import type { RequestEffects } from '../../shared/use-cases/request-effects.js';
-import { inMemoryDirectory } from '../fixtures/directory.js';
+import { sweepOver } from '../fixtures/approval-timers.js';
 import { inMemoryRequestStore } from '../fixtures/request-store.js';
 import { requestInReview } from '../fixtures/requests.js';
 
@@ -34,20 +27,7 @@ describe('a round in review whose workflow never opened a stage', () => {
       fail: async () => undefined,
       resume: async () => undefined,
     };
-    const none = async () => [];
-    const timers = makeApprovalTimers({
-      requests: store,
-      delegationStore: { due: none } as unknown as DelegationStore,
-      directory: inMemoryDirectory(),
-      workflows,
-      clock: { now },
-      policy: officePolicy,
-      engine: {} as ApprovalEngine,
-      delegations: {} as Delegations,
-      effects: { applyDue: async () => ({ applied: 0, failed: 0 }) } as RequestEffects,
-      followUps: { runDue: async () => ({ followedUp: 0, failed: 0 }) } as FollowUps,
-      log: vi.fn(),
-    });
+    const timers = sweepOver({ requests: store, workflows, clock: { now }, log: vi.fn() });
     return { timers, started };
   }
 
