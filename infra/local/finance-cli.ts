@@ -19,7 +19,8 @@ import { makeFinance } from '../../shared/use-cases/finance.js';
  */
 const { DATA_DIR } = readConfig({ DATA_DIR: z.string().min(1).default('.local') });
 const runtime = z
-  .object({ apiUrl: z.string(), dynamoDbEndpoint: z.string(), tableName: z.string() })
+  // The access key selects the runtime's database on a DynamoDB Local shared by several runtimes (tests).
+  .object({ apiUrl: z.string(), dynamoDbEndpoint: z.string(), dynamoDbAccessKeyId: z.string().default('local'), tableName: z.string() })
   .parse(JSON.parse(await readFile(join(DATA_DIR, 'runtime.json'), 'utf8').catch(() => '{}')));
 const [command] = process.argv.slice(2);
 
@@ -32,7 +33,7 @@ if (command === 'reconcile') {
   const client = new DynamoDBClient({
     endpoint: runtime.dynamoDbEndpoint,
     region: 'ap-northeast-2',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: { accessKeyId: runtime.dynamoDbAccessKeyId, secretAccessKey: 'local' },
   });
   const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const finance = makeFinance({

@@ -12,7 +12,7 @@ import { loadDirectory } from '../../shared/store/dynamodb-directory.js';
 import { loadFleet } from '../../shared/store/dynamodb-fleet-store.js';
 import { bufferingBodies, makeApiGateway, NODE_MAX_HEADER_BYTES } from './api-gateway.js';
 import { readClockStart, saveClockState } from './clock-state.js';
-import { dynamoDbLocalDir, ensureTable, spawnDynamoDbLocal } from './dynamodb-local.js';
+import { dynamoDbLocalDir, ensureTable, type SharedDynamoDbLocal, sharedAccessKeyOf, spawnDynamoDbLocal } from './dynamodb-local.js';
 import { dynamoDbFaultPlugin, faults } from './faults.js';
 import { makeVerifier } from './jwt-issuer.js';
 import { LambdaHost } from './lambda-host.js';
@@ -20,7 +20,7 @@ import { localAssembly, localAssemblyCacheDir, localAssemblyKey, projectRoot } f
 import { makeLocalControl } from './local-control.js';
 import { startScheduleRunner } from './schedule-runner.js';
 import { SEED_DIRECTORY, SEED_FLEET } from './seed.js';
-import { prepareSeededDatabase, seededDatabaseCacheDir } from './seeded-database.js';
+import { databaseFileFor, prepareSeededDatabase, seededDatabaseCacheDir } from './seeded-database.js';
 import { localSlackSigningSecret } from './slack-local.js';
 import { LocalStepFunctions } from './step-functions-local.js';
 import { LOCAL_REGION, readTemplate } from './template.js';
@@ -35,6 +35,8 @@ export interface LocalRuntimeOptions {
   /** Tally DynamoDB capacity (ReturnConsumedCapacity) and time per call, for benchmarks. */
   meterUsage?: boolean;
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+  /** A DynamoDB Local already running for several runtimes (the integration tests'); default: one of its own in DATA_DIR. */
+  dynamoDb?: SharedDynamoDbLocal;
 }
 
 export interface LocalRuntime {
@@ -91,14 +93,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const cacheDir = localAssemblyCacheDir();
     const assemblyKey = await localAssemblyKey(outdir);
     // A new DATA_DIR starts from the database an earlier start had once it loaded the seeds (seeded-database.ts).
+    const shared = options.dynamoDb;
+    const accessKeyId = shared ? await sharedAccessKeyOf(dataDir) : 'local';
     const database = await prepareSeededDatabase({
-      databaseDir: dynamoDbLocalDir(dataDir),
+      databaseDir: shared ? shared.databaseDir : dynamoDbLocalDir(dataDir),
+      databaseFile: shared ? databaseFileFor(accessKeyId, LOCAL_REGION) : undefined,
       assemblyKey,
       cacheDir: seededDatabaseCacheDir(cacheDir),
     });
     // DynamoDB Local (a JVM: seconds before it answers) boots while the app is synthesized or read from the cache.
-    const dynamo = spawnDynamoDbLocal({ dataDir, port: await freePort() });
-    cleanups.push(dynamo.stop);
+    const dynamo = shared ? { endpoint: shared.endpoint, ready: Promise.resolve() } : spawnDynamoDbLocal({ dataDir, port: await freePort() });
+    if ('stop' in dynamo) cleanups.push(dynamo.stop);
     // The Step Functions API, served where the functions' SFN client will look for it.
     const sfnServer = createServer((request, response) => {
       const operation = String(request.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
@@ -136,6 +141,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       log,
     });
     cleanups.push(() => stepFunctions.close());
+    // Faults injected into this runtime end with it (another runtime may start in this process).
+    cleanups.push(async () => void faults.clear());
 
     // The seeds load (DynamoDB Local's work) while the functions are registered.
     const seeding = async () => {
@@ -143,7 +150,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       const client = new DynamoDBClient({
         endpoint: dynamo.endpoint,
         region: LOCAL_REGION,
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        credentials: { accessKeyId, secretAccessKey: 'local' },
       });
       cleanups.push(async () => client.destroy());
       await ensureTable(client, template.table);
@@ -169,12 +176,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await database.keep();
       return { people: snapshot.people.length, vehicles: fleet.vehicles };
     };
-    Object.assign(process.env, {
+    const awsEnvironment = {
       AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: 'local',
+      AWS_ACCESS_KEY_ID: accessKeyId,
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+    };
+    const environmentBefore = Object.fromEntries(Object.keys(awsEnvironment).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, awsEnvironment);
+    // A runtime started next in this process (the integration tests) finds the environment as it was.
+    cleanups.push(async () => {
+      for (const [name, value] of Object.entries(environmentBefore)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
     });
     const slackSigningSecret = await localSlackSigningSecret(dataDir);
     // Before the bundles load (their client reads the hook then): the faults tests inject, and the benchmark's meter.
@@ -239,7 +255,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // What local commands need to reach this runtime (tokens, Slack clicks, reconciliation).
     await writeFile(
       join(dataDir, 'runtime.json'),
-      JSON.stringify({ apiUrl, pid: process.pid, dynamoDbEndpoint: dynamo.endpoint, tableName: template.table.logicalId }),
+      JSON.stringify({
+        apiUrl,
+        pid: process.pid,
+        dynamoDbEndpoint: dynamo.endpoint,
+        dynamoDbAccessKeyId: accessKeyId,
+        tableName: template.table.logicalId,
+      }),
     );
     log('info', 'ready', { apiUrl, resumedExecutions: resumed, startupMs: Date.now() - started });
     return { apiUrl, dataDir, outbox, people: seeded.people, vehicles: seeded.vehicles, clockSpeed: clock.speed, stop };

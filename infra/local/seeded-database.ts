@@ -18,10 +18,12 @@ import { projectRoot } from './local-assembly.js';
  * taken). A DATA_DIR that has a database already gets the seeds reapplied only when they (or the
  * code that loads them) changed since they were last loaded into it.
  */
-const DATABASE_FILE = 'shared-local-instance.db'; // DynamoDB Local's one file with -sharedDb
+/** DynamoDB Local's one file with -sharedDb; without it, one file per access key and region (`databaseFileFor`). */
+export const SHARED_DATABASE_FILE = 'shared-local-instance.db';
+export const databaseFileFor = (accessKeyId: string, region: string) => `${accessKeyId}_${region}.db`;
 const KEPT = 4;
 /** Beside the database file (so removing the database directory removes it too): the key of the seeds last loaded. */
-const SEEDED_MARKER = 'seeded-with.sha256';
+const seededMarker = (databaseFile: string) => (databaseFile === SHARED_DATABASE_FILE ? 'seeded-with.sha256' : `${databaseFile}.seeded-with.sha256`);
 const SHAPING_FILES = ['infra/local/seed/directory.json', 'infra/local/seed/fleet.json', 'infra/local/runtime.ts', 'infra/local/seeded-database.ts'];
 
 export interface SeededDatabase {
@@ -40,12 +42,15 @@ export interface SeededDatabase {
  */
 export async function prepareSeededDatabase(input: {
   databaseDir: string;
+  /** The file DynamoDB Local keeps this runtime's tables in; default its -sharedDb file. */
+  databaseFile?: string;
   assemblyKey: string;
   cacheDir: string | undefined;
 }): Promise<SeededDatabase> {
   const { databaseDir, cacheDir } = input;
-  const file = join(databaseDir, DATABASE_FILE);
-  const marker = join(databaseDir, SEEDED_MARKER);
+  const databaseFile = input.databaseFile ?? SHARED_DATABASE_FILE;
+  const file = join(databaseDir, databaseFile);
+  const marker = join(databaseDir, seededMarker(databaseFile));
   const created = !existsSync(file);
   const key = await seededKey(input.assemblyKey);
   const remember = () =>
@@ -76,8 +81,9 @@ export async function prepareSeededDatabase(input: {
     current: false,
     async keep() {
       await remember();
-      const beside = (await readdir(databaseDir)).filter((name) => name !== DATABASE_FILE && name !== SEEDED_MARKER);
-      if (beside.length > 0) return; // a journal: a write in progress
+      // A journal (SQLite's rollback journal or write-ahead log): a write in progress.
+      const journal = (await readdir(databaseDir)).some((name) => name.startsWith(`${databaseFile}-`));
+      if (journal) return;
       const staging = `${cached}.${process.pid}-${randomUUID()}.tmp`;
       try {
         await mkdir(cacheDir, { recursive: true });

@@ -895,14 +895,25 @@ function prepareMachine(machine: LocalStateMachine, log: LocalStepFunctionsOptio
       });
     }
   }
-  let stateMachine: StateMachine;
-  try {
-    stateMachine = new library.StateMachine(definition);
-  } catch (error) {
-    throw new Error(`${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  const text = JSON.stringify(definition);
+  let stateMachine = checkedMachines.get(text);
+  if (!stateMachine) {
+    try {
+      stateMachine = new library.StateMachine(definition);
+    } catch (error) {
+      throw new Error(`${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    checkedMachines.set(text, stateMachine);
   }
   return { arn: machine.arn, name: machine.name, definition, stateMachine, tasks, resumed: new Map() };
 }
+
+/**
+ * The library validates a definition when it is constructed (≈ 1.3 s of Ajv for the app's machines),
+ * and a constructed machine holds no execution state: a runtime started again in this process (the
+ * integration tests start one per test file) reuses those its definitions match, text for text.
+ */
+const checkedMachines = new Map<string, StateMachine>();
 
 function taskKind(resource: string): TaskKind {
   if (/^arn:aws[\w-]*:lambda:[^:]*:[^:]*:function:[^:]+(:[^:]+)?$/.test(resource)) return 'function';

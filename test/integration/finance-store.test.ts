@@ -1,12 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { RecordedEvents } from '../../shared/finance/accounting.js';
 import { type FinanceFigures, monthOf } from '../../shared/finance/totals.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
@@ -23,28 +19,17 @@ import { inMemoryDirectory } from '../fixtures/directory.js';
  * same with three requests or three hundred.
  */
 const TABLE = 'finance-test';
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
-let dataDir = '';
-let stop: () => Promise<void> = async () => undefined;
 let client: DynamoDBClient;
 let db: DynamoDBDocumentClient;
 let commands: string[] = [];
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'finance-store-'));
-  const dynamo = await startDynamoDbLocal({ dataDir, port: await freePort() });
-  stop = dynamo.stop;
+  // A database of its own on the run's DynamoDB Local (global-setup.ts): its access key names it.
   client = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
+    endpoint: inject('sharedDynamoDb').endpoint,
     region: 'ap-northeast-2',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: { accessKeyId: `financestore${randomBytes(8).toString('hex')}`, secretAccessKey: 'local' },
   });
   await client.send(
     new CreateTableCommand({
@@ -70,11 +55,7 @@ beforeAll(async () => {
   );
 }, 120_000);
 
-afterAll(async () => {
-  client?.destroy();
-  await stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => client?.destroy());
 
 const stores = () => {
   const requests = makeDynamoDbRequestStore(db, TABLE);

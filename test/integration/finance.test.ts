@@ -63,7 +63,11 @@ describe('finance: monthly totals, payments, exports and the monthly report', ()
   const row = (view: Totals, kind: string, departmentId: string | null) =>
     view.kinds.find((k) => k.kind === kind)?.departments.find((d) => d.departmentId === departmentId)?.figures;
   const runtimeInfo = async () =>
-    JSON.parse(await readFile(join(backend.dataDir, 'runtime.json'), 'utf8')) as { dynamoDbEndpoint: string; tableName: string };
+    JSON.parse(await readFile(join(backend.dataDir, 'runtime.json'), 'utf8')) as {
+      dynamoDbEndpoint: string;
+      dynamoDbAccessKeyId: string;
+      tableName: string;
+    };
   const reconcile = (month: string) =>
     run('npx', ['tsx', 'infra/local/finance-cli.ts', 'reconcile', '--month', month], { env: { ...process.env, DATA_DIR: backend.dataDir } }).then(
       (done) => ({ code: 0, out: done.stdout }),
@@ -199,7 +203,7 @@ describe('finance: monthly totals, payments, exports and the monthly report', ()
     const client = new DynamoDBClient({
       endpoint: runtime.dynamoDbEndpoint,
       region: 'ap-northeast-2',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      credentials: { accessKeyId: runtime.dynamoDbAccessKeyId, secretAccessKey: 'local' },
     });
     const nudge = (delta: number) =>
       DynamoDBDocumentClient.from(client).send(

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ParsedMail, simpleParser } from 'mailparser';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import * as z from 'zod';
 import { issueToken } from '../../infra/local/jwt-issuer.js';
+import { startLocalRuntime } from '../../infra/local/runtime.js';
 import { contractViolations } from '../fixtures/openapi-contract.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -51,7 +52,7 @@ globalThis.fetch = async (input: string | URL | Request, init?: RequestInit) => 
 export const newDataDir = () => mkdtemp(join(tmpdir(), 'approval-it-'));
 export const removeDataDir = (dataDir: string) => rm(dataDir, { recursive: true, force: true });
 
-/** Starts the backend exactly as `npm start` does (a separate process), on a free port; `env` adds settings such as OFFICE_POLICY_FILE. */
+/** Starts the backend exactly as `npm start` does, as a process of its own with its own DynamoDB Local, on a free port; `env` adds settings. */
 export async function startBackend(dataDir: string, options: { env?: Record<string, string> } = {}): Promise<OwnBackend> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
     cwd: projectRoot,
@@ -89,6 +90,51 @@ export async function startBackend(dataDir: string, options: { env?: Record<stri
 }
 
 /**
+ * Starts the backend in this test worker's process — the very runtime `npm start` runs — on the
+ * run's one DynamoDB Local (global-setup.ts), with a database, clock, workflow state and outbox of
+ * its own in `dataDir`. `env` adds settings such as OFFICE_POLICY_FILE for as long as it runs (the
+ * functions read theirs when they load, on their first call). What it logs is kept, and shown only
+ * when it fails to start.
+ */
+export async function startInProcess(dataDir: string, options: { env?: Record<string, string> } = {}): Promise<RunningBackend> {
+  const saved = Object.fromEntries(Object.keys(options.env ?? {}).map((name) => [name, process.env[name]]));
+  const restoreEnv = () => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+  Object.assign(process.env, options.env);
+  const logged: string[] = [];
+  try {
+    const runtime = await startLocalRuntime({
+      dataDir,
+      port: 0,
+      dynamoDb: inject('sharedDynamoDb'),
+      log: (level, message, fields) => {
+        logged.push(JSON.stringify({ level, message, ...fields }));
+        if (logged.length > 500) logged.shift();
+      },
+    });
+    backendOrigins.add(new URL(runtime.apiUrl).origin);
+    return {
+      apiUrl: runtime.apiUrl,
+      dataDir,
+      async stop() {
+        try {
+          await runtime.stop();
+        } finally {
+          restoreEnv();
+        }
+      },
+    };
+  } catch (error) {
+    restoreEnv();
+    throw new Error(`${String(error)}\n--- backend log ---\n${logged.join('\n')}`);
+  }
+}
+
+/**
  * One backend for a whole test file: started before its tests, stopped (and its data removed)
  * after. The returned object stands in for the running backend once `beforeAll` has run.
  */
@@ -97,7 +143,7 @@ export function suiteBackend(options: { env?: Record<string, string> } = {}): Ru
   let dataDir: string | undefined;
   beforeAll(async () => {
     dataDir = await newDataDir();
-    running = await startBackend(dataDir, options);
+    running = await startInProcess(dataDir, options);
   });
   afterAll(async () => {
     await running?.stop();

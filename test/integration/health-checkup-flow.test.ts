@@ -9,7 +9,7 @@ import {
   postForm,
   type RunningBackend,
   removeDataDir,
-  startBackend,
+  startInProcess,
   suiteBackend,
   waitForEmail,
 } from './harness.js';
@@ -180,14 +180,14 @@ describe('health-checkup reimbursement through the local runtime', () => {
 describe('restart while a request waits for its approver', () => {
   it('keeps the data and the waiting workflow; the old link still decides', { timeout: 300_000 }, async () => {
     const dataDir = await newDataDir();
-    let backend = await startBackend(dataDir);
+    let backend = await startInProcess(dataDir);
     try {
       const submitted = await submit(backend, 'E1035');
       const id: string = submitted.body.id;
       const { link } = await linkFor(backend, submitted.body.steps[0].approverId, id);
       await backend.stop();
 
-      backend = await startBackend(dataDir);
+      backend = await startInProcess(dataDir);
       const linkNow = `${backend.apiUrl}${new URL(link).pathname}`; // the port may differ between runs
       expect((await api(backend, 'GET', `/requests/${id}`, { as: 'E1035' })).body.status).toBe('in-review');
       expect((await postForm(linkNow, { decision: 'approve' })).status).toBe(200);

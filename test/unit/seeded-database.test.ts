@@ -85,4 +85,21 @@ describe('the seeded database', () => {
 
     expect((await prepare('second')).restored).toBe(false);
   });
+
+  it("serves a DynamoDB Local shared by several runtimes: one file per access key, other keys' files and journals beside it", async () => {
+    const shared = join(work, 'shared-dynamodb');
+    const prepareKey = (key: string) =>
+      prepareSeededDatabase({ databaseDir: shared, databaseFile: `${key}_ap-northeast-2.db`, assemblyKey: 'assembly-1', cacheDir });
+    await mkdir(shared, { recursive: true });
+    await writeFile(join(shared, 'busy_ap-northeast-2.db-journal'), ''); // another runtime writing its own database
+
+    const first = await prepareKey('first');
+    await writeFile(join(shared, 'first_ap-northeast-2.db'), SEEDED);
+    await first.keep();
+    const second = await prepareKey('second');
+
+    expect(second).toMatchObject({ restored: true, current: true });
+    expect(await readFile(join(shared, 'second_ap-northeast-2.db'), 'utf8')).toBe(SEEDED);
+    expect((await prepareKey('first')).current).toBe(true); // each file has its own marker
+  });
 });

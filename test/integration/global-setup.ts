@@ -1,0 +1,39 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { type SharedDynamoDbLocal, startSharedDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    /** The one DynamoDB Local of this test run: each backend a test starts keeps its own database in it. */
+    sharedDynamoDb: SharedDynamoDbLocal;
+  }
+}
+
+/**
+ * One DynamoDB Local for the whole run instead of a JVM per backend: each one booted in ≈ 4 s of
+ * CPU and served slowly until its JIT had warmed up, which made it the largest part of the
+ * integration tests' CPU on two cores.
+ */
+export async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const dir = await mkdtemp(join(tmpdir(), 'approval-it-dynamodb-'));
+  const dynamo = await startSharedDynamoDbLocal({ dir, port: await freePort() });
+  project.provide('sharedDynamoDb', { endpoint: dynamo.endpoint, databaseDir: dynamo.databaseDir });
+  return async () => {
+    await dynamo.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
+    });
+  });
+}
