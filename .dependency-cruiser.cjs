@@ -26,6 +26,15 @@ module.exports = {
       from: { path: '^(shared|functions|workflows)/' },
       to: { path: '^(bench|infra/local)/' },
     },
+    {
+      name: 'client-mocks-in-isolated-tests',
+      severity: 'error',
+      comment:
+        'aws-sdk-client-mock replaces a client class for the whole process: only test/handlers (one process per file) may use it; ' +
+        'test/unit and test/integration share a process between files (vitest.config.ts).',
+      from: { path: '^test/(unit|infra|integration|fixtures)/' },
+      to: { path: '^node_modules/aws-sdk-client-mock/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { ProjectOrderSequencer } from './test/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -9,8 +10,20 @@ export default defineConfig({
     maxWorkers: 2,
     // What the code under test logs (the in-process backend's functions, mostly) is shown for failed tests only.
     silent: 'passed-only',
+    sequence: { sequencer: ProjectOrderSequencer },
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts'] } },
+      {
+        extends: true,
+        // Pure functions, adapters against local servers, the synthesized template: nothing here
+        // replaces a module or a client for other files, so a worker runs them all in one process.
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts'], isolate: false },
+      },
+      {
+        extends: true,
+        // Handlers against mocked AWS clients (aws-sdk-client-mock replaces a client class's `send`
+        // for the whole process) and stubbed configuration: each file in a process of its own.
+        test: { name: 'handlers', include: ['test/handlers/**/*.test.ts'] },
+      },
       {
         extends: true,
         test: {

@@ -92,7 +92,7 @@ describe('every operation of openapi.json, fuzzed through the local runtime', ()
     }
     // And the money still adds up: the month's totals equal what its events say.
     const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul', year: 'numeric', month: '2-digit' }).format(new Date());
-    const reconciled = await run('npx', ['tsx', 'infra/local/finance-cli.ts', 'reconcile', '--month', month], {
+    const reconciled = await run(process.execPath, ['--import', 'tsx', 'infra/local/finance-cli.ts', 'reconcile', '--month', month], {
       env: { ...process.env, DATA_DIR: backend.dataDir },
     });
     expect(JSON.parse(reconciled.stdout).differences).toEqual([]);

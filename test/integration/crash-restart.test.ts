@@ -136,7 +136,7 @@ describe('SIGKILL in the middle of a burst, then a restart', () => {
       }
 
       const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul', year: 'numeric', month: '2-digit' }).format(new Date());
-      const reconciled = await run('npx', ['tsx', 'infra/local/finance-cli.ts', 'reconcile', '--month', month], {
+      const reconciled = await run(process.execPath, ['--import', 'tsx', 'infra/local/finance-cli.ts', 'reconcile', '--month', month], {
         env: { ...process.env, DATA_DIR: dataDir },
       });
       expect(JSON.parse(reconciled.stdout).differences).toEqual([]);

@@ -69,7 +69,9 @@ describe('finance: monthly totals, payments, exports and the monthly report', ()
       tableName: string;
     };
   const reconcile = (month: string) =>
-    run('npx', ['tsx', 'infra/local/finance-cli.ts', 'reconcile', '--month', month], { env: { ...process.env, DATA_DIR: backend.dataDir } }).then(
+    run(process.execPath, ['--import', 'tsx', 'infra/local/finance-cli.ts', 'reconcile', '--month', month], {
+      env: { ...process.env, DATA_DIR: backend.dataDir },
+    }).then(
       (done) => ({ code: 0, out: done.stdout }),
       (failed: { code: number; stdout: string }) => ({ code: failed.code, out: failed.stdout }),
     );
@@ -228,7 +230,7 @@ describe('finance: monthly totals, payments, exports and the monthly report', ()
 
   it('the report of the previous month is stored as CSV and XLSX and finance gets the links', async () => {
     // Prepare: the clock is in December; the report covers November.
-    const produced = await run('npx', ['tsx', 'infra/local/finance-cli.ts', 'monthly-report'], {
+    const produced = await run(process.execPath, ['--import', 'tsx', 'infra/local/finance-cli.ts', 'monthly-report'], {
       env: { ...process.env, DATA_DIR: backend.dataDir },
     });
     expect(JSON.parse(produced.stdout).ran).toEqual([expect.objectContaining({ ok: true })]);

@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { Console } from 'node:console';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { type ParsedMail, simpleParser } from 'mailparser';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import * as z from 'zod';
 import { issueToken } from '../../infra/local/jwt-issuer.js';
 import { startLocalRuntime } from '../../infra/local/runtime.js';
@@ -16,6 +18,11 @@ export interface RunningBackend {
   apiUrl: string;
   dataDir: string;
   stop(): Promise<void>;
+}
+
+export interface InProcessBackend extends RunningBackend {
+  /** Writes the last `lines` lines the runtime and its functions logged to the test runner's console (shown with a failed test). */
+  showLogTail(lines: number): void;
 }
 
 /** A backend this test started itself: it can also be killed outright, as a crash or an OOM kill would. */
@@ -93,43 +100,56 @@ export async function startBackend(dataDir: string, options: { env?: Record<stri
  * Starts the backend in this test worker's process — the very runtime `npm start` runs — on the
  * run's one DynamoDB Local (global-setup.ts), with a database, clock, workflow state and outbox of
  * its own in `dataDir`. `env` adds settings such as OFFICE_POLICY_FILE for as long as it runs (the
- * functions read theirs when they load, on their first call). What it logs is kept, and shown only
- * when it fails to start.
+ * functions read theirs when they load, on their first call). What it and its functions log is
+ * kept: shown when it fails to start, and after a test of `suiteBackend` that fails.
  */
-export async function startInProcess(dataDir: string, options: { env?: Record<string, string> } = {}): Promise<RunningBackend> {
+export async function startInProcess(dataDir: string, options: { env?: Record<string, string> } = {}): Promise<InProcessBackend> {
   const saved = Object.fromEntries(Object.keys(options.env ?? {}).map((name) => [name, process.env[name]]));
-  const restoreEnv = () => {
+  Object.assign(process.env, options.env);
+  // The functions log to the console, as in Lambda. Here their lines join the runtime's in the backend's
+  // log instead of going through the test runner (thousands of lines a file, sent to its main process).
+  const logged: string[] = [];
+  const keep = (line: string) => {
+    logged.push(line);
+    if (logged.length > 2000) logged.shift();
+  };
+  const runnerConsole = globalThis.console;
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      keep(chunk.toString().trimEnd());
+      done();
+    },
+  });
+  globalThis.console = new Console({ stdout: sink, stderr: sink });
+  const restore = () => {
+    globalThis.console = runnerConsole;
     for (const [name, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
   };
-  Object.assign(process.env, options.env);
-  const logged: string[] = [];
   try {
     const runtime = await startLocalRuntime({
       dataDir,
       port: 0,
       dynamoDb: inject('sharedDynamoDb'),
-      log: (level, message, fields) => {
-        logged.push(JSON.stringify({ level, message, ...fields }));
-        if (logged.length > 500) logged.shift();
-      },
+      log: (level, message, fields) => keep(JSON.stringify({ level, message, ...fields })),
     });
     backendOrigins.add(new URL(runtime.apiUrl).origin);
     return {
       apiUrl: runtime.apiUrl,
       dataDir,
+      showLogTail: (lines) => runnerConsole.error(`--- backend log (last ${lines} lines) ---\n${logged.slice(-lines).join('\n')}`),
       async stop() {
         try {
           await runtime.stop();
         } finally {
-          restoreEnv();
+          restore();
         }
       },
     };
   } catch (error) {
-    restoreEnv();
+    restore();
     throw new Error(`${String(error)}\n--- backend log ---\n${logged.join('\n')}`);
   }
 }
@@ -139,11 +159,14 @@ export async function startInProcess(dataDir: string, options: { env?: Record<st
  * after. The returned object stands in for the running backend once `beforeAll` has run.
  */
 export function suiteBackend(options: { env?: Record<string, string> } = {}): RunningBackend {
-  let running: RunningBackend | undefined;
+  let running: InProcessBackend | undefined;
   let dataDir: string | undefined;
   beforeAll(async () => {
     dataDir = await newDataDir();
     running = await startInProcess(dataDir, options);
+  });
+  afterEach((context) => {
+    if (context.task.result?.state === 'fail') running?.showLogTail(200);
   });
   afterAll(async () => {
     await running?.stop();
