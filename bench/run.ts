@@ -177,7 +177,7 @@ const timed = async (name: string, run: () => Promise<number>) => {
   }
 };
 // npm start three ways: nothing cached (a fresh clone's first start), the synthesized app and the
-// bundles cached but a new DATA_DIR (every integration test file), and again on the same DATA_DIR.
+// bundles cached but a new DATA_DIR (a reset), and again on the same DATA_DIR.
 const startUntilReady = (env: Record<string, string>) =>
   timeCommand(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], (output) => output.includes('local runtime ready'), env);
 const startDir = (name: string) => join(tmpdir(), `bench-start-${process.pid}-${name}`);
