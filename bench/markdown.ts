@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BundlesAndColdStarts } from './bundles-and-cold-start.js';
 import type { KindCost, PRICES, RouteLatency } from './flows.js';
@@ -42,7 +43,7 @@ function table(headers: string[], rows: (string | number)[][]): string {
  * `npm run bench:markdown -- bench/results/<file>.json` renders an earlier run again, so the
  * README's table is always a run's output, never typed in by hand.
  */
-export function renderMarkdown(results: BenchResults): string {
+export function renderMarkdown(results: BenchResults, previous?: PreviousRun): string {
   const { machine, bundlesAndColdStarts: cold, routes, kinds, monthlyTotals, vehicleContention: race, developerLoop, prices } = results;
   const ratios = cold.functions.map((fn) => fn.coldStartRatio);
   const sections: string[] = [];
@@ -180,15 +181,37 @@ export function renderMarkdown(results: BenchResults): string {
       (calm ? `\n\nContended / uncontended: p50 ×${fixed(race.p50Ms / calm.p50Ms, 2)}, p99 ×${fixed(race.p99Ms / calm.p99Ms, 2)}.` : ''),
   );
 
+  // Beside the run before it, so a change's effect on the loop reads off one table.
+  const loopNames = [...new Set([...Object.keys(developerLoop), ...Object.keys(previous?.results.developerLoop ?? {})])];
+  const loopRow = (run: BenchResults, label: string) => [
+    label,
+    ...loopNames.map((name) => {
+      const value = run.developerLoop[name];
+      if (value === undefined) return '-';
+      return value !== null ? fixed(value) : run.developerLoopFailures?.[name] ? 'failed' : 'not timed';
+    }),
+  ];
   sections.push(
     '**7. Developer loop.**\n\n' +
-      table(Object.keys(developerLoop), [
-        Object.entries(developerLoop).map(([name, value]) =>
-          value !== null ? fixed(value) : results.developerLoopFailures?.[name] ? 'failed' : 'not timed',
-        ),
-      ]),
+      table(['run', ...loopNames], [loopRow(results, 'this run'), ...(previous ? [loopRow(previous.results, `before: ${previous.name}`)] : [])]),
   );
   return `${sections.join('\n\n')}\n`;
+}
+
+export interface PreviousRun {
+  /** Its file name without `.json`: the time it started. */
+  name: string;
+  results: BenchResults;
+}
+
+/** The run kept in `dir` just before the one named `name` (results are named by the time they started), if any. */
+export async function previousRun(dir: string, name: string): Promise<PreviousRun | undefined> {
+  const earlier = (await readdir(dir).catch(() => []))
+    .filter((file) => file.endsWith('.json') && file.slice(0, -'.json'.length) < name)
+    .sort()
+    .at(-1);
+  if (earlier === undefined) return undefined;
+  return { name: earlier.slice(0, -'.json'.length), results: JSON.parse(await readFile(join(dir, earlier), 'utf8')) as BenchResults };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
@@ -197,5 +220,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     console.error('usage: npm run bench:markdown -- bench/results/<file>.json');
     process.exit(2);
   }
-  process.stdout.write(renderMarkdown(JSON.parse(await readFile(file, 'utf8')) as BenchResults));
+  const previous = await previousRun(dirname(file), basename(file, '.json'));
+  process.stdout.write(renderMarkdown(JSON.parse(await readFile(file, 'utf8')) as BenchResults, previous));
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startLocalRuntime } from '../infra/local/runtime.js';
 import { benchBundlesAndColdStarts } from './bundles-and-cold-start.js';
 import { benchKinds, benchRoutes, type KindCost, PRICES, type RouteLatency } from './flows.js';
-import { type BenchResults, renderMarkdown } from './markdown.js';
+import { type BenchResults, previousRun, renderMarkdown } from './markdown.js';
 import { benchMonthlyTotals, benchVehicleContention } from './scale.js';
 
 /**
@@ -214,8 +214,9 @@ const results: BenchResults = {
   benchSeconds: Math.round((Date.now() - started) / 1000),
 };
 await mkdir('bench/results', { recursive: true });
-const base = join('bench/results', date.replace(/[:.]/g, '-'));
+const name = date.replace(/[:.]/g, '-');
+const base = join('bench/results', name);
 await writeFile(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
-await writeFile(`${base}.md`, renderMarkdown(results));
+await writeFile(`${base}.md`, renderMarkdown(results, await previousRun('bench/results', name)));
 log(`\nwritten ${base}.json and .md (${results.benchSeconds} s)`);
 process.exit(Object.keys(loopFailures).length > 0 ? 1 : 0);
