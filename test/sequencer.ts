@@ -15,6 +15,9 @@ export class ProjectOrderSequencer extends BaseSequencer {
       const index = PROJECT_ORDER.indexOf(file.project.name);
       return index === -1 ? PROJECT_ORDER.length : index;
     };
-    return sorted.map((file, index) => ({ file, index })).sort((a, b) => rank(a.file) - rank(b.file) || a.index - b.index).map(({ file }) => file);
+    return sorted
+      .map((file, index) => ({ file, index }))
+      .sort((a, b) => rank(a.file) - rank(b.file) || a.index - b.index)
+      .map(({ file }) => file);
   }
 }
