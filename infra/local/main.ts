@@ -12,7 +12,25 @@ const config = readConfig({
   CLOCK_SPEED: z.coerce.number().positive().finite().default(1),
 });
 
-const runtime = await startLocalRuntime({ dataDir: config.DATA_DIR, port: config.PORT, clockSpeed: config.CLOCK_SPEED });
+// Ctrl+C or a SIGTERM stops everything the runtime started, DynamoDB Local's JVM included. The
+// handlers are in place before the runtime starts: a signal sent the moment the banner appears
+// (as scripts waiting for it do) used to find none, end the process outright and orphan the JVM.
+// During start-up the process exits at once; the JVM goes with it (dynamodb-local.ts's exit hook).
+let runtime: Awaited<ReturnType<typeof startLocalRuntime>> | undefined;
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    if (!runtime) process.exit(0);
+    runtime.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}
+
+runtime = await startLocalRuntime({ dataDir: config.DATA_DIR, port: config.PORT, clockSpeed: config.CLOCK_SPEED });
 const shown = (path: string) => relative(process.cwd(), path) || '.';
 console.log(`
 총무과 approval backend — local runtime ready
@@ -29,15 +47,3 @@ console.log(`
 
 Stop with Ctrl+C.
 `);
-
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    runtime.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  });
-}

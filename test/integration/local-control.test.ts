@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { advanceClock, api, runSchedules, suiteBackend } from './harness.js';
+import { advanceClock, api, eventually, newDataDir, removeDataDir, runSchedules, suiteBackend } from './harness.js';
 
 const DAY = 86_400_000;
 
@@ -65,5 +67,34 @@ describe('CLOCK_SPEED', () => {
     const code = await new Promise<number | null>((done) => child.once('exit', done));
     expect(code).not.toBe(0);
     expect(output).toMatch(/Invalid configuration: CLOCK_SPEED/);
+  });
+});
+
+describe('npm start stopped while it starts', () => {
+  it('ends, and its DynamoDB Local with it, on a SIGTERM that comes before it is ready', { timeout: 120_000 }, async () => {
+    // Before the fix the signal handlers were installed after the banner: a signal sent before them (a
+    // script that stops npm start the moment it reads "ready") ended the process outright and orphaned the JVM.
+    const dataDir = await newDataDir();
+    const alive = async (pid: number) => (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).includes('DynamoDBLocal');
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
+        cwd: fileURLToPath(new URL('../../', import.meta.url)),
+        env: { ...process.env, DATA_DIR: dataDir, PORT: '0' },
+        stdio: 'ignore',
+      });
+      const exited = new Promise<{ code: number | null; signal: string | null }>((done) =>
+        child.once('exit', (code, signal) => done({ code, signal })),
+      );
+      // The JVM has been spawned once its pid file is there; the runtime is still starting.
+      const jvm = await eventually(async () => Number(await readFile(join(dataDir, 'dynamodb-local.pid'), 'utf8')), 60_000);
+      child.kill('SIGTERM');
+
+      expect(await exited).toEqual({ code: 0, signal: null });
+      await eventually(async () => {
+        if (await alive(jvm)) throw new Error(`DynamoDB Local (pid ${jvm}) outlived npm start`);
+      }, 10_000);
+    } finally {
+      await removeDataDir(dataDir);
+    }
   });
 });
