@@ -16,7 +16,8 @@ export default defineConfig({
         extends: true,
         // Pure functions, adapters against local servers, the synthesized template: nothing here
         // replaces a module or a client for other files, so a worker runs them all in one process.
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts'], isolate: false },
+        // Environment a test stubs is put back after it (the next file runs in the same process).
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts'], isolate: false, unstubEnvs: true },
       },
       {
         extends: true,

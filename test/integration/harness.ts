@@ -96,6 +96,9 @@ export async function startBackend(dataDir: string, options: { env?: Record<stri
   };
 }
 
+/** The backend running in this process, if any. */
+let inProcess: InProcessBackend | undefined;
+
 /**
  * Starts the backend in this test worker's process — the very runtime `npm start` runs — on the
  * run's one DynamoDB Local (global-setup.ts), with a database, clock, workflow state and outbox of
@@ -104,6 +107,12 @@ export async function startBackend(dataDir: string, options: { env?: Record<stri
  * kept: shown when it fails to start, and after a test of `suiteBackend` that fails.
  */
 export async function startInProcess(dataDir: string, options: { env?: Record<string, string> } = {}): Promise<InProcessBackend> {
+  // One at a time in a process (one clock, one environment). A backend an earlier file left running
+  // (its test failed before stopping it) is stopped here, so that file's failure is not this one's too.
+  if (inProcess) {
+    await inProcess.stop();
+    console.warn('a backend an earlier test started was still running in this worker: stopped it first');
+  }
   const saved = Object.fromEntries(Object.keys(options.env ?? {}).map((name) => [name, process.env[name]]));
   Object.assign(process.env, options.env);
   // The functions log to the console, as in Lambda. Here their lines join the runtime's in the backend's
@@ -136,18 +145,21 @@ export async function startInProcess(dataDir: string, options: { env?: Record<st
       log: (level, message, fields) => keep(JSON.stringify({ level, message, ...fields })),
     });
     backendOrigins.add(new URL(runtime.apiUrl).origin);
-    return {
+    let stopped: Promise<void> | undefined;
+    const backend: InProcessBackend = {
       apiUrl: runtime.apiUrl,
       dataDir,
       showLogTail: (lines) => runnerConsole.error(`--- backend log (last ${lines} lines) ---\n${logged.slice(-lines).join('\n')}`),
-      async stop() {
-        try {
-          await runtime.stop();
-        } finally {
+      stop() {
+        stopped ??= runtime.stop().finally(() => {
           restore();
-        }
+          if (inProcess === backend) inProcess = undefined;
+        });
+        return stopped;
       },
     };
+    inProcess = backend;
+    return backend;
   } catch (error) {
     restore();
     throw new Error(`${String(error)}\n--- backend log ---\n${logged.join('\n')}`);
