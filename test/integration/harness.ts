@@ -117,6 +117,7 @@ export async function startInProcess(dataDir: string, options: { env?: Record<st
   Object.assign(process.env, options.env);
   // The functions log to the console, as in Lambda. Here their lines join the runtime's in the backend's
   // log instead of going through the test runner (thousands of lines a file, sent to its main process).
+  // While it runs, a test's own console output goes there too: it shows with a failed test.
   const logged: string[] = [];
   const keep = (line: string) => {
     logged.push(line);
