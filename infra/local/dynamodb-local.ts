@@ -46,25 +46,11 @@ export function spawnDynamoDbLocal(input: {
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((done) => child.once('exit', done));
   const endpoint = `http://127.0.0.1:${input.port}`;
-  const ready = (async () => {
-    const client = new DynamoDBClient({ endpoint, region: 'ap-northeast-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    try {
-      // Counted from the first poll: a caller busy with synchronous work delays only the polling, not the JVM.
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}): ${output.slice(-2000)}`);
-        try {
-          await client.send(new ListTablesCommand({}));
-          return;
-        } catch {
-          if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer within 60 s: ${output.slice(-2000)}`);
-          await new Promise((done) => setTimeout(done, 100));
-        }
-      }
-    } finally {
-      client.destroy();
-    }
-  })();
+  const ready = waitForDynamoDbLocal(endpoint, () => (child.exitCode !== null ? `DynamoDB Local exited (${child.exitCode})` : undefined)).catch(
+    (error: unknown) => {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}: ${output.slice(-2000)}`);
+    },
+  );
   // Marked handled: a caller that fails before awaiting `ready` stops the JVM, which rejects it.
   ready.catch(() => undefined);
   return {
@@ -146,6 +132,31 @@ function withJvmOptions(start: () => ChildProcess): ChildProcess {
 }
 
 /**
+ * Resolves once the DynamoDB Local at `endpoint` answers, polling for up to 60 s (counted from the
+ * first poll: a caller busy with synchronous work delays only the polling, not the JVM). `gone`
+ * says why waiting is pointless (the process exited), if it is.
+ */
+export async function waitForDynamoDbLocal(endpoint: string, gone: () => string | undefined = () => undefined): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region: 'ap-northeast-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const why = gone();
+      if (why !== undefined) throw new Error(why);
+      try {
+        await client.send(new ListTablesCommand({}));
+        return;
+      } catch {
+        if (Date.now() > deadline) throw new Error('DynamoDB Local did not answer within 60 s');
+        await new Promise((done) => setTimeout(done, 100));
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
  * A DynamoDB Local that several local runtimes use at once, each with its own database: started
  * without -sharedDb, it keeps one database file per access key, and each runtime signs with a key
  * of its own (kept in its data directory, so a restart finds its data). The integration tests run
@@ -158,15 +169,12 @@ export interface SharedDynamoDbLocal {
   databaseDir: string;
 }
 
-/** Starts a DynamoDB Local for several runtimes, its files under `dir`; resolves once it answers. */
-export async function startSharedDynamoDbLocal(input: { dir: string; port: number }): Promise<SharedDynamoDbLocal & { stop: () => Promise<void> }> {
+/**
+ * Starts a DynamoDB Local for several runtimes, its files under `dir`, and returns at once: each
+ * runtime waits until it answers (`waitForDynamoDbLocal`), so the JVM boots while other work runs.
+ */
+export function spawnSharedDynamoDbLocal(input: { dir: string; port: number }): SharedDynamoDbLocal & { stop: () => Promise<void> } {
   const dynamo = spawnDynamoDbLocal({ dataDir: input.dir, port: input.port, perAccessKey: true });
-  try {
-    await dynamo.ready;
-  } catch (error) {
-    await dynamo.stop();
-    throw error;
-  }
   return { endpoint: dynamo.endpoint, databaseDir: dynamoDbLocalDir(input.dir), stop: dynamo.stop };
 }
 

@@ -12,7 +12,14 @@ import { loadDirectory } from '../../shared/store/dynamodb-directory.js';
 import { loadFleet } from '../../shared/store/dynamodb-fleet-store.js';
 import { bufferingBodies, makeApiGateway, NODE_MAX_HEADER_BYTES } from './api-gateway.js';
 import { readClockStart, saveClockState } from './clock-state.js';
-import { dynamoDbLocalDir, ensureTable, type SharedDynamoDbLocal, sharedAccessKeyOf, spawnDynamoDbLocal } from './dynamodb-local.js';
+import {
+  dynamoDbLocalDir,
+  ensureTable,
+  type SharedDynamoDbLocal,
+  sharedAccessKeyOf,
+  spawnDynamoDbLocal,
+  waitForDynamoDbLocal,
+} from './dynamodb-local.js';
 import { dynamoDbFaultPlugin, faults } from './faults.js';
 import { makeVerifier } from './jwt-issuer.js';
 import { LambdaHost } from './lambda-host.js';
@@ -102,7 +109,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       cacheDir: seededDatabaseCacheDir(cacheDir),
     });
     // DynamoDB Local (a JVM: seconds before it answers) boots while the app is synthesized or read from the cache.
-    const dynamo = shared ? { endpoint: shared.endpoint, ready: Promise.resolve() } : spawnDynamoDbLocal({ dataDir, port: await freePort() });
+    const dynamo = shared
+      ? { endpoint: shared.endpoint, ready: waitForDynamoDbLocal(shared.endpoint) }
+      : spawnDynamoDbLocal({ dataDir, port: await freePort() });
+    dynamo.ready.catch(() => undefined); // awaited by the seeding; a start that fails before it must not leave it unhandled
     if ('stop' in dynamo) cleanups.push(dynamo.stop);
     // The Step Functions API, served where the functions' SFN client will look for it.
     const sfnServer = createServer((request, response) => {

@@ -3,6 +3,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { waitForDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 import { RecordedEvents } from '../../shared/finance/accounting.js';
 import { type FinanceFigures, monthOf } from '../../shared/finance/totals.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
@@ -26,8 +27,10 @@ let commands: string[] = [];
 
 beforeAll(async () => {
   // A database of its own on the run's DynamoDB Local (global-setup.ts): its access key names it.
+  const { endpoint } = inject('sharedDynamoDb');
+  await waitForDynamoDbLocal(endpoint);
   client = new DynamoDBClient({
-    endpoint: inject('sharedDynamoDb').endpoint,
+    endpoint,
     region: 'ap-northeast-2',
     credentials: { accessKeyId: `financestore${randomBytes(8).toString('hex')}`, secretAccessKey: 'local' },
   });

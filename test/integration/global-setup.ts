@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { type SharedDynamoDbLocal, startSharedDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
+import { type SharedDynamoDbLocal, spawnSharedDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
 
 declare module 'vitest' {
   interface ProvidedContext {
@@ -19,7 +19,8 @@ declare module 'vitest' {
  */
 export async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dir = await mkdtemp(join(tmpdir(), 'approval-it-dynamodb-'));
-  const dynamo = await startSharedDynamoDbLocal({ dir, port: await freePort() });
+  // Not waited for here: the unit files run while the JVM boots; each backend waits until it answers.
+  const dynamo = spawnSharedDynamoDbLocal({ dir, port: await freePort() });
   project.provide('sharedDynamoDb', { endpoint: dynamo.endpoint, databaseDir: dynamo.databaseDir });
   return async () => {
     await dynamo.stop();
