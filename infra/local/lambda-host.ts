@@ -26,6 +26,8 @@ interface Entry {
 
 export class LambdaHost {
   private readonly entries = new Map<string, Entry>();
+  /** Invocations under way (settled, never rejecting). */
+  private readonly inFlight = new Set<Promise<unknown>>();
   /** Imports happen one after the other: each swaps process.env while its module evaluates. */
   private importing: Promise<unknown> = Promise.resolve();
 
@@ -49,7 +51,34 @@ export class LambdaHost {
   }
 
   /** Invokes a function by ARN (or by a qualified ARN), as Lambda would: errors carry the function's errorType as name. */
-  async invoke(functionArn: string, event: unknown): Promise<unknown> {
+  invoke(functionArn: string, event: unknown): Promise<unknown> {
+    const invocation = this.invokeNow(functionArn, event);
+    const tracked = invocation.catch(() => undefined);
+    this.inFlight.add(tracked);
+    void tracked.finally(() => this.inFlight.delete(tracked));
+    return invocation;
+  }
+
+  /**
+   * Waits, up to `timeoutMs`, for the invocations under way to finish. A runtime stopping in a
+   * process that goes on (the integration tests start one per file) lets their writes land before
+   * its data directory goes, rather than under the next runtime's feet.
+   */
+  async settle(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.inFlight.size > 0 && Date.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(this.inFlight),
+        new Promise((done) => {
+          timer = setTimeout(done, deadline - Date.now());
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+  }
+
+  private async invokeNow(functionArn: string, event: unknown): Promise<unknown> {
     const entry = this.entries.get(functionArn.replace(/:(\$LATEST|\d+)$/, ''));
     if (!entry) throw new Error(`no local function ${functionArn}`);
     const handler = await this.handlerOf(entry);

@@ -246,6 +246,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       now: () => clock.now(),
       log,
     });
+    // On stop (cleanups run last first), after the schedules: no more workflow steps, then the
+    // functions under way finish (at most 5 s) while the clock, environment and DynamoDB are theirs.
+    cleanups.push(async () => {
+      await stepFunctions.close();
+      await lambdas.settle(5_000);
+    });
     const schedules = startScheduleRunner({ schedules: template.schedules, clock, invoke: (arn, event) => lambdas.invoke(arn, event), log });
     cleanups.push(() => schedules.stop());
     const control = makeLocalControl({ clock, schedules, onClockMoved: (now) => saveClockState(dataDir, now) });

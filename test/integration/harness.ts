@@ -57,7 +57,7 @@ globalThis.fetch = async (input: string | URL | Request, init?: RequestInit) => 
 };
 
 export const newDataDir = () => mkdtemp(join(tmpdir(), 'approval-it-'));
-export const removeDataDir = (dataDir: string) => rm(dataDir, { recursive: true, force: true });
+export const removeDataDir = (dataDir: string) => rm(dataDir, { recursive: true, force: true, maxRetries: 3 });
 
 /** Starts the backend exactly as `npm start` does, as a process of its own with its own DynamoDB Local, on a free port; `env` adds settings. */
 export async function startBackend(dataDir: string, options: { env?: Record<string, string> } = {}): Promise<OwnBackend> {
