@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { setEnvironment } from './process-environment.js';
 import type { LocalFunction } from './template.js';
 import { asInvocationOf } from './usage-meter.js';
 
@@ -89,8 +90,7 @@ export class LambdaHost {
     if (entry.handler) return Promise.resolve(entry.handler);
     const imported = this.importing.then(async () => {
       if (entry.handler) return entry.handler;
-      const saved = Object.fromEntries(Object.keys(entry.environment).map((name) => [name, process.env[name]]));
-      Object.assign(process.env, entry.environment);
+      const restoreEnvironment = setEnvironment(entry.environment);
       try {
         const module = (await import(entry.url)) as Record<string, unknown>;
         const handler = module[entry.exportName];
@@ -100,10 +100,7 @@ export class LambdaHost {
       } catch (error) {
         throw Object.assign(new Error(`${entry.fn.logicalId}: the bundle did not load: ${String(error)}`), { name: 'Runtime.ImportModuleError' });
       } finally {
-        for (const [name, value] of Object.entries(saved)) {
-          if (value === undefined) delete process.env[name];
-          else process.env[name] = value;
-        }
+        restoreEnvironment();
       }
     });
     this.importing = imported.catch(() => undefined);

@@ -25,6 +25,7 @@ import { makeVerifier } from './jwt-issuer.js';
 import { LambdaHost } from './lambda-host.js';
 import { localAssembly, localAssemblyCacheDir, localAssemblyKey, projectRoot } from './local-assembly.js';
 import { makeLocalControl } from './local-control.js';
+import { freePort, setEnvironment } from './process-environment.js';
 import { startScheduleRunner } from './schedule-runner.js';
 import { SEED_DIRECTORY, SEED_FLEET } from './seed.js';
 import { databaseFileFor, prepareSeededDatabase, seededDatabaseCacheDir } from './seeded-database.js';
@@ -186,22 +187,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await database.keep();
       return { people: snapshot.people.length, vehicles: fleet.vehicles };
     };
-    const awsEnvironment = {
+    const restoreEnvironment = setEnvironment({
       AWS_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: accessKeyId,
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SFN: sfnEndpoint,
-    };
-    const environmentBefore = Object.fromEntries(Object.keys(awsEnvironment).map((name) => [name, process.env[name]]));
-    Object.assign(process.env, awsEnvironment);
-    // A runtime started next in this process (the integration tests) finds the environment as it was.
-    cleanups.push(async () => {
-      for (const [name, value] of Object.entries(environmentBefore)) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
     });
+    // A runtime started next in this process (the integration tests) finds the environment as it was.
+    cleanups.push(async () => restoreEnvironment());
     const slackSigningSecret = await localSlackSigningSecret(dataDir);
     // Before the bundles load (their client reads the hook then): the faults tests inject, and the benchmark's meter.
     globalThis.__approvalDynamoDbPlugins = [dynamoDbFaultPlugin, ...(options.meterUsage ? [dynamoDbMeterPlugin] : [])];
@@ -292,11 +286,4 @@ function listen(server: Server, port: number): Promise<string> {
     server.once('error', fail);
     server.listen(port, '127.0.0.1', () => done(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
   });
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  const url = await listen(probe, 0);
-  await new Promise((done) => probe.close(done));
-  return Number(new URL(url).port);
 }

@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { type SharedDynamoDbLocal, spawnSharedDynamoDbLocal } from '../../infra/local/dynamodb-local.js';
+import { freePort } from '../../infra/local/process-environment.js';
 
 declare module 'vitest' {
   interface ProvidedContext {
@@ -26,15 +26,4 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
     await dynamo.stop();
     await rm(dir, { recursive: true, force: true });
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
-    });
-  });
 }

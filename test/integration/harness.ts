@@ -9,6 +9,7 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import * as z from 'zod';
 import { issueToken } from '../../infra/local/jwt-issuer.js';
+import { setEnvironment } from '../../infra/local/process-environment.js';
 import { startLocalRuntime } from '../../infra/local/runtime.js';
 import { contractViolations } from '../fixtures/openapi-contract.js';
 
@@ -113,8 +114,7 @@ export async function startInProcess(dataDir: string, options: { env?: Record<st
     await inProcess.stop();
     console.warn('a backend an earlier test started was still running in this worker: stopped it first');
   }
-  const saved = Object.fromEntries(Object.keys(options.env ?? {}).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, options.env);
+  const restoreEnvironment = setEnvironment(options.env ?? {});
   // The functions log to the console, as in Lambda. Here their lines join the runtime's in the backend's
   // log instead of going through the test runner (thousands of lines a file, sent to its main process).
   // While it runs, a test's own console output goes there too: it shows with a failed test.
@@ -133,10 +133,7 @@ export async function startInProcess(dataDir: string, options: { env?: Record<st
   globalThis.console = new Console({ stdout: sink, stderr: sink });
   const restore = () => {
     globalThis.console = runnerConsole;
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    restoreEnvironment();
   };
   try {
     const runtime = await startLocalRuntime({
