@@ -70,6 +70,12 @@ interface WaitingTask {
   rawInput: JsonValue;
   enteredAt: string;
   timeoutAt: string;
+  /**
+   * The answer SendTaskSuccess/SendTaskFailure gave, kept until the run has moved past the state:
+   * an acknowledged answer is never lost, as in AWS. A restart in between resumes the state and
+   * hands it this answer again instead of failing the execution.
+   */
+  answer?: { output: JsonValue } | { error: string; cause: string };
 }
 
 /** A top-level task state whose Lambda was invoked and had not answered yet. */
@@ -519,13 +525,23 @@ export class LocalStepFunctions {
     const calledAt = Date.now();
     const resume = run.resume?.stateName === stateName ? run.resume : undefined;
     run.resume = undefined;
-    const timeoutSeconds = resume ? remainingSeconds(resume.timeoutAt, calledAt) : (info.timeoutSeconds ?? 60);
+    // A resumed wait keeps its original deadline, unless it was answered before the restart (then it cannot time out).
+    const timeoutSeconds = resume && !resume.answer ? remainingSeconds(resume.timeoutAt, calledAt) : (info.timeoutSeconds ?? 60);
     // Only the resumed state reads this slot: its first wait gets the remaining time, later loops the full time.
     run.timeoutSlot.TaskTimeoutSeconds = timeoutSeconds;
     if (resume) {
       const task = this.openTask(run, stateName, resume.token, calledAt + timeoutSeconds * 1000);
+      const { answer } = resume;
       return this.trackTask(run, task, async () => {
-        this.park(task);
+        if (answer) {
+          // Answered before the restart: the same answer again, as the state had it then.
+          this.options.log('info', 'execution resumed with the answer its task had before the restart', {
+            executionArn: run.record.executionArn,
+            state: stateName,
+          });
+          const failure = 'error' in answer ? Object.assign(new Error(answer.cause), { name: answer.error }) : undefined;
+          void this.completeTask(task, failure ? { failure } : { output: (answer as { output: JsonValue }).output });
+        } else this.park(task);
         return this.whileRunning(run, task.promise);
       });
     }
@@ -568,6 +584,7 @@ export class LocalStepFunctions {
 
   /** Before a top-level task's Lambda is invoked: persisted, so a restart runs the task again if it never answered. */
   private async enter(run: Run, stateName: string, rawInput: JsonValue): Promise<void> {
+    this.movedOn(run);
     run.record.running = { stateName, rawInput, enteredAt: new Date().toISOString() };
     run.record.progressed = true;
     await this.persist(run.record);
@@ -575,6 +592,12 @@ export class LocalStepFunctions {
 
   /** A task that cannot be resumed (inside Map/Parallel) is starting: from now on a restart cannot start the execution over. */
   private async markProgress(run: Run): Promise<void> {
+    if (run.record.waiting?.answer) {
+      this.movedOn(run);
+      run.record.progressed = true;
+      await this.persist(run.record);
+      return;
+    }
     if (run.record.progressed) return;
     run.record.progressed = true;
     await this.persist(run.record);
@@ -682,12 +705,22 @@ export class LocalStepFunctions {
   }
 
   private async completeTask(task: PendingTask, outcome: { output: JsonValue } | { failure: Error }): Promise<void> {
-    const hadWaiting = task.run.record.waiting?.token === task.token;
+    const waiting = task.run.record.waiting?.token === task.token ? task.run.record.waiting : undefined;
     this.settleTask(task);
+    if (waiting && !task.run.detached) {
+      // Durable before it is acknowledged and before the run moves on: a crash from here until the
+      // next state is entered resumes this state with the same answer (answeredSince below clears it).
+      const answer = 'output' in outcome ? { output: outcome.output } : { error: outcome.failure.name, cause: outcome.failure.message };
+      task.run.record.waiting = { ...waiting, answer };
+      await this.persist(task.run.record);
+    }
     if ('output' in outcome) task.resolve(outcome.output);
     else task.reject(outcome.failure);
-    // Clearing the persisted token means a crash before the next park fails the execution on restart.
-    if (hadWaiting && !task.run.detached) await this.persist(task.run.record);
+  }
+
+  /** The run has moved past an answered state (it entered another, or parked again): its kept answer is no longer needed. */
+  private movedOn(run: Run): void {
+    if (run.record.waiting?.answer) delete run.record.waiting;
   }
 
   /** The library timed the state out: retire the token so a late answer gets TaskTimedOut. */

@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -196,6 +197,45 @@ describe('LocalStepFunctions', () => {
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.output ?? 'null')).toEqual({ requestId: 'req-2', prepared: 'prepared', decision: { outcome: 'approved' } });
     expect(second.logs.some((entry) => entry.message === 'execution resumed')).toBe(true);
+  });
+
+  it('an answer acknowledged just before a crash is not lost: the restart resumes the state with it and the run moves on', async () => {
+    const dataDir = await tempDir();
+    const first = emulator(dataDir, fakeLambda());
+    const { executionArn } = await first.sfn.startExecution({
+      stateMachineArn: MACHINE_ARN,
+      name: 'req-9',
+      input: JSON.stringify({ requestId: 'req-9' }),
+    });
+    await first.sfn.settled();
+    const token = (await persisted(dataDir, 'Approval', 'req-9')).waiting as { token: string };
+    // The answer is acknowledged; the process dies before the run reaches its next state. What is on disk
+    // at that moment is what a restart finds (a copy, taken the instant the call returned).
+    await first.sfn.sendTaskSuccess({ taskToken: token.token, output: JSON.stringify({ outcome: 'next' }) });
+    const file = join('executions', 'Approval', 'req-9.json');
+    const onDisk = readFileSync(join(dataDir, file)); // synchronously: before the run's next write lands
+    const crashed = await tempDir();
+    await mkdir(join(crashed, 'executions', 'Approval'), { recursive: true });
+    await writeFile(join(crashed, file), onDisk);
+    expect(await persisted(crashed, 'Approval', 'req-9')).toMatchObject({
+      status: 'RUNNING',
+      waiting: { token: token.token, stateName: 'Notify', answer: { output: { outcome: 'next' } } },
+    });
+
+    const after = fakeLambda();
+    const second = emulator(crashed, after);
+    expect(await second.sfn.resumeWaiting()).toBe(1);
+    await second.sfn.settled();
+    // It went on as the answer said (`next`: Notify again, a new task), and the old token is spent.
+    expect((await second.sfn.describeExecution({ executionArn })).status).toBe('RUNNING');
+    expect(after.calls).toHaveLength(1);
+    const next = tokenOf(after.calls[0]);
+    expect(next).not.toBe(token.token);
+    expect((await persisted(crashed, 'Approval', 'req-9')).waiting).toEqual(expect.not.objectContaining({ answer: expect.anything() }));
+    await expect(second.sfn.sendTaskSuccess({ taskToken: token.token, output: '{}' })).rejects.toThrow('Task Does Not Exist');
+    await second.sfn.sendTaskSuccess({ taskToken: next, output: JSON.stringify({ outcome: 'approved' }) });
+    await second.sfn.settled();
+    expect((await second.sfn.describeExecution({ executionArn })).status).toBe('SUCCEEDED');
   });
 
   it('times a resumed wait out on its original deadline, so the Catch handles it', async () => {
