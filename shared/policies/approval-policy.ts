@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { kindDocumentsSchema } from '../documents/document-policy.js';
 
 /**
  * The part of every kind's policy block (`kinds[<id>]` in office-policy.json) that the approval
@@ -107,10 +108,24 @@ export const kindPolicySchema = z
         hideSmallGroups: z.boolean().optional(),
       })
       .default({}),
+    /** The documents a request of the kind rests on: their types, how many, which are required when. */
+    documents: kindDocumentsSchema,
+    /** 보존기간: how many years a decided request and its documents are kept (공공기록물법 시행령). */
+    retentionYears: z.union([z.literal(1), z.literal(3), z.literal(5), z.literal(10), z.literal(30)]),
     /** The kind's own rules (caps, bands, buildings, fleet rules…), validated by the kind's module. */
     rules: z.unknown(),
   })
   .superRefine((rules, ctx) => {
+    const inputs = new Set(inputsOf(rules.line));
+    for (const [type, declared] of Object.entries(rules.documents.types)) {
+      if (declared.attachedAt !== undefined && !inputs.has(declared.attachedAt)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['documents', 'types', type, 'attachedAt'],
+          message: `no step of the line takes input ${declared.attachedAt}`,
+        });
+      }
+    }
     for (const [path, timing] of [
       [[], rules],
       [['urgent'], rules.urgent],

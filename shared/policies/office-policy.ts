@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
+import { documentLimitsSchema } from '../documents/document-policy.js';
 import { isKindId, kindIds } from '../requests/kinds/index.js';
 import { kindPolicyIssues } from '../requests/per-kind.js';
 import { inputsOf, kindPolicySchema, krw } from './approval-policy.js';
@@ -33,6 +34,8 @@ export const officePolicySchema = z
       /** Budget lines with their yearly budget (KRW, by Seoul calendar year); kinds say which they charge. */
       budgetLines: z.record(z.string(), z.object({ name: z.string(), budgetKrw: z.record(z.string().regex(/^\d{4}$/), krw) })),
     }),
+    /** What every uploaded document must be (size, type) and how long its URLs live. */
+    documents: documentLimitsSchema,
     kinds: z.record(z.string(), kindPolicySchema),
   })
   .superRefine((policy, ctx) => {
