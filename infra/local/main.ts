@@ -40,6 +40,7 @@ console.log(`
   Outbox    ${shown(runtime.outbox.email)}  (email .eml)
             ${shown(runtime.outbox.slack)}  (Slack payloads; click a message's button:
               npm run --silent slack-click -- ${shown(runtime.outbox.slack)}/<…-chat.postMessage.json> approve)
+  Files     ${shown(runtime.s3.directory)}  (S3 at ${runtime.s3.endpoint}; documents uploaded with presigned URLs)
   People    ${shown(SEED_DIRECTORY)}  (${runtime.people} seeded staff)
   Fleet     ${shown(SEED_FLEET)}  (${runtime.vehicles} vehicles)
   Token     npm run --silent token -- E1034

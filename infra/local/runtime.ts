@@ -26,6 +26,7 @@ import { LambdaHost } from './lambda-host.js';
 import { localAssembly, localAssemblyCacheDir, localAssemblyKey, projectRoot } from './local-assembly.js';
 import { makeLocalControl } from './local-control.js';
 import { freePort, setEnvironment } from './process-environment.js';
+import { startLocalS3 } from './s3-local.js';
 import { startScheduleRunner } from './schedule-runner.js';
 import { SEED_DIRECTORY, SEED_FLEET } from './seed.js';
 import { databaseFileFor, prepareSeededDatabase, seededDatabaseCacheDir } from './seeded-database.js';
@@ -51,6 +52,8 @@ export interface LocalRuntime {
   apiUrl: string;
   dataDir: string;
   outbox: { email: string; slack: string };
+  /** The template's buckets, served by a local S3 (s3-local.ts) from `directory`. */
+  s3: { endpoint: string; directory: string };
   people: number;
   vehicles: number;
   clockSpeed: number;
@@ -138,6 +141,27 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       schedules: template.schedules.length,
     });
 
+    // S3 (s3rver, in this process) starts with the template's buckets while the JVM boots: its ≈ 0.4 s
+    // of loading is this process's work, done while it would otherwise wait for DynamoDB Local.
+    const s3Directory = join(dataDir, 's3');
+    const s3Started = Date.now();
+    // The functions sign presigned URLs on the local clock (`signingDate`): their expiry is checked
+    // against it from the moment it is installed (below); before, nothing is signed.
+    let s3Now = () => new Date();
+    const s3Starting = startLocalS3({
+      directory: s3Directory,
+      // Every bucket takes uploads and downloads from pages of any origin: in AWS the allowed origins are
+      // the office portal's (a deploy setting, which the local stage has none of); locally pages are served from anywhere.
+      buckets: template.buckets.map((bucket) => ({ name: bucket.name, cors: true })),
+      accessKeyIds: [accessKeyId],
+      now: () => s3Now(),
+    }).then((started) => {
+      log('info', 'local S3', { endpoint: started.endpoint, buckets: template.buckets.map((bucket) => bucket.name), ms: Date.now() - s3Started });
+      return started;
+    });
+    s3Starting.catch(() => undefined); // awaited below; a start that fails before then must not leave it unhandled
+    cleanups.push(async () => (await s3Starting.catch(() => undefined))?.stop());
+
     // The state machines are checked and the persisted executions read (≈ 1 s of this process's work)
     // while the JVM boots; executions resume only once the clock is in place, below.
     const stepFunctions = new LocalStepFunctions({
@@ -216,7 +240,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       log('info', 'functions registered', { ms: Date.now() - loadStarted, functions: template.functions.length });
       return host;
     };
-    const [seeded, lambdas] = await Promise.all([seeding(), loading()]);
+    const [seeded, lambdas, s3] = await Promise.all([seeding(), loading(), s3Starting]);
+    // Where the functions' S3 client looks (read on its first call, after startup). The SDK addresses an
+    // IP endpoint path-style by itself: nothing else to configure.
+    const restoreS3Environment = setEnvironment({ AWS_ENDPOINT_URL_S3: s3.endpoint });
+    cleanups.push(async () => restoreS3Environment());
 
     // One clock for the runtime and every function it hosts (CLOCK=local above; the functions read it
     // per call, not at load), resumed from DATA_DIR. Installed this late so an accelerated clock does
@@ -229,6 +257,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         uninstallLocalClock(clock);
       }
     });
+    s3Now = () => clock.now();
     log('info', 'local clock', { now: clock.now().toISOString(), speed: clock.speed });
 
     const resumed = await stepFunctions.resumeWaiting();
@@ -271,10 +300,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         dynamoDbEndpoint: dynamo.endpoint,
         dynamoDbAccessKeyId: accessKeyId,
         tableName: template.table.logicalId,
+        s3Endpoint: s3.endpoint,
       }),
     );
     log('info', 'ready', { apiUrl, resumedExecutions: resumed, startupMs: Date.now() - started });
-    return { apiUrl, dataDir, outbox, people: seeded.people, vehicles: seeded.vehicles, clockSpeed: clock.speed, stop };
+    return {
+      apiUrl,
+      dataDir,
+      outbox,
+      s3: { endpoint: s3.endpoint, directory: s3Directory },
+      people: seeded.people,
+      vehicles: seeded.vehicles,
+      clockSpeed: clock.speed,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -60,8 +60,15 @@ export interface LocalScheduleTarget {
   input?: unknown;
 }
 
+/** An S3 bucket of the stack, by the name the functions get for it locally (its `Ref`). */
+export interface LocalBucket {
+  logicalId: string;
+  name: string;
+}
+
 export interface LocalTemplate {
   table: LocalTable;
+  buckets: LocalBucket[];
   functions: LocalFunction[];
   routes: LocalRoute[];
   stateMachines: LocalStateMachineSpec[];
@@ -70,6 +77,18 @@ export interface LocalTemplate {
 
 const functionArn = (logicalId: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`;
 const stateMachineArn = (logicalId: string) => `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${logicalId}`;
+/**
+ * A bucket's local name: its logical id in lowercase (logical ids are letters and digits), which is
+ * a valid S3 bucket name (3–63 of [a-z0-9-]). A longer id keeps its first 54 and last 8 characters
+ * (CDK ends logical ids with an 8-character hash), a shorter one is padded. No random suffix: the
+ * same template names the same bucket at every start, so a restart finds its objects.
+ */
+export const localBucketName = (logicalId: string): string => {
+  const lower = logicalId.toLowerCase();
+  if (!/^[a-z0-9]+$/.test(lower)) throw new Error(`template: bucket logical id ${logicalId} is not alphanumeric`);
+  if (lower.length > 63) return `${lower.slice(0, 54)}-${lower.slice(-8)}`;
+  return lower.length < 3 ? `${lower}-bucket` : lower;
+};
 const ruleArn = (logicalId: string) => `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/${logicalId}`;
 
 const ruleTargetSchema = z.object({ Id: z.string(), Arn: z.unknown(), Input: z.unknown().optional() }).loose();
@@ -78,12 +97,29 @@ export function readTemplate(raw: unknown): LocalTemplate {
   const { Resources: resources } = templateSchema.parse(raw);
   const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 
+  const bucketEntries = ofType('AWS::S3::Bucket');
+  // Lowercasing could give two logical ids one name (AWS itself would name them apart): refused.
+  const bucketNames = new Map<string, string>();
+  for (const [logicalId] of bucketEntries) {
+    const name = localBucketName(logicalId);
+    const other = [...bucketNames].find(([, taken]) => taken === name)?.[0];
+    if (other) throw new Error(`template: buckets ${other} and ${logicalId} would both be named ${name} locally`);
+    bucketNames.set(logicalId, name);
+  }
+  const bucketName = (logicalId: string) => {
+    const name = bucketNames.get(logicalId);
+    if (!name) throw new Error(`template: ${logicalId} is not a bucket`);
+    return name;
+  };
+
   const refOf = (logicalId: string): string => {
     const resource = resources[logicalId];
     if (!resource) throw new Error(`template: Ref to unknown resource ${logicalId}`);
     switch (resource.Type) {
       case 'AWS::StepFunctions::StateMachine':
         return stateMachineArn(logicalId);
+      case 'AWS::S3::Bucket':
+        return bucketName(logicalId);
       default:
         return logicalId; // table names, function names, API ids, integration ids: the logical id locally
     }
@@ -94,6 +130,7 @@ export function readTemplate(raw: unknown): LocalTemplate {
     if (resource?.Type === 'AWS::DynamoDB::Table' && attribute === 'Arn')
       return `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${logicalId}`;
     if (resource?.Type === 'AWS::ApiGatewayV2::Api' && attribute === 'ApiEndpoint') return 'http://local';
+    if (resource?.Type === 'AWS::S3::Bucket' && attribute === 'Arn') return `arn:aws:s3:::${bucketName(logicalId)}`;
     throw new Error(`template: unsupported Fn::GetAtt ${logicalId}.${attribute}`);
   };
   const resolve = (value: unknown): unknown => {
@@ -203,5 +240,7 @@ export function readTemplate(raw: unknown): LocalTemplate {
       return { logicalId, arn: ruleArn(logicalId), expression: z.string().parse(resolve(properties['ScheduleExpression'])), targets };
     });
 
-  return { table: { logicalId: tableEntry[0], properties: props(tableEntry[1]) }, functions, routes, stateMachines, schedules };
+  const buckets = bucketEntries.map(([logicalId]): LocalBucket => ({ logicalId, name: bucketName(logicalId) }));
+
+  return { table: { logicalId: tableEntry[0], properties: props(tableEntry[1]) }, buckets, functions, routes, stateMachines, schedules };
 }

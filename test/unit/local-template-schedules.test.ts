@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readTemplate } from '../../infra/local/template.js';
+import { localBucketName, readTemplate } from '../../infra/local/template.js';
 
 const lambda = (asset: string) => ({
   Type: 'AWS::Lambda::Function',
@@ -86,5 +86,64 @@ describe('readTemplate: scheduled rules', () => {
     ['an input that is not JSON', fnTarget('TimersFn1A2B3C', { Input: 'monthly' }), /Input that is not JSON/],
   ])('refuses a rule with %s at startup', (_, target, problem) => {
     expect(() => readTemplate(template({ BadRule: rule({ ScheduleExpression: 'rate(1 hour)', Targets: [target] }) }))).toThrow(problem);
+  });
+});
+
+describe('readTemplate: buckets', () => {
+  const bucket = (properties: Record<string, unknown> = {}) => ({ Type: 'AWS::S3::Bucket', Properties: properties });
+  const withBuckets = (buckets: Record<string, unknown>, functionEnvironment: Record<string, unknown> = {}) => ({
+    Resources: {
+      ...template({}).Resources,
+      ...buckets,
+      ReportFnD4E5F6: {
+        ...lambda('asset.report'),
+        Properties: { Handler: 'index.handler', Environment: { Variables: functionEnvironment } },
+      },
+    },
+  });
+
+  it('names each bucket by its logical id in lowercase, for its Ref and its Arn', () => {
+    const read = readTemplate(
+      withBuckets(
+        {
+          FinanceReportsReportsB5F2A5D1: bucket({ BucketEncryption: {} }),
+          DocumentsUploads9C0FFEE1: bucket({ CorsConfiguration: { CorsRules: [{ AllowedMethods: ['PUT'], AllowedOrigins: ['https://portal'] }] } }),
+        },
+        {
+          REPORTS_BUCKET: { Ref: 'FinanceReportsReportsB5F2A5D1' },
+          DOCUMENTS_ARN: { 'Fn::GetAtt': ['DocumentsUploads9C0FFEE1', 'Arn'] },
+          DOCUMENT_OBJECTS: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['DocumentsUploads9C0FFEE1', 'Arn'] }, '/*']] },
+        },
+      ),
+    );
+    expect(read.buckets).toEqual([
+      { logicalId: 'FinanceReportsReportsB5F2A5D1', name: 'financereportsreportsb5f2a5d1' },
+      { logicalId: 'DocumentsUploads9C0FFEE1', name: 'documentsuploads9c0ffee1' },
+    ]);
+    expect(read.functions.find((fn) => fn.logicalId === 'ReportFnD4E5F6')?.environment).toEqual({
+      REPORTS_BUCKET: 'financereportsreportsb5f2a5d1',
+      DOCUMENTS_ARN: 'arn:aws:s3:::documentsuploads9c0ffee1',
+      DOCUMENT_OBJECTS: 'arn:aws:s3:::documentsuploads9c0ffee1/*',
+    });
+  });
+
+  it('has no buckets when the template declares none', () => {
+    expect(readTemplate(template({})).buckets).toEqual([]);
+  });
+
+  it.each([
+    ['Reports', 'reports'],
+    ['A', 'a-bucket'],
+    ['Ab', 'ab-bucket'],
+    [`Deeply${'Nested'.repeat(12)}ConstructPathReports0123ABCD`, `deeply${'nested'.repeat(8)}-0123abcd`],
+  ])('gives %s a valid S3 bucket name, the same every time', (logicalId, name) => {
+    expect(localBucketName(logicalId)).toBe(name);
+    expect(name).toMatch(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/);
+  });
+
+  it('refuses two buckets that would get one name', () => {
+    expect(() => readTemplate(withBuckets({ ReportsBucket: bucket(), REPORTSBUCKET: bucket() }))).toThrow(
+      /buckets ReportsBucket and REPORTSBUCKET would both be named reportsbucket locally/,
+    );
   });
 });
