@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { issueToken } from '../infra/local/jwt-issuer.js';
 import type { LocalRuntime } from '../infra/local/runtime.js';
 import type { FunctionUsage, Usage } from '../infra/local/usage-meter.js';
+import { officePolicy } from '../shared/policies/office-policy.js';
 
 /** What the product used, without the benchmark's own polling (GET /requests/{id}) and the calls made outside any function. */
 function productUsage(used: Usage): FunctionUsage & { functions: number; byFunction: Usage['byFunction'] } {
@@ -138,6 +140,32 @@ export interface KindCost {
   perFunction: Record<string, { invocations: number; readUnits: number; writeUnits: number; awsWriteUnits: number }>;
 }
 
+/** The sample receipt `npm start`'s README example uploads: a real, small PDF. */
+const SAMPLE_PDF = readFileSync(new URL('../infra/local/seed/sample-receipt.pdf', import.meta.url));
+
+/** Declares a document, PUTs its bytes to the presigned URL; returns its id and the two calls' times. */
+async function upload(api: Api, as: string, kind: string, documentType: string): Promise<{ id: string; declareMs: number; putMs: number }> {
+  const ticket = await api.call('POST', '/attachments', as, {
+    kind,
+    documentType,
+    fileName: `${documentType}.pdf`,
+    contentType: 'application/pdf',
+    sizeBytes: SAMPLE_PDF.length,
+  });
+  if (ticket.status !== 201) throw new Error(`POST /attachments: ${ticket.status} ${JSON.stringify(ticket.body)}`);
+  const started = performance.now();
+  const put = await fetch(ticket.body.upload.url, { method: 'PUT', headers: ticket.body.upload.headers, body: SAMPLE_PDF });
+  await put.arrayBuffer();
+  if (!put.ok) throw new Error(`upload PUT: ${put.status}`);
+  return { id: ticket.body.attachmentId, declareMs: ticket.ms, putMs: performance.now() - started };
+}
+
+/** The documents a kind requires in any case (the first type of each requirement), uploaded by `as`. */
+async function requiredDocuments(api: Api, as: string, kind: string): Promise<string[]> {
+  const types = officePolicy.kinds[kind]?.documents.required.flatMap((requirement) => requirement.anyOf.slice(0, 1)) ?? [];
+  return Promise.all(types.map(async (documentType) => (await upload(api, as, kind, documentType)).id));
+}
+
 /** Item 4: each kind's requests through their whole line, metered. */
 export async function benchKinds(runtime: LocalRuntime, options: { perKind: number; log: (line: string) => void }): Promise<KindCost[]> {
   const api = apiOf(runtime);
@@ -178,7 +206,8 @@ export async function benchKinds(runtime: LocalRuntime, options: { perKind: numb
     let decisions = 0;
     for (let i = 0; i < options.perKind; i++) {
       const requester = people[i % people.length] ?? 'E1034';
-      const submitted = await api.call('POST', '/requests', requester, { kind: spec.kind, ...spec.body(i) });
+      const attachments = await requiredDocuments(api, requester, spec.kind);
+      const submitted = await api.call('POST', '/requests', requester, { kind: spec.kind, ...spec.body(i), attachments });
       if (submitted.status !== 201) throw new Error(`${spec.kind} submission by ${requester}: ${submitted.status} ${JSON.stringify(submitted.body)}`);
       decisions += await driveLine(api, submitted.body.id, requester, spec.inputs);
       // The workflow's last step (Finalize) runs after the last decision.
@@ -308,4 +337,68 @@ export async function benchRoutes(runtime: LocalRuntime, options: { samples: num
     return api.call('POST', `/approvals/${target.id}/decision`, target.approverId, { decision: 'approve', estimateKrw: 900_000 });
   });
   return [submit, get, list, decide];
+}
+
+export interface DocumentRoundTrip {
+  samples: number;
+  /** POST /attachments (the upload URL signed). */
+  declareP50Ms: number;
+  /** The bytes PUT to the local S3 with the presigned URL. */
+  putP50Ms: number;
+  /** POST /requests binding the upload (its first bytes read, its tags set, bound in the transaction). */
+  submitP50Ms: number;
+  /** GET /requests/{id}/attachments/{id} (303, download URL signed, the read recorded) and the file's GET. */
+  redirectP50Ms: number;
+  downloadP50Ms: number;
+}
+
+/** Issue 16: a receipt's round trip through the local runtime and its S3: declared, uploaded, bound, read back by a reviewer. */
+export async function benchDocuments(runtime: LocalRuntime, options: { samples: number; log: (line: string) => void }): Promise<DocumentRoundTrip> {
+  const api = apiOf(runtime);
+  const requester = 'E1040';
+  const declare: number[] = [];
+  const put: number[] = [];
+  const submit: number[] = [];
+  const redirect: number[] = [];
+  const download: number[] = [];
+  for (let i = 0; i < options.samples; i++) {
+    const uploaded = await upload(api, requester, 'facility-repair', 'photo');
+    declare.push(uploaded.declareMs);
+    put.push(uploaded.putMs);
+    const submitted = await api.call('POST', '/requests', requester, {
+      kind: 'facility-repair',
+      building: 'main-hall',
+      floor: '3F',
+      location: `복도 ${i}`,
+      category: 'other',
+      urgency: 'planned',
+      description: '사진 첨부 벤치마크',
+      attachments: [uploaded.id],
+    });
+    if (submitted.status !== 201) throw new Error(`submission with a photo: ${submitted.status} ${JSON.stringify(submitted.body)}`);
+    submit.push(submitted.ms);
+    const started = performance.now();
+    const response = await fetch(`${runtime.apiUrl}/requests/${submitted.body.id}/attachments/${uploaded.id}`, {
+      headers: { authorization: `Bearer ${await issueToken({ dataDir: runtime.dataDir, subject: requester })}` },
+      redirect: 'manual',
+    });
+    await response.arrayBuffer();
+    redirect.push(performance.now() - started);
+    if (response.status !== 303) throw new Error(`opening the photo: ${response.status}`);
+    const fetched = performance.now();
+    const file = await fetch(response.headers.get('location') ?? '');
+    const bytes = Buffer.from(await file.arrayBuffer());
+    download.push(performance.now() - fetched);
+    if (!bytes.equals(SAMPLE_PDF)) throw new Error('the downloaded photo is not what was uploaded');
+  }
+  const row = {
+    samples: options.samples,
+    declareP50Ms: percentile(declare, 50),
+    putP50Ms: percentile(put, 50),
+    submitP50Ms: percentile(submit, 50),
+    redirectP50Ms: percentile(redirect, 50),
+    downloadP50Ms: percentile(download, 50),
+  };
+  options.log(`  documents: declare ${row.declareP50Ms.toFixed(1)} ms, PUT ${row.putP50Ms.toFixed(1)} ms, open ${row.redirectP50Ms.toFixed(1)} ms`);
+  return row;
 }

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BundlesAndColdStarts } from './bundles-and-cold-start.js';
-import type { KindCost, PRICES, RouteLatency } from './flows.js';
+import type { DocumentRoundTrip, KindCost, PRICES, RouteLatency } from './flows.js';
 import type { MonthlyTotalsResult, VehicleContentionResult } from './scale.js';
 
 /** What one `npm run bench` writes to bench/results/<time>.json. */
@@ -13,6 +13,8 @@ export interface BenchResults {
   prices: typeof PRICES;
   bundlesAndColdStarts: BundlesAndColdStarts;
   routes: RouteLatency[];
+  /** Absent in runs before documents existed. */
+  documents?: DocumentRoundTrip;
   kinds: KindCost[];
   monthlyTotals: MonthlyTotalsResult[];
   vehicleContention: VehicleContentionResult;
@@ -44,7 +46,7 @@ function table(headers: string[], rows: (string | number)[][]): string {
  * README's table is always a run's output, never typed in by hand.
  */
 export function renderMarkdown(results: BenchResults, previous?: PreviousRun): string {
-  const { machine, bundlesAndColdStarts: cold, routes, kinds, monthlyTotals, vehicleContention: race, developerLoop, prices } = results;
+  const { machine, bundlesAndColdStarts: cold, routes, documents, kinds, monthlyTotals, vehicleContention: race, developerLoop, prices } = results;
   const ratios = cold.functions.map((fn) => fn.coldStartRatio);
   const sections: string[] = [];
 
@@ -97,6 +99,25 @@ export function renderMarkdown(results: BenchResults, previous?: PreviousRun): s
         routes.map((row) => [`\`${row.route}\``, row.samples, fixed(row.p50Ms), fixed(row.p99Ms), `${Math.round(row.dynamoShare * 100)} %`]),
       ),
   );
+
+  if (documents) {
+    sections.push(
+      '**3b. A document’s round trip** (p50 ms, local runtime and its S3 server): declared, uploaded with the presigned URL, bound by a submission, opened.\n\n' +
+        table(
+          ['samples', 'POST /attachments', 'PUT (presigned)', 'POST /requests binding it', 'GET …/attachments/{id} (303)', 'GET (presigned)'],
+          [
+            [
+              documents.samples,
+              fixed(documents.declareP50Ms),
+              fixed(documents.putP50Ms),
+              fixed(documents.submitP50Ms),
+              fixed(documents.redirectP50Ms),
+              fixed(documents.downloadP50Ms),
+            ],
+          ],
+        ),
+    );
+  }
 
   sections.push(
     '**4. One request over its whole line** (real state machine definitions; floor = one transition per human decision).\n\n' +

@@ -4,7 +4,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startLocalRuntime } from '../infra/local/runtime.js';
 import { benchBundlesAndColdStarts } from './bundles-and-cold-start.js';
-import { benchKinds, benchRoutes, type KindCost, PRICES, type RouteLatency } from './flows.js';
+import { benchDocuments, benchKinds, benchRoutes, type DocumentRoundTrip, type KindCost, PRICES, type RouteLatency } from './flows.js';
 import { type BenchResults, previousRun, renderMarkdown } from './markdown.js';
 import { benchMonthlyTotals, benchVehicleContention } from './scale.js';
 
@@ -82,6 +82,7 @@ log('\n3–4. local runtime: warm latency, and what each kind uses');
 const dataDir = await mkdtemp(join(tmpdir(), 'bench-runtime-'));
 let routes: RouteLatency[];
 let kinds: KindCost[];
+let documents: DocumentRoundTrip;
 const runtime = await startLocalRuntime({ dataDir, port: 0, meterUsage: true, log: () => undefined });
 try {
   routes = await benchRoutes(runtime, { samples: quick ? 20 : 100, log });
@@ -95,6 +96,17 @@ try {
       'DynamoDB share': `${Math.round(row.dynamoShare * 100)}%`,
     })),
   );
+  documents = await benchDocuments(runtime, { samples: quick ? 10 : 50, log });
+  table('A document through the local runtime and its S3 (p50 ms)', [
+    {
+      n: documents.samples,
+      'POST /attachments': fixed(documents.declareP50Ms),
+      'PUT (presigned)': fixed(documents.putP50Ms),
+      'POST /requests binding it': fixed(documents.submitP50Ms),
+      'GET …/attachments/{id} (303)': fixed(documents.redirectP50Ms),
+      'GET (presigned)': fixed(documents.downloadP50Ms),
+    },
+  ]);
   kinds = await benchKinds(runtime, { perKind: quick ? 2 : 5, log });
   table(
     'Per request, over its whole line (floor: one transition per human decision)',
@@ -206,6 +218,7 @@ const results: BenchResults = {
   prices: PRICES,
   bundlesAndColdStarts: cold,
   routes,
+  documents,
   kinds,
   monthlyTotals: totals,
   vehicleContention: contention,

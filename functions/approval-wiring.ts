@@ -3,7 +3,7 @@ import { koreanHolidays } from '../shared/calendar/korean-holidays.js';
 import { log } from '../shared/kernel/log.js';
 import { officePolicy } from '../shared/policies/office-policy.js';
 import { type ApprovalEngine, makeApprovalEngine } from '../shared/use-cases/approval-engine.js';
-import { type DecideStep, makeDecideStep } from '../shared/use-cases/decide-step.js';
+import { type DecideStep, type DecideStepDeps, makeDecideStep } from '../shared/use-cases/decide-step.js';
 import { type Delegations, makeDelegations } from '../shared/use-cases/delegations.js';
 import { chatFromEnv } from './chat-wiring.js';
 import { mailerFromEnv } from './mail-wiring.js';
@@ -37,8 +37,11 @@ export function approvalEngineFromEnv(): ApprovalEngine {
   });
 }
 
-/** `interactive`: called inside Slack's 3-second acknowledgement (see chatFromEnv). */
-export function decideStepFromEnv(options: { interactive?: boolean } = {}): DecideStep {
+/**
+ * `interactive`: called inside Slack's 3-second acknowledgement (see chatFromEnv). `documents`: this
+ * channel takes files with a step's input (the API; the link page and Slack do not).
+ */
+export function decideStepFromEnv(options: { interactive?: boolean; documents?: DecideStepDeps['documents'] } = {}): DecideStep {
   const clock = clockFromEnv();
   return makeDecideStep({
     requests: requestStoreFromEnv(),
@@ -49,6 +52,7 @@ export function decideStepFromEnv(options: { interactive?: boolean } = {}): Deci
     clock,
     policy: officePolicy,
     fleet: fleetStoreFromEnv(),
+    documents: options.documents,
     log: log.warn,
   });
 }

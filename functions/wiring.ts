@@ -6,6 +6,7 @@ import { makeStepFunctionsWorkflows } from '../shared/adapters/step-functions-wo
 import { systemClock } from '../shared/adapters/system.js';
 import { jsonEnv, readConfig } from '../shared/kernel/config.js';
 import type { Clock } from '../shared/ports/system.js';
+import { makeDynamoDbAttachmentStore } from '../shared/store/dynamodb-attachment-store.js';
 import { makeDynamoDbDelegationStore } from '../shared/store/dynamodb-delegation-store.js';
 import { makeDynamoDbDirectory, makeDynamoDbDirectoryAdmin } from '../shared/store/dynamodb-directory.js';
 import { makeDynamoDbFleetStore } from '../shared/store/dynamodb-fleet-store.js';
@@ -22,6 +23,7 @@ export const directoryFromEnv = () => makeDynamoDbDirectory(dynamoDb, tableName(
 export const directoryAdminFromEnv = () => makeDynamoDbDirectoryAdmin(dynamoDb, tableName());
 export const delegationStoreFromEnv = () => makeDynamoDbDelegationStore(dynamoDb, tableName());
 export const fleetStoreFromEnv = () => makeDynamoDbFleetStore(dynamoDb, tableName());
+export const attachmentStoreFromEnv = () => makeDynamoDbAttachmentStore(dynamoDb, tableName());
 
 export function workflowsFromEnv() {
   const { STATE_MACHINES } = readConfig({ STATE_MACHINES: jsonEnv(z.record(z.string(), z.string().startsWith('arn:'))) });

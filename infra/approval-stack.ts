@@ -9,13 +9,15 @@ import { ApprovalLineWorkflow, workflowIdOf } from '../workflows/kind-workflow.j
 import { ApprovalApi } from './constructs/approval-api.js';
 import { ApprovalTimers } from './constructs/approval-timers.js';
 import { DataStore } from './constructs/data-store.js';
+import { DocumentStore } from './constructs/document-store.js';
 import { FinanceReports } from './constructs/finance-reports.js';
 import { acknowledge } from './constructs/nag.js';
 import type { StageConfig } from './stage-config.js';
 
-/** One stage of the backend: the table (stateful), the API, and one workflow per request kind. */
+/** One stage of the backend: the table and the documents' files (stateful), the API, and one workflow per request kind. */
 export class ApprovalStack extends Stack {
   readonly data: DataStore;
+  readonly documents: DocumentStore;
   readonly api: ApprovalApi;
 
   constructor(scope: Construct, id: string, props: StackProps & { config: StageConfig }) {
@@ -23,6 +25,11 @@ export class ApprovalStack extends Stack {
     const { config } = props;
 
     this.data = new DataStore(this, 'Data', { retain: config.retainData });
+    this.documents = new DocumentStore(this, 'DocumentStore', {
+      retain: config.retainData,
+      policy: officePolicy,
+      portalOrigins: config.portalOrigins,
+    });
     this.api = new ApprovalApi(this, 'Api', { jwtIssuer: config.jwtIssuer, jwtAudience: config.jwtAudience });
 
     // Slack credentials: the stack creates the secret; the operator puts {"botToken", "signingSecret"} in it (README).
@@ -53,7 +60,7 @@ export class ApprovalStack extends Stack {
     );
 
     const reports = new FinanceReports(this, 'FinanceReports', { data: this.data, mail });
-    this.api.addRoutes({ routes: apiRoutes, data: this.data, workflows, mail, reports });
+    this.api.addRoutes({ routes: apiRoutes, data: this.data, documents: this.documents, workflows, mail, reports });
     new ApprovalTimers(this, 'ApprovalTimers', { data: this.data, mail, workflows });
 
     Validations.of(this).acknowledge({

@@ -9,8 +9,23 @@ export const stageConfigSchema = z.object({
   jwtAudience: z.array(z.string().min(1)).min(1),
   /** Base of approval links, e.g. a custom domain; defaults to the API's own endpoint. */
   publicBaseUrl: z.url().optional(),
-  /** Keep the table (and refuse deletion) when the stack goes away. */
+  /** Keep the table (and refuse deletion), the documents' buckets and their key when the stack goes away. */
   retainData: z.boolean(),
+  /**
+   * The office portal's origins (`https://portal.example.kr`), whose pages upload and download
+   * documents with presigned URLs; without them the document buckets allow no browser (no CORS rule).
+   */
+  portalOrigins: z
+    .array(
+      z
+        .url()
+        .refine(
+          (url) => URL.canParse(url) && new URL(url).origin === url,
+          'must be an origin: scheme, host and port only, no path or trailing slash',
+        ),
+    )
+    .min(1)
+    .optional(),
 });
 export type StageConfig = z.infer<typeof stageConfigSchema>;
 

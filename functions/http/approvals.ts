@@ -1,14 +1,16 @@
 import { log } from '../../shared/kernel/log.js';
 import { makeApprovals } from '../../shared/use-cases/approvals.js';
+import type { DecideStep } from '../../shared/use-cases/decide-step.js';
 import { decideStepFromEnv } from '../approval-wiring.js';
 import { clockFromEnv, directoryFromEnv, requestStoreFromEnv, workflowsFromEnv } from '../wiring.js';
 
-/** The approver's API, wired once for the functions that serve it. */
-export const approvals = makeApprovals({
-  requests: requestStoreFromEnv(),
-  directory: directoryFromEnv(),
-  workflows: workflowsFromEnv(),
-  clock: clockFromEnv(),
-  decideStep: decideStepFromEnv(),
-  log: log.warn,
-});
+/** The approver's API, wired for the functions that serve it (deciding with files needs the documents' wiring too). */
+export const approvalsFromEnv = (decideStep: DecideStep = decideStepFromEnv()) =>
+  makeApprovals({
+    requests: requestStoreFromEnv(),
+    directory: directoryFromEnv(),
+    workflows: workflowsFromEnv(),
+    clock: clockFromEnv(),
+    decideStep,
+    log: log.warn,
+  });

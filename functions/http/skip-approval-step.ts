@@ -1,6 +1,8 @@
-import { approvals } from './approvals.js';
+import { approvalsFromEnv } from './approvals.js';
 import { skipApprovalStep as operation } from './contract/operations.js';
 import { callerId, jsonApi, jsonBody, reply } from './http-api.js';
+
+const approvals = approvalsFromEnv();
 
 /** POST /approvals/{requestId}/skip — §9: skip an absent reviewer, with the reason on record. */
 export const handler = jsonApi(operation, async (event, { params }) =>

@@ -3,8 +3,9 @@ import { log } from '../../shared/kernel/log.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { makeSubmitRequest } from '../../shared/use-cases/submit-request.js';
 import { chatFromEnv } from '../chat-wiring.js';
+import { documentFilesFromEnv } from '../documents-wiring.js';
 import { optionalMailerFromEnv } from '../mail-wiring.js';
-import { clockFromEnv, directoryFromEnv, fleetStoreFromEnv, requestStoreFromEnv, workflowsFromEnv } from '../wiring.js';
+import { attachmentStoreFromEnv, clockFromEnv, directoryFromEnv, fleetStoreFromEnv, requestStoreFromEnv, workflowsFromEnv } from '../wiring.js';
 import { submitRequest as operation } from './contract/operations.js';
 import { callerId, header, jsonApi, jsonBody, reply } from './http-api.js';
 
@@ -18,6 +19,8 @@ const submitRequest = makeSubmitRequest({
   fleet: fleetStoreFromEnv(),
   mailer: optionalMailerFromEnv(),
   chat: chatFromEnv(),
+  attachments: attachmentStoreFromEnv(),
+  files: documentFilesFromEnv(),
   log: log.warn,
 });
 

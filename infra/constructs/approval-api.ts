@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import type { ApiRoute } from '../../functions/http/contract/routes.js';
 import { AppFunction, type MailSettings } from './app-function.js';
 import type { DataStore } from './data-store.js';
+import type { DocumentStore } from './document-store.js';
 import type { FinanceReports } from './finance-reports.js';
 import { acknowledge, logicalIdOf } from './nag.js';
 
@@ -52,11 +53,12 @@ export class ApprovalApi extends Construct {
   addRoutes(props: {
     routes: readonly ApiRoute[];
     data: DataStore;
+    documents: DocumentStore;
     workflows: Record<string, StateMachine>;
     mail: MailSettings;
     reports: FinanceReports;
   }) {
-    const { data, workflows, mail, reports } = props;
+    const { data, documents, workflows, mail, reports } = props;
     const STATE_MACHINES = Stack.of(this).toJsonString(
       Object.fromEntries(Object.entries(workflows).map(([kind, machine]) => [kind, machine.stateMachineArn])),
     );
@@ -73,6 +75,7 @@ export class ApprovalApi extends Construct {
       if (route.access !== 'none') handler.useTable(data, route.access);
       if (route.tells) handler.useMail(mail);
       if (route.reports) reports.grantReportRead(handler);
+      if (route.documents) documents.grant(handler, route.documents);
       for (const machine of Object.values(workflows)) this.grantWorkflows(machine, handler, route.workflows ?? []);
       this.route(route, handler);
     }

@@ -15,3 +15,8 @@ export const randomIds: Ids = {
   },
   linkId: () => randomBytes(32).toString('base64url'),
 };
+
+/** An unguessable attachment id (130 bits), `A` and 26 characters of the same alphabet. */
+export function newAttachmentId(): string {
+  return `A${[...randomBytes(26)].map((byte) => ALPHABET[byte % 32]).join('')}`;
+}

@@ -1,3 +1,5 @@
+import { documentLabel } from '../documents/document-labels.js';
+import { formatBytes } from '../documents/document-policy.js';
 import { formatKrw, formatSeoulDateTime } from '../kernel/seoul-time.js';
 import type { StepInputField } from '../requests/kind.js';
 import type { ApprovalRequest } from '../requests/kinds/index.js';
@@ -31,6 +33,18 @@ function lineTable(request: ApprovalRequest): string {
       ].join(''),
     ]),
   );
+}
+
+/** 붙임: each document as a link that opens it (while the page's link is open), with its type, name and size. */
+function documentList(request: ApprovalRequest, base: string): string {
+  const attachments = request.attachments ?? [];
+  if (attachments.length === 0) return '<h2>붙임</h2><p>첨부된 서류가 없습니다.</p>';
+  const items = attachments.map(
+    (attachment) =>
+      `<li>${escapeHtml(documentLabel(request.kind, attachment.documentType))}: ` +
+      `<a href="${escapeHtml(base + attachment.id)}">${escapeHtml(attachment.fileName)}</a> (${escapeHtml(formatBytes(attachment.sizeBytes))})</li>`,
+  );
+  return `<h2>붙임</h2><ul class="documents">${items.join('')}</ul>`;
 }
 
 const actingForNotice = (principal: string) =>
@@ -72,6 +86,7 @@ ${step.actingForName ? actingForNotice(step.actingForName) : ''}
 ${step.delegatedAuthority ? `<p>${escapeHtml(step.delegatedAuthority)}</p>` : ''}
 ${error ? `<p class="notice" role="alert">${escapeHtml(error)}</p>` : ''}
 ${requestTable(request, kind)}
+${documentList(request, `./${action.replace(/^\.\//, '')}/attachments/`)}
 <h2>결재선</h2>
 ${lineTable(request)}
 <form method="post" action="${escapeHtml(action)}">

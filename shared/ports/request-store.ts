@@ -2,6 +2,7 @@ import type { RecordedEvents } from '../finance/accounting.js';
 import type { HistoryEvent } from '../requests/history.js';
 import type { ApprovalRequest } from '../requests/kinds/index.js';
 import type { Decision } from '../requests/request.js';
+import type { AttachmentBinding } from './attachment-store.js';
 import type { BudgetChange, BudgetFigures } from './budget.js';
 import type { CalendarHold, CalendarRelease } from './fleet-store.js';
 import type { ChatMessageRef } from './messaging.js';
@@ -53,6 +54,8 @@ export interface RequestChange {
    */
   ledgers?: LedgerChange[];
   idempotency?: { requesterId: string; key: string; bodyHash: string };
+  /** Uploads bound to the request: each only if still unbound and its owner's (else AttachmentTakenError). */
+  attachments?: AttachmentBinding[];
   /**
    * Vehicle calendar days: a hold adds the booking to a day only if the day is still at the version
    * it was read at (so the overlap check made on that read still holds); a release removes it.

@@ -34,6 +34,8 @@ export const historyActionSchema = z.enum([
   'cancelled',
   /** Finance paid an approved reimbursement. */
   'paid',
+  /** The requester added documents to a request under review or returned. */
+  'documents-added',
 ]);
 export type HistoryAction = z.infer<typeof historyActionSchema>;
 
@@ -72,6 +74,8 @@ export const historyEventSchema = z.object({
   fromId: z.string().optional(),
   toId: z.string().optional(),
   snapshot: snapshotSchema.optional(),
+  /** The documents an event is about: those added, or the one read (a `viewed` of a document). */
+  documents: z.array(z.object({ attachmentId: z.string(), documentType: z.string() })).optional(),
   /** What the actor recorded with a decision or report (a triage estimate, a vehicle, an actual cost, a trip log). */
   input: z.record(z.string(), z.unknown()).optional(),
   /** The money this event moved, as added to its month's totals in the same transaction (see shared/finance/totals.ts). */

@@ -5,7 +5,7 @@ import type { BudgetChange } from '../ports/budget.js';
 import type { CalendarHold, CalendarRelease, FleetStore } from '../ports/fleet-store.js';
 import type { Clock } from '../ports/system.js';
 import type { HistoryAction } from './history.js';
-import { APPROVAL_STATUSES, type ApprovalStatus, type ApprovalStep, type BaseRequest, baseRequestShape } from './request.js';
+import { APPROVAL_STATUSES, type ApprovalStatus, type ApprovalStep, type AttachmentRef, type BaseRequest, baseRequestShape } from './request.js';
 
 /**
  * What a request kind is, declared in one module (shared/requests/kinds/<id>.ts) with `defineKind`:
@@ -89,8 +89,15 @@ export interface PreparedInput<State> {
 /** One of a kind's step inputs (a repair's triage, a vehicle dispatch): the line names it on a step. */
 export interface StepInput<Req, R, State> {
   fields(rules: R): StepInputField[];
+  /**
+   * Documents the holder attaches with the input (a repair's quotes): the input field that names the
+   * uploads. They are checked and bound as a submission's are, with the decision; `prepare` sees them.
+   */
+  documents?: { field: string };
   prepare(context: {
     request: Req;
+    /** The request's documents, with those the holder attaches now (already checked). */
+    attached: readonly AttachmentRef[];
     step: ApprovalStep;
     raw: Record<string, unknown>;
     actor: { id: string; name: string };

@@ -18,7 +18,7 @@ import type {
 } from './kind.js';
 import { type DetailsOf, type KindById, type KindId, kindIds, kinds, type RequestOf, type RulesOf } from './kinds/index.js';
 import { moved } from './moves.js';
-import type { ApprovalStep, BaseRequest } from './request.js';
+import type { ApprovalStep, AttachmentRef, BaseRequest } from './request.js';
 
 /**
  * What the engine asks of a request's kind, for any request: each call finds the request's kind and
@@ -164,7 +164,15 @@ export async function inputFormOf<K extends KindId>(
 /** An agreement's input on an input step, checked by the request's kind, as it will be saved. */
 export async function prepareInput<K extends KindId>(
   request: RequestOf<K>,
-  input: { step: ApprovalStep; name: string; raw: Record<string, unknown>; actor: { id: string; name: string }; at: string; attempt: number },
+  input: {
+    step: ApprovalStep;
+    name: string;
+    raw: Record<string, unknown>;
+    actor: { id: string; name: string };
+    at: string;
+    attempt: number;
+    attached: readonly AttachmentRef[];
+  },
   context: { policy: KindPolicies; fleet: FleetStore; clock: Clock },
 ) {
   const kind = kindOps<K>(request.kind);
@@ -271,3 +279,8 @@ const ownBudgetLinesOf = <K extends KindId>(kind: K, policy: KindPolicies): stri
 
 /** The budget lines whose figures kinds keep themselves (committed, spent: a repair's building lines). */
 export const ownBudgetLines = (policy: KindPolicies): Set<string> => new Set(kindIds.flatMap((kind) => ownBudgetLinesOf(kind, policy)));
+
+/** The field of a step input that names documents the holder attaches with it (a repair's quotes), if any. */
+export function inputDocumentsField(kind: KindId, input: string): string | undefined {
+  return kindOps(kind).inputs?.[input]?.documents?.field;
+}

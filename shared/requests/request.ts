@@ -61,6 +61,25 @@ export const approvalStepSchema = z.object({
 });
 export type ApprovalStep = z.infer<typeof approvalStepSchema>;
 
+/**
+ * A document bound to a request (붙임): what it is and who uploaded it. The file itself is in the
+ * document storage under a key derived from `id` alone (no names, no health data in keys).
+ */
+export const attachmentRefSchema = z.object({
+  id: z.string(),
+  documentType: z.string(),
+  fileName: z.string(),
+  contentType: z.string(),
+  sizeBytes: z.int().positive(),
+  uploadedAt: z.string(),
+  uploadedBy: z.string(),
+  uploadedByName: z.string(),
+  /** When it was bound to the request, and in which round. */
+  addedAt: z.string(),
+  round: z.int().positive(),
+});
+export type AttachmentRef = z.infer<typeof attachmentRefSchema>;
+
 /** The fields every kind's request has; a kind extends them (see `defineKind`). */
 export const baseRequestShape = {
   id: z.string(),
@@ -89,6 +108,8 @@ export const baseRequestShape = {
   payment: z.object({ amountKrw: z.int().nonnegative(), paidAt: z.string(), paidBy: z.string(), batchId: z.string() }).optional(),
   /** What the timer sweep does next for this request: one of its kind's follow-ups (a trip-log reminder, a repair's close). */
   followUp: z.object({ action: z.string(), at: z.string(), count: z.int().nonnegative().optional() }).optional(),
+  /** Its documents (붙임), in the order they were bound. */
+  attachments: z.array(attachmentRefSchema).optional(),
   /** 1 on submission, +1 on each resubmission after a 반려. */
   round: z.int().positive(),
   steps: z.array(approvalStepSchema),

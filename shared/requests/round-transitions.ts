@@ -8,6 +8,7 @@ import { type ApprovalRequest, type KindId, requestSchema } from './kinds/index.
 import { type Actor, describeLine, lineSteps, withParticipants } from './line-transitions.js';
 import { moved } from './moves.js';
 import { carriedOn, forNewRound, released } from './per-kind.js';
+import type { AttachmentRef } from './request.js';
 
 /**
  * Transitions of a request's rounds: submitted, ended (approved, returned, rejected, withdrawn,
@@ -28,6 +29,8 @@ export function submitted(input: {
   reservation: { reimbursableAmount?: number; ledgers?: ApprovalRequest['ledgers'] };
   line: ResolvedStep[];
   at: string;
+  /** Its documents, checked and about to be bound in the same transaction. */
+  attachments?: AttachmentRef[];
 }): { request: ApprovalRequest; events: HistoryEvent[] } {
   const { id, kind, details, requester, assessment, reservation, line, at } = input;
   const request = requestSchema.parse({
@@ -46,6 +49,7 @@ export function submitted(input: {
     ledgers: reservation.ledgers,
     ...(assessment.urgent ? { urgent: true } : {}),
     ...(assessment.handlingTeamId ? { handlingTeamId: assessment.handlingTeamId } : {}),
+    ...(input.attachments?.length ? { attachments: input.attachments } : {}),
     round: 1,
     steps: lineSteps(line, assessment.confirmations),
     currentStage: 0,
@@ -206,6 +210,28 @@ export function resubmit(
         snapshot: snapshotOf(request, true),
       },
       { at: input.at, actorId: 'system', action: 'routed', round, comment: `결재선: ${describeLine(input.line)}`, channel: 'workflow' },
+    ],
+  };
+}
+
+/** The requester adds documents while the request is in review or returned; the history names them. */
+export function documentsAdded(
+  request: ApprovalRequest,
+  input: { attachments: AttachmentRef[]; at: string; actor: Actor; comment?: string },
+): { request: ApprovalRequest; events: HistoryEvent[] } {
+  return {
+    request: moved(request, input.at, { attachments: [...(request.attachments ?? []), ...input.attachments] }),
+    events: [
+      {
+        at: input.at,
+        actorId: input.actor.id,
+        actorName: input.actor.name,
+        action: 'documents-added',
+        round: request.round,
+        comment: input.comment,
+        channel: 'api',
+        documents: input.attachments.map((attachment) => ({ attachmentId: attachment.id, documentType: attachment.documentType })),
+      },
     ],
   };
 }

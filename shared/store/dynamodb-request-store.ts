@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { ValidationError } from '../kernel/errors.js';
+import { AttachmentTakenError } from '../ports/attachment-store.js';
 import { CalendarChangedError, OdometerBackwardsError } from '../ports/fleet-store.js';
 import {
   ConcurrentChangeError,
@@ -20,6 +21,7 @@ import {
   type RequestStore,
 } from '../ports/request-store.js';
 import { consumeLink, linkKey, putLink, readLink, revokeLink } from './entities/approval-link.js';
+import { bindAttachment } from './entities/attachment.js';
 import { addToBudget, budgetKey, readBudget } from './entities/budget.js';
 import { addToTotals } from './entities/finance-total.js';
 import { eventItem, eventPrefix, putEvent, readEvent } from './entities/history-event.js';
@@ -47,6 +49,7 @@ function transactionOf(tableName: string, change: RequestChange): GuardedItem[] 
     ...recorded.map((event) => putEvent(tableName, request.id, event)),
     ...(change.ledgers ?? []).map((ledger) => updateLedger(tableName, request.id, ledger)),
     ...(change.idempotency ? [putIdempotency(tableName, { ...change.idempotency, requestId: request.id, createdAt: request.createdAt })] : []),
+    ...(change.attachments ?? []).map((binding) => bindAttachment(tableName, binding)),
     ...(change.links?.put ?? []).map((link) => putLink(tableName, link)),
     ...(change.calendar?.hold ?? []).map((hold) => holdDay(tableName, hold)),
     ...(change.calendar?.release ?? []).map((release) => releaseDay(tableName, release)),
@@ -66,6 +69,8 @@ function failureOf(guard: Guard | undefined, change: RequestChange, error: unkno
       return new LedgerFullError(`ledger ${guard.key} of ${change.request.requesterId} is full`, guard.key);
     case 'idempotency':
       return new IdempotencyRaceError(`idempotency key ${change.idempotency?.key} was taken concurrently`);
+    case 'attachment':
+      return new AttachmentTakenError(`an attachment of request ${id} is not the caller's, missing, or bound to another request`);
     case 'link':
       return new LinkUnavailableError('the approval link is no longer open');
     case 'request':

@@ -1,12 +1,15 @@
 import * as z from 'zod';
 import { resolveDeferredStages } from '../approvals/approval-line.js';
 import type { Directory } from '../directory/directory.js';
-import { AlreadyDecidedError, ConflictError, InvalidStateError, LinkExpiredError } from '../kernel/errors.js';
+import { AlreadyDecidedError, ConflictError, InvalidStateError, LinkExpiredError, ValidationError } from '../kernel/errors.js';
 import { formatSeoulDateTime } from '../kernel/seoul-time.js';
+import { parseOrThrow } from '../kernel/validation.js';
 import { afterTheFactReportEmail } from '../notifications/emails.js';
 import { decidedMessage } from '../notifications/slack-messages.js';
 import { kindPolicyFor } from '../policies/approval-policy.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
+import { type AttachmentStore, AttachmentTakenError } from '../ports/attachment-store.js';
+import type { DocumentFiles } from '../ports/document-files.js';
 import { CalendarChangedError, type CalendarHold, type FleetStore } from '../ports/fleet-store.js';
 import type { Chat, Mailer } from '../ports/messaging.js';
 import { type ApprovalLink, ConcurrentChangeError, LinkUnavailableError, type RequestStore } from '../ports/request-store.js';
@@ -16,8 +19,9 @@ import { changeOf } from '../requests/change.js';
 import type { HistoryEvent } from '../requests/history.js';
 import { type ApprovalRequest, statusLabel } from '../requests/kinds/index.js';
 import { extendLine, recordDecision, type StageOutcome } from '../requests/line-transitions.js';
-import { describe, prepareInput } from '../requests/per-kind.js';
+import { describe, inputDocumentsField, prepareInput } from '../requests/per-kind.js';
 import { type ApprovalStep, type Channel, type Decision, decisionSchema } from '../requests/request.js';
+import { attachmentIdsSchema, type PreparedAttachments, prepareAttachments } from './attachments.js';
 
 /**
  * One decision on one step, whichever way it arrives (email link, API, Slack): the same checks,
@@ -35,6 +39,11 @@ export interface DecideStepDeps {
   policy: OfficePolicy;
   /** Read by input steps that assign a vehicle. */
   fleet: FleetStore;
+  /**
+   * Where documents a holder attaches with an input (a repair's quotes) are checked and bound; a
+   * channel without it (the link page, Slack) refuses such files and says to use the API.
+   */
+  documents?: { attachments: AttachmentStore; files: DocumentFiles };
   log: (message: string, fields: Record<string, unknown>) => void;
 }
 
@@ -122,7 +131,7 @@ export function makeOpenStepReader({ requests, clock }: Pick<DecideStepDeps, 're
   };
 }
 
-export function makeDecideStep({ requests, directory, workflows, mailer, chat, clock, policy, fleet, log }: DecideStepDeps) {
+export function makeDecideStep({ requests, directory, workflows, mailer, chat, clock, policy, fleet, documents, log }: DecideStepDeps) {
   const openStepOf = makeOpenStepReader({ requests, clock });
 
   /**
@@ -136,9 +145,18 @@ export function makeDecideStep({ requests, directory, workflows, mailer, chat, c
     actor: { id: string; name: string },
     at: string,
     attempt: number,
-  ): Promise<{ request: ApprovalRequest; events: HistoryEvent[]; hold?: CalendarHold[]; record?: Record<string, unknown> }> {
+  ): Promise<{
+    request: ApprovalRequest;
+    events: HistoryEvent[];
+    hold?: CalendarHold[];
+    record?: Record<string, unknown>;
+    documents?: PreparedAttachments;
+  }> {
     if (!step.input) return { request, events: [] };
-    const prepared = await prepareInput(request, { step, name: step.input, raw, actor, at, attempt }, { policy, fleet, clock });
+    const added = await attachedWithInput(request, step, raw, actor, at);
+    const attached = [...(request.attachments ?? []), ...(added?.refs ?? [])];
+    const input = await prepareInput(request, { step, name: step.input, raw, actor, at, attempt, attached }, { policy, fleet, clock });
+    const prepared = { ...input, documents: added, request: attached.length ? { ...input.request, attachments: attached } : input.request };
     if (prepared.request.steps.some((other) => other.stage > step.stage)) return { ...prepared, events: [] };
     const requester = await directory.person(request.requesterId);
     if (!requester) throw new InvalidStateError('요청자가 직원 명부에 없어 결재선을 정할 수 없습니다.');
@@ -158,7 +176,39 @@ export function makeDecideStep({ requests, directory, workflows, mailer, chat, c
       step.stage + 1,
     );
     const extended = extendLine(prepared.request, rest, at);
-    return { request: extended.request, events: extended.events, hold: prepared.hold, record: prepared.record };
+    return { request: extended.request, events: extended.events, hold: prepared.hold, record: prepared.record, documents: added };
+  }
+
+  /** The documents the holder attaches with the input (a repair's quotes), checked as a submission's are. */
+  async function attachedWithInput(
+    request: ApprovalRequest,
+    step: ApprovalStep,
+    raw: Record<string, unknown>,
+    actor: { id: string; name: string },
+    at: string,
+  ): Promise<PreparedAttachments | undefined> {
+    const field = step.input ? inputDocumentsField(request.kind, step.input) : undefined;
+    if (!field || raw[field] === undefined || raw[field] === '') return undefined;
+    if (!documents) {
+      throw new ValidationError('파일은 이 화면에서 첨부할 수 없습니다. API(POST /approvals/{requestId}/decision)로 첨부해 결정하세요.', [
+        { path: field, message: '파일 첨부는 API로만 할 수 있습니다' },
+      ]);
+    }
+    const ids = parseOrThrow(attachmentIdsSchema, raw[field], [field]);
+    return prepareAttachments(
+      { ...documents, policy },
+      {
+        kind: request.kind,
+        ids,
+        uploader: actor,
+        requestId: request.id,
+        round: request.round,
+        at,
+        existing: request.attachments,
+        attachedAt: step.input,
+        field,
+      },
+    );
   }
 
   async function reportToPrincipal(request: ApprovalRequest, step: ApprovalStep, deputyName: string) {
@@ -220,11 +270,13 @@ export function makeDecideStep({ requests, directory, workflows, mailer, chat, c
           ...applied.events,
         ];
         try {
+          await applied.documents?.keep();
           await requests.save(
             changeOf(
               current,
               { request: decided.request, events },
               {
+                attachments: applied.documents?.bindings,
                 calendar: applied.hold ? { hold: applied.hold } : undefined,
                 links: {
                   consume: { hash: link.hash, at, decision: input.decision },
@@ -240,6 +292,11 @@ export function makeDecideStep({ requests, directory, workflows, mailer, chat, c
             continue;
           }
           if (calendar) throw new ConflictError('같은 차량에 배차가 동시에 몰려 처리하지 못했습니다. 잠시 후 다시 시도하세요.');
+          if (error instanceof AttachmentTakenError) {
+            throw new ValidationError('첨부 파일 중 방금 다른 요청에 첨부된 것이 있습니다.', [
+              { path: 'attachments', message: '이미 다른 요청에 첨부된 파일입니다' },
+            ]);
+          }
           const raced = error instanceof LinkUnavailableError || error instanceof ConcurrentChangeError;
           if (raced && attempt < MAX_ATTEMPTS) continue; // re-read: either a parallel step moved on, or this one is decided
           if (raced) throw new AlreadyDecidedError('요청이 방금 다른 곳에서 처리되었습니다. 새로 고쳐 상태를 확인하세요.');

@@ -5,6 +5,7 @@ import { parseOrThrow } from '../kernel/validation.js';
 import type { RequestStore } from '../ports/request-store.js';
 import type { Clock } from '../ports/system.js';
 import { kindById } from '../requests/kinds/index.js';
+import type { AttachmentRef } from '../requests/request.js';
 import { type DecideStep, decisionForm, makeOpenStepReader, type OpenStep } from './decide-step.js';
 
 /** Links are stored only as this hash; the id itself exists only in the approver's email. */
@@ -44,6 +45,26 @@ export function makeDecisionLinks({ requests, clock }: DecisionLinkDeps) {
         });
       }
       return opened;
+    },
+
+    /**
+     * A document of the link's request, for the link's holder while the link is open (afterwards the
+     * same 409/410 as the page); the read is recorded by name, as from the email link.
+     */
+    async openDocument(linkId: string, attachmentId: string): Promise<{ opened: OpenStep; attachment: AttachmentRef }> {
+      const opened = await openStepOf(await linkOf(requests, linkId));
+      const attachment = opened.request.attachments?.find((candidate) => candidate.id === attachmentId);
+      if (!attachment) throw new NotFoundError('이 요청에 그런 첨부 파일이 없습니다.');
+      await requests.appendEvent(opened.request.id, {
+        at: clock.now().toISOString(),
+        actorId: opened.link.approverId,
+        actorName: opened.step.approverName,
+        action: 'viewed',
+        round: opened.request.round,
+        channel: 'email-link',
+        documents: [{ attachmentId: attachment.id, documentType: attachment.documentType }],
+      });
+      return { opened, attachment };
     },
   };
 }

@@ -4,7 +4,7 @@ import { NotFoundError } from '../kernel/errors.js';
 import { parseOrThrow } from '../kernel/validation.js';
 import type { RequestStore } from '../ports/request-store.js';
 import type { Clock } from '../ports/system.js';
-import { findKind } from '../requests/kinds/index.js';
+import { type ApprovalRequest, findKind } from '../requests/kinds/index.js';
 import { isParticipant } from '../requests/request.js';
 import { requestView } from './request-view.js';
 
@@ -19,7 +19,13 @@ export interface ReadRequestsDeps {
  * kind's own readers such as the welfare officers) gets 404, as if it did not exist; for sensitive
  * kinds, a read by anyone but the requester is recorded in its history before anything is returned.
  */
-async function readFor({ requests, directory, clock }: ReadRequestsDeps, callerId: string, requestId: string) {
+export async function readFor(
+  { requests, directory, clock }: ReadRequestsDeps,
+  callerId: string,
+  requestId: string,
+  /** A document of the request is being read: recorded by name for every kind, not only sensitive ones. */
+  document?: (request: ApprovalRequest) => { attachmentId: string; documentType: string },
+) {
   const request = await requests.get(requestId);
   const privacy = request ? findKind(request.kind)?.privacy : undefined;
   const viewer = await directory.person(callerId);
@@ -30,7 +36,8 @@ async function readFor({ requests, directory, clock }: ReadRequestsDeps, callerI
   if (!request || !privacy || (!isParticipant(request, callerId) && !readsByRole && !handlesIt)) {
     throw new NotFoundError(`요청 ${requestId}을(를) 찾을 수 없습니다.`);
   }
-  if (privacy.sensitive && callerId !== request.requesterId) {
+  const read = document?.(request);
+  if ((privacy.sensitive || read) && callerId !== request.requesterId) {
     await requests.appendEvent(request.id, {
       at: clock.now().toISOString(),
       actorId: callerId,
@@ -38,6 +45,7 @@ async function readFor({ requests, directory, clock }: ReadRequestsDeps, callerI
       action: 'viewed',
       round: request.round,
       channel: 'api',
+      ...(read ? { documents: [read] } : {}),
     });
   }
   return request;

@@ -1,3 +1,4 @@
+import { documentLabel } from '../documents/document-labels.js';
 import type { HistoryEvent } from '../requests/history.js';
 import { type ApprovalRequest, kindById } from '../requests/kinds/index.js';
 
@@ -7,6 +8,14 @@ export function requestView(request: ApprovalRequest, history?: HistoryEvent[]) 
   return {
     ...visible,
     kindLabel: kindById(request.kind).label,
+    ...(request.attachments
+      ? {
+          attachments: request.attachments.map((attachment) => ({
+            ...attachment,
+            documentLabel: documentLabel(request.kind, attachment.documentType),
+          })),
+        }
+      : {}),
     steps: request.steps.map(({ openLinkHash: _hash, ...step }) => step),
     ...(history ? { history } : {}),
   };

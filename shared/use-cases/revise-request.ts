@@ -1,11 +1,13 @@
 import * as z from 'zod';
 import { resolveSubmittedLine } from '../approvals/approval-line.js';
 import type { Directory } from '../directory/directory.js';
-import { DuplicateClaimError, ForbiddenError, InvalidStateError, NotFoundError } from '../kernel/errors.js';
+import { DuplicateClaimError, ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../kernel/errors.js';
 import { seoulDate } from '../kernel/seoul-time.js';
 import { invalidInput, parseOrThrow, text, toFieldIssues } from '../kernel/validation.js';
 import { kindPolicyFor } from '../policies/approval-policy.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
+import { type AttachmentStore, AttachmentTakenError } from '../ports/attachment-store.js';
+import type { DocumentFiles } from '../ports/document-files.js';
 import type { FleetStore } from '../ports/fleet-store.js';
 import { ConcurrentChangeError, LedgerFullError, type RequestStore } from '../ports/request-store.js';
 import type { Clock } from '../ports/system.js';
@@ -15,17 +17,24 @@ import { type ApprovalRequest, kindById, requestSchema, statusLabel } from '../r
 import { assessSubmission, reassess, submittedDetails } from '../requests/per-kind.js';
 import { isParticipant } from '../requests/request.js';
 import { resubmit, reviseRequest } from '../requests/round-transitions.js';
+import { attachmentIdsSchema, prepareAttachments, requireDocuments } from './attachments.js';
 import { duplicateMessage, reserveInLedgers } from './ledger-reservation.js';
 import { requestView } from './request-view.js';
 import { startRoundOrFail } from './start-round.js';
 
-export interface ReviseRequestDeps {
+export interface ResubmitRequestDeps {
   requests: RequestStore;
   directory: Directory;
   workflows: Workflows;
   clock: Clock;
   policy: OfficePolicy;
   fleet: FleetStore;
+}
+
+/** A revision may add documents: it checks and binds them. */
+export interface ReviseRequestDeps extends Omit<ResubmitRequestDeps, 'workflows'> {
+  attachments: AttachmentStore;
+  files: DocumentFiles;
 }
 
 export const resubmitBody = z.object({ comment: text('재상신 의견(comment)', 1000).optional() }).strict();
@@ -35,112 +44,142 @@ export const resubmitBody = z.object({ comment: text('재상신 의견(comment)'
  * something other than what they read, and an approved one is never silently re-approved (§17):
  * a change after approval is a new request.
  */
-export function makeReviseRequest({ requests, directory, workflows, clock, policy, fleet }: ReviseRequestDeps) {
-  async function returnedRequestOf(callerId: string, requestId: string, verb: string): Promise<ApprovalRequest> {
-    const request = await requests.get(requestId);
-    if (!request || !isParticipant(request, callerId)) throw new NotFoundError(`요청 ${requestId}을(를) 찾을 수 없습니다.`);
-    if (request.requesterId !== callerId) throw new ForbiddenError(`본인이 제출한 요청만 ${verb}할 수 있습니다.`);
-    if (request.status === 'approved') {
-      throw new InvalidStateError(`승인된 요청은 ${verb}할 수 없습니다. 승인 후 내용을 바꾸려면 새 요청으로 다시 결재를 받아야 합니다.`);
-    }
-    if (request.status !== 'returned') {
-      throw new InvalidStateError(`반려된 요청만 ${verb}할 수 있습니다 (현재 상태: ${statusLabel(request.status)}).`);
-    }
-    return request;
+async function returnedRequestOf(requests: RequestStore, callerId: string, requestId: string, verb: string): Promise<ApprovalRequest> {
+  const request = await requests.get(requestId);
+  if (!request || !isParticipant(request, callerId)) throw new NotFoundError(`요청 ${requestId}을(를) 찾을 수 없습니다.`);
+  if (request.requesterId !== callerId) throw new ForbiddenError(`본인이 제출한 요청만 ${verb}할 수 있습니다.`);
+  if (request.status === 'approved') {
+    throw new InvalidStateError(`승인된 요청은 ${verb}할 수 없습니다. 승인 후 내용을 바꾸려면 새 요청으로 다시 결재를 받아야 합니다.`);
   }
+  if (request.status !== 'returned') {
+    throw new InvalidStateError(`반려된 요청만 ${verb}할 수 있습니다 (현재 상태: ${statusLabel(request.status)}).`);
+  }
+  return request;
+}
 
-  const concurrent = (error: unknown) => {
-    if (error instanceof ConcurrentChangeError) return new InvalidStateError('요청이 방금 다른 곳에서 바뀌었습니다. 새로 고친 뒤 다시 시도하세요.');
-    return error;
+const concurrent = (error: unknown) => {
+  if (error instanceof ConcurrentChangeError) return new InvalidStateError('요청이 방금 다른 곳에서 바뀌었습니다. 새로 고친 뒤 다시 시도하세요.');
+  return error;
+};
+
+export function makeReviseRequest(deps: ReviseRequestDeps) {
+  const { requests, directory, clock, policy, fleet } = deps;
+  /**
+   * `PUT /requests/{id}` — Primary course:
+   * 1. Only the requester, only while returned.
+   * 2. Validate the new content against the kind's schema and rules, as on submission; documents
+   *    named in `attachments` are added (checked as on submission), and the required ones must be
+   *    among all the request then holds (what a returned claim most often lacks).
+   * 3. Save it with the previous content kept in the history (a `revised` event with a snapshot);
+   *    the request's ledger place moves with it (another year) and, under an amount cap, its
+   *    reservation follows the new amount — in the same transaction.
+   */
+  return async function revise(input: { callerId: string; requestId: string; body: unknown }) {
+    const request = await returnedRequestOf(requests, input.callerId, input.requestId, '수정');
+    const label = kindById(request.kind).label;
+    const {
+      kind: sentKind,
+      attachments: attachmentIds = [],
+      ...fields
+    } = parseOrThrow(z.looseObject({ kind: z.unknown().optional(), attachments: attachmentIdsSchema.optional() }), input.body ?? {});
+    if (sentKind !== undefined && sentKind !== request.kind) {
+      throw invalidInput([{ path: 'kind', message: `요청 종류는 바꿀 수 없습니다 (${request.kind})` }]);
+    }
+    const parsed = submittedDetails(request.kind, fields);
+    if (!parsed.success) throw invalidInput(toFieldIssues(parsed.error));
+    const details = parsed.data;
+    const requester = await directory.person(request.requesterId);
+    if (!requester) throw new ForbiddenError('직원 명부에 없는 사용자입니다.');
+    const now = clock.now();
+    const assessment = await assessSubmission(request.kind, details, { directory, requester, fleet, policy, now, today: seoulDate(now) });
+    // The claim's own reservations count as available to it: revising never competes with itself.
+    const reservation = await reserveInLedgers(requests, { personId: request.requesterId, kindLabel: label, assessment, current: request.ledgers });
+    const at = now.toISOString();
+    const documents = await prepareAttachments(deps, {
+      kind: request.kind,
+      ids: attachmentIds,
+      uploader: requester,
+      requestId: request.id,
+      round: request.round,
+      at,
+      existing: request.attachments,
+    });
+    const attachments = [...(request.attachments ?? []), ...documents.refs];
+    const period = assessment.ledgers?.[0];
+    const earlier =
+      period === undefined ? [] : (await requests.ledgerUsage(request.requesterId, period.key)).requestIds.filter((id) => id !== request.id);
+    requireDocuments(policy, request.kind, attachments, { details, firstClaimOfPeriod: earlier.length === 0 });
+    await documents.keep();
+    const revisedContent: ApprovalRequest = requestSchema.parse({
+      ...request,
+      ...assessment.state,
+      details,
+      amountRequested: assessment.amountRequested,
+      reimbursableAmount: reservation.reimbursableAmount,
+      capAmount: assessment.capAmount,
+      ledgers: reservation.ledgers,
+      // Who handles it and how fast, as the new content says (a repair moved to another building).
+      urgent: assessment.urgent ? true : undefined,
+      handlingTeamId: assessment.handlingTeamId,
+      ...(attachments.length ? { attachments } : {}),
+    });
+    const revised = reviseRequest(request, { revised: revisedContent, at, actor: { id: requester.id, name: requester.name } });
+    try {
+      await requests.save(changeOf(request, revised, { ledgers: reservation.changes, attachments: documents.bindings }));
+    } catch (error) {
+      if (error instanceof AttachmentTakenError) {
+        throw new ValidationError('첨부 파일 중 방금 다른 요청에 첨부된 것이 있습니다.', [
+          { path: 'attachments', message: '이미 다른 요청에 첨부된 파일입니다' },
+        ]);
+      }
+      if (error instanceof LedgerFullError) {
+        const claim = assessment.ledgers?.find((candidate) => candidate.key === error.key);
+        if (claim?.capKrw !== undefined) throw new InvalidStateError('같은 기간의 다른 청구가 동시에 처리되었습니다. 다시 수정해 주세요.');
+        throw new DuplicateClaimError(duplicateMessage(claim, label));
+      }
+      throw concurrent(error);
+    }
+    return requestView(revised.request);
   };
+}
 
-  return {
-    /**
-     * `PUT /requests/{id}` — Primary course:
-     * 1. Only the requester, only while returned.
-     * 2. Validate the new content against the kind's schema and rules, as on submission.
-     * 3. Save it with the previous content kept in the history (a `revised` event with a snapshot);
-     *    the request's ledger place moves with it (another year) and, under an amount cap, its
-     *    reservation follows the new amount — in the same transaction.
-     */
-    async revise(input: { callerId: string; requestId: string; body: unknown }) {
-      const request = await returnedRequestOf(input.callerId, input.requestId, '수정');
-      const label = kindById(request.kind).label;
-      const { kind: sentKind, ...fields } = parseOrThrow(z.looseObject({ kind: z.unknown().optional() }), input.body ?? {});
-      if (sentKind !== undefined && sentKind !== request.kind) {
-        throw invalidInput([{ path: 'kind', message: `요청 종류는 바꿀 수 없습니다 (${request.kind})` }]);
-      }
-      const parsed = submittedDetails(request.kind, fields);
-      if (!parsed.success) throw invalidInput(toFieldIssues(parsed.error));
-      const details = parsed.data;
-      const requester = await directory.person(request.requesterId);
-      if (!requester) throw new ForbiddenError('직원 명부에 없는 사용자입니다.');
-      const now = clock.now();
-      const assessment = await assessSubmission(request.kind, details, { directory, requester, fleet, policy, now, today: seoulDate(now) });
-      // The claim's own reservations count as available to it: revising never competes with itself.
-      const reservation = await reserveInLedgers(requests, { personId: request.requesterId, kindLabel: label, assessment, current: request.ledgers });
-      const revisedContent: ApprovalRequest = requestSchema.parse({
-        ...request,
-        ...assessment.state,
-        details,
-        amountRequested: assessment.amountRequested,
-        reimbursableAmount: reservation.reimbursableAmount,
-        capAmount: assessment.capAmount,
-        ledgers: reservation.ledgers,
-        // Who handles it and how fast, as the new content says (a repair moved to another building).
-        urgent: assessment.urgent ? true : undefined,
-        handlingTeamId: assessment.handlingTeamId,
-      });
-      const revised = reviseRequest(request, { revised: revisedContent, at: now.toISOString(), actor: { id: requester.id, name: requester.name } });
-      try {
-        await requests.save(changeOf(request, revised, { ledgers: reservation.changes }));
-      } catch (error) {
-        if (error instanceof LedgerFullError) {
-          const claim = assessment.ledgers?.find((candidate) => candidate.key === error.key);
-          if (claim?.capKrw !== undefined) throw new InvalidStateError('같은 기간의 다른 청구가 동시에 처리되었습니다. 다시 수정해 주세요.');
-          throw new DuplicateClaimError(duplicateMessage(claim, label));
-        }
-        throw concurrent(error);
-      }
-      return requestView(revised.request);
-    },
-
-    /**
-     * `POST /requests/{id}/resubmit` — Primary course:
-     * 1. Only the requester, only while returned.
-     * 2. Resolve the line afresh from today's directory and policy (the amounts may have changed).
-     * 3. A new round: the earlier round's steps and decisions are kept in the history (snapshot).
-     * 4. Start the round's workflow (failing visibly if it cannot start).
-     */
-    async resubmit(input: { callerId: string; requestId: string; body: unknown }) {
-      const { comment } = parseOrThrow(resubmitBody, input.body ?? {});
-      const request = await returnedRequestOf(input.callerId, input.requestId, '재상신');
-      const requester = await directory.person(request.requesterId);
-      if (!requester) throw new ForbiddenError('직원 명부에 없는 사용자입니다.');
-      // The kind's rules are applied again as of today (a transfer's round or eligibility may have moved).
-      const assessment = reassess(request.kind, request.details, { requester, policy, now: clock.now(), today: seoulDate(clock.now()) });
-      const line = await resolveSubmittedLine(kindPolicyFor(policy, request.kind).line, {
-        requester,
-        amounts: { reimbursableAmount: request.reimbursableAmount, amountRequested: request.amountRequested },
-        preferredDepartments: assessment.preferredDepartments,
-        handlingTeamId: assessment.handlingTeamId,
-        directory,
-        seed: `${request.id}#${request.round + 1}`,
-      });
-      const next = resubmit(request, {
-        line,
-        confirmations: assessment.confirmations,
-        at: clock.now().toISOString(),
-        actor: { id: requester.id, name: requester.name },
-        comment,
-      });
-      try {
-        await requests.save(changeOf(request, next));
-      } catch (error) {
-        throw concurrent(error);
-      }
-      await startRoundOrFail({ requests, workflows, clock }, next.request);
-      return requestView(next.request);
-    },
+/**
+ * `POST /requests/{id}/resubmit` — Primary course:
+ * 1. Only the requester, only while returned.
+ * 2. Resolve the line afresh from today's directory and policy (the amounts may have changed).
+ * 3. A new round: the earlier round's steps and decisions are kept in the history (snapshot).
+ * 4. Start the round's workflow (failing visibly if it cannot start).
+ */
+export function makeResubmitRequest(deps: ResubmitRequestDeps) {
+  const { requests, directory, workflows, clock, policy } = deps;
+  return async function resubmitRequest(input: { callerId: string; requestId: string; body: unknown }) {
+    const { comment } = parseOrThrow(resubmitBody, input.body ?? {});
+    const request = await returnedRequestOf(requests, input.callerId, input.requestId, '재상신');
+    const requester = await directory.person(request.requesterId);
+    if (!requester) throw new ForbiddenError('직원 명부에 없는 사용자입니다.');
+    // The kind's rules are applied again as of today (a transfer's round or eligibility may have moved).
+    const assessment = reassess(request.kind, request.details, { requester, policy, now: clock.now(), today: seoulDate(clock.now()) });
+    const line = await resolveSubmittedLine(kindPolicyFor(policy, request.kind).line, {
+      requester,
+      amounts: { reimbursableAmount: request.reimbursableAmount, amountRequested: request.amountRequested },
+      preferredDepartments: assessment.preferredDepartments,
+      handlingTeamId: assessment.handlingTeamId,
+      directory,
+      seed: `${request.id}#${request.round + 1}`,
+    });
+    const next = resubmit(request, {
+      line,
+      confirmations: assessment.confirmations,
+      at: clock.now().toISOString(),
+      actor: { id: requester.id, name: requester.name },
+      comment,
+    });
+    try {
+      await requests.save(changeOf(request, next));
+    } catch (error) {
+      throw concurrent(error);
+    }
+    await startRoundOrFail({ requests, workflows, clock }, next.request);
+    return requestView(next.request);
   };
 }

@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { resolveSubmittedLine } from '../approvals/approval-line.js';
 import type { Directory } from '../directory/directory.js';
-import { ConflictError, DuplicateClaimError, ForbiddenError, IdempotencyKeyReuseError } from '../kernel/errors.js';
+import { ConflictError, DuplicateClaimError, ForbiddenError, IdempotencyKeyReuseError, ValidationError } from '../kernel/errors.js';
 import { seoulDate } from '../kernel/seoul-time.js';
 import { invalidInput, parseOrThrow, toFieldIssues } from '../kernel/validation.js';
 import { kindPolicyFor } from '../policies/approval-policy.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
+import { type AttachmentStore, AttachmentTakenError } from '../ports/attachment-store.js';
+import type { DocumentFiles } from '../ports/document-files.js';
 import type { FleetStore } from '../ports/fleet-store.js';
 import type { Chat, Mailer } from '../ports/messaging.js';
 import { ConcurrentChangeError, IdempotencyRaceError, LedgerFullError, type RequestStore } from '../ports/request-store.js';
@@ -16,6 +18,7 @@ import { changeOf } from '../requests/change.js';
 import { type ApprovalRequest, kindById, kindIds } from '../requests/kinds/index.js';
 import { assessSubmission, submittedDetails } from '../requests/per-kind.js';
 import { submitted } from '../requests/round-transitions.js';
+import { attachmentIdsSchema, documentCase, prepareAttachments, requireDocuments } from './attachments.js';
 import { noticeToHandlingUnit } from './handling-unit-notice.js';
 import { duplicateMessage, reserveInLedgers } from './ledger-reservation.js';
 import { type RequestView, requestView } from './request-view.js';
@@ -34,6 +37,8 @@ export interface SubmitRequestDeps {
   fleet: FleetStore;
   mailer: Mailer;
   chat: Chat;
+  attachments: AttachmentStore;
+  files: DocumentFiles;
   log: (message: string, fields: Record<string, unknown>) => void;
 }
 
@@ -49,6 +54,8 @@ export const idempotencyKeySchema = z
 
 const submission = z.looseObject({
   kind: z.enum(kindIds, { error: `요청 종류(kind)는 다음 중 하나여야 합니다: ${kindIds.join(', ')}` }),
+  /** Uploads (POST /attachments) the request rests on; the kind's required documents among them. */
+  attachments: attachmentIdsSchema.optional(),
 });
 
 /**
@@ -56,16 +63,17 @@ const submission = z.looseObject({
  * 1. Validate the body against its kind's schema (the requester comes from the token, never the body).
  * 2. If the Idempotency-Key was seen, return the first result (same body) or refuse (different body).
  * 3. Apply the kind's rules: dates, caps, the per-person ledger.
- * 4. Resolve the approval line from the directory and the kind's routing policy.
- * 5. Store request, ledger place, idempotency record and history in one transaction.
- * 6. Start the kind's workflow (idempotent per request id).
- * 7. An urgent request (a safety hazard) is also announced at once to its whole managing unit.
+ * 4. Check the documents: each upload the caller's, unbound, as declared; the kind's required ones there.
+ * 5. Resolve the approval line from the directory and the kind's routing policy.
+ * 6. Store request, ledger place, idempotency record, history and the documents' binding in one transaction.
+ * 7. Start the kind's workflow (idempotent per request id).
+ * 8. An urgent request (a safety hazard) is also announced at once to its whole managing unit.
  */
 export function makeSubmitRequest(deps: SubmitRequestDeps) {
   const { requests, directory, workflows, clock, ids, policy, fleet, mailer, chat, log } = deps;
 
   return async function submitRequest(input: SubmitRequestInput): Promise<{ request: RequestView; replayed: boolean }> {
-    const { kind, ...fields } = parseOrThrow(submission, input.body);
+    const { kind, attachments: attachmentIds = [], ...fields } = parseOrThrow(submission, input.body);
     const parsed = submittedDetails(kind, fields);
     if (!parsed.success) throw invalidInput(toFieldIssues(parsed.error));
     const details = parsed.data;
@@ -88,6 +96,10 @@ export function makeSubmitRequest(deps: SubmitRequestDeps) {
     // A capped ledger that fills up may still cover part of the claim on a fresh read; a full count is final.
     const capped = new Set((assessment.ledgers ?? []).flatMap((claim) => (claim.capKrw === undefined ? [] : [claim.key])));
     const id = ids.requestId(now);
+    const documents = await prepareAttachments(deps, { kind, ids: attachmentIds, uploader: requester, requestId: id, round: 1, at });
+    const situation = await documentCase(deps, { kind, details, personId: requester.id, ledgerKey: assessment.ledgers?.[0]?.key });
+    requireDocuments(policy, kind, documents.refs, situation);
+    await documents.keep();
 
     for (let attempt = 1; ; attempt++) {
       // What the claim may take in its ledger (for amount caps, what is left) decides its amount and line.
@@ -100,13 +112,14 @@ export function makeSubmitRequest(deps: SubmitRequestDeps) {
         directory,
         seed: id,
       });
-      const created = submitted({ id, kind, details, requester, assessment, reservation, line, at });
+      const created = submitted({ id, kind, details, requester, assessment, reservation, line, at, attachments: documents.refs });
       const { request } = created;
       try {
         await requests.save(
           changeOf(undefined, created, {
             ledgers: reservation.changes,
             idempotency: idempotencyKey ? { requesterId: requester.id, key: idempotencyKey, bodyHash } : undefined,
+            attachments: documents.bindings,
           }),
         );
       } catch (error) {
@@ -119,6 +132,10 @@ export function makeSubmitRequest(deps: SubmitRequestDeps) {
           const claim = assessment.ledgers?.find((candidate) => candidate.key === error.key);
           throw new DuplicateClaimError(`${duplicateMessage(claim, label)} 기존 요청: ${requestIds.join(', ')}`);
         }
+        if (error instanceof AttachmentTakenError)
+          throw new ValidationError('첨부 파일 중 방금 다른 요청에 첨부된 것이 있습니다. 다시 올려 제출하세요.', [
+            { path: 'attachments', message: '이미 다른 요청에 첨부된 파일입니다' },
+          ]);
         if (error instanceof IdempotencyRaceError && idempotencyKey) {
           const replay = await replayOf(input.callerId, idempotencyKey, bodyHash);
           if (replay) return { request: replay, replayed: true };

@@ -28,6 +28,8 @@ beforeAll(async () => {
   vi.stubEnv('SLACK_SIGNING_SECRET', 'signing-secret');
   vi.stubEnv('REPORT_STORE', 'files');
   vi.stubEnv('REPORTS_DIR', scratch);
+  vi.stubEnv('DOCUMENTS_BUCKET', 'documents');
+  vi.stubEnv('HEALTH_DOCUMENTS_BUCKET', 'health-documents');
   for (const route of apiRoutes) {
     const module = (await import(/* @vite-ignore */ `../../${route.entry}`)) as { handler: Handler };
     handlers.set(`${route.method} ${route.path}`, module.handler);

@@ -1,13 +1,16 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { attachmentItem } from '../../shared/store/entities/attachment.js';
 import { ledgerKey } from '../../shared/store/entities/ledger.js';
 import { bureauKey, departmentKey, officeKey, teamKey } from '../../shared/store/entities/organisation.js';
 import { personKey } from '../../shared/store/entities/person.js';
 import { seedDirectory } from '../fixtures/directory.js';
+import { files } from '../fixtures/documents.js';
 import { httpEvent, lambdaContext } from '../fixtures/http-events.js';
 
 expect.extend(allCustomMatcher);
@@ -15,9 +18,36 @@ expect.extend(allCustomMatcher);
 const STATE_MACHINE = 'arn:aws:states:ap-northeast-2:123456789012:stateMachine:HealthCheckup';
 const dynamo = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
+const s3 = mockClient(S3Client);
 let handler: typeof import('../../functions/http/submit-request.js')['handler'];
 
-const body = { kind: 'health-checkup', checkupDate: '2026-03-02', amountPaid: 480_000, clinic: '한빛검진센터' };
+/** Uploads of E1034's, declared as PDFs and stored as PDFs: a receipt for each kind this file submits, and the infertility documents. */
+const uploads = {
+  receipt: 'A00000000000000000000000001',
+  infertilityReceipt: 'A00000000000000000000000002',
+  itemizedBill: 'A00000000000000000000000003',
+  diagnosis: 'A00000000000000000000000004',
+};
+const uploaded = (id: string, kind: string, documentType: string) =>
+  attachmentItem({
+    id,
+    ownerId: 'E1034',
+    kind,
+    documentType,
+    fileName: '영수증.pdf',
+    contentType: 'application/pdf',
+    sizeBytes: files.pdf.length,
+    createdAt: '2026-03-02T01:00:00.000Z',
+    expiresAt: '2026-03-03T01:00:00.000Z',
+  });
+const uploadItems = [
+  uploaded(uploads.receipt, 'health-checkup', 'receipt'),
+  uploaded(uploads.infertilityReceipt, 'infertility-treatment', 'receipt'),
+  uploaded(uploads.itemizedBill, 'infertility-treatment', 'itemized-bill'),
+  uploaded(uploads.diagnosis, 'infertility-treatment', 'infertility-diagnosis'),
+];
+
+const body = { kind: 'health-checkup', checkupDate: '2026-03-02', amountPaid: 480_000, clinic: '한빛검진센터', attachments: [uploads.receipt] };
 const submit = (input: Partial<Parameters<typeof httpEvent>[0]> = {}) =>
   handler(httpEvent({ routeKey: 'POST /requests', sub: 'E1034', body, ...input }), lambdaContext);
 
@@ -30,6 +60,7 @@ function directoryInTable() {
     ...seedDirectory.departments.map((d) => [keyOf(departmentKey(d.id)), d] as const),
     ...seedDirectory.bureaus.map((b) => [keyOf(bureauKey(b.id)), b] as const),
     [keyOf(officeKey()), seedDirectory.office],
+    ...uploadItems.map((item) => [keyOf(item as { pk: string; sk: string }), item] as const),
   ]);
   dynamo.on(GetCommand).callsFake((input: { Key: { pk: string; sk: string } }) => ({ Item: byKey.get(keyOf(input.Key)) }));
   dynamo.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Record<string, string> }) => ({
@@ -40,6 +71,8 @@ function directoryInTable() {
 describe('POST /requests handler', () => {
   beforeAll(async () => {
     vi.stubEnv('TABLE_NAME', 'approval-table');
+    vi.stubEnv('DOCUMENTS_BUCKET', 'documents');
+    vi.stubEnv('HEALTH_DOCUMENTS_BUCKET', 'health-documents');
     vi.stubEnv('STATE_MACHINES', JSON.stringify({ 'health-checkup': STATE_MACHINE, 'infertility-treatment': `${STATE_MACHINE}Infertility` }));
     ({ handler } = await import('../../functions/http/submit-request.js'));
   });
@@ -48,7 +81,14 @@ describe('POST /requests handler', () => {
     // Prepare
     dynamo.reset();
     sfn.reset();
+    s3.reset();
     directoryInTable();
+    // Every upload is there, a PDF of the declared size; a ranged GET answers its first bytes and the whole size.
+    s3.on(GetObjectCommand).callsFake(() => ({
+      Body: { transformToByteArray: async () => new Uint8Array(files.pdf.subarray(0, 16)) },
+      ContentRange: `bytes 0-15/${files.pdf.length}`,
+    }));
+    s3.on(PutObjectTaggingCommand).resolves({});
     dynamo.on(TransactWriteCommand).resolves({});
     sfn.on(StartExecutionCommand).resolves({ executionArn: `${STATE_MACHINE}:x`, startDate: new Date() });
   });
@@ -57,7 +97,7 @@ describe('POST /requests handler', () => {
     // Act
     const response = await submit();
     // Assess
-    expect(response.statusCode).toBe(201);
+    expect(response.statusCode, response.body).toBe(201);
     const request = JSON.parse(response.body ?? '{}');
     expect(request).toMatchObject({
       status: 'in-review',
@@ -79,13 +119,43 @@ describe('POST /requests handler', () => {
             ConditionExpression: '(attribute_not_exists(requestIds) OR size(requestIds) < :max)',
           }),
         }),
+        // The receipt is bound in the same transaction, only if still unbound and the requester's.
+        expect.objectContaining({
+          Update: expect.objectContaining({
+            Key: { pk: `ATTACHMENT#${uploads.receipt}`, sk: 'ATTACHMENT' },
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(requestId) AND ownerId = :owner',
+            ExpressionAttributeValues: expect.objectContaining({ ':request': request.id, ':owner': 'E1034' }),
+          }),
+        }),
       ]),
+    });
+    // Kept for the kind's retention instead of expiring as an unbound upload, in the health kinds' bucket.
+    expect(s3).toHaveReceivedCommandWith(PutObjectTaggingCommand, {
+      Bucket: 'health-documents',
+      Key: `documents/${uploads.receipt}`,
+      Tagging: {
+        TagSet: [
+          { Key: 'state', Value: 'bound' },
+          { Key: 'retention', Value: '5y' },
+        ],
+      },
     });
     expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
       stateMachineArn: STATE_MACHINE,
       name: `${request.id}-r1`,
       input: JSON.stringify({ requestId: request.id, round: 1 }),
     });
+  });
+
+  it('without the receipt the kind requires: 400 naming it, nothing stored, no workflow', async () => {
+    const response = await submit({ body: { ...body, attachments: [] } });
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body ?? '{}')).toMatchObject({
+      message: '필요한 서류가 첨부되지 않았습니다: 영수증',
+      issues: [{ path: 'attachments' }],
+    });
+    expect(dynamo).not.toHaveReceivedCommand(TransactWriteCommand);
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 
   it('the requester is the token subject; a body cannot choose it', async () => {
@@ -153,6 +223,7 @@ describe('POST /requests handler', () => {
       amountPaid: 800_000,
       clinic: '한빛여성의원',
       treatmentType: 'artificial-insemination',
+      attachments: [uploads.infertilityReceipt, uploads.itemizedBill, uploads.diagnosis],
     };
     const infertilityLedger = ledgerKey('E1034', 'infertility-treatment#2026');
     const ledgerUpdates = () =>
@@ -175,6 +246,8 @@ describe('POST /requests handler', () => {
     it('when another claim takes the rest first, it reads again and refuses with what was used', async () => {
       dynamo
         .on(GetCommand, { Key: infertilityLedger })
+        // Read once for the documents (not the first claim of the year: no diagnosis needed), once for the reservation.
+        .resolvesOnce({ Item: { requestIds: new Set(['R1']), reservedKrw: 2_700_000 } })
         .resolvesOnce({ Item: { requestIds: new Set(['R1']), reservedKrw: 2_700_000 } })
         .resolves({ Item: { requestIds: new Set(['R1', 'R9']), reservedKrw: 3_000_000 } });
       dynamo.on(TransactWriteCommand).rejects(

@@ -1,27 +1,76 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ApprovalStack } from '../../infra/approval-stack.js';
+import { apiRoutes } from '../../functions/http/contract/routes.js';
+import { buildApp } from '../../infra/build-app.js';
+import { DocumentStore } from '../../infra/constructs/document-store.js';
+import { stageConfigSchema } from '../../infra/stage-config.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
+
+const PORTAL = 'https://portal.guchung.example.kr';
+const stage = {
+  mailFrom: 'no-reply@guchung.example.kr',
+  jwtIssuer: 'https://login.guchung.example.kr/realms/staff',
+  jwtAudience: ['approval-api'],
+  retainData: true,
+  portalOrigins: [PORTAL],
+};
 
 let template: Template;
 let assemblyDir: string;
 
 beforeAll(() => {
-  const app = new App();
+  // The app as `cdk synth` composes it, cdk-nag included: a finding nobody acknowledged fails the synth here.
+  const { app, stack } = buildApp({ context: { stage: 'test', stages: { test: stage } } });
   assemblyDir = app.outdir;
-  const stack = new ApprovalStack(app, 'Test', {
-    config: {
-      mailFrom: 'no-reply@guchung.example.kr',
-      jwtIssuer: 'https://login.guchung.example.kr/realms/staff',
-      jwtAudience: ['approval-api'],
-      retainData: true,
-    },
-  });
   template = Template.fromStack(stack);
 }, 120_000);
+
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, any> };
+
+/** The function answering `routeKey` (`POST /attachments`): functions are described by their route. */
+const functionFor = (routeKey: string): [string, Resource] => {
+  const matches = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([, fn]) => fn.Properties.Description === routeKey);
+  expect(matches, routeKey).toHaveLength(1);
+  return matches[0] as [string, Resource];
+};
+
+/** Every statement of every policy attached to the function's role. */
+const statementsOf = (fn: Resource): Statement[] => {
+  const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleId))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+};
+const actionsOf = (statements: Statement[]) => statements.flatMap((statement) => [statement.Action].flat());
+const mentions = (statement: Statement, logicalIds: string[]) => logicalIds.some((id) => JSON.stringify(statement.Resource).includes(`"${id}"`));
+
+/** The buckets the functions are told to keep files in (DOCUMENTS_BUCKET, HEALTH_DOCUMENTS_BUCKET), by logical id. */
+const documentBuckets = () => {
+  const [, uploader] = functionFor('POST /attachments');
+  const variables = uploader.Properties.Environment.Variables;
+  const general: string = variables.DOCUMENTS_BUCKET.Ref;
+  const health: string = variables.HEALTH_DOCUMENTS_BUCKET.Ref;
+  expect(general).not.toBe(health);
+  return { general, health, both: [general, health] };
+};
+const bucket = (logicalId: string) => template.findResources('AWS::S3::Bucket')[logicalId] as Resource;
+const bucketPolicyOf = (logicalId: string): Statement[] => {
+  const policies = Object.values(template.findResources('AWS::S3::BucketPolicy')).filter((policy) => policy.Properties.Bucket.Ref === logicalId);
+  expect(policies).toHaveLength(1);
+  return policies[0]?.Properties.PolicyDocument.Statement;
+};
+
+/**
+ * The latest day a bound file may legally still be needed, counted from its upload: 보존기간 runs
+ * from 1 January after the year its request is complete, which can be the year after the upload.
+ * The worst case over uploads on 1 January of a few years (leap years among them), in days.
+ */
+const latestLegalEndDays = (retentionYears: number) =>
+  Math.max(...[2023, 2024, 2025, 2026].map((uploaded) => (Date.UTC(uploaded + 2 + retentionYears, 0, 1) - Date.UTC(uploaded, 0, 1)) / 86_400_000));
 
 const definitionOf = (): Record<string, any> => {
   const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
@@ -83,7 +132,7 @@ describe('the synthesized stack', () => {
     }
   });
 
-  it('staff routes require the JWT authorizer; only decision links, Slack and the API document are public', () => {
+  it('staff routes require the JWT authorizer; only decision links (and their documents), Slack and the API document are public', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       JwtConfiguration: { Issuer: 'https://login.guchung.example.kr/realms/staff', Audience: ['approval-api'] },
@@ -94,6 +143,9 @@ describe('the synthesized stack', () => {
     ]);
     expect(Object.fromEntries(routes)).toEqual({
       'POST /requests': 'JWT',
+      'POST /attachments': 'JWT',
+      'POST /requests/{id}/attachments': 'JWT',
+      'GET /requests/{id}/attachments/{attachmentId}': 'JWT',
       'GET /requests': 'JWT',
       'GET /requests/{id}': 'JWT',
       'POST /requests/{id}/withdraw': 'JWT',
@@ -115,6 +167,7 @@ describe('the synthesized stack', () => {
       'POST /requests/{id}/cancel': 'JWT',
       'POST /requests/{id}/trip-log': 'JWT',
       'GET /decisions/{linkId}': 'NONE',
+      'GET /decisions/{linkId}/attachments/{attachmentId}': 'NONE',
       'POST /decisions/{linkId}': 'NONE',
       'POST /slack/interactions': 'NONE',
       'GET /directory/people/{id}': 'JWT',
@@ -223,5 +276,183 @@ describe('the synthesized stack', () => {
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
     });
+  });
+});
+
+describe("the documents' files", () => {
+  it('both buckets are private, versioned, SSL-only, kept with the stage, and encrypted with the rotating customer-managed key', () => {
+    const keys = Object.entries(template.findResources('AWS::KMS::Key')) as [string, Resource][];
+    expect(keys).toHaveLength(1);
+    const [keyId, key] = keys[0] as [string, Resource];
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    expect(key.DeletionPolicy).toBe('Retain');
+    for (const id of documentBuckets().both) {
+      const { Properties: properties, DeletionPolicy } = bucket(id);
+      expect(DeletionPolicy).toBe('Retain');
+      // The key of this stack, not the account's aws/s3 default key: no KMSMasterKeyID would mean aws/s3.
+      expect(properties.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
+        { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] } } },
+      ]);
+      expect(properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      expect(properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(properties.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+      expect(bucketPolicyOf(id)).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 's3:*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          Resource: [{ 'Fn::GetAtt': [id, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, '/*']] }],
+        }),
+      );
+    }
+  });
+
+  it('every access to the health documents is logged to a private log bucket that keeps the records two years', () => {
+    const { health } = documentBuckets();
+    const logBucketId: string = bucket(health).Properties.LoggingConfiguration.DestinationBucketName.Ref;
+    const logBucket = bucket(logBucketId).Properties;
+    expect(logBucket.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }]);
+    expect(logBucket.PublicAccessBlockConfiguration).toMatchObject({ BlockPublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
+    // 안전성 확보조치 기준 §8: access records are kept at least two years, then go.
+    expect(logBucket.LifecycleConfiguration.Rules).toEqual([expect.objectContaining({ Status: 'Enabled', ExpirationInDays: 730 })]);
+    const statements = bucketPolicyOf(logBucketId);
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    // Only S3's log delivery writes, and only for the health bucket; no ACLs.
+    expect(statements.filter((statement) => statement.Effect === 'Allow')).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'logging.s3.amazonaws.com' },
+        Action: 's3:PutObject',
+        Condition: expect.objectContaining({ ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [health, 'Arn'] } } }),
+      }),
+    ]);
+    expect(logBucket.AccessControl).toBeUndefined();
+  });
+
+  it("files go by their tags: unbound uploads after the policy's days, bound files not before their kind's 보존기간 ends, old versions after 30 days", () => {
+    const retentions = [...new Set(Object.values(officePolicy.kinds).map((kind) => kind.retentionYears))];
+    for (const id of documentBuckets().both) {
+      const rules: { Status: string; TagFilters?: { Key: string; Value: string }[]; ExpirationInDays?: number; [rule: string]: unknown }[] =
+        bucket(id).Properties.LifecycleConfiguration.Rules;
+      expect(rules.every((rule) => rule.Status === 'Enabled')).toBe(true);
+      // Nothing expires current files regardless of their tags: a bound file is never deleted by accident.
+      expect(rules.filter((rule) => rule.ExpirationInDays !== undefined && !rule.TagFilters?.length)).toEqual([]);
+      const taggedWith = (key: string, value: string) =>
+        rules.filter((rule) => JSON.stringify(rule.TagFilters) === JSON.stringify([{ Key: key, Value: value }]));
+      expect(taggedWith('state', 'unbound').map((rule) => rule.ExpirationInDays)).toEqual([officePolicy.documents.unboundDays]);
+      const retentionRules = rules.filter((rule) => rule.TagFilters?.some((tag) => tag.Key === 'retention'));
+      expect(retentionRules.map((rule) => rule.TagFilters?.[0]?.Value).sort()).toEqual(retentions.map((years) => `${years}y`).sort());
+      for (const years of retentions) {
+        const [rule] = taggedWith('retention', `${years}y`);
+        // A backstop behind the retention sweep: never before the legal end, and not long after it.
+        expect(rule?.ExpirationInDays).toBeGreaterThanOrEqual(latestLegalEndDays(years));
+        expect(rule?.ExpirationInDays).toBeLessThan(latestLegalEndDays(years) + 366);
+      }
+      expect(rules).toContainEqual(
+        expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+      );
+    }
+  });
+
+  it("the office portal's origin may PUT and GET with presigned URLs, sending the signed headers", () => {
+    for (const id of documentBuckets().both) {
+      expect(bucket(id).Properties.CorsConfiguration).toEqual({
+        CorsRules: [
+          {
+            AllowedOrigins: [PORTAL],
+            AllowedMethods: ['PUT', 'GET', 'HEAD'],
+            AllowedHeaders: ['content-type', 'x-amz-tagging'],
+            ExposedHeaders: ['ETag'],
+            MaxAge: 3000,
+          },
+        ],
+      });
+    }
+  });
+
+  it('a function may do with files only what its route says: uploaders sign PUTs, readers sign GETs, binders read and re-tag', () => {
+    const { both } = documentBuckets();
+    const [keyId] = Object.keys(template.findResources('AWS::KMS::Key'));
+    const accessOf = (routeKey: string) => {
+      const statements = statementsOf(functionFor(routeKey)[1]);
+      const files = statements.filter((statement) => mentions(statement, both));
+      const key = statements.filter((statement) => mentions(statement, [keyId as string]));
+      for (const statement of files) {
+        const actions = [statement.Action].flat();
+        if (actions.includes('s3:ListBucket')) {
+          // Listing only what is under documents/ (so a file never uploaded is a 404 to the binder, not a 403).
+          expect(actions).toEqual(['s3:ListBucket']);
+          expect(statement.Resource).toEqual(both.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })));
+          expect(statement.Condition).toEqual({ StringLike: { 's3:prefix': 'documents/*' } });
+          continue;
+        }
+        // Only the files under documents/ of the two buckets, never another bucket.
+        expect(statement.Resource).toEqual(both.map((id) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, '/documents/*']] })));
+      }
+      for (const statement of key) expect(statement.Condition?.StringEquals?.['kms:ViaService']).toBeDefined();
+      return { files: actionsOf(files).sort(), key: actionsOf(key).sort() };
+    };
+    expect(accessOf('POST /attachments')).toEqual({ files: ['s3:PutObject', 's3:PutObjectTagging'], key: ['kms:GenerateDataKey'] });
+    // The decision link's document route is public (the link is the credential): it, too, may only read.
+    for (const reader of ['GET /requests/{id}/attachments/{attachmentId}', 'GET /decisions/{linkId}/attachments/{attachmentId}']) {
+      expect(accessOf(reader)).toEqual({ files: ['s3:GetObject'], key: ['kms:Decrypt'] });
+    }
+    for (const binder of ['POST /requests', 'PUT /requests/{id}', 'POST /requests/{id}/attachments', 'POST /approvals/{requestId}/decision']) {
+      expect(accessOf(binder)).toEqual({ files: ['s3:GetObject', 's3:ListBucket', 's3:PutObjectTagging'], key: ['kms:Decrypt'] });
+    }
+    expect(accessOf('GET /requests')).toEqual({ files: [], key: [] });
+    expect(functionFor('GET /requests')[1].Properties.Environment.Variables).not.toHaveProperty('DOCUMENTS_BUCKET');
+  });
+
+  it('only the routes that declare documents know the buckets; no other function (tasks, timers, reports) can touch a file', () => {
+    const { both } = documentBuckets();
+    const withDocuments = new Set(apiRoutes.filter((route) => route.documents).map((route) => `${route.method} ${route.path}`));
+    for (const [, fn] of Object.entries(template.findResources('AWS::Lambda::Function')) as [string, Resource][]) {
+      const declared = withDocuments.has(fn.Properties.Description);
+      const variables = fn.Properties.Environment?.Variables ?? {};
+      expect(['DOCUMENTS_BUCKET' in variables, 'HEALTH_DOCUMENTS_BUCKET' in variables], fn.Properties.Description).toEqual([declared, declared]);
+      expect(
+        statementsOf(fn).some((statement) => mentions(statement, both)),
+        fn.Properties.Description,
+      ).toBe(declared);
+    }
+  });
+
+  it('without portal origins the buckets allow no browser, and a stage that keeps no data lets them go with the stack', () => {
+    const stack = new Stack(new App(), 'Bare');
+    new DocumentStore(stack, 'DocumentStore', { retain: false, policy: officePolicy });
+    const bare = Template.fromStack(stack);
+    const buckets = Object.values(bare.findResources('AWS::S3::Bucket'));
+    expect(buckets).toHaveLength(3);
+    for (const bucket of buckets) {
+      expect(bucket.Properties.CorsConfiguration).toBeUndefined();
+      expect(bucket.DeletionPolicy).toBe('Delete');
+    }
+    // Emptying them is the operator's: autoDeleteObjects would add a function outside the app's defaults.
+    expect(bare.findResources('Custom::S3AutoDeleteObjects')).toEqual({});
+  });
+
+  it('a portal origin is an origin: a path or trailing slash, which CORS would never match, is refused', () => {
+    expect(stageConfigSchema.safeParse(stage).success).toBe(true);
+    for (const origin of [`${PORTAL}/`, `${PORTAL}/portal`, 'portal.guchung.example.kr']) {
+      expect(stageConfigSchema.safeParse({ ...stage, portalOrigins: [origin] }).success, origin).toBe(false);
+    }
+  });
+});
+
+describe('cdk-nag', () => {
+  it('the AwsSolutions checks report nothing unacknowledged', async () => {
+    const report = JSON.parse(await readFile(join(assemblyDir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: { pluginName: string; violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[] }[];
+    };
+    const findings = report.pluginReports.flatMap((plugin) =>
+      plugin.violations.flatMap((violation) => violation.violatingConstructs.map((construct) => `${violation.ruleName} ${construct.constructPath}`)),
+    );
+    expect(findings).toEqual([]);
   });
 });

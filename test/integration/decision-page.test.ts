@@ -1,9 +1,13 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: Playwright's innerText is what the approver sees rendered, which is the point here
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedPerson } from '../fixtures/directory.js';
-import { api, decisionLinkIn, eventually, suiteBackend, waitForEmail } from './harness.js';
+import { files } from '../fixtures/documents.js';
+import { api, decisionLinkIn, eventually, suiteBackend, uploadDocument, waitForEmail } from './harness.js';
 
 /**
  * The decision page as an approver uses it: opened from the email in a real headless Chromium
@@ -28,11 +32,11 @@ describe('the decision page in Chromium', () => {
     await browser?.close();
   });
 
-  /** A claim by `requester`, and the link its first approver got by email. */
-  async function claimAndLink(requester: string, amountPaid: number) {
+  /** A claim by `requester` (with the receipt its kind requires, unless `attachments` says otherwise), and the link its first approver got by email. */
+  async function claimAndLink(requester: string, amountPaid: number, attachments?: string[]) {
     const submitted = await api(backend, 'POST', '/requests', {
       as: requester,
-      json: { kind: 'health-checkup', checkupDate, amountPaid, clinic: '한빛종합검진센터' },
+      json: { kind: 'health-checkup', checkupDate, amountPaid, clinic: '한빛종합검진센터', ...(attachments ? { attachments } : {}) },
     });
     expect(submitted.status, submitted.text).toBe(201);
     const id = submitted.body.id as string;
@@ -104,6 +108,71 @@ describe('the decision page in Chromium', () => {
     await expect.poll(() => page.locator('h1').innerText(), PAGE_TURN).toBe('반려 처리되었습니다');
     await eventually(async () => expect((await api(backend, 'GET', `/requests/${id}`, { as: 'E1035' })).body.status).toBe('returned'));
     await page.close();
+  });
+
+  it('lists the documents; the approver opens the receipt, which arrives under its Korean name, then approves', async () => {
+    const receipt = await uploadDocument(backend, 'E1036', { kind: 'health-checkup', documentType: 'receipt', fileName: '검진 영수증.pdf' });
+    const { id, approverId, link } = await claimAndLink('E1036', 320_000, [receipt]);
+    const page = await open(link);
+    const documents = page.locator('ul.documents li');
+    expect(await documents.count()).toBe(1);
+    expect(await documents.first().innerText()).toBe(`영수증: 검진 영수증.pdf (${files.pdf.length} B)`);
+    // A click on the document is a download of exactly the uploaded bytes, named as the requester named it.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '검진 영수증.pdf' }).click()]);
+    expect(download.suggestedFilename()).toBe('검진 영수증.pdf');
+    const path = await download.path();
+    expect(await readFile(path)).toEqual(files.pdf);
+    const history = (await api(backend, 'GET', `/requests/${id}/history`, { as: 'E1036' })).body.events as {
+      action: string;
+      channel?: string;
+      documents?: unknown;
+    }[];
+    expect(history).toContainEqual(
+      expect.objectContaining({
+        action: 'viewed',
+        actorId: approverId,
+        channel: 'email-link',
+        documents: [{ attachmentId: receipt, documentType: 'receipt' }],
+      }),
+    );
+
+    await page.getByLabel('승인', { exact: true }).check();
+    await page.getByRole('button', { name: '결정 제출' }).click();
+    await expect.poll(() => page.locator('h1').innerText(), PAGE_TURN).toBe('승인 처리되었습니다');
+    // Once the link is used, its document links answer as the page does.
+    const after = await browser.newPage();
+    const response = await after.goto(`${link}/attachments/${receipt}`);
+    expect(response?.status()).toBe(409);
+    expect(await after.locator('h1').innerText()).toBe('이미 처리된 결재입니다');
+    await Promise.all([page.close(), after.close()]);
+  });
+
+  it("uploads from a page of another origin with the presigned URL: the storage's CORS lets the office portal PUT", async () => {
+    const ticket = await api(backend, 'POST', '/attachments', {
+      as: 'E1037',
+      json: { kind: 'health-checkup', documentType: 'receipt', fileName: '영수증.png', contentType: 'image/png', sizeBytes: files.png.length },
+    });
+    expect(ticket.status, ticket.text).toBe(201);
+    // The portal's page: an origin other than the storage's, here a server of the test's own.
+    const server = createServer((_request, response) =>
+      response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>포털</title>'),
+    );
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    const portal = await browser.newPage();
+    await portal.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/upload`);
+    const status = await portal.evaluate(
+      async ({ url, headers, bytes }) => (await fetch(url, { method: 'PUT', headers, body: new Uint8Array(bytes) })).status,
+      { url: ticket.body.upload.url as string, headers: ticket.body.upload.headers as Record<string, string>, bytes: [...files.png] },
+    );
+    expect(status).toBe(200);
+    await portal.close();
+    await new Promise((closed) => server.close(closed));
+    // What the page uploaded is what a submission binds.
+    const submitted = await api(backend, 'POST', '/requests', {
+      as: 'E1037',
+      json: { kind: 'health-checkup', checkupDate, amountPaid: 200_000, clinic: '한빛종합검진센터', attachments: [ticket.body.attachmentId] },
+    });
+    expect(submitted.status, submitted.text).toBe(201);
   });
 
   it('fits a phone screen: nothing wider than the screen, the controls large enough to tap', async () => {

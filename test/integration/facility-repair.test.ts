@@ -6,7 +6,7 @@ import { officePolicy } from '../../shared/policies/office-policy.js';
 import { facilityRepair } from '../../shared/requests/kinds/facility-repair.js';
 import { seedPerson } from '../fixtures/directory.js';
 import { leakInMainHall } from '../fixtures/requests.js';
-import { advanceClock, api, eventually, runSchedules, type StepView, suiteBackend, waitForEmail } from './harness.js';
+import { advanceClock, api, eventually, runSchedules, type StepView, suiteBackend, uploadDocument, waitForEmail } from './harness.js';
 
 /** 청사 시설 보수 through the local runtime, on the office's default policy. */
 const REQUESTER = 'E1039'; // 교통행정과 주무관
@@ -62,12 +62,20 @@ describe('facility repair requests through the local runtime', () => {
       return current;
     });
   const decide = (as: string, id: string, body: Record<string, unknown>) => api(backend, 'POST', `/approvals/${id}/decision`, { as, json: body });
-  /** Submits a repair and has its managing unit triage it at `estimateKrw`; returns the request as the line then stands. */
-  const triaged = async (estimateKrw: number, extra: Record<string, unknown> = {}, body: Record<string, unknown> = {}) => {
+  /** `count` written quotes (견적서) uploaded by the triage officer `as`, as files. */
+  const quotes = (as: string, count: number) =>
+    Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        uploadDocument(backend, as, { kind: 'facility-repair', documentType: 'quote', fileName: `견적서-${i + 1}.pdf` }),
+      ),
+    );
+  /** Submits a repair and has its managing unit triage it at `estimateKrw` with `quoteFiles` quotes; returns the request as the line then stands. */
+  const triaged = async (estimateKrw: number, extra: Record<string, unknown> = {}, body: Record<string, unknown> = {}, quoteFiles = 0) => {
     const submitted = await repair(body);
     expect(submitted.status, submitted.text).toBe(201);
     const triage = await waitingStep(submitted.body.id, 0);
-    const response = await decide(triage.approverId, submitted.body.id, { decision: 'approve', estimateKrw, ...extra });
+    const quoteAttachments = quoteFiles ? { quoteAttachments: await quotes(triage.approverId, quoteFiles) } : {};
+    const response = await decide(triage.approverId, submitted.body.id, { decision: 'approve', estimateKrw, ...quoteAttachments, ...extra });
     expect(response.status, response.text).toBe(200);
     return (await get(submitted.body.id)) satisfies RequestBody;
   };
@@ -120,7 +128,7 @@ describe('facility repair requests through the local runtime', () => {
       ['approve', PC_HEAD],
     ]);
     expect(own.steps[1]?.delegatedAuthority).toContain('위임전결');
-    expect(own.triage).toMatchObject({ estimateKrw: 3_000_000, quoteCount: 1 });
+    expect(own.triage).toMatchObject({ estimateKrw: 3_000_000, quoteCount: 0 });
     // 총무팀 has nothing of it.
     expect(
       (await api(backend, 'GET', '/approvals', { as: GA_FACILITY_OFFICER })).body.items.map((item: { requestId: string }) => item.requestId),
@@ -137,35 +145,53 @@ describe('facility repair requests through the local runtime', () => {
       [50_000_001, MAYOR, false],
     ];
     for (const [estimate, approver, delegated] of cases) {
-      const request = await triaged(estimate, { quoteCount: 2 });
+      const request = await triaged(estimate, {}, {}, 2);
       const final = request.steps.at(-1);
       expect([estimate, final?.approverId], final?.rule).toEqual([estimate, approver]);
       expect(final?.delegatedAuthority !== undefined).toBe(delegated);
     }
   });
 
-  it('will not go to approval above 20,000,000 KRW without two quotes (지방계약법 시행령 §30)', async () => {
+  it('will not go to approval above 20,000,000 KRW without two quote files (지방계약법 시행령 §30)', async () => {
     const submitted = await repair({ category: '냉난방', description: '냉난방기 교체' });
     const triage = await waitingStep(submitted.body.id, 0);
-    const oneQuote = await decide(triage.approverId, submitted.body.id, { decision: 'approve', estimateKrw: 25_000_000, quoteCount: 1 });
+    const [first] = await quotes(triage.approverId, 1);
+    const oneQuote = await decide(triage.approverId, submitted.body.id, { decision: 'approve', estimateKrw: 25_000_000, quoteAttachments: [first] });
     expect(oneQuote.status).toBe(400);
-    expect(oneQuote.body.issues).toEqual([expect.objectContaining({ path: 'quoteCount' })]);
-    expect(oneQuote.body.message).toContain('견적서가 2건 이상');
-    // No quote count at all is one quote.
+    expect(oneQuote.body.issues).toEqual([expect.objectContaining({ path: 'quoteAttachments' })]);
+    expect(oneQuote.body.message).toContain('견적서 파일이 2건 이상');
     expect((await decide(triage.approverId, submitted.body.id, { decision: 'approve', estimateKrw: 25_000_000 })).status).toBe(400);
-    // Nothing moved: the triage still waits, the line still ends there.
+    // The requester's own upload is not the officer's quote, and one file cannot count twice.
+    const [requesters] = await quotes(REQUESTER, 1);
+    const borrowed = await decide(triage.approverId, submitted.body.id, {
+      decision: 'approve',
+      estimateKrw: 25_000_000,
+      quoteAttachments: [first, requesters],
+    });
+    expect(borrowed.status).toBe(400);
+    expect(borrowed.body.issues).toEqual([expect.objectContaining({ path: 'quoteAttachments[1]' })]);
+    expect(
+      (await decide(triage.approverId, submitted.body.id, { decision: 'approve', estimateKrw: 25_000_000, quoteAttachments: [first, first] })).status,
+    ).toBe(400);
+    // Nothing moved: the triage still waits, the line still ends there, no file is bound.
     const unchanged = await get(submitted.body.id);
     expect(unchanged.steps).toEqual([expect.objectContaining({ status: 'waiting', index: 0 })]);
     expect(unchanged.triage).toBeUndefined();
-    // Exactly at the limit one quote is enough; with two, 25,000,000 goes on to the 국장.
+    // With two quote files, 25,000,000 goes on to the 국장; the files are the request's documents.
+    const [second] = await quotes(triage.approverId, 1);
     const twoQuotes = await decide(triage.approverId, submitted.body.id, {
       decision: 'approve',
       estimateKrw: 25_000_000,
-      quoteCount: 2,
+      quoteAttachments: [first, second],
       contractor: '한빛설비',
     });
     expect(twoQuotes.status, twoQuotes.text).toBe(200);
-    expect((await get(submitted.body.id)).steps.at(-1)?.approverId).toBe(ADMIN_BUREAU_DIRECTOR);
+    const decided = await get(submitted.body.id);
+    expect(decided.steps.at(-1)?.approverId).toBe(ADMIN_BUREAU_DIRECTOR);
+    expect((decided as RequestBody & { attachments?: { id: string; documentLabel: string; uploadedBy: string }[] }).attachments).toEqual([
+      expect.objectContaining({ id: first, documentLabel: '견적서', uploadedBy: triage.approverId }),
+      expect.objectContaining({ id: second, documentLabel: '견적서', uploadedBy: triage.approverId }),
+    ]);
     const history = (await api(backend, 'GET', `/requests/${submitted.body.id}/history`, { as: REQUESTER })).body.events as {
       action: string;
       input?: unknown;

@@ -11,6 +11,8 @@ import * as z from 'zod';
 import { issueToken } from '../../infra/local/jwt-issuer.js';
 import { setEnvironment } from '../../infra/local/process-environment.js';
 import { startLocalRuntime } from '../../infra/local/runtime.js';
+import { officePolicy } from '../../shared/policies/office-policy.js';
+import { files as documentFiles } from '../fixtures/documents.js';
 import { contractViolations } from '../fixtures/openapi-contract.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -218,13 +220,21 @@ export interface ApiResponse {
   headers: Headers;
 }
 
-/** Calls the API as `employeeId` (or anonymously), JSON in and out. */
+/**
+ * Calls the API as `employeeId` (or anonymously), JSON in and out. A submission (`POST /requests`)
+ * that does not say `attachments` is sent as a requester would send it: with the documents its kind
+ * requires, uploaded first (see `requiredDocuments`). Tests about documents say `attachments` themselves.
+ */
 export async function api(
   backend: RunningBackend,
   method: string,
   path: string,
   options: { as?: string; json?: unknown; headers?: Record<string, string> } = {},
 ): Promise<ApiResponse> {
+  if (method === 'POST' && path === '/requests' && options.as && isSubmission(options.json) && !('attachments' in options.json)) {
+    const attachments = await requiredDocuments(backend, options.as, options.json.kind, options.headers?.['idempotency-key']);
+    options = { ...options, json: { ...options.json, attachments } };
+  }
   const headers: Record<string, string> = { ...options.headers };
   if (options.as) headers['authorization'] = `Bearer ${await tokenFor(backend, options.as)}`;
   if (options.json !== undefined) headers['content-type'] = 'application/json';
@@ -325,4 +335,48 @@ export interface StepView {
   delegatedAuthority?: string;
   advisory?: boolean;
   mustConfirm?: string;
+}
+
+const isSubmission = (body: unknown): body is { kind: string } =>
+  typeof body === 'object' && body !== null && typeof (body as { kind?: unknown }).kind === 'string';
+
+/** A file uploaded the way a client does it: the upload declared (POST /attachments), then its bytes PUT to the presigned URL. */
+export async function uploadDocument(
+  backend: RunningBackend,
+  as: string,
+  file: { kind: string; documentType: string; fileName?: string; contentType?: string; bytes?: Uint8Array; declaredSize?: number },
+): Promise<string> {
+  const bytes = file.bytes ?? documentFiles.pdf;
+  const ticket = await api(backend, 'POST', '/attachments', {
+    as,
+    json: {
+      kind: file.kind,
+      documentType: file.documentType,
+      fileName: file.fileName ?? `${file.documentType}.pdf`,
+      contentType: file.contentType ?? 'application/pdf',
+      sizeBytes: file.declaredSize ?? bytes.length,
+    },
+  });
+  if (ticket.status !== 201) throw new Error(`POST /attachments: ${ticket.status} ${ticket.text}`);
+  const put = await fetch(ticket.body.upload.url, { method: 'PUT', headers: ticket.body.upload.headers, body: bytes });
+  if (!put.ok) throw new Error(`upload PUT: ${put.status} ${await put.text()}`);
+  return ticket.body.attachmentId as string;
+}
+
+/** Uploads kept per Idempotency-Key: a retried submission sends the same body, documents included. */
+const documentsByIdempotencyKey = new Map<string, string[]>();
+
+/**
+ * One PDF for each document the kind's policy requires in any case (the first type a requirement
+ * accepts; conditional ones too, which a requester may always attach), uploaded as `as`.
+ */
+export async function requiredDocuments(backend: RunningBackend, as: string, kind: string, idempotencyKey?: string): Promise<string[]> {
+  const remembered = idempotencyKey ? documentsByIdempotencyKey.get(`${backend.apiUrl}|${as}|${idempotencyKey}`) : undefined;
+  if (remembered) return remembered;
+  // A kind that does not exist has no documents: its submission is refused for its kind.
+  const block = Object.hasOwn(officePolicy.kinds, kind) ? officePolicy.kinds[kind] : undefined;
+  const types = block ? block.documents.required.flatMap((requirement) => requirement.anyOf.slice(0, 1)) : [];
+  const ids = await Promise.all(types.map((documentType) => uploadDocument(backend, as, { kind, documentType })));
+  if (idempotencyKey) documentsByIdempotencyKey.set(`${backend.apiUrl}|${as}|${idempotencyKey}`, ids);
+  return ids;
 }

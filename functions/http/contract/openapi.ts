@@ -100,7 +100,7 @@ function parametersOf(route: ApiRoute, operation: Operation): JsonSchema[] {
 
 function errorResponses(route: ApiRoute, operation: Operation, components: Components): Record<string, JsonSchema> {
   // A page route's own refusals are pages; API Gateway's (a malformed path, a body over 10 MB) are JSON everywhere.
-  const html = operation.responses[200]?.content?.['text/html'] !== undefined;
+  const html = operation.pageRefusals === true || operation.responses[200]?.content?.['text/html'] !== undefined;
   const gateway = { 'application/json': { schema: components.ref('Error', errorSchema, 'output') } };
   const content = html ? { 'text/html': { schema: { type: 'string' } }, ...gateway } : gateway;
   return {

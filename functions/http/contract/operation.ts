@@ -21,6 +21,8 @@ export interface Operation<P extends z.ZodRawShape = z.ZodRawShape, R extends Re
   headers?: z.ZodObject;
   body?: { schema: z.ZodType; contentType: BodyType; required?: boolean; maxBytes: number };
   responses: R;
+  /** Refusals are pages, not JSON: a route a browser opens (a page's 200 says so by itself; a redirect does not). */
+  pageRefusals?: true;
 }
 
 export type BodyType = 'application/json' | 'application/x-www-form-urlencoded';

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { REPORT_FILES } from '../../../shared/finance/report-files.js';
 import { requestKinds } from '../../../shared/requests/kinds/index.js';
 import { skipBody } from '../../../shared/use-cases/approvals.js';
+import { attachmentIdSchema, attachmentIdsSchema, uploadBody } from '../../../shared/use-cases/attachments.js';
 import { decisionForm } from '../../../shared/use-cases/decide-step.js';
 import { delegationBody } from '../../../shared/use-cases/delegations.js';
 import { personBody } from '../../../shared/use-cases/directory-admin.js';
@@ -43,7 +44,12 @@ function submission(kindRequired: boolean) {
   const variants = requestKinds.map((kind) => {
     if (!(kind.details instanceof z.ZodObject)) throw new Error(`${kind.id}: details must be an object schema`);
     const tag = z.literal(kind.id).meta({ description: kind.label });
-    return kind.details.safeExtend({ kind: kindRequired ? tag : tag.optional() });
+    return kind.details.safeExtend({
+      kind: kindRequired ? tag : tag.optional(),
+      attachments: attachmentIdsSchema
+        .optional()
+        .meta({ description: 'Uploaded documents (POST /attachments) to bind; the kind’s required documents among them.' }),
+    });
   });
   const [first, ...rest] = variants;
   if (!first) throw new Error('no request kinds');
@@ -65,6 +71,42 @@ export const submitRequest = /* @__PURE__ */ defineOperation({
       headers: { Location: { description: 'The request.', schema: { type: 'string' } } },
     },
     200: json('A replay of an earlier submission with the same Idempotency-Key.', views.requestView),
+  },
+});
+
+export const createAttachment = /* @__PURE__ */ defineOperation({
+  id: 'createAttachment',
+  tag: 'documents',
+  summary: 'Declare a document and get a presigned upload URL (붙임)',
+  description:
+    'The kind’s document types, the accepted file types and the size limit are policy (office-policy.json `documents`). The bytes are checked ' +
+    'when a request binds the upload: its size and its own first bytes (PDF, JPEG, PNG, HEIC) must be what was declared here.',
+  body: jsonBody(uploadBody),
+  responses: { 201: json('Upload it to `upload.url` within 15 minutes.', views.uploadTicket) },
+});
+
+export const addAttachments = /* @__PURE__ */ defineOperation({
+  id: 'addAttachments',
+  tag: 'documents',
+  summary: 'Add documents to one’s request while it is in review or returned',
+  description: 'The approver holding the current step is told (without file names for health kinds).',
+  params: requestParams,
+  body: jsonBody(z.strictObject({ attachments: attachmentIdsSchema.min(1, { error: '추가할 첨부 파일을 하나 이상 지정하세요' }) })),
+  responses: { 200: json('The request with its documents.', views.requestView) },
+});
+
+export const openAttachment = /* @__PURE__ */ defineOperation({
+  id: 'openAttachment',
+  tag: 'documents',
+  summary: 'A document of a request: a redirect to a download URL valid 5 minutes',
+  description: 'For those who may read the request. A read by anyone but the requester is recorded as `viewed`, naming the document.',
+  params: { schema: z.object({ id: requestIdParam, attachmentId: attachmentIdSchema }), malformed: 'not-found' },
+  responses: {
+    303: {
+      description: 'To the file, under its original name (Content-Disposition per RFC 6266/5987).',
+      headers: { Location: { description: 'A presigned GET URL, valid 5 minutes.', schema: { type: 'string' } } },
+      emptyAllowed: true,
+    },
   },
 });
 
@@ -134,7 +176,8 @@ export const decideApproval = /* @__PURE__ */ defineOperation({
   summary: 'Approve or reject (반려) the step the caller holds',
   description:
     'The same single-use decision as the email link. An agreement on an input step (a repair’s triage, a vehicle dispatch) also ' +
-    'carries that step’s fields (see the decision page or `GET /approvals` `input`).',
+    'carries that step’s fields (see the decision page or `GET /approvals` `input`); a triage attaches its written quotes as ' +
+    '`quoteAttachments` (uploads of document type `quote`, POST /attachments).',
   params: approvalParams,
   body: jsonBody(decisionForm.loose()),
   responses: { 200: json('The request after the decision.', views.requestView) },
@@ -188,6 +231,22 @@ export const submitDecision = /* @__PURE__ */ defineOperation({
   params: { schema: z.object({ linkId: linkIdParam }), malformed: 'not-found' },
   body: { schema: decisionForm.loose(), contentType: 'application/x-www-form-urlencoded', required: true, maxBytes: JSON_BODY_LIMIT },
   responses: { 200: page('The decision is recorded.') },
+});
+
+export const openDecisionAttachment = /* @__PURE__ */ defineOperation({
+  id: 'openDecisionAttachment',
+  tag: 'decision links',
+  summary: 'A document listed on the decision page: a redirect to a download URL valid 5 minutes',
+  description: 'Only while the link is open (afterwards the same answers as the page). Recorded as `viewed` with channel `email-link`.',
+  params: { schema: z.object({ linkId: linkIdParam, attachmentId: attachmentIdSchema }), malformed: 'not-found' },
+  pageRefusals: true,
+  responses: {
+    303: {
+      description: 'To the file, under its original name.',
+      headers: { Location: { description: 'A presigned GET URL, valid 5 minutes.', schema: { type: 'string' } } },
+      emptyAllowed: true,
+    },
+  },
 });
 
 export const slackInteractions = /* @__PURE__ */ defineOperation({

@@ -13,6 +13,11 @@ export interface ApiRoute extends Omit<KindRoute, 'access'> {
   workflows?: readonly ('start' | 'stop' | 'respond')[];
   /** Reads the stored monthly reports. */
   reports?: true;
+  /**
+   * What it does with documents' files: signs upload URLs (`upload`), checks uploaded files and
+   * marks them bound (`bind`: reads their first bytes, tags them), signs download URLs (`read`).
+   */
+  documents?: 'upload' | 'bind' | 'read';
   /** No JWT: why the route's own credential suffices (a decision link's id, Slack's signature, a public document). */
   publicBecause?: string;
 }
@@ -31,6 +36,33 @@ export const coreRoutes: readonly ApiRoute[] = [
     access: 'read-write',
     workflows: ['start'],
     tells: true,
+    documents: 'bind',
+  },
+  {
+    method: 'POST',
+    path: '/attachments',
+    entry: 'functions/http/create-attachment.ts',
+    operationId: 'createAttachment',
+    access: 'read-write',
+    documents: 'upload',
+  },
+  {
+    method: 'POST',
+    path: '/requests/{id}/attachments',
+    entry: 'functions/http/add-attachments.ts',
+    operationId: 'addAttachments',
+    access: 'read-write',
+    tells: true,
+    documents: 'bind',
+  },
+  // A read by anyone but the requester is recorded, hence read-write.
+  {
+    method: 'GET',
+    path: '/requests/{id}/attachments/{attachmentId}',
+    entry: 'functions/http/open-attachment.ts',
+    operationId: 'openAttachment',
+    access: 'read-write',
+    documents: 'read',
   },
   { method: 'GET', path: '/requests', entry: 'functions/http/list-requests.ts', operationId: 'listRequests', access: 'read' },
   // Reading a health kind's request records the read, hence read-write.
@@ -41,8 +73,7 @@ export const coreRoutes: readonly ApiRoute[] = [
     entry: 'functions/http/revise-request.ts',
     operationId: 'reviseRequest',
     access: 'read-write',
-    // Wired with the resubmit handler (functions/http/revisions.ts): knows the state machines, calls none.
-    workflows: [],
+    documents: 'bind',
   },
   { method: 'GET', path: '/requests/{id}/history', entry: 'functions/http/get-history.ts', operationId: 'getHistory', access: 'read-write' },
   {
@@ -70,6 +101,8 @@ export const coreRoutes: readonly ApiRoute[] = [
     access: 'read-write',
     workflows: ['respond'],
     tells: true,
+    // A repair's triage attaches its quotes with the decision.
+    documents: 'bind',
   },
   {
     method: 'POST',
@@ -107,6 +140,15 @@ export const coreRoutes: readonly ApiRoute[] = [
     workflows: ['respond'],
     tells: true,
     publicBecause: LINK_IS_THE_CREDENTIAL,
+  },
+  {
+    method: 'GET',
+    path: '/decisions/{linkId}/attachments/{attachmentId}',
+    entry: 'functions/http/open-decision-attachment.ts',
+    operationId: 'openDecisionAttachment',
+    access: 'read-write',
+    documents: 'read',
+    publicBecause: `${LINK_IS_THE_CREDENTIAL} A document opens only while its link is open, and each opening is recorded.`,
   },
   {
     method: 'POST',

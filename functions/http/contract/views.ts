@@ -4,7 +4,7 @@ import { financeFiguresSchema } from '../../../shared/finance/figures.js';
 import { vehicleSchema } from '../../../shared/fleet/fleet.js';
 import { historyEventSchema } from '../../../shared/requests/history.js';
 import { requestKinds } from '../../../shared/requests/kinds/index.js';
-import { approvalStepSchema, stepActionSchema } from '../../../shared/requests/request.js';
+import { approvalStepSchema, attachmentRefSchema, stepActionSchema } from '../../../shared/requests/request.js';
 import type { RequestView } from '../../../shared/use-cases/request-view.js';
 
 /**
@@ -42,6 +42,9 @@ export const requestView = typedAs<RequestView>()(
         (kind.requestSchema as z.ZodObject).omit({ ledgers: true, resumePending: true }).extend({
           kindLabel: z.string(),
           steps: z.array(stepView),
+          attachments: z
+            .array(attachmentRefSchema.extend({ documentLabel: z.string().meta({ description: 'The document type’s Korean name (영수증).' }) }))
+            .optional(),
           history: z.array(historyEventView).optional(),
         }),
       ),
@@ -213,3 +216,15 @@ export const vehicleSchedule = z.strictObject({
 
 /** Slack's interactivity reply: a message update or a modal's field errors (Slack's own shapes). */
 export const slackReply = z.record(z.string(), z.unknown());
+
+export const uploadTicket = z
+  .strictObject({
+    attachmentId: z.string().meta({ description: 'Name it in `attachments` of a submission, a revision or an addition.' }),
+    upload: z.strictObject({
+      method: z.literal('PUT'),
+      url: z.string().meta({ description: 'Presigned: PUT the file’s bytes here, with exactly `headers` (content type and length are signed).' }),
+      headers: z.record(z.string(), z.string()),
+    }),
+    expiresAt: z.string().meta({ description: 'The upload URL stops working then (at most 15 minutes).' }),
+  })
+  .meta({ id: 'UploadTicket' });

@@ -105,41 +105,48 @@ const choices = (entries: Record<string, string>) =>
 
 const triageForm = z.object({
   estimateKrw: wholeNumber('추정 금액(estimateKrw)'),
-  quoteCount: wholeNumber('견적서 수(quoteCount)').default(1),
   contractor: optionalText('업체(contractor)', 200),
   note: optionalText('검토 메모(note)', 1000),
 });
 
+/** The document type of a written quote (견적서), as the kind's policy block names it. */
+const QUOTE = 'quote';
+
 /**
  * 시설 보수 접수 검토 (a repair's `facility-triage` step input): the managing unit's estimate, with the
- * quotes behind it. Above the single-quote limit (지방계약법 시행령 §30) fewer than the required quotes
- * is refused: the line cannot reach approval without them. The 전결 level is resolved on the estimate.
+ * written quotes behind it, attached as files (`quoteAttachments`). Above the single-quote limit
+ * (지방계약법 시행령 §30) fewer quote files than required is refused: the line cannot reach approval
+ * without them. The 전결 level is resolved on the estimate.
  */
 const facilityTriage: StepInput<unknown, FacilityRepairRules, { triage?: z.infer<typeof triageSchema> }> = {
   fields: ({ quotes }) => [
-    { name: 'estimateKrw', label: '추정 금액(원)', type: 'number', required: true, help: '전결 단계가 이 금액으로 정해집니다' },
     {
-      name: 'quoteCount',
-      label: '견적서 수',
+      name: 'estimateKrw',
+      label: '추정 금액(원)',
       type: 'number',
-      required: false,
-      help: `${formatKrw(quotes.singleQuoteUpToKrw)} 초과는 ${quotes.minimumAbove}건 이상 (지방계약법 시행령 §30)`,
+      required: true,
+      help:
+        `전결 단계가 이 금액으로 정해집니다. ${formatKrw(quotes.singleQuoteUpToKrw)} 초과는 견적서 파일 ${quotes.minimumAbove}건 이상 ` +
+        '(지방계약법 시행령 §30): 견적서는 API로 올려 quoteAttachments로 첨부합니다',
     },
     { name: 'contractor', label: '업체', type: 'text', required: false },
     { name: 'note', label: '검토 메모', type: 'text', required: false },
   ],
-  async prepare({ raw, actor, at, rules }) {
-    const form = parseOrThrow(triageForm, raw);
+  documents: { field: 'quoteAttachments' },
+  async prepare({ raw, attached, actor, at, rules }) {
+    const { quoteAttachments: _files, ...fields } = raw;
+    const form = parseOrThrow(triageForm, fields);
+    const quoteCount = attached.filter((attachment) => attachment.documentType === QUOTE).length;
     const { singleQuoteUpToKrw, minimumAbove } = rules.quotes;
-    if (form.estimateKrw > singleQuoteUpToKrw && form.quoteCount < minimumAbove) {
+    if (form.estimateKrw > singleQuoteUpToKrw && quoteCount < minimumAbove) {
       throw new ValidationError(
-        `추정 금액 ${formatKrw(form.estimateKrw)}은(는) ${formatKrw(singleQuoteUpToKrw)}을 넘어 견적서가 ${minimumAbove}건 이상 있어야 결재로 넘길 수 있습니다 (지방계약법 시행령 §30).`,
-        [{ path: 'quoteCount', message: `${minimumAbove}건 이상이어야 합니다 (입력: ${form.quoteCount}건)` }],
+        `추정 금액 ${formatKrw(form.estimateKrw)}은(는) ${formatKrw(singleQuoteUpToKrw)}을 넘어 견적서 파일이 ${minimumAbove}건 이상 있어야 결재로 넘길 수 있습니다 (지방계약법 시행령 §30).`,
+        [{ path: 'quoteAttachments', message: `견적서 파일 ${minimumAbove}건 이상을 첨부해야 합니다 (첨부: ${quoteCount}건)` }],
       );
     }
     return {
-      state: { triage: { ...form, by: actor.id, byName: actor.name, at } },
-      record: { estimateKrw: form.estimateKrw, quoteCount: form.quoteCount, ...(form.contractor ? { contractor: form.contractor } : {}) },
+      state: { triage: { ...form, quoteCount, by: actor.id, byName: actor.name, at } },
+      record: { estimateKrw: form.estimateKrw, quoteCount, ...(form.contractor ? { contractor: form.contractor } : {}) },
       amounts: { estimateKrw: form.estimateKrw },
     };
   },
