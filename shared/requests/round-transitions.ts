@@ -164,6 +164,8 @@ export function reviseRequest(
     at: string;
     actor: Actor;
     comment?: string;
+    /** Documents the revision added, named in its history entry. */
+    added?: AttachmentRef[];
   },
 ): { request: ApprovalRequest; events: HistoryEvent[] } {
   return {
@@ -178,6 +180,9 @@ export function reviseRequest(
         comment: input.comment,
         channel: 'api',
         snapshot: snapshotOf(request, false),
+        ...(input.added?.length
+          ? { documents: input.added.map((attachment) => ({ attachmentId: attachment.id, documentType: attachment.documentType })) }
+          : {}),
       },
     ],
   };

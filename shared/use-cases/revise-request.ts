@@ -123,7 +123,7 @@ export function makeReviseRequest(deps: ReviseRequestDeps) {
       handlingTeamId: assessment.handlingTeamId,
       ...(attachments.length ? { attachments } : {}),
     });
-    const revised = reviseRequest(request, { revised: revisedContent, at, actor: { id: requester.id, name: requester.name } });
+    const revised = reviseRequest(request, { revised: revisedContent, at, actor: { id: requester.id, name: requester.name }, added: documents.refs });
     try {
       await requests.save(changeOf(request, revised, { ledgers: reservation.changes, attachments: documents.bindings }));
     } catch (error) {

@@ -207,6 +207,38 @@ describe('documents (붙임) through the local runtime', () => {
     expect(second.status, second.text).toBe(201);
   });
 
+  it('vaccination: a receipt or a vaccination certificate; a transfer on family grounds: its proof', async () => {
+    const shot = { kind: 'vaccination', vaccine: 'influenza', vaccinationDate: `${thisYear}-01-10`, amountPaid: 40_000, clinic: '한빛내과의원' };
+    const none = await submit('E1041', { ...shot, attachments: [] });
+    expect(none.status).toBe(400);
+    expect(none.body.message).toBe('필요한 서류가 첨부되지 않았습니다: 영수증 또는 예방접종 증명서');
+    const certificate = await uploadDocument(backend, 'E1041', {
+      kind: 'vaccination',
+      documentType: 'vaccination-certificate',
+      bytes: files.jpeg,
+      contentType: 'image/jpeg',
+    });
+    expect((await submit('E1041', { ...shot, attachments: [certificate] })).status).toBe(201);
+
+    const transfer = {
+      kind: 'personnel-transfer',
+      preferences: ['finance'],
+      reason: '가족과 함께 살기 위해',
+      exceptionGround: 'family-relocation',
+      exceptionDetail: '배우자 근무지 이전',
+    };
+    const unproven = await submit('E1034', { ...transfer, attachments: [] });
+    expect(unproven.status).toBe(400);
+    expect(unproven.body.message).toBe('필요한 서류가 첨부되지 않았습니다: 증빙서류');
+    const proof = await uploadDocument(backend, 'E1034', {
+      kind: 'personnel-transfer',
+      documentType: 'supporting-document',
+      fileName: '가족관계증명서.pdf',
+    });
+    const proven = await submit('E1034', { ...transfer, attachments: [proof] });
+    expect(proven.status, proven.text).toBe(201);
+  });
+
   it('documents added while in review reach the holder without names (health), and added while returned go on with the resubmission', async () => {
     const as = 'E1075';
     const submitted = await submit(as, checkup);
@@ -237,7 +269,9 @@ describe('documents (붙임) through the local runtime', () => {
       if ((await api(backend, 'GET', `/requests/${id}`, { as })).body.status !== 'returned') throw new Error('not returned yet');
     });
     const better = await uploadDocument(backend, as, { kind: 'health-checkup', documentType: 'receipt', fileName: '영수증 원본.pdf' });
-    expect((await api(backend, 'POST', `/requests/${id}/attachments`, { as, json: { attachments: [better] } })).status).toBe(200);
+    // Revised with the better copy (PUT binds documents as a submission does); the required receipt is still there.
+    const revised = await api(backend, 'PUT', `/requests/${id}`, { as, json: { ...checkup, amountPaid: 310_000, attachments: [better] } });
+    expect(revised.status, revised.text).toBe(200);
     const resubmitted = await api(backend, 'POST', `/requests/${id}/resubmit`, { as, json: { comment: '원본 첨부' } });
     expect(resubmitted.status, resubmitted.text).toBe(200);
     expect(resubmitted.body.round).toBe(2);
@@ -248,7 +282,11 @@ describe('documents (붙임) through the local runtime', () => {
     ]);
     expect((await history(id, as)).filter((event) => event.action === 'documents-added').map((event) => event.documents)).toEqual([
       [{ attachmentId: result, documentType: 'checkup-result' }],
-      [{ attachmentId: better, documentType: 'receipt' }],
     ]);
+    expect((await history(id, as)).find((event) => event.action === 'revised')?.documents).toEqual([
+      { attachmentId: better, documentType: 'receipt' },
+    ]);
+    // The revision's upload is now the request's, bound once: it cannot be named again.
+    expect((await api(backend, 'POST', `/requests/${id}/attachments`, { as, json: { attachments: [better] } })).status).toBe(400);
   });
 });
