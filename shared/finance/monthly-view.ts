@@ -14,7 +14,7 @@ const FIGURE_COLUMNS = [
   { key: 'paid', header: '지급 건수', type: 'integer' },
   { key: 'paidKrw', header: '지급 금액(원)', type: 'integer' },
   { key: 'rejected', header: '반려 건수', type: 'integer' },
-  { key: 'withdrawn', header: '회수 건수', type: 'integer' },
+  { key: 'withdrawn', header: '철회 건수', type: 'integer' },
 ] as const;
 
 const OTHERS = '기타 부서(소수 인원 보호)';

@@ -21,6 +21,8 @@ export const historyActionSchema = z.enum([
   'resubmitted',
   'rejected',
   'withdrawn',
+  /** The requester took the request back before anyone decided (회수), to edit and resubmit. */
+  'recalled',
   'failed',
   /** What approval set in motion has happened (e.g. the transfer took effect in the directory). */
   'completed',

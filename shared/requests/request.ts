@@ -9,10 +9,11 @@ import * as z from 'zod';
 
 /**
  * The statuses of every kind's approval. `returned` (반려): back with the requester, who revises and
- * resubmits or withdraws. A kind adds the statuses its life after approval goes through (a repair's
+ * resubmits or withdraws. `recalled` (회수): taken back by the requester before anyone decided, to
+ * edit and resubmit, or withdraw (철회). A kind adds the statuses its life after approval goes through (a repair's
  * `in-progress`, a booking's `completed`, a reimbursement's `paid`).
  */
-export const APPROVAL_STATUSES = ['in-review', 'returned', 'approved', 'rejected', 'withdrawn', 'failed'] as const;
+export const APPROVAL_STATUSES = ['in-review', 'returned', 'recalled', 'approved', 'rejected', 'withdrawn', 'failed'] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 
 export const decisionSchema = z.enum(['approve', 'reject']);

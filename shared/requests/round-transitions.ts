@@ -67,11 +67,11 @@ export function submitted(input: {
   };
 }
 
-/** Ends a round: approved, returned (반려), rejected, withdrawn, failed or cancelled. Open steps are cancelled and their links revoked. */
+/** Ends a round: approved, returned (반려), recalled (회수), rejected, withdrawn, failed or cancelled. Open steps are cancelled and their links revoked. */
 export function closeRequest(
   request: ApprovalRequest,
   input: {
-    status: 'approved' | 'returned' | 'rejected' | 'withdrawn' | 'failed' | 'cancelled';
+    status: 'approved' | 'returned' | 'recalled' | 'rejected' | 'withdrawn' | 'failed' | 'cancelled';
     at: string;
     actor: Actor;
     comment?: string;

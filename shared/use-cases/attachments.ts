@@ -270,8 +270,8 @@ export function makeAddAttachments(
     const { request, added } = await retryOnConcurrentChange(async () => {
       const current = await requests.get(input.requestId);
       if (!current || current.requesterId !== input.callerId) throw new NotFoundError(`요청 ${input.requestId}을(를) 찾을 수 없습니다.`);
-      if (current.status !== 'in-review' && current.status !== 'returned') {
-        throw new InvalidStateError('결재 중이거나 반려된 요청에만 서류를 추가할 수 있습니다.');
+      if (current.status !== 'in-review' && current.status !== 'returned' && current.status !== 'recalled') {
+        throw new InvalidStateError('결재 중이거나 반려·회수된 요청에만 서류를 추가할 수 있습니다.');
       }
       const requester = await directory.person(input.callerId);
       const at = clock.now().toISOString();

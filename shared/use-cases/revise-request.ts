@@ -51,8 +51,8 @@ async function returnedRequestOf(requests: RequestStore, callerId: string, reque
   if (request.status === 'approved') {
     throw new InvalidStateError(`승인된 요청은 ${verb}할 수 없습니다. 승인 후 내용을 바꾸려면 새 요청으로 다시 결재를 받아야 합니다.`);
   }
-  if (request.status !== 'returned') {
-    throw new InvalidStateError(`반려된 요청만 ${verb}할 수 있습니다 (현재 상태: ${statusLabel(request.status)}).`);
+  if (request.status !== 'returned' && request.status !== 'recalled') {
+    throw new InvalidStateError(`반려되었거나 회수한 요청만 ${verb}할 수 있습니다 (현재 상태: ${statusLabel(request.status)}).`);
   }
   return request;
 }
@@ -66,7 +66,7 @@ export function makeReviseRequest(deps: ReviseRequestDeps) {
   const { requests, directory, clock, policy, fleet } = deps;
   /**
    * `PUT /requests/{id}` — Primary course:
-   * 1. Only the requester, only while returned.
+   * 1. Only the requester, only while returned (반려) or recalled (회수).
    * 2. Validate the new content against the kind's schema and rules, as on submission; documents
    *    named in `attachments` are added (checked as on submission), and the required ones must be
    *    among all the request then holds (what a returned claim most often lacks).
@@ -145,7 +145,7 @@ export function makeReviseRequest(deps: ReviseRequestDeps) {
 
 /**
  * `POST /requests/{id}/resubmit` — Primary course:
- * 1. Only the requester, only while returned.
+ * 1. Only the requester, only while returned (반려) or recalled (회수).
  * 2. Resolve the line afresh from today's directory and policy (the amounts may have changed).
  * 3. A new round: the earlier round's steps and decisions are kept in the history (snapshot).
  * 4. Start the round's workflow (failing visibly if it cannot start).

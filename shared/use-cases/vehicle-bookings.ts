@@ -154,7 +154,7 @@ export function makeVehicleBookings({ requests, fleet, directory, clock, policy 
       const request = await bookingOf(input.callerId, input.requestId);
       if (request.requesterId !== input.callerId) throw new ForbiddenError('본인이 신청한 배차만 취소할 수 있습니다.');
       if (request.status !== 'approved' || !request.booking) {
-        throw new InvalidStateError('승인된 배차만 취소할 수 있습니다. 결재 중인 요청은 회수(POST /requests/{id}/withdraw)하세요.');
+        throw new InvalidStateError('승인된 배차만 취소할 수 있습니다. 결재 중인 요청은 철회(POST /requests/{id}/withdraw)하세요.');
       }
       const at = clock.now().toISOString();
       if (request.booking.from <= at) throw new InvalidStateError('이미 출발 시각이 지난 배차는 취소할 수 없습니다. 운행일지를 제출하세요.');

@@ -17,7 +17,7 @@ export interface WithdrawRequestDeps {
   log: (message: string, fields: Record<string, unknown>) => void;
 }
 
-export const withdrawBody = z.object({ reason: text('회수 사유(reason)', 500).optional() }).strict();
+export const withdrawBody = z.object({ reason: text('철회 사유(reason)', 500).optional() }).strict();
 
 /**
  * Primary course:
@@ -54,9 +54,9 @@ export function makeWithdrawRequest({ requests, workflows, clock, log }: Withdra
   async function withdrawOnce(callerId: string, requestId: string, reason: string | undefined) {
     const request = await requests.get(requestId);
     if (!request || !isParticipant(request, callerId)) throw new NotFoundError(`요청 ${requestId}을(를) 찾을 수 없습니다.`);
-    if (request.requesterId !== callerId) throw new ForbiddenError('본인이 제출한 요청만 회수할 수 있습니다.');
-    if (request.status !== 'in-review' && request.status !== 'returned') {
-      throw new InvalidStateError(`이미 '${statusLabel(request.status)}' 상태인 요청은 회수할 수 없습니다.`);
+    if (request.requesterId !== callerId) throw new ForbiddenError('본인이 제출한 요청만 철회할 수 있습니다.');
+    if (request.status !== 'in-review' && request.status !== 'returned' && request.status !== 'recalled') {
+      throw new InvalidStateError(`이미 '${statusLabel(request.status)}' 상태인 요청은 철회할 수 없습니다.`);
     }
     const change = endRoundAndRelease(request, {
       status: 'withdrawn',
@@ -66,6 +66,7 @@ export function makeWithdrawRequest({ requests, workflows, clock, log }: Withdra
       channel: 'api',
     });
     await requests.save(change);
-    return { request: change.request, wasReturned: request.status === 'returned' };
+    // No workflow runs while returned or recalled.
+    return { request: change.request, wasReturned: request.status !== 'in-review' };
   }
 }

@@ -65,7 +65,7 @@ describe('every status change goes through one door', () => {
     const withdrawn = moved(claim(), later, { status: 'withdrawn' });
     const attempt = () => moved(withdrawn, later, { status: 'approved' });
     expect(attempt).toThrow(IllegalMoveError);
-    expect(attempt).toThrow("'회수' 상태의 요청은 '승인'(으)로 바꿀 수 없습니다.");
+    expect(attempt).toThrow("'철회' 상태의 요청은 '승인'(으)로 바꿀 수 없습니다.");
     try {
       attempt();
     } catch (error) {

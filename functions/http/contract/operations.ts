@@ -9,6 +9,7 @@ import { personBody } from '../../../shared/use-cases/directory-admin.js';
 import { confirmationBody, facilityBudgetQuery, reportBody } from '../../../shared/use-cases/facility-work.js';
 import { budgetQuery, paymentsBody, totalsQuery } from '../../../shared/use-cases/finance.js';
 import { requestPageQuery } from '../../../shared/use-cases/read-requests.js';
+import { recallBody } from '../../../shared/use-cases/recall-request.js';
 import { resubmitBody } from '../../../shared/use-cases/revise-request.js';
 import { roundId } from '../../../shared/use-cases/round-transfers.js';
 import { idempotencyKeySchema } from '../../../shared/use-cases/submit-request.js';
@@ -148,16 +149,28 @@ export const getHistory = /* @__PURE__ */ defineOperation({
 export const withdrawRequest = /* @__PURE__ */ defineOperation({
   id: 'withdrawRequest',
   tag: 'requests',
-  summary: 'Withdraw (회수) one’s own request while in review or returned',
+  summary: 'Withdraw (철회) one’s own request while in review, returned or recalled',
   params: requestParams,
   body: jsonBody(withdrawBody, false),
   responses: { 200: json('The withdrawn request.', views.requestView) },
 });
 
+export const recallRequest = /* @__PURE__ */ defineOperation({
+  id: 'recallRequest',
+  tag: 'requests',
+  summary: 'Recall (회수) one’s request before anyone has decided in its round, to edit and resubmit it',
+  description:
+    'The workflow stops and the links die; the ledger places stay held. Then `PUT /requests/{id}` edits it and `POST /requests/{id}/resubmit` ' +
+    'starts the line again (a new round), or `POST /requests/{id}/withdraw` gives it up. After any decision of the round: 409 (withdraw instead).',
+  params: requestParams,
+  body: jsonBody(recallBody, false),
+  responses: { 200: json('The recalled request.', views.requestView) },
+});
+
 export const resubmitRequest = /* @__PURE__ */ defineOperation({
   id: 'resubmitRequest',
   tag: 'requests',
-  summary: 'Resubmit (재상신) a returned request as a new round',
+  summary: 'Resubmit (재상신) a returned or recalled request as a new round',
   params: requestParams,
   body: jsonBody(resubmitBody, false),
   responses: { 200: json('The request in its new round.', views.requestView) },

@@ -86,6 +86,14 @@ export const coreRoutes: readonly ApiRoute[] = [
   },
   {
     method: 'POST',
+    path: '/requests/{id}/recall',
+    entry: 'functions/http/recall-request.ts',
+    operationId: 'recallRequest',
+    access: 'read-write',
+    workflows: ['stop'],
+  },
+  {
+    method: 'POST',
     path: '/requests/{id}/resubmit',
     entry: 'functions/http/resubmit-request.ts',
     operationId: 'resubmitRequest',

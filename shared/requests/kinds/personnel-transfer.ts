@@ -161,7 +161,7 @@ export const personnelTransfer = defineKind({
           key: `personnel-transfer#${round.id}`,
           periodLabel: `${round.id} 정기인사`,
           maxRequests: 1,
-          duplicateMessage: `${round.id} 정기인사(${round.effectiveDate} 시행)에는 이미 전보 희망을 신청하셨습니다. 기존 요청을 회수한 뒤 다시 신청하세요.`,
+          duplicateMessage: `${round.id} 정기인사(${round.effectiveDate} 시행)에는 이미 전보 희망을 신청하셨습니다. 기존 요청을 철회한 뒤 다시 신청하세요.`,
         },
       ],
       preferredDepartments: preferences,
