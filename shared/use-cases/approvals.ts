@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Directory } from '../directory/directory.js';
-import { AlreadyDecidedError, ForbiddenError, InvalidStateError, NotFoundError } from '../kernel/errors.js';
+import { AlreadyDecidedError, AppError, ForbiddenError, InvalidStateError, NotFoundError } from '../kernel/errors.js';
 import { formatSeoulDateTime } from '../kernel/seoul-time.js';
 import { invalidInput, parseOrThrow, text } from '../kernel/validation.js';
 import { actionLabel } from '../notifications/wording.js';
@@ -77,26 +77,87 @@ export function makePendingApprovals({ requests, policy }: { requests: RequestSt
   };
 }
 
+/** At most this many decisions in one `POST /approvals/decisions`. */
+export const MAX_BULK_DECISIONS = 50;
+
+export const bulkDecisionBody = z.strictObject({
+  items: z
+    .array(
+      z.strictObject({
+        requestId: z.string().max(64, { error: '요청 번호(requestId)가 너무 깁니다' }),
+        decision: z.string().max(20),
+        comment: z.string().max(1000, { error: '의견은 1000자 이내로 입력하세요' }).optional(),
+      }),
+      { error: 'items는 결정의 배열이어야 합니다' },
+    )
+    .min(1, { error: '결정할 항목을 하나 이상 보내세요' })
+    .max(MAX_BULK_DECISIONS, { error: `한 번에 ${MAX_BULK_DECISIONS}건까지 결정할 수 있습니다` })
+    .refine((items) => new Set(items.map((item) => item.requestId)).size === items.length, { error: '같은 요청이 두 번 들어 있습니다' }),
+});
+
+/** One item of a bulk decision: decided, or refused with the Korean reason a single decision would have got. */
+export type BulkOutcome =
+  | { requestId: string; outcome: 'decided'; status: string }
+  | { requestId: string; outcome: 'refused'; statusCode: number; message: string };
+
 export function makeApprovals({ requests, directory, workflows, clock, decideStep, log }: ApprovalsDeps) {
+  async function decideOne(input: { callerId: string; requestId: string; body: unknown; bulk?: boolean }) {
+    const { decision, comment } = parseOrThrow(decisionForm, input.body ?? {});
+    const request = await requests.get(input.requestId);
+    if (!request || !isParticipant(request, input.callerId)) throw new NotFoundError(`요청 ${input.requestId}을(를) 찾을 수 없습니다.`);
+    const step = request.steps.find((candidate) => candidate.status === 'waiting' && candidate.approverId === input.callerId);
+    if (!step?.openLinkHash) {
+      const mine = request.steps.find((candidate) => candidate.decidedBy === input.callerId && candidate.decidedAt);
+      if (mine?.decidedAt) {
+        throw new AlreadyDecidedError(
+          `이미 처리된 결재입니다: ${formatSeoulDateTime(mine.decidedAt)}에 ${mine.status === 'rejected' ? '반려' : '승인'}했습니다.`,
+        );
+      }
+      throw new InvalidStateError('지금 결정할 차례인 결재가 없습니다.');
+    }
+    // An input step (a triage estimate, a vehicle) needs its own fields: one at a time, never in bulk.
+    if (input.bulk && step.input) {
+      throw new InvalidStateError('입력할 내용(견적 금액, 배차 차량 등)이 있는 결재는 일괄로 결정할 수 없습니다. 하나씩 결정하세요.');
+    }
+    const { decision: _decision, comment: _comment, ...fields } = (input.body ?? {}) as Record<string, unknown>;
+    const result = await decideStep.decide({ linkHash: step.openLinkHash, decision, comment, actorId: input.callerId, channel: 'api', fields });
+    return requestView(result.request);
+  }
+
   return {
     /** `POST /approvals/{requestId}/decision`: the email link's decision, for the signed-in holder of the step. */
-    async decide(input: { callerId: string; requestId: string; body: unknown }) {
-      const { decision, comment } = parseOrThrow(decisionForm, input.body ?? {});
-      const request = await requests.get(input.requestId);
-      if (!request || !isParticipant(request, input.callerId)) throw new NotFoundError(`요청 ${input.requestId}을(를) 찾을 수 없습니다.`);
-      const step = request.steps.find((candidate) => candidate.status === 'waiting' && candidate.approverId === input.callerId);
-      if (!step?.openLinkHash) {
-        const mine = request.steps.find((candidate) => candidate.decidedBy === input.callerId && candidate.decidedAt);
-        if (mine?.decidedAt) {
-          throw new AlreadyDecidedError(
-            `이미 처리된 결재입니다: ${formatSeoulDateTime(mine.decidedAt)}에 ${mine.status === 'rejected' ? '반려' : '승인'}했습니다.`,
-          );
+    decide: (input: { callerId: string; requestId: string; body: unknown }) => decideOne(input),
+
+    /**
+     * `POST /approvals/decisions` (일괄 결재): up to 50 decisions by one approver, each checked and
+     * decided exactly as a single decision is, in its own guarded transaction, one after the other.
+     * A refused item does not stop the rest; the answer says what became of each. Repeating the
+     * call is safe: what was decided answers "already decided".
+     */
+    async decideMany(input: { callerId: string; body: unknown }): Promise<{ items: BulkOutcome[] }> {
+      const { items } = parseOrThrow(bulkDecisionBody, input.body ?? {});
+      const outcomes: BulkOutcome[] = [];
+      for (const item of items) {
+        const { requestId, ...body } = item;
+        try {
+          const decided = await decideOne({ callerId: input.callerId, requestId, body, bulk: true });
+          outcomes.push({ requestId, outcome: 'decided', status: decided.status });
+        } catch (error) {
+          if (error instanceof AppError) {
+            outcomes.push({ requestId, outcome: 'refused', statusCode: error.statusCode, message: error.message });
+            continue;
+          }
+          // Not this item's fault (a dependency failed): said as such, and the rest still decided.
+          log('a bulk decision item failed', { requestId, error: String(error) });
+          outcomes.push({
+            requestId,
+            outcome: 'refused',
+            statusCode: 503,
+            message: '일시적인 오류로 처리하지 못했습니다. 잠시 후 이 건만 다시 결정하세요.',
+          });
         }
-        throw new InvalidStateError('지금 결정할 차례인 결재가 없습니다.');
       }
-      const { decision: _decision, comment: _comment, ...fields } = (input.body ?? {}) as Record<string, unknown>;
-      const result = await decideStep.decide({ linkHash: step.openLinkHash, decision, comment, actorId: input.callerId, channel: 'api', fields });
-      return requestView(result.request);
+      return { items: outcomes };
     },
 
     /**

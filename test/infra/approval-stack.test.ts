@@ -155,6 +155,7 @@ describe('the synthesized stack', () => {
       'POST /requests/{id}/resubmit': 'JWT',
       'GET /approvals': 'JWT',
       'POST /approvals/{requestId}/decision': 'JWT',
+      'POST /approvals/decisions': 'JWT',
       'POST /approvals/{requestId}/skip': 'JWT',
       'PUT /delegations': 'JWT',
       'GET /delegations': 'JWT',

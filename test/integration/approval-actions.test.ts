@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { seedPerson } from '../fixtures/directory.js';
-import { api, decisionLinkIn, eventually, postForm, type RunningBackend, suiteBackend, waitForEmail } from './harness.js';
+import { seedDirectory, seedPerson } from '../fixtures/directory.js';
+import { api, decisionLinkIn, eventually, postForm, type RunningBackend, requiredDocuments, suiteBackend, waitForEmail } from './harness.js';
 
 /** The everyday 결재 actions besides approving and rejecting, through the local runtime. */
 const thisYear = new Date().getFullYear();
@@ -31,6 +31,99 @@ describe('결재 actions through the local runtime', () => {
   const backend = suiteBackend();
   const read = async (id: string, as: string) => (await api(backend, 'GET', `/requests/${id}`, { as })).body as Request;
   const recall = (id: string, as: string, body: Record<string, unknown> = {}) => api(backend, 'POST', `/requests/${id}/recall`, { as, json: body });
+
+  describe('일괄 결재 (bulk decisions)', () => {
+    const WELFARE_LEADER = 'E1015';
+    const bulk = (as: string, items: unknown[]) => api(backend, 'POST', '/approvals/decisions', { as, json: { items } });
+    const waitingFor = async (id: string, as: string, stage: number) =>
+      eventually(async () => {
+        const step = (await read(id, as)).steps.find((candidate) => candidate.status === 'waiting' && candidate.index === stage);
+        if (!step) throw new Error(`${id}: stage ${stage} not waiting yet`);
+        return step;
+      }, 60_000);
+
+    it('the team leader approves 50 checked claims at once: the valid ones decided exactly once, the invalid ones refused in Korean, a concurrent single decision loses cleanly', async () => {
+      // 47 claims by different people (one each a year), reviewed in bulk by their welfare officers.
+      const requesters = seedDirectory.people
+        .filter((person) => person.teamId !== 'ga-welfare' && !['E1034', 'E1035', 'E1036', 'E1075', WELFARE_LEADER].includes(person.id))
+        .slice(0, 47)
+        .map((person) => person.id);
+      expect(requesters).toHaveLength(47);
+      const claims = await Promise.all(
+        requesters.map(async (as, i) => {
+          const attachments = await requiredDocuments(backend, as, 'health-checkup');
+          const submitted = await api(backend, 'POST', '/requests', { as, json: { ...checkup(200_000 + i * 1_000), attachments } });
+          expect(submitted.status, submitted.text).toBe(201);
+          return { id: submitted.body.id as string, as };
+        }),
+      );
+      const reviews = new Map<string, string[]>();
+      for (const { id, as } of claims) {
+        const step = await waitingFor(id, as, 0);
+        reviews.set(step.approverId, [...(reviews.get(step.approverId) ?? []), id]);
+      }
+      for (const [officer, ids] of reviews) {
+        const reviewed = await bulk(
+          officer,
+          ids.map((requestId) => ({ requestId, decision: 'approve', comment: '영수증 확인' })),
+        );
+        expect(reviewed.status, reviewed.text).toBe(200);
+        expect(reviewed.body.items.every((item: { outcome: string }) => item.outcome === 'decided')).toBe(true);
+      }
+      for (const { id, as } of claims) expect((await waitingFor(id, as, 1)).approverId).toBe(WELFARE_LEADER);
+
+      // The leader's bulk: 46 to approve, one not yet at the leader, two that cannot exist, a rejection without a comment.
+      const notTheirs = await submittedAndWaiting(backend, 'E1036', 300_000); // still at its review: not the leader's turn
+      const rejectWithout = claims[46] as { id: string; as: string };
+      const items = [
+        ...claims.slice(0, 46).map(({ id }) => ({ requestId: id, decision: 'approve' })),
+        { requestId: notTheirs.id, decision: 'approve' },
+        { requestId: 'R20260101-00000000', decision: 'approve' },
+        { requestId: '../../etc/passwd', decision: 'approve' },
+        { requestId: rejectWithout.id, decision: 'reject' },
+      ];
+      expect(items).toHaveLength(50);
+      // And, at the same moment, the leader's email link for one of them.
+      const raced = claims[0] as { id: string; as: string };
+      const raceLink = decisionLinkIn(await waitForEmail(backend, seedPerson(WELFARE_LEADER).email, raced.id));
+      const [decided, single] = await Promise.all([bulk(WELFARE_LEADER, items), postForm(raceLink, { decision: 'approve' })]);
+      expect(decided.status, decided.text).toBe(200);
+      const outcomes = decided.body.items as { requestId: string; outcome: string; statusCode?: number; message?: string }[];
+      expect(outcomes).toHaveLength(50);
+      const byId = new Map(outcomes.map((outcome) => [outcome.requestId, outcome]));
+      expect(byId.get(notTheirs.id)).toMatchObject({ outcome: 'refused', statusCode: 409, message: '지금 결정할 차례인 결재가 없습니다.' });
+      expect(byId.get('R20260101-00000000')).toMatchObject({ outcome: 'refused', statusCode: 404 });
+      expect(byId.get('../../etc/passwd')).toMatchObject({ outcome: 'refused', statusCode: 404 });
+      expect(byId.get(rejectWithout.id)).toMatchObject({ outcome: 'refused', statusCode: 400, message: expect.stringContaining('반려할 때는 의견') });
+      // The race: exactly one of the bulk item and the link decided it.
+      const racedOutcome = byId.get(raced.id);
+      expect([racedOutcome?.outcome === 'decided', single.status === 200].filter(Boolean)).toHaveLength(1);
+      if (racedOutcome?.outcome !== 'decided') expect(racedOutcome?.statusCode).toBe(409);
+      else expect(single.status).toBe(409);
+      // Every valid one approved, each decided exactly once by the leader.
+      for (const { id, as } of claims.slice(0, 46)) {
+        const final = await eventually(async () => {
+          const current = await read(id, as);
+          if (current.status !== 'approved') throw new Error(`${id} is ${current.status}`);
+          return current;
+        }, 60_000);
+        expect(final.history.filter((event) => event.action === 'decided' && event.actorId === WELFARE_LEADER)).toHaveLength(1);
+      }
+      expect((await read(rejectWithout.id, rejectWithout.as)).status).toBe('in-review');
+      // Over the limit, or the same request twice: the whole body is refused, nothing decided.
+      const tooMany = await bulk(
+        WELFARE_LEADER,
+        Array.from({ length: 51 }, (_, i) => ({ requestId: `R20260101-0000000${i % 10}`, decision: 'approve' })),
+      );
+      expect(tooMany.status).toBe(400);
+      const twice = await bulk(WELFARE_LEADER, [
+        { requestId: rejectWithout.id, decision: 'approve' },
+        { requestId: rejectWithout.id, decision: 'approve' },
+      ]);
+      expect(twice.status).toBe(400);
+      expect((await read(rejectWithout.id, rejectWithout.as)).status).toBe('in-review');
+    });
+  });
 
   describe('회수 (recall)', () => {
     it('before anyone decided: the links die, the claim keeps its place, and an edit goes back on the line as a new round', async () => {

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { REPORT_FILES } from '../../../shared/finance/report-files.js';
 import { requestKinds } from '../../../shared/requests/kinds/index.js';
-import { skipBody } from '../../../shared/use-cases/approvals.js';
+import { bulkDecisionBody, skipBody } from '../../../shared/use-cases/approvals.js';
 import { attachmentIdSchema, attachmentIdsSchema, uploadBody } from '../../../shared/use-cases/attachments.js';
 import { decisionForm } from '../../../shared/use-cases/decide-step.js';
 import { delegationBody } from '../../../shared/use-cases/delegations.js';
@@ -194,6 +194,17 @@ export const decideApproval = /* @__PURE__ */ defineOperation({
   params: approvalParams,
   body: jsonBody(decisionForm.loose()),
   responses: { 200: json('The request after the decision.', views.requestView) },
+});
+
+export const decideApprovals = /* @__PURE__ */ defineOperation({
+  id: 'decideApprovals',
+  tag: 'approvals',
+  summary: 'Decide up to 50 of one’s waiting steps at once (일괄 결재)',
+  description:
+    'Each item is checked and decided exactly as `POST /approvals/{requestId}/decision` would, in its own transaction; a refused item ' +
+    '(not the caller’s, already decided, a rejection without a comment, an input step) does not stop the rest. Repeating the call is safe.',
+  body: jsonBody(bulkDecisionBody),
+  responses: { 200: json('What became of each item, in order.', views.bulkDecisions) },
 });
 
 export const skipApprovalStep = /* @__PURE__ */ defineOperation({

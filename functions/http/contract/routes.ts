@@ -114,6 +114,15 @@ export const coreRoutes: readonly ApiRoute[] = [
   },
   {
     method: 'POST',
+    path: '/approvals/decisions',
+    entry: 'functions/http/decide-approvals.ts',
+    operationId: 'decideApprovals',
+    access: 'read-write',
+    workflows: ['respond'],
+    tells: true,
+  },
+  {
+    method: 'POST',
     path: '/approvals/{requestId}/skip',
     entry: 'functions/http/skip-approval-step.ts',
     operationId: 'skipApprovalStep',

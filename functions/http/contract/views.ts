@@ -228,3 +228,23 @@ export const uploadTicket = z
     expiresAt: z.string().meta({ description: 'The upload URL stops working then (at most 15 minutes).' }),
   })
   .meta({ id: 'UploadTicket' });
+
+export const bulkDecisions = z
+  .strictObject({
+    items: z.array(
+      z.discriminatedUnion('outcome', [
+        z.strictObject({
+          requestId: z.string(),
+          outcome: z.literal('decided'),
+          status: z.string().meta({ description: 'The request’s status after it.' }),
+        }),
+        z.strictObject({
+          requestId: z.string(),
+          outcome: z.literal('refused'),
+          statusCode: z.int().meta({ description: 'What a single decision would have answered (404, 409, 400; 503: try this one again).' }),
+          message: z.string().meta({ description: 'Why, in Korean.' }),
+        }),
+      ]),
+    ),
+  })
+  .meta({ id: 'BulkDecisions' });
