@@ -38,6 +38,8 @@ export const historyActionSchema = z.enum([
   'paid',
   /** The requester added documents to a request under review or returned. */
   'documents-added',
+  /** 의견: a comment by someone who may read the request; not a decision. */
+  'commented',
 ]);
 export type HistoryAction = z.infer<typeof historyActionSchema>;
 

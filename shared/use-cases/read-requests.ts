@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { Directory } from '../directory/directory.js';
+import type { Directory, Person } from '../directory/directory.js';
 import { NotFoundError } from '../kernel/errors.js';
 import { parseOrThrow } from '../kernel/validation.js';
 import type { RequestStore } from '../ports/request-store.js';
@@ -29,13 +29,7 @@ export async function readFor(
   const request = await requests.get(requestId);
   const privacy = request ? findKind(request.kind)?.privacy : undefined;
   const viewer = await directory.person(callerId);
-  const readers = privacy?.readers;
-  const readsByRole = readers !== undefined && viewer?.teamId === readers.team && viewer.roles.includes(readers.role);
-  // The unit responsible for a request (a building's managing team) reads it, whoever on it holds the step.
-  const handlesIt = privacy?.handlingUnitReads === true && request?.handlingTeamId !== undefined && viewer?.teamId === request.handlingTeamId;
-  if (!request || !privacy || (!isParticipant(request, callerId) && !readsByRole && !handlesIt)) {
-    throw new NotFoundError(`요청 ${requestId}을(를) 찾을 수 없습니다.`);
-  }
+  if (!request || !privacy || !mayRead(request, viewer, callerId)) throw new NotFoundError(`요청 ${requestId}을(를) 찾을 수 없습니다.`);
   const read = document?.(request);
   if ((privacy.sensitive || read) && callerId !== request.requesterId) {
     await requests.appendEvent(request.id, {
@@ -49,6 +43,20 @@ export async function readFor(
     });
   }
   return request;
+}
+
+/**
+ * Who may read a request: its requester, anyone on any round's line, the kind's own readers (a team
+ * role, such as the welfare officers) and, where the kind says so, its handling unit.
+ */
+export function mayRead(request: ApprovalRequest, viewer: Pick<Person, 'teamId' | 'roles'> | undefined, callerId: string): boolean {
+  const privacy = findKind(request.kind)?.privacy;
+  if (!privacy) return false;
+  const readers = privacy.readers;
+  const readsByRole = readers !== undefined && viewer?.teamId === readers.team && viewer.roles.includes(readers.role);
+  // The unit responsible for a request (a building's managing team) reads it, whoever on it holds the step.
+  const handlesIt = privacy.handlingUnitReads === true && request.handlingTeamId !== undefined && viewer?.teamId === request.handlingTeamId;
+  return isParticipant(request, callerId) || readsByRole || handlesIt;
 }
 
 /** `GET /requests/{id}`: the request with its steps and its history. */

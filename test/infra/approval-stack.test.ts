@@ -151,6 +151,7 @@ describe('the synthesized stack', () => {
       'POST /requests/{id}/withdraw': 'JWT',
       'PUT /requests/{id}': 'JWT',
       'GET /requests/{id}/history': 'JWT',
+      'POST /requests/{id}/comments': 'JWT',
       'POST /requests/{id}/recall': 'JWT',
       'POST /requests/{id}/resubmit': 'JWT',
       'GET /approvals': 'JWT',

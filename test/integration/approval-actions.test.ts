@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seedDirectory, seedPerson } from '../fixtures/directory.js';
+import { leakInMainHall } from '../fixtures/requests.js';
 import { api, decisionLinkIn, eventually, postForm, type RunningBackend, requiredDocuments, suiteBackend, waitForEmail } from './harness.js';
 
 /** The everyday 결재 actions besides approving and rejecting, through the local runtime. */
@@ -45,7 +46,7 @@ describe('결재 actions through the local runtime', () => {
     it('the team leader approves 50 checked claims at once: the valid ones decided exactly once, the invalid ones refused in Korean, a concurrent single decision loses cleanly', async () => {
       // 47 claims by different people (one each a year), reviewed in bulk by their welfare officers.
       const requesters = seedDirectory.people
-        .filter((person) => person.teamId !== 'ga-welfare' && !['E1034', 'E1035', 'E1036', 'E1075', WELFARE_LEADER].includes(person.id))
+        .filter((person) => person.teamId !== 'ga-welfare' && !['E1034', 'E1035', 'E1036', 'E1043', 'E1075', WELFARE_LEADER].includes(person.id))
         .slice(0, 47)
         .map((person) => person.id);
       expect(requesters).toHaveLength(47);
@@ -122,6 +123,46 @@ describe('결재 actions through the local runtime', () => {
       ]);
       expect(twice.status).toBe(400);
       expect((await read(rejectWithout.id, rejectWithout.as)).status).toBe('in-review');
+    });
+  });
+
+  describe('의견 (comments)', () => {
+    const comment = (id: string, as: string, text: unknown) => api(backend, 'POST', `/requests/${id}/comments`, { as, json: { text } });
+
+    it('on a repair: the holder asks, the requester is emailed the text; the history keeps it; nothing is decided', async () => {
+      const submitted = await api(backend, 'POST', '/requests', { as: 'E1039', json: { kind: 'facility-repair', ...leakInMainHall } });
+      expect(submitted.status, submitted.text).toBe(201);
+      const id = submitted.body.id as string;
+      const holder = await eventually(async () => {
+        const step = (await read(id, 'E1039')).steps.find((candidate) => candidate.status === 'waiting');
+        if (!step) throw new Error('no waiting step yet');
+        return step.approverId;
+      });
+      const asked = await comment(id, holder, '누수 위치 사진을 추가로 보내 주실 수 있나요?');
+      expect(asked.status, asked.text).toBe(201);
+      expect(asked.body.event).toMatchObject({ action: 'commented', actorId: holder, comment: '누수 위치 사진을 추가로 보내 주실 수 있나요?' });
+      const mail = await waitForEmail(backend, seedPerson('E1039').email, '[의견]');
+      expect(mail.text).toContain('누수 위치 사진을 추가로 보내 주실 수 있나요?');
+      const after = await read(id, 'E1039');
+      expect(after.status).toBe('in-review');
+      expect(after.steps.find((step) => step.approverId === holder)?.status).toBe('waiting');
+      expect(after.history.filter((event) => event.action === 'commented')).toHaveLength(1);
+      // Someone the request is nothing to: as if it did not exist. An empty comment: 400 naming the field.
+      expect((await comment(id, 'E1034', '제 의견은요')).status).toBe(404);
+      const empty = await comment(id, holder, '   ');
+      expect(empty.status).toBe(400);
+      expect(empty.body.issues[0].path).toBe('text');
+    });
+
+    it('on a health claim: the requester comments, the reviewer is told without the text; others cannot comment', async () => {
+      const { id, reviewer } = await submittedAndWaiting(backend, 'E1043', 250_000);
+      expect((await comment(id, 'E1043', '검진 결과지는 다음 주에 나옵니다')).status).toBe(201);
+      const mail = await waitForEmail(backend, seedPerson(reviewer).email, '[의견]');
+      expect(mail.text).not.toContain('검진 결과지');
+      expect(mail.text).toContain('요청 화면');
+      const colleague = seedDirectory.people.find((person) => person.teamId === seedPerson('E1043').teamId && person.id !== 'E1043');
+      expect(colleague).toBeDefined();
+      expect((await comment(id, colleague?.id ?? '', '힘내세요')).status).toBe(404);
     });
   });
 

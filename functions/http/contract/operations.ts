@@ -3,6 +3,7 @@ import { REPORT_FILES } from '../../../shared/finance/report-files.js';
 import { requestKinds } from '../../../shared/requests/kinds/index.js';
 import { bulkDecisionBody, skipBody } from '../../../shared/use-cases/approvals.js';
 import { attachmentIdSchema, attachmentIdsSchema, uploadBody } from '../../../shared/use-cases/attachments.js';
+import { commentBody } from '../../../shared/use-cases/comments.js';
 import { decisionForm } from '../../../shared/use-cases/decide-step.js';
 import { delegationBody } from '../../../shared/use-cases/delegations.js';
 import { personBody } from '../../../shared/use-cases/directory-admin.js';
@@ -153,6 +154,18 @@ export const withdrawRequest = /* @__PURE__ */ defineOperation({
   params: requestParams,
   body: jsonBody(withdrawBody, false),
   responses: { 200: json('The withdrawn request.', views.requestView) },
+});
+
+export const addComment = /* @__PURE__ */ defineOperation({
+  id: 'addComment',
+  tag: 'requests',
+  summary: 'Comment on a request (의견): in its history, not a decision',
+  description:
+    'By anyone who may read the request; on a health kind only its requester and the people on its line. The requester and the holders ' +
+    'of the waiting steps are emailed (for health kinds without the text).',
+  params: requestParams,
+  body: jsonBody(commentBody),
+  responses: { 201: json('The comment as recorded.', views.commentRecorded) },
 });
 
 export const recallRequest = /* @__PURE__ */ defineOperation({

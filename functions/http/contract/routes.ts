@@ -86,6 +86,14 @@ export const coreRoutes: readonly ApiRoute[] = [
   },
   {
     method: 'POST',
+    path: '/requests/{id}/comments',
+    entry: 'functions/http/add-comment.ts',
+    operationId: 'addComment',
+    access: 'read-write',
+    tells: true,
+  },
+  {
+    method: 'POST',
     path: '/requests/{id}/recall',
     entry: 'functions/http/recall-request.ts',
     operationId: 'recallRequest',

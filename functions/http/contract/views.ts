@@ -248,3 +248,5 @@ export const bulkDecisions = z
     ),
   })
   .meta({ id: 'BulkDecisions' });
+
+export const commentRecorded = z.strictObject({ requestId: z.string(), event: historyEventView }).meta({ id: 'CommentRecorded' });

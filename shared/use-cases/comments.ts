@@ -1,0 +1,74 @@
+import * as z from 'zod';
+import type { Directory } from '../directory/directory.js';
+import { NotFoundError } from '../kernel/errors.js';
+import { parseOrThrow, text } from '../kernel/validation.js';
+import { requestNoticeEmail } from '../notifications/emails.js';
+import type { OfficePolicy } from '../policies/office-policy.js';
+import type { Mailer } from '../ports/messaging.js';
+import type { RequestStore } from '../ports/request-store.js';
+import type { Clock } from '../ports/system.js';
+import { findKind } from '../requests/kinds/index.js';
+import { describe } from '../requests/per-kind.js';
+import { isParticipant, waitingSteps } from '../requests/request.js';
+import { mayRead } from './read-requests.js';
+
+export interface CommentDeps {
+  requests: RequestStore;
+  directory: Directory;
+  clock: Clock;
+  mailer: Mailer;
+  policy: OfficePolicy;
+  log: (message: string, fields: Record<string, unknown>) => void;
+}
+
+export const commentBody = z.strictObject({ text: text('의견(text)', 2000) });
+
+/**
+ * 의견 (`POST /requests/{id}/comments`). Primary course:
+ * 1. Anyone who may read the request comments; on a health kind only its requester and the people on its line.
+ * 2. The comment is an append-only history entry (`commented`), not a decision: nothing else changes.
+ * 3. The requester and the holders of the waiting steps (not the commenter) are emailed; for health
+ *    kinds without the comment's text, which may say something about the person's health.
+ */
+export function makeAddComment({ requests, directory, clock, mailer, policy, log }: CommentDeps) {
+  return async function addComment(input: { callerId: string; requestId: string; body: unknown }) {
+    const { text: comment } = parseOrThrow(commentBody, input.body);
+    const request = await requests.get(input.requestId);
+    const viewer = await directory.person(input.callerId);
+    const sensitive = request ? findKind(request.kind)?.privacy.sensitive === true : false;
+    const allowed = request && (sensitive ? isParticipant(request, input.callerId) : mayRead(request, viewer, input.callerId));
+    if (!request || !allowed) throw new NotFoundError(`요청 ${input.requestId}을(를) 찾을 수 없습니다.`);
+    const event = {
+      at: clock.now().toISOString(),
+      actorId: input.callerId,
+      actorName: viewer?.name,
+      action: 'commented' as const,
+      round: request.round,
+      comment,
+      channel: 'api',
+    };
+    await requests.appendEvent(request.id, event);
+
+    const told = new Set([request.requesterId, ...waitingSteps(request).map((step) => step.approverId)]);
+    told.delete(input.callerId);
+    const kind = describe(request, policy);
+    for (const personId of told) {
+      const person = await directory.person(personId);
+      if (!person) continue;
+      await mailer
+        .send(
+          requestNoticeEmail({
+            request,
+            kind,
+            to: { name: person.name, email: person.email },
+            subject: '[의견]',
+            intro: `${viewer?.name ?? input.callerId}님이 의견을 남겼습니다.`,
+            lines: sensitive ? [] : [['의견', comment]],
+            next: sensitive ? '의견 내용은 요청 화면(GET /requests/{id})에서 확인하세요.' : undefined,
+          }),
+        )
+        .catch((error: unknown) => log('could not email a comment', { requestId: request.id, error: String(error) }));
+    }
+    return { requestId: request.id, event };
+  };
+}
