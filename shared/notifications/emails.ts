@@ -55,9 +55,15 @@ function render(lines: [string, string][]): string {
 const BUTTON_STYLE = 'display:inline-block;padding:.6rem 1.2rem;background:#334e68;color:#fff;text-decoration:none';
 
 /** Why this email: the step just reached the approver, a reminder, an escalation, or a deputy (대결). */
-export type ApprovalEmailOccasion = 'new' | 'reminder' | 'escalated' | 'rerouted';
+export type ApprovalEmailOccasion = 'new' | 'reminder' | 'escalated' | 'rerouted' | 'reassigned';
 
-const occasionPrefix: Record<ApprovalEmailOccasion, string> = { new: '', reminder: '[독촉] ', escalated: '[이관] ', rerouted: '[대결] ' };
+const occasionPrefix: Record<ApprovalEmailOccasion, string> = {
+  new: '',
+  reminder: '[독촉] ',
+  escalated: '[이관] ',
+  rerouted: '[대결] ',
+  reassigned: '[지정] ',
+};
 
 export function approvalRequestEmail(input: {
   request: ApprovalRequest;

@@ -12,6 +12,8 @@ export const historyActionSchema = z.enum([
   'reminded',
   'escalated',
   'rerouted',
+  /** 지정: the holder handed a review or input step to a colleague with the same role. */
+  'reassigned',
   'viewed',
   'decided',
   'skipped',

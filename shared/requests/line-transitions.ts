@@ -247,9 +247,11 @@ export function reassignStep(
     holder: Holder;
     linkHash: string;
     at: string;
-    action: 'rerouted' | 'escalated' | 'reminded';
+    action: 'rerouted' | 'escalated' | 'reminded' | 'reassigned';
     reason: string;
     rule?: string;
+    /** Who moved it (지정 by its holder); the workflow's own moves are the system's. */
+    actor?: { id: string; name: string };
   },
 ): { request: ApprovalRequest; events: HistoryEvent[]; revokedLink?: string } {
   const before = stepOf(request, input.stepIndex);
@@ -270,7 +272,8 @@ export function reassignStep(
     events: [
       {
         at: input.at,
-        actorId: 'system',
+        actorId: input.actor?.id ?? 'system',
+        ...(input.actor ? { actorName: input.actor.name } : {}),
         action: input.action,
         round: request.round,
         stepIndex: input.stepIndex,
@@ -280,7 +283,7 @@ export function reassignStep(
         actingForName: holder.actingFor?.name,
         rule: input.rule,
         comment: input.reason,
-        channel: 'workflow',
+        channel: input.actor ? 'api' : 'workflow',
       },
     ],
     revokedLink: before.openLinkHash,

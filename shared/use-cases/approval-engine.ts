@@ -196,9 +196,11 @@ export function makeApprovalEngine(deps: ApprovalEngineDeps) {
       request: ApprovalRequest;
       link: ApprovalLink;
       holder: Holder;
-      action: 'rerouted' | 'escalated' | 'reminded';
+      action: 'rerouted' | 'escalated' | 'reminded' | 'reassigned';
       reason: string;
       rule?: string;
+      /** Who moved it (지정 by its holder); the workflow's own moves have none. */
+      actor?: { id: string; name: string };
     }): Promise<ApprovalRequest> {
       const { request, link, holder, action } = input;
       const step = request.steps[link.stepIndex];
@@ -223,6 +225,7 @@ export function makeApprovalEngine(deps: ApprovalEngineDeps) {
         action,
         reason: input.reason,
         rule: input.rule,
+        actor: input.actor,
       });
       await requests.save(
         changeOf(request, changed, {

@@ -157,6 +157,7 @@ describe('the synthesized stack', () => {
       'GET /approvals': 'JWT',
       'POST /approvals/{requestId}/decision': 'JWT',
       'POST /approvals/decisions': 'JWT',
+      'POST /approvals/{requestId}/reassign': 'JWT',
       'POST /approvals/{requestId}/skip': 'JWT',
       'PUT /delegations': 'JWT',
       'GET /delegations': 'JWT',

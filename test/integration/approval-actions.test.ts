@@ -46,7 +46,9 @@ describe('결재 actions through the local runtime', () => {
     it('the team leader approves 50 checked claims at once: the valid ones decided exactly once, the invalid ones refused in Korean, a concurrent single decision loses cleanly', async () => {
       // 47 claims by different people (one each a year), reviewed in bulk by their welfare officers.
       const requesters = seedDirectory.people
-        .filter((person) => person.teamId !== 'ga-welfare' && !['E1034', 'E1035', 'E1036', 'E1043', 'E1075', WELFARE_LEADER].includes(person.id))
+        .filter(
+          (person) => person.teamId !== 'ga-welfare' && !['E1034', 'E1035', 'E1036', 'E1040', 'E1043', 'E1075', WELFARE_LEADER].includes(person.id),
+        )
         .slice(0, 47)
         .map((person) => person.id);
       expect(requesters).toHaveLength(47);
@@ -123,6 +125,51 @@ describe('결재 actions through the local runtime', () => {
       ]);
       expect(twice.status).toBe(400);
       expect((await read(rejectWithout.id, rejectWithout.as)).status).toBe('in-review');
+    });
+  });
+
+  describe('지정 (reassign)', () => {
+    it('a welfare officer hands a review to a colleague with the same role: a fresh link for them, the old one dead, recorded; nothing else moves that way', async () => {
+      const { id, reviewer, link } = await submittedAndWaiting(backend, 'E1040', 260_000);
+      const colleague = ['E1016', 'E1017', 'E1018'].find((officer) => officer !== reviewer) ?? '';
+      const reassign = (as: string, body: Record<string, unknown>) => api(backend, 'POST', `/approvals/${id}/reassign`, { as, json: body });
+      // Refused: not the holder; the team leader has no welfare-officer role; another team; the requester; no reason.
+      expect((await reassign(colleague, { toId: 'E1015', reason: '부재' })).status).toBe(404); // not on it at all
+      for (const [toId, message] of [
+        ['E1015', '역할'],
+        ['E1009', '같은 팀'],
+        ['E1040', '요청자'],
+      ] as const) {
+        const refused = await reassign(reviewer, { toId, reason: '출장' });
+        expect(refused.status, toId).toBe(400);
+        expect(refused.body.issues[0]).toMatchObject({ path: 'toId', message: expect.stringContaining(message) });
+      }
+      expect((await reassign(reviewer, { toId: colleague })).status).toBe(400);
+
+      const moved = await reassign(reviewer, { toId: colleague, reason: '담당 지역 조정' });
+      expect(moved.status, moved.text).toBe(200);
+      expect(moved.body.steps[0]).toMatchObject({ status: 'waiting', approverId: colleague });
+      expect((await read(id, 'E1040')).history).toContainEqual(
+        expect.objectContaining({
+          action: 'reassigned',
+          actorId: reviewer,
+          fromId: reviewer,
+          toId: colleague,
+          comment: '담당 지역 조정',
+          channel: 'api',
+        }),
+      );
+      expect((await postForm(link, { decision: 'approve' })).status).toBe(409);
+      const fresh = decisionLinkIn(await waitForEmail(backend, seedPerson(colleague).email, '[지정]'));
+      expect((await postForm(fresh, { decision: 'approve' })).status).toBe(200);
+      // The 결재 (approve) step that follows moves only by 대결 or escalation.
+      await eventually(async () => {
+        if (!(await read(id, 'E1040')).steps.some((step) => step.index === 1 && step.status === 'waiting'))
+          throw new Error('approve step not waiting yet');
+      });
+      const approveStep = await api(backend, 'POST', `/approvals/${id}/reassign`, { as: 'E1015', json: { toId: 'E1016', reason: '부재' } });
+      expect(approveStep.status).toBe(409);
+      expect(approveStep.body.message).toContain('대결');
     });
   });
 

@@ -10,6 +10,7 @@ import { personBody } from '../../../shared/use-cases/directory-admin.js';
 import { confirmationBody, facilityBudgetQuery, reportBody } from '../../../shared/use-cases/facility-work.js';
 import { budgetQuery, paymentsBody, totalsQuery } from '../../../shared/use-cases/finance.js';
 import { requestPageQuery } from '../../../shared/use-cases/read-requests.js';
+import { reassignBody } from '../../../shared/use-cases/reassign-step.js';
 import { recallBody } from '../../../shared/use-cases/recall-request.js';
 import { resubmitBody } from '../../../shared/use-cases/revise-request.js';
 import { roundId } from '../../../shared/use-cases/round-transfers.js';
@@ -218,6 +219,18 @@ export const decideApprovals = /* @__PURE__ */ defineOperation({
     '(not the caller’s, already decided, a rejection without a comment, an input step) does not stop the rest. Repeating the call is safe.',
   body: jsonBody(bulkDecisionBody),
   responses: { 200: json('What became of each item, in order.', views.bulkDecisions) },
+});
+
+export const reassignStep = /* @__PURE__ */ defineOperation({
+  id: 'reassignStep',
+  tag: 'approvals',
+  summary: 'Hand a waiting review or input step to a colleague (지정)',
+  description:
+    'By the step’s holder, to someone else in the same team holding the role the step was chosen for (never the requester). The colleague ' +
+    '(or their deputy) gets a fresh link; the old link answers that the step moved. Approve (결재) steps move only by 대결 or escalation.',
+  params: approvalParams,
+  body: jsonBody(reassignBody),
+  responses: { 200: json('The request with the step’s new holder.', views.requestView) },
 });
 
 export const skipApprovalStep = /* @__PURE__ */ defineOperation({

@@ -131,6 +131,14 @@ export const coreRoutes: readonly ApiRoute[] = [
   },
   {
     method: 'POST',
+    path: '/approvals/{requestId}/reassign',
+    entry: 'functions/http/reassign-step.ts',
+    operationId: 'reassignStep',
+    access: 'read-write',
+    tells: true,
+  },
+  {
+    method: 'POST',
     path: '/approvals/{requestId}/skip',
     entry: 'functions/http/skip-approval-step.ts',
     operationId: 'skipApprovalStep',

@@ -1,0 +1,72 @@
+import * as z from 'zod';
+import { type Directory, employeeIdPattern } from '../directory/directory.js';
+import { InvalidStateError, NotFoundError, ValidationError } from '../kernel/errors.js';
+import { parseOrThrow, text } from '../kernel/validation.js';
+import { kindPolicyFor } from '../policies/approval-policy.js';
+import type { OfficePolicy } from '../policies/office-policy.js';
+import { ConcurrentChangeError, LinkUnavailableError, type RequestStore } from '../ports/request-store.js';
+import type { ApprovalRequest } from '../requests/kinds/index.js';
+import { type ApprovalStep, isParticipant } from '../requests/request.js';
+import type { ApprovalEngine } from './approval-engine.js';
+import { requestView } from './request-view.js';
+
+export const reassignBody = z.strictObject({
+  toId: z.string().regex(employeeIdPattern, { error: '지정할 직원(toId)은 E와 네 자리 이상의 숫자입니다 (예: E1017)' }),
+  reason: text('지정 사유(reason)', 500),
+});
+
+/** The role a step's approver was chosen for, as its kind's line names it (a welfare officer, a facility officer), if any. */
+function roleOf(request: ApprovalRequest, step: ApprovalStep, policy: OfficePolicy): string | undefined {
+  const stage = kindPolicyFor(policy, request.kind).line[step.stage];
+  if (!stage || 'parallel' in stage) return undefined;
+  const selector = stage.approver;
+  if (selector.type === 'team-role') return selector.role;
+  if (selector.type === 'handling-unit' && selector.level === 'role') return selector.role;
+  return undefined;
+}
+
+/**
+ * 지정 (`POST /approvals/{requestId}/reassign`): the holder of a waiting review or input step hands it
+ * to a colleague. Primary course:
+ * 1. Only the step's holder; only a review (검토) or an input step — a 결재 moves only by 대결 or escalation.
+ * 2. Only to someone else in the holder's team who holds the role the step was chosen for; never the requester.
+ * 3. A fresh link to the colleague (or their deputy, 대결), the old one answers that the step moved;
+ *    recorded as `reassigned` with who, from whom, to whom and why.
+ */
+export function makeReassignStep(deps: { requests: RequestStore; directory: Directory; policy: OfficePolicy; engine: ApprovalEngine }) {
+  const { requests, directory, policy, engine } = deps;
+  return async function reassignStep(input: { callerId: string; requestId: string; body: unknown }) {
+    const { toId, reason } = parseOrThrow(reassignBody, input.body);
+    const request = await requests.get(input.requestId);
+    if (!request || !isParticipant(request, input.callerId)) throw new NotFoundError(`요청 ${input.requestId}을(를) 찾을 수 없습니다.`);
+    const step =
+      request.status === 'in-review'
+        ? request.steps.find((candidate) => candidate.status === 'waiting' && candidate.approverId === input.callerId)
+        : undefined;
+    if (!step?.openLinkHash) throw new InvalidStateError('지금 지정할 수 있는 결재가 없습니다. 본인이 처리할 차례인 단계만 지정할 수 있습니다.');
+    if (step.action !== 'review' && !step.input) {
+      throw new InvalidStateError('검토 단계와 입력이 필요한 단계만 지정할 수 있습니다. 결재·협조는 부재 시 대결로 넘기세요.');
+    }
+    const [caller, target] = await Promise.all([directory.person(input.callerId), directory.person(toId)]);
+    if (!target) throw new ValidationError('직원 명부에 없는 사람입니다.', [{ path: 'toId', message: `${toId}은(는) 직원 명부에 없습니다` }]);
+    const refuse = (message: string) => new ValidationError(message, [{ path: 'toId', message }]);
+    if (toId === input.callerId) throw refuse('본인에게는 지정할 수 없습니다');
+    if (toId === request.requesterId) throw refuse('요청자에게는 지정할 수 없습니다');
+    if (!caller?.teamId || target.teamId !== caller.teamId) throw refuse('같은 팀의 직원에게만 지정할 수 있습니다');
+    const role = roleOf(request, step, policy);
+    if (role !== undefined && !target.roles.includes(role)) throw refuse(`${target.name}님에게는 이 단계의 역할(${role})이 없습니다`);
+    const link = await requests.getLink(step.openLinkHash);
+    if (!link) throw new Error(`step ${step.index} of ${request.id} points at a missing link`);
+    const holder = await engine.holderFor(toId, request.requesterId);
+    try {
+      const moved = await engine.reassign({ request, link, holder, action: 'reassigned', reason, actor: { id: input.callerId, name: caller.name } });
+      return requestView(moved);
+    } catch (error) {
+      // A decision or another move landed meanwhile: the holder looks again rather than overwrite it.
+      if (error instanceof ConcurrentChangeError || error instanceof LinkUnavailableError) {
+        throw new InvalidStateError('요청이 방금 다른 곳에서 바뀌었습니다. 새로 고친 뒤 다시 시도하세요.');
+      }
+      throw error;
+    }
+  };
+}
