@@ -27,6 +27,17 @@ async function linkOf(requests: RequestStore, linkId: string) {
 /** The email link: its id is the credential (bound to one holder, one step, one round; single use). */
 export function makeDecisionLinks({ requests, clock }: DecisionLinkDeps) {
   const openStepOf = makeOpenStepReader({ requests, clock });
+  /** The link's holder read the request (or one of its documents) through the email link. */
+  const recordView = (opened: OpenStep, document?: { attachmentId: string; documentType: string }) =>
+    requests.appendEvent(opened.request.id, {
+      at: clock.now().toISOString(),
+      actorId: opened.link.approverId,
+      actorName: opened.step.approverName,
+      action: 'viewed',
+      round: opened.request.round,
+      channel: 'email-link',
+      ...(document ? { documents: [document] } : {}),
+    });
   return {
     /**
      * GET: shows the request to the link's holder. Decides nothing (mail scanners fetch links);
@@ -34,16 +45,7 @@ export function makeDecisionLinks({ requests, clock }: DecisionLinkDeps) {
      */
     async view(linkId: string): Promise<OpenStep> {
       const opened = await openStepOf(await linkOf(requests, linkId));
-      if (kindById(opened.request.kind).privacy.sensitive) {
-        await requests.appendEvent(opened.request.id, {
-          at: clock.now().toISOString(),
-          actorId: opened.link.approverId,
-          actorName: opened.step.approverName,
-          action: 'viewed',
-          round: opened.request.round,
-          channel: 'email-link',
-        });
-      }
+      if (kindById(opened.request.kind).privacy.sensitive) await recordView(opened);
       return opened;
     },
 
@@ -55,15 +57,7 @@ export function makeDecisionLinks({ requests, clock }: DecisionLinkDeps) {
       const opened = await openStepOf(await linkOf(requests, linkId));
       const attachment = opened.request.attachments?.find((candidate) => candidate.id === attachmentId);
       if (!attachment) throw new NotFoundError('이 요청에 그런 첨부 파일이 없습니다.');
-      await requests.appendEvent(opened.request.id, {
-        at: clock.now().toISOString(),
-        actorId: opened.link.approverId,
-        actorName: opened.step.approverName,
-        action: 'viewed',
-        round: opened.request.round,
-        channel: 'email-link',
-        documents: [{ attachmentId: attachment.id, documentType: attachment.documentType }],
-      });
+      await recordView(opened, { attachmentId: attachment.id, documentType: attachment.documentType });
       return { opened, attachment };
     },
   };
