@@ -5,7 +5,6 @@ import { countIssues, type DocumentCase, missingDocuments, uploadIssues } from '
 import { SNIFF_BYTES, sniffContentType } from '../documents/file-types.js';
 import { type FieldIssue, ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../kernel/errors.js';
 import { invalidInput, parseOrThrow } from '../kernel/validation.js';
-import { requestNoticeEmail } from '../notifications/emails.js';
 import { kindPolicyFor } from '../policies/approval-policy.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
 import { type Attachment, type AttachmentBinding, type AttachmentStore, AttachmentTakenError } from '../ports/attachment-store.js';
@@ -14,12 +13,12 @@ import type { Mailer } from '../ports/messaging.js';
 import type { RequestStore } from '../ports/request-store.js';
 import type { Clock } from '../ports/system.js';
 import { changeOf } from '../requests/change.js';
-import { findKind, kindById, kindIds } from '../requests/kinds/index.js';
-import { describe } from '../requests/per-kind.js';
+import { type ApprovalRequest, findKind, kindById, kindIds } from '../requests/kinds/index.js';
 import { type AttachmentRef, waitingSteps } from '../requests/request.js';
 import { documentsAdded } from '../requests/round-transitions.js';
 import { retryOnConcurrentChange } from './concurrent-change.js';
 import { readFor } from './read-requests.js';
+import { emailNotice } from './request-notices.js';
 import { type RequestView, requestView } from './request-view.js';
 
 /**
@@ -264,7 +263,7 @@ const addBody = z.strictObject({ attachments: attachmentIdsSchema.min(1, { error
 export function makeAddAttachments(
   deps: AttachmentDeps & { requests: RequestStore; mailer: Mailer; log: (message: string, fields: Record<string, unknown>) => void },
 ) {
-  const { requests, directory, clock, policy, mailer, log } = deps;
+  const { requests, directory, clock } = deps;
   return async function addAttachments(input: { callerId: string; requestId: string; body: unknown }): Promise<RequestView> {
     const { attachments: ids } = parseOrThrow(addBody, input.body);
     const { request, added } = await retryOnConcurrentChange(async () => {
@@ -301,31 +300,21 @@ export function makeAddAttachments(
     return requestView(request);
   };
 
-  async function tellHolders(request: Parameters<typeof describe>[0], added: AttachmentRef[]) {
-    const kind = describe(request, policy);
-    // Health kinds: not even the documents' types (a 난임 진단서 says what the request is about).
-    const lines: [string, string][] = kind.sensitive
-      ? []
-      : added.map((attachment) => [documentLabel(request.kind, attachment.documentType), attachment.fileName] as [string, string]);
-    for (const step of waitingSteps(request)) {
-      const holder = await directory.person(step.approverId);
-      if (!holder) continue;
-      try {
-        await mailer.send(
-          requestNoticeEmail({
-            request,
-            kind,
-            to: { name: holder.name, email: holder.email },
-            subject: '[서류 추가]',
-            intro: `${request.requesterName}님이 결재 중인 요청에 서류 ${added.length}건을 추가했습니다.`,
-            lines,
-            next: '결재 링크 페이지나 API(GET /requests/{id})에서 서류를 확인하세요.',
-          }),
-        );
-      } catch (error) {
-        log('could not tell the holder about added documents', { requestId: request.id, stepIndex: step.index, error: String(error) });
-      }
-    }
+  function tellHolders(request: ApprovalRequest, added: AttachmentRef[]) {
+    return emailNotice(
+      deps,
+      request,
+      waitingSteps(request).map((step) => step.approverId),
+      (sensitive) => ({
+        subject: '[서류 추가]',
+        intro: `${request.requesterName}님이 결재 중인 요청에 서류 ${added.length}건을 추가했습니다.`,
+        // Health kinds: not even the documents' types (a 난임 진단서 says what the request is about).
+        lines: sensitive
+          ? []
+          : added.map((attachment): [string, string] => [documentLabel(request.kind, attachment.documentType), attachment.fileName]),
+        next: '결재 링크 페이지나 API(GET /requests/{id})에서 서류를 확인하세요.',
+      }),
+    );
   }
 }
 

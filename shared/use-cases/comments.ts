@@ -2,15 +2,14 @@ import * as z from 'zod';
 import type { Directory } from '../directory/directory.js';
 import { NotFoundError } from '../kernel/errors.js';
 import { parseOrThrow, text } from '../kernel/validation.js';
-import { requestNoticeEmail } from '../notifications/emails.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
 import type { Mailer } from '../ports/messaging.js';
 import type { RequestStore } from '../ports/request-store.js';
 import type { Clock } from '../ports/system.js';
 import { findKind } from '../requests/kinds/index.js';
-import { describe } from '../requests/per-kind.js';
 import { isParticipant, waitingSteps } from '../requests/request.js';
 import { mayRead } from './read-requests.js';
+import { emailNotice } from './request-notices.js';
 
 export interface CommentDeps {
   requests: RequestStore;
@@ -49,26 +48,13 @@ export function makeAddComment({ requests, directory, clock, mailer, policy, log
     };
     await requests.appendEvent(request.id, event);
 
-    const told = new Set([request.requesterId, ...waitingSteps(request).map((step) => step.approverId)]);
-    told.delete(input.callerId);
-    const kind = describe(request, policy);
-    for (const personId of told) {
-      const person = await directory.person(personId);
-      if (!person) continue;
-      await mailer
-        .send(
-          requestNoticeEmail({
-            request,
-            kind,
-            to: { name: person.name, email: person.email },
-            subject: '[의견]',
-            intro: `${viewer?.name ?? input.callerId}님이 의견을 남겼습니다.`,
-            lines: sensitive ? [] : [['의견', comment]],
-            next: sensitive ? '의견 내용은 요청 화면(GET /requests/{id})에서 확인하세요.' : undefined,
-          }),
-        )
-        .catch((error: unknown) => log('could not email a comment', { requestId: request.id, error: String(error) }));
-    }
+    const told = [request.requesterId, ...waitingSteps(request).map((step) => step.approverId)].filter((id) => id !== input.callerId);
+    await emailNotice({ directory, mailer, policy, log }, request, told, (sensitive) => ({
+      subject: '[의견]',
+      intro: `${viewer?.name ?? input.callerId}님이 의견을 남겼습니다.`,
+      lines: sensitive ? [] : [['의견', comment]],
+      next: sensitive ? '의견 내용은 요청 화면(GET /requests/{id})에서 확인하세요.' : undefined,
+    }));
     return { requestId: request.id, event };
   };
 }
