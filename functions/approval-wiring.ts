@@ -5,6 +5,7 @@ import { officePolicy } from '../shared/policies/office-policy.js';
 import { type ApprovalEngine, makeApprovalEngine } from '../shared/use-cases/approval-engine.js';
 import { type DecideStep, type DecideStepDeps, makeDecideStep } from '../shared/use-cases/decide-step.js';
 import { type Delegations, makeDelegations } from '../shared/use-cases/delegations.js';
+import { makeSupplementRequest, type SupplementRequest } from '../shared/use-cases/supplement.js';
 import { chatFromEnv } from './chat-wiring.js';
 import { mailerFromEnv } from './mail-wiring.js';
 import {
@@ -65,6 +66,21 @@ export function delegationsFromEnv(engine: ApprovalEngine = approvalEngineFromEn
     clock: clockFromEnv(),
     policy: officePolicy,
     engine,
+    log: log.warn,
+  });
+}
+
+/** 보완 요청 from the API, the link page or Slack (`interactive`: inside Slack's 3-second acknowledgement). */
+export function supplementRequestFromEnv(options: { interactive?: boolean } = {}): SupplementRequest {
+  return makeSupplementRequest({
+    requests: requestStoreFromEnv(),
+    directory: directoryFromEnv(),
+    workflows: workflowsFromEnv(),
+    mailer: mailerFromEnv(),
+    chat: chatFromEnv(options),
+    clock: clockFromEnv(),
+    policy: officePolicy,
+    holidays: koreanHolidays,
     log: log.warn,
   });
 }

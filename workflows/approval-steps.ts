@@ -11,9 +11,10 @@ export class ApprovalTasks extends Construct {
   readonly requestDecision: AppFunction;
   readonly finalize: AppFunction;
   readonly recordFailure: AppFunction;
+  readonly awaitSupplement: AppFunction;
 
   get all(): AppFunction[] {
-    return [this.requestDecision, this.finalize, this.recordFailure];
+    return [this.requestDecision, this.awaitSupplement, this.finalize, this.recordFailure];
   }
 
   constructor(scope: Construct, id: string, props: { data: DataStore; mail: MailSettings }) {
@@ -24,6 +25,11 @@ export class ApprovalTasks extends Construct {
       'RequestDecision',
       'functions/tasks/request-decision.ts',
       'Approval stage: single-use links and emails to its approvers',
+    );
+    this.awaitSupplement = task(
+      'AwaitSupplement',
+      'functions/tasks/await-supplement.ts',
+      'Supplement request (보완 요청): keeps the token the requester’s answer or its expiry completes',
     );
     this.finalize = task('Finalize', 'functions/tasks/finalize-request.ts', 'Final status (approved, returned, rejected) and email to the requester');
     this.recordFailure = task('RecordFailure', 'functions/tasks/record-failure.ts', 'Marks a request failed, with the reason in its history');
@@ -36,7 +42,8 @@ const lambdaTimeout = Timeout.duration(Duration.seconds(60));
  * The approval line, written once for every kind. One `.waitForTaskToken` per stage (a single
  * step or a parallel group): the stage's links all carry its token, and whichever decision
  * completes the stage (the last agreement, or a rejection) resumes it.
- *   Await decision → Line complete? → next stage : Finalize (approved / returned / rejected), the end
+ *   Await decision → Line complete? → next stage (or the one before: 전단계 반려) : Finalize (approved / returned / rejected), the end
+ *                                   → 보완 요청: Await supplement → the same stage again, or Finalize (returned) when unanswered
  * Reminders, escalation, 대결 and the stage deadline happen outside the state machine (the timer
  * sweep moves a waiting step to a new holder on a new link with the same token, and fails the
  * task at the deadline), so a waiting stage costs no transitions. The task's own timeout is only a
@@ -77,7 +84,24 @@ export function approvalLine(scope: Construct, tasks: ApprovalTasks, policy: Off
     // Finalize ends the execution: a Succeed state after it would be one more billed transition per request.
     .addCatch(recordFailure, { resultPath: '$.error' });
 
-  return awaitDecision.next(
-    new Choice(scope, 'Line complete?').when(Condition.stringEquals('$.decision.outcome', 'next'), awaitDecision).otherwise(finalize),
-  );
+  // 보완 요청: the requester's answer (outcome next: the same stage opens again) or the sweep at the
+  // answer deadline (outcome returned) completes it. Its own timeout is a backstop past that deadline.
+  const { answerBusinessDays } = policy.approvals.supplement;
+  const awaitSupplement = new LambdaInvoke(scope, 'Await supplement', {
+    lambdaFunction: tasks.awaitSupplement,
+    integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+    payload: TaskInput.fromObject({ ...request, taskToken: JsonPath.taskToken }),
+    resultPath: '$.decision',
+    taskTimeout: Timeout.duration(Duration.days(answerBusinessDays * 2 + 2)),
+  })
+    .addRetry({ errors: ['RequestNotInReviewError'], maxAttempts: 0 })
+    .addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(5), maxAttempts: 3, backoffRate: 2 })
+    .addCatch(recordFailure, { resultPath: '$.error' });
+
+  const lineComplete = new Choice(scope, 'Line complete?')
+    .when(Condition.stringEquals('$.decision.outcome', 'next'), awaitDecision)
+    .when(Condition.stringEquals('$.decision.outcome', 'supplement'), awaitSupplement)
+    .otherwise(finalize);
+  awaitSupplement.next(lineComplete);
+  return awaitDecision.next(lineComplete);
 }

@@ -4,6 +4,7 @@ import { officePolicy } from '../../shared/policies/office-policy.js';
 import { makeApprovalTimers, type SweepReport } from '../../shared/use-cases/approval-timers.js';
 import { makeFollowUps } from '../../shared/use-cases/follow-ups.js';
 import { makeRequestEffects } from '../../shared/use-cases/request-effects.js';
+import { makeSupplementTimer } from '../../shared/use-cases/supplement.js';
 import { approvalEngineFromEnv, delegationsFromEnv } from '../approval-wiring.js';
 import { mailerFromEnv } from '../mail-wiring.js';
 import { clockFromEnv, delegationStoreFromEnv, directoryAdminFromEnv, directoryFromEnv, requestStoreFromEnv, workflowsFromEnv } from '../wiring.js';
@@ -31,10 +32,18 @@ const timers = makeApprovalTimers({
     clock: clockFromEnv(),
     policy: officePolicy,
   }),
+  supplements: makeSupplementTimer({
+    requests: requestStoreFromEnv(),
+    directory: directoryFromEnv(),
+    workflows: workflowsFromEnv(),
+    mailer: mailerFromEnv(),
+    policy: officePolicy,
+    log: log.warn,
+  }),
   log: log.warn,
 });
 
-/** Scheduled (EventBridge): reminders, escalations, stage deadlines, delegation periods, approved effects and follow-ups that are due. */
+/** Scheduled (EventBridge): reminders, escalations, stage deadlines, delegation periods, approved effects, follow-ups and 보완 요청 deadlines that are due. */
 export const handler = async (_event: ScheduledEvent): Promise<SweepReport> => {
   const report = await timers.sweep();
   log.info('approval timers swept', { ...report });

@@ -8,7 +8,8 @@ import { monthOf } from './totals.js';
  * Monthly totals are maintained, not recomputed: every history event that moves money carries
  * what it moved (`finance`), and the same transaction adds it to its month's aggregate items.
  * This is where what an event moves is decided, from the request as it is saved with the event:
- * - submitted: one claim and its requested amount; revised (while returned): the change of that amount
+ * - submitted: one claim and its requested amount; revised (while returned) or supplemented (보완, in
+ *   review): the change of that amount
  * - approved: one approval and the approved (reimbursable) amount; what approval commits (a repair's estimate)
  * - rejected, withdrawn: one each (the requested amount stays in the month it was requested)
  * - paid: one payment and the amount paid
@@ -32,6 +33,7 @@ export function figuresOf(request: ApprovalRequest, event: HistoryEvent): Financ
     case 'submitted':
       return clean({ submitted: 1, requestedKrw: requested });
     case 'revised':
+    case 'supplemented':
       return clean({ requestedKrw: (requested ?? 0) - (event.snapshot?.amountRequested ?? 0) });
     case 'approved':
       return clean({ approved: 1, approvedKrw: request.reimbursableAmount, committedKrw: financeTraitsOf(request).committedKrw });

@@ -55,7 +55,7 @@ function render(lines: [string, string][]): string {
 const BUTTON_STYLE = 'display:inline-block;padding:.6rem 1.2rem;background:#334e68;color:#fff;text-decoration:none';
 
 /** Why this email: the step just reached the approver, a reminder, an escalation, or a deputy (대결). */
-export type ApprovalEmailOccasion = 'new' | 'reminder' | 'escalated' | 'rerouted' | 'reassigned';
+export type ApprovalEmailOccasion = 'new' | 'reminder' | 'escalated' | 'rerouted' | 'reassigned' | 'supplemented' | 'returned-to-previous';
 
 const occasionPrefix: Record<ApprovalEmailOccasion, string> = {
   new: '',
@@ -63,6 +63,8 @@ const occasionPrefix: Record<ApprovalEmailOccasion, string> = {
   escalated: '[이관] ',
   rerouted: '[대결] ',
   reassigned: '[지정] ',
+  supplemented: '[보완] ',
+  'returned-to-previous': '[전단계 반려] ',
 };
 
 export function approvalRequestEmail(input: {

@@ -18,7 +18,15 @@ const context = (text: string) => ({ type: 'context', elements: [{ type: 'mrkdwn
 /** Slack mrkdwn control characters, escaped as Slack asks. */
 const plain = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
-const occasionPrefix = { new: '', reminder: '[독촉] ', escalated: '[이관] ', rerouted: '[대결] ', reassigned: '[지정] ' } as const;
+const occasionPrefix = {
+  new: '',
+  reminder: '[독촉] ',
+  escalated: '[이관] ',
+  rerouted: '[대결] ',
+  reassigned: '[지정] ',
+  supplemented: '[보완] ',
+  'returned-to-previous': '[전단계 반려] ',
+} as const;
 export type ChatOccasion = keyof typeof occasionPrefix;
 
 function summaryLines(request: ApprovalRequest, kind: RequestDescription): string[] {

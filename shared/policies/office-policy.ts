@@ -25,6 +25,12 @@ export const officePolicySchema = z
       workdayStartHour: z.int().min(0).max(23),
       /** The longest 대결 (acting approver) period one delegation may cover. */
       maxDelegationDays: z.int().positive(),
+      /**
+       * 보완 요청: business days the requester has to answer before the request returns (반려), and
+       * how many business days before that they are reminded. At most 10: the workflow's backstop
+       * for the wait (twice that in calendar days, plus two) stays within what the local emulator can time.
+       */
+      supplement: z.object({ answerBusinessDays: z.int().positive().max(10), remindBusinessDaysBefore: z.int().nonnegative() }),
     }),
     finance: z.object({
       /** Below this many claims in a month, a department is not named in finance views of kinds that hide small groups (merged into 기타). */

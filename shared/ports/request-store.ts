@@ -32,8 +32,11 @@ export interface ApprovalLink {
   status: 'open' | 'used' | 'revoked';
   usedAt?: string;
   decision?: Decision;
-  /** Why a link stopped working without being used: the request closed, or the step moved to someone else or to a fresh link. */
-  revokedReason?: 'closed' | 'replaced' | 'rerouted';
+  /**
+   * Why a link stopped working without being used: the request closed, the step moved to someone
+   * else or to a fresh link, the requester was asked for a supplement, or the stage went back a step.
+   */
+  revokedReason?: 'closed' | 'replaced' | 'rerouted' | 'supplement' | 'returned-to-previous';
   /** The Slack message that carries this link's buttons, updated once the step is decided or moves on. */
   chatMessage?: ChatMessageRef;
 }
@@ -105,6 +108,8 @@ export interface RequestStore {
   dueLinks(now: string, limit: number): Promise<ApprovalLink[]>;
   /** Requests whose decided stage has not been seen to move on within the grace period. */
   dueResumes(now: string, limit: number): Promise<ApprovalRequest[]>;
+  /** Requests whose 보완 요청 reminder or answer deadline is due. */
+  dueSupplements(now: string, limit: number): Promise<ApprovalRequest[]>;
   /** Requests in review whose workflow has not opened a stage within the grace period. */
   dueStarts(now: string, limit: number): Promise<ApprovalRequest[]>;
   /** Approved requests whose effect (e.g. a transfer) takes effect at or before `now` and is not applied yet. */

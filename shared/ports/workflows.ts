@@ -2,7 +2,8 @@
 
 /** What a stage's decisions hand back to the waiting workflow. */
 export interface DecisionOutcome {
-  outcome: 'next' | 'approved' | 'returned' | 'rejected';
+  /** `supplement`: a holder asked the requester for more; the workflow waits for the answer, then the same stage again. */
+  outcome: 'next' | 'approved' | 'returned' | 'rejected' | 'supplement';
 }
 
 export interface Workflows {

@@ -40,6 +40,14 @@ export const historyActionSchema = z.enum([
   'paid',
   /** The requester added documents to a request under review or returned. */
   'documents-added',
+  /** 보완 요청: a holder asked the requester for a document or a correction; the step waits with them. */
+  'supplement-requested',
+  /** The requester answered a 보완 요청 (documents, changed fields); the same step continues. */
+  'supplemented',
+  /** The requester was reminded that a 보완 요청 awaits their answer. */
+  'supplement-reminded',
+  /** 전단계 반려: a holder sent the request back to the previous stage, whose decision reopens. */
+  'returned-to-previous',
   /** 의견: a comment by someone who may read the request; not a decision. */
   'commented',
 ]);

@@ -141,6 +141,7 @@ export function openStage(
       steps,
       stageDeadline: input.deadline,
       resumePending: undefined, // the workflow has moved on to this stage
+      reopened: undefined, // its holders are told why with their links
       participants: withParticipants(request.participants, ...input.open.flatMap(({ holder }) => [holder.id, holder.actingFor?.id])),
     }),
     events,
@@ -287,5 +288,200 @@ export function reassignStep(
       },
     ],
     revokedLink: before.openLinkHash,
+  };
+}
+
+/** What a 보완 요청 records: who asked (and for whom), what, and the requester's timers. */
+export interface SupplementAsk {
+  stepIndex: number;
+  actor: Actor;
+  comment: string;
+  documentTypes?: string[];
+  at: string;
+  channel: Channel;
+  /** The stage's task token: the workflow is told to wait for the answer. */
+  taskToken: string;
+  answerBy: string;
+  remindAt?: string;
+}
+
+/**
+ * 보완 요청: the request waits for its requester. Every waiting step of the stage keeps its holder
+ * but loses its link (nobody decides on content about to change); the stage deadline pauses (what
+ * is left of it is kept); the workflow is told to wait for the answer (`resumePending`, as a decision would).
+ */
+export function requestSupplement(
+  request: ApprovalRequest,
+  input: SupplementAsk,
+): { request: ApprovalRequest; events: HistoryEvent[]; revokedLinks: string[] } {
+  const step = stepOf(request, input.stepIndex);
+  const revokedLinks = request.steps.flatMap((candidate) =>
+    candidate.stage === request.currentStage && candidate.status === 'waiting' && candidate.openLinkHash ? [candidate.openLinkHash] : [],
+  );
+  const steps = request.steps.map((candidate) =>
+    revokedLinks.includes(candidate.openLinkHash ?? '') ? { ...candidate, openLinkHash: undefined } : candidate,
+  );
+  const remaining = request.stageDeadline ? Math.max(0, Date.parse(request.stageDeadline) - Date.parse(input.at)) : 0;
+  return {
+    request: moved(request, input.at, {
+      status: 'supplement-requested',
+      steps,
+      supplement: {
+        stepIndex: step.index,
+        requestedAt: input.at,
+        requestedBy: input.actor.id,
+        requestedByName: input.actor.name,
+        actingForId: step.actingForId,
+        comment: input.comment,
+        ...(input.documentTypes?.length ? { documentTypes: input.documentTypes } : {}),
+        answerBy: input.answerBy,
+        remindAt: input.remindAt,
+        stageRemainingMs: remaining,
+      },
+      stageDeadline: undefined,
+      resumePending: { taskToken: input.taskToken, outcome: 'supplement', since: input.at },
+    }),
+    events: [
+      {
+        at: input.at,
+        actorId: input.actor.id,
+        actorName: input.actor.name,
+        actingForId: step.actingForId,
+        actingForName: step.actingForName,
+        action: 'supplement-requested',
+        round: request.round,
+        stepIndex: step.index,
+        comment: input.comment,
+        ...(input.documentTypes?.length ? { input: { documentTypes: input.documentTypes } } : {}),
+        channel: input.channel,
+      },
+    ],
+    revokedLinks,
+  };
+}
+
+/** The workflow waits for the answer on `taskToken`: the request keeps it (the answer or the expiry completes it). */
+export function awaitingSupplement(request: ApprovalRequest, input: { taskToken: string; at: string }): ApprovalRequest {
+  if (!request.supplement) throw new Error(`request ${request.id} has no supplement outstanding`);
+  return moved(request, input.at, { supplement: { ...request.supplement, taskToken: input.taskToken }, resumePending: undefined });
+}
+
+/** The requester was reminded of an unanswered 보완 요청 (once). */
+export function supplementReminded(request: ApprovalRequest, at: string): { request: ApprovalRequest; events: HistoryEvent[] } {
+  if (!request.supplement) throw new Error(`request ${request.id} has no supplement outstanding`);
+  return {
+    request: moved(request, at, { supplement: { ...request.supplement, remindedAt: at } }),
+    events: [{ at, actorId: 'system', action: 'supplement-reminded', round: request.round, toId: request.requesterId, channel: 'workflow' }],
+  };
+}
+
+/** The answer period ended: the workflow is told to return the request (its Finalize says why). */
+export function supplementExpired(request: ApprovalRequest, at: string): ApprovalRequest {
+  const token = request.supplement?.taskToken;
+  if (!token) throw new Error(`request ${request.id} is not waiting for a supplement`);
+  return moved(request, at, { resumePending: { taskToken: token, outcome: 'returned', since: at } });
+}
+
+/**
+ * The requester answered: the request is in review again on the same stage (no new round; the
+ * round's decisions stand), with what was left of the stage's time, and the workflow is told to
+ * open the stage again (each waiting step's holder gets a fresh link). `revised` is the content as
+ * the answer left it (the same as before when only documents came); the previous content is in the event.
+ */
+export function supplementAnswered(
+  request: ApprovalRequest,
+  input: { revised: ApprovalRequest; at: string; actor: Actor; comment: string; added: { id: string; documentType: string }[] },
+): { request: ApprovalRequest; events: HistoryEvent[] } {
+  const supplement = request.supplement;
+  if (!supplement?.taskToken) throw new Error(`request ${request.id} is not waiting for a supplement`);
+  return {
+    request: moved(request, input.at, {
+      ...input.revised,
+      status: 'in-review',
+      supplement: undefined,
+      stageDeadline: new Date(Date.parse(input.at) + supplement.stageRemainingMs).toISOString(),
+      resumePending: { taskToken: supplement.taskToken, outcome: 'next', since: input.at },
+      reopened: { occasion: 'supplemented', byName: input.actor.name, note: input.comment },
+    }),
+    events: [
+      {
+        at: input.at,
+        actorId: input.actor.id,
+        actorName: input.actor.name,
+        action: 'supplemented',
+        round: request.round,
+        stepIndex: supplement.stepIndex,
+        comment: input.comment,
+        channel: 'api',
+        snapshot: {
+          round: request.round,
+          details: request.details,
+          amountRequested: request.amountRequested,
+          reimbursableAmount: request.reimbursableAmount,
+          capAmount: request.capAmount,
+        },
+        ...(input.added.length
+          ? { documents: input.added.map((attachment) => ({ attachmentId: attachment.id, documentType: attachment.documentType })) }
+          : {}),
+      },
+    ],
+  };
+}
+
+/**
+ * 전단계 반려: the holder of a step sends the request back to the stage before. That stage's
+ * decisions reopen (its approvals go back to pending; a skipped review stays skipped), and the
+ * current stage waits behind it again: its open links die and its steps go back to pending. The
+ * workflow opens the previous stage again (`resumePending` 'next' with `currentStage` moved back).
+ */
+export function returnToPrevious(
+  request: ApprovalRequest,
+  input: { stepIndex: number; toStage: number; actor: Actor; comment: string; at: string; channel: Channel; taskToken: string },
+): { request: ApprovalRequest; events: HistoryEvent[]; revokedLinks: string[] } {
+  const step = stepOf(request, input.stepIndex);
+  const revokedLinks: string[] = [];
+  const reopen = (candidate: ApprovalStep): ApprovalStep => {
+    if (candidate.openLinkHash) revokedLinks.push(candidate.openLinkHash);
+    return {
+      ...candidate,
+      status: 'pending',
+      openLinkHash: undefined,
+      decidedAt: undefined,
+      decidedBy: undefined,
+      comment: undefined,
+      channel: undefined,
+      notifiedAt: undefined,
+      remindedAt: undefined,
+    };
+  };
+  const steps = request.steps.map((candidate) => {
+    if (candidate.stage === input.toStage && candidate.status === 'approved') return reopen(candidate);
+    if (candidate.stage === request.currentStage && candidate.status !== 'skipped') return reopen(candidate);
+    return candidate;
+  });
+  return {
+    request: moved(request, input.at, {
+      steps,
+      currentStage: input.toStage,
+      stageDeadline: undefined,
+      reopened: { occasion: 'returned-to-previous', byName: input.actor.name, note: input.comment },
+      resumePending: { taskToken: input.taskToken, outcome: 'next', since: input.at },
+    }),
+    events: [
+      {
+        at: input.at,
+        actorId: input.actor.id,
+        actorName: input.actor.name,
+        actingForId: step.actingForId,
+        actingForName: step.actingForName,
+        action: 'returned-to-previous',
+        round: request.round,
+        stepIndex: step.index,
+        comment: input.comment,
+        channel: input.channel,
+        toId: request.steps.find((candidate) => candidate.stage === input.toStage && candidate.status === 'approved')?.approverId,
+      },
+    ],
+    revokedLinks,
   };
 }

@@ -10,7 +10,8 @@ import type { ApprovalStatus, BaseRequest } from './request.js';
 
 /** Which status may follow which in every kind's approval; a kind adds its life after approval. */
 const approvalMoves: Record<ApprovalStatus, readonly string[]> = {
-  'in-review': ['approved', 'returned', 'recalled', 'rejected', 'withdrawn', 'failed'],
+  'in-review': ['approved', 'returned', 'recalled', 'rejected', 'withdrawn', 'failed', 'supplement-requested'],
+  'supplement-requested': ['in-review', 'returned', 'withdrawn', 'failed'],
   returned: ['in-review', 'withdrawn'],
   recalled: ['in-review', 'withdrawn'],
   approved: [],

@@ -9,11 +9,21 @@ import * as z from 'zod';
 
 /**
  * The statuses of every kind's approval. `returned` (반려): back with the requester, who revises and
- * resubmits or withdraws. `recalled` (회수): taken back by the requester before anyone decided, to
+ * resubmits or withdraws. `supplement-requested` (보완 요청): a holder asked the requester for more
+ * (a document, a corrected field); the step waits with its holder until the answer. `recalled` (회수): taken back by the requester before anyone decided, to
  * edit and resubmit, or withdraw (철회). A kind adds the statuses its life after approval goes through (a repair's
  * `in-progress`, a booking's `completed`, a reimbursement's `paid`).
  */
-export const APPROVAL_STATUSES = ['in-review', 'returned', 'recalled', 'approved', 'rejected', 'withdrawn', 'failed'] as const;
+export const APPROVAL_STATUSES = [
+  'in-review',
+  'supplement-requested',
+  'returned',
+  'recalled',
+  'approved',
+  'rejected',
+  'withdrawn',
+  'failed',
+] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 
 export const decisionSchema = z.enum(['approve', 'reject']);
@@ -100,7 +110,9 @@ export const baseRequestShape = {
    * A stage was decided and its workflow told to move on; until the workflow's next step runs
    * (and clears this), the timer sweep can tell it again. Holds the stage's task token: never shown.
    */
-  resumePending: z.object({ taskToken: z.string(), outcome: z.enum(['next', 'approved', 'returned', 'rejected']), since: z.string() }).optional(),
+  resumePending: z
+    .object({ taskToken: z.string(), outcome: z.enum(['next', 'approved', 'returned', 'rejected', 'supplement']), since: z.string() })
+    .optional(),
   /** A safety hazard (긴급): the handling unit hears at once, and reminders run in hours. */
   urgent: z.boolean().optional(),
   /** The team responsible for the request (a building's managing team); `handling-unit` steps start there. */
@@ -109,6 +121,33 @@ export const baseRequestShape = {
   payment: z.object({ amountKrw: z.int().nonnegative(), paidAt: z.string(), paidBy: z.string(), batchId: z.string() }).optional(),
   /** What the timer sweep does next for this request: one of its kind's follow-ups (a trip-log reminder, a repair's close). */
   followUp: z.object({ action: z.string(), at: z.string(), count: z.int().nonnegative().optional() }).optional(),
+  /**
+   * 보완 요청 outstanding: who asked what, and by when the requester must answer. While it stands
+   * the stage's links are dead and its deadline is paused (`stageRemainingMs` is what is left of it).
+   */
+  supplement: z
+    .object({
+      stepIndex: z.int().nonnegative(),
+      requestedAt: z.string(),
+      requestedBy: z.string(),
+      requestedByName: z.string(),
+      actingForId: z.string().optional(),
+      comment: z.string(),
+      /** Documents asked for (the kind's document types); the answer must bring one of each. */
+      documentTypes: z.array(z.string()).optional(),
+      answerBy: z.string(),
+      remindAt: z.string().optional(),
+      remindedAt: z.string().optional(),
+      stageRemainingMs: z.int().nonnegative(),
+      /** The workflow's "Await supplement" task: the answer (or the expiry) completes it. Never shown. */
+      taskToken: z.string().optional(),
+    })
+    .optional(),
+  /**
+   * Why the current stage opens again (the requester answered a 보완 요청, or the stage after sent it
+   * back: 전단계 반려), told to its holders with their fresh links; cleared once they have them.
+   */
+  reopened: z.object({ occasion: z.enum(['supplemented', 'returned-to-previous']), byName: z.string(), note: z.string() }).optional(),
   /** Its documents (붙임), in the order they were bound. */
   attachments: z.array(attachmentRefSchema).optional(),
   /** 1 on submission, +1 on each resubmission after a 반려. */

@@ -84,7 +84,7 @@ export function closeRequest(
     step.status === 'waiting' || step.status === 'pending' ? { ...step, status: 'cancelled' as const, openLinkHash: undefined } : step,
   );
   return {
-    request: moved(request, at, { status, steps, stageDeadline: undefined, resumePending: undefined }),
+    request: moved(request, at, { status, steps, stageDeadline: undefined, resumePending: undefined, supplement: undefined, reopened: undefined }),
     events: [{ at, actorId: actor.id, actorName: actor.name, action: status, round: request.round, comment, channel }],
     revokedLinks,
   };
@@ -125,10 +125,10 @@ export function endRoundAndRelease(
  */
 export function finalized(
   request: ApprovalRequest,
-  input: { outcome: 'approved' | 'returned' | 'rejected'; at: string; policy: KindPolicies },
+  input: { outcome: 'approved' | 'returned' | 'rejected'; at: string; policy: KindPolicies; comment?: string },
 ): RequestChange {
   const { outcome, at } = input;
-  const closed = closeRequest(request, { status: outcome, at, actor: { id: 'system', name: 'system' }, channel: 'workflow' });
+  const closed = closeRequest(request, { status: outcome, at, actor: { id: 'system', name: 'system' }, channel: 'workflow', comment: input.comment });
   const links = revokeAll(closed.revokedLinks);
   if (outcome === 'approved') {
     const after = carriedOn(closed.request, { at, policy: input.policy });

@@ -179,6 +179,7 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
     dueLinks: async (now, limit) => (await queryDueTimers(db, tableName, timerShards.link, now, limit)).map(readLink),
     dueResumes: async (now, limit) => (await queryDueTimers(db, tableName, timerShards.resume, now, limit)).map(readRequest),
     dueStarts: async (now, limit) => (await queryDueTimers(db, tableName, timerShards.start, now, limit)).map(readRequest),
+    dueSupplements: async (now, limit) => (await queryDueTimers(db, tableName, timerShards.supplement, now, limit)).map(readRequest),
     dueEffects: async (now, limit) => (await queryDueTimers(db, tableName, timerShards.effect, now, limit)).map(readRequest),
     dueFollowUps: async (now, limit) => (await queryDueTimers(db, tableName, timerShards.followUp, now, limit)).map(readRequest),
 

@@ -8,6 +8,7 @@ import type { ApprovalLink, RequestStore } from '../ports/request-store.js';
 import type { Clock } from '../ports/system.js';
 import type { Workflows } from '../ports/workflows.js';
 import { changeOf } from '../requests/change.js';
+import type { ApprovalRequest } from '../requests/kinds/index.js';
 import { resumeSettled } from '../requests/lifecycle-transitions.js';
 import type { ApprovalEngine } from './approval-engine.js';
 import type { Delegations } from './delegations.js';
@@ -27,6 +28,8 @@ export interface ApprovalTimerDeps {
   effects: RequestEffects;
   /** What approved requests still need from the sweep, as their kinds say (a trip-log reminder, a repair's automatic close). */
   followUps: FollowUps;
+  /** 보완 요청 reminders and answer deadlines. */
+  supplements: (request: ApprovalRequest, now: string) => Promise<'reminded' | 'returned' | undefined>;
   log: (message: string, fields: Record<string, unknown>) => void;
 }
 
@@ -43,6 +46,9 @@ export interface SweepReport {
   started: number;
   /** Follow-ups done: missing trip logs reminded, reported repairs closed. */
   followedUp: number;
+  /** 보완 요청: requesters reminded, and requests returned unanswered. */
+  supplementsReminded: number;
+  supplementsExpired: number;
   failed: number;
 }
 
@@ -61,7 +67,7 @@ const describe = (duration: { businessDays: number } | { hours: number }) =>
  * the size of the table. Every time it uses is the injected clock's, so tests and demos drive it.
  */
 export function makeApprovalTimers(deps: ApprovalTimerDeps) {
-  const { requests, delegationStore, directory, workflows, clock, policy, engine, delegations, effects, followUps, log } = deps;
+  const { requests, delegationStore, directory, workflows, clock, policy, engine, delegations, effects, followUps, supplements, log } = deps;
 
   async function handleLink(link: ApprovalLink, now: string, report: SweepReport) {
     const request = await requests.get(link.requestId);
@@ -134,6 +140,7 @@ export function makeApprovalTimers(deps: ApprovalTimerDeps) {
      *    whose workflow never opened a stage: start it (Step Functions ignores a second start).
      * 4. Approved effects whose date has come: apply them (a transfer moves the person in the directory).
      * 5. Follow-ups of approved requests: remind a missing trip log, close a reported repair nobody objected to.
+     * 6. 보완 요청: remind a requester who has not answered; return the request when the answer period ends.
      * One item failing is logged and retried next run; it never stops the others.
      */
     async sweep(): Promise<SweepReport> {
@@ -147,6 +154,8 @@ export function makeApprovalTimers(deps: ApprovalTimerDeps) {
         resumed: 0,
         started: 0,
         followedUp: 0,
+        supplementsReminded: 0,
+        supplementsExpired: 0,
         failed: 0,
       };
       for (const link of await requests.dueLinks(now, BATCH)) {
@@ -179,6 +188,16 @@ export function makeApprovalTimers(deps: ApprovalTimerDeps) {
           }
           // The task is gone (it moved on, or timed out and the workflow's Catch took over): nothing left to tell.
           await requests.save(changeOf(request, resumeSettled(request, now)));
+        }
+      }
+      for (const request of await requests.dueSupplements(now, BATCH)) {
+        try {
+          const done = await supplements(request, now);
+          if (done === 'reminded') report.supplementsReminded += 1;
+          if (done === 'returned') report.supplementsExpired += 1;
+        } catch (error) {
+          report.failed += 1;
+          log('supplement timer failed; retried next sweep', { requestId: request.id, error: String(error) });
         }
       }
       for (const request of await requests.dueStarts(now, BATCH)) {

@@ -121,6 +121,15 @@ export function makeOpenStepReader({ requests, clock }: Pick<DecideStepDeps, 're
         `이 결재는 다른 결재권자에게 넘어갔습니다(대결 또는 상위자 이관). 현재 결재권자: ${step?.approverName ?? '-'} ${step?.approverPosition ?? ''}`.trim(),
       );
     }
+    if (link.status === 'revoked' && link.revokedReason === 'supplement' && request.status === 'supplement-requested') {
+      throw new InvalidStateError('요청자에게 보완을 요청한 상태입니다. 요청자가 보완하면 새 결재 링크를 보내 드립니다.');
+    }
+    if (link.status === 'revoked' && link.revokedReason === 'supplement') {
+      throw new LinkReplacedError('보완된 요청에 대해 새 링크가 발송되었습니다. 가장 최근에 받은 메일의 링크를 사용하세요.');
+    }
+    if (link.status === 'revoked' && link.revokedReason === 'returned-to-previous') {
+      throw new StepReroutedError('전단계 반려로 앞 단계의 결정을 다시 받고 있습니다. 그 결정이 끝나면 새 결재 링크를 보내 드립니다.');
+    }
     if (!step || link.status === 'revoked' || request.status !== 'in-review' || request.round !== link.round || step.stage !== request.currentStage) {
       throw new InvalidStateError(`더 이상 결정할 수 없는 요청입니다 (현재 상태: ${statusLabel(request.status)}).`);
     }

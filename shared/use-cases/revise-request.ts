@@ -1,21 +1,24 @@
 import * as z from 'zod';
 import { resolveSubmittedLine } from '../approvals/approval-line.js';
-import type { Directory } from '../directory/directory.js';
+import type { Directory, Person } from '../directory/directory.js';
+import { documentLabel } from '../documents/document-labels.js';
 import { DuplicateClaimError, ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../kernel/errors.js';
 import { seoulDate } from '../kernel/seoul-time.js';
 import { invalidInput, parseOrThrow, text, toFieldIssues } from '../kernel/validation.js';
 import { kindPolicyFor } from '../policies/approval-policy.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
-import { type AttachmentStore, AttachmentTakenError } from '../ports/attachment-store.js';
+import { type AttachmentBinding, type AttachmentStore, AttachmentTakenError } from '../ports/attachment-store.js';
 import type { DocumentFiles } from '../ports/document-files.js';
 import type { FleetStore } from '../ports/fleet-store.js';
-import { ConcurrentChangeError, LedgerFullError, type RequestStore } from '../ports/request-store.js';
+import { ConcurrentChangeError, type LedgerChange, LedgerFullError, type RequestStore } from '../ports/request-store.js';
 import type { Clock } from '../ports/system.js';
 import type { Workflows } from '../ports/workflows.js';
 import { changeOf } from '../requests/change.js';
+import type { HistoryEvent } from '../requests/history.js';
+import type { Assessment } from '../requests/kind.js';
 import { type ApprovalRequest, kindById, requestSchema, statusLabel } from '../requests/kinds/index.js';
 import { assessSubmission, reassess, submittedDetails } from '../requests/per-kind.js';
-import { isParticipant } from '../requests/request.js';
+import { type AttachmentRef, isParticipant } from '../requests/request.js';
 import { resubmit, reviseRequest } from '../requests/round-transitions.js';
 import { attachmentIdsSchema, prepareAttachments, requireDocuments } from './attachments.js';
 import { duplicateMessage, reserveInLedgers } from './ledger-reservation.js';
@@ -63,7 +66,7 @@ const concurrent = (error: unknown) => {
 };
 
 export function makeReviseRequest(deps: ReviseRequestDeps) {
-  const { requests, directory, clock, policy, fleet } = deps;
+  const { requests, directory, clock } = deps;
   /**
    * `PUT /requests/{id}` — Primary course:
    * 1. Only the requester, only while returned (반려) or recalled (회수).
@@ -76,7 +79,6 @@ export function makeReviseRequest(deps: ReviseRequestDeps) {
    */
   return async function revise(input: { callerId: string; requestId: string; body: unknown }) {
     const request = await returnedRequestOf(requests, input.callerId, input.requestId, '수정');
-    const label = kindById(request.kind).label;
     const {
       kind: sentKind,
       attachments: attachmentIds = [],
@@ -85,62 +87,117 @@ export function makeReviseRequest(deps: ReviseRequestDeps) {
     if (sentKind !== undefined && sentKind !== request.kind) {
       throw invalidInput([{ path: 'kind', message: `요청 종류는 바꿀 수 없습니다 (${request.kind})` }]);
     }
-    const parsed = submittedDetails(request.kind, fields);
-    if (!parsed.success) throw invalidInput(toFieldIssues(parsed.error));
-    const details = parsed.data;
     const requester = await directory.person(request.requesterId);
     if (!requester) throw new ForbiddenError('직원 명부에 없는 사용자입니다.');
     const now = clock.now();
-    const assessment = await assessSubmission(request.kind, details, { directory, requester, fleet, policy, now, today: seoulDate(now) });
-    // The claim's own reservations count as available to it: revising never competes with itself.
-    const reservation = await reserveInLedgers(requests, { personId: request.requesterId, kindLabel: label, assessment, current: request.ledgers });
+    const revision = await prepareRevision(deps, request, { fields, attachmentIds, requester, now });
     const at = now.toISOString();
-    const documents = await prepareAttachments(deps, {
-      kind: request.kind,
-      ids: attachmentIds,
-      uploader: requester,
-      requestId: request.id,
-      round: request.round,
+    const revised = reviseRequest(request, {
+      revised: revision.content,
       at,
-      existing: request.attachments,
+      actor: { id: requester.id, name: requester.name },
+      added: revision.added,
     });
-    const attachments = [...(request.attachments ?? []), ...documents.refs];
-    const period = assessment.ledgers?.[0];
-    const earlier =
-      period === undefined ? [] : (await requests.ledgerUsage(request.requesterId, period.key)).requestIds.filter((id) => id !== request.id);
-    requireDocuments(policy, request.kind, attachments, { details, firstClaimOfPeriod: earlier.length === 0 });
-    await documents.keep();
-    const revisedContent: ApprovalRequest = requestSchema.parse({
-      ...request,
-      ...assessment.state,
-      details,
-      amountRequested: assessment.amountRequested,
-      reimbursableAmount: reservation.reimbursableAmount,
-      capAmount: assessment.capAmount,
-      ledgers: reservation.ledgers,
-      // Who handles it and how fast, as the new content says (a repair moved to another building).
-      urgent: assessment.urgent ? true : undefined,
-      handlingTeamId: assessment.handlingTeamId,
-      ...(attachments.length ? { attachments } : {}),
-    });
-    const revised = reviseRequest(request, { revised: revisedContent, at, actor: { id: requester.id, name: requester.name }, added: documents.refs });
-    try {
-      await requests.save(changeOf(request, revised, { ledgers: reservation.changes, attachments: documents.bindings }));
-    } catch (error) {
-      if (error instanceof AttachmentTakenError) {
-        throw new ValidationError('첨부 파일 중 방금 다른 요청에 첨부된 것이 있습니다.', [
-          { path: 'attachments', message: '이미 다른 요청에 첨부된 파일입니다' },
-        ]);
-      }
-      if (error instanceof LedgerFullError) {
-        const claim = assessment.ledgers?.find((candidate) => candidate.key === error.key);
-        if (claim?.capKrw !== undefined) throw new InvalidStateError('같은 기간의 다른 청구가 동시에 처리되었습니다. 다시 수정해 주세요.');
-        throw new DuplicateClaimError(duplicateMessage(claim, label));
-      }
-      throw concurrent(error);
-    }
+    await saveRevision(requests, request, revised, revision);
     return requestView(revised.request);
   };
+}
+
+/** A request's content revised: checked and assessed as on submission, its documents checked, its ledger places moved. */
+export interface Revision {
+  content: ApprovalRequest;
+  added: AttachmentRef[];
+  ledgers: LedgerChange[] | undefined;
+  bindings: AttachmentBinding[];
+  /** Ledger entries of the revised content (to name the one a race filled). */
+  claims: Assessment<unknown>['ledgers'];
+}
+
+/**
+ * The content a revision (`PUT`) or a 보완 answer leaves: `fields` validated against the kind's
+ * schema and rules as on submission; documents named in `attachmentIds` checked and added, and the
+ * required ones must be among all the request then holds; the ledger reservation follows the new
+ * content (another year, another amount). Nothing is saved: `saveRevision` does, with the transition.
+ */
+export async function prepareRevision(
+  deps: ReviseRequestDeps,
+  request: ApprovalRequest,
+  input: {
+    fields: unknown;
+    attachmentIds: string[];
+    requester: Person;
+    now: Date;
+    /** Document types that must be among those added (what a 보완 요청 asked for). */
+    mustAdd?: string[];
+  },
+): Promise<Revision> {
+  const { requests, directory, policy, fleet } = deps;
+  const { requester, now } = input;
+  const label = kindById(request.kind).label;
+  const parsed = submittedDetails(request.kind, input.fields);
+  if (!parsed.success) throw invalidInput(toFieldIssues(parsed.error));
+  const details = parsed.data;
+  const assessment = await assessSubmission(request.kind, details, { directory, requester, fleet, policy, now, today: seoulDate(now) });
+  // The claim's own reservations count as available to it: revising never competes with itself.
+  const reservation = await reserveInLedgers(requests, { personId: request.requesterId, kindLabel: label, assessment, current: request.ledgers });
+  const documents = await prepareAttachments(deps, {
+    kind: request.kind,
+    ids: input.attachmentIds,
+    uploader: requester,
+    requestId: request.id,
+    round: request.round,
+    at: now.toISOString(),
+    existing: request.attachments,
+  });
+  const attachments = [...(request.attachments ?? []), ...documents.refs];
+  const period = assessment.ledgers?.[0];
+  const earlier =
+    period === undefined ? [] : (await requests.ledgerUsage(request.requesterId, period.key)).requestIds.filter((id) => id !== request.id);
+  requireDocuments(policy, request.kind, attachments, { details, firstClaimOfPeriod: earlier.length === 0 });
+  const missing = (input.mustAdd ?? []).filter((type) => !documents.refs.some((added) => added.documentType === type));
+  if (missing.length) {
+    const names = missing.map((type) => documentLabel(request.kind, type)).join(', ');
+    throw new ValidationError(`요청받은 서류를 첨부하세요: ${names}`, [{ path: 'attachments', message: `요청받은 서류가 없습니다: ${names}` }]);
+  }
+  await documents.keep();
+  const content: ApprovalRequest = requestSchema.parse({
+    ...request,
+    ...assessment.state,
+    details,
+    amountRequested: assessment.amountRequested,
+    reimbursableAmount: reservation.reimbursableAmount,
+    capAmount: assessment.capAmount,
+    ledgers: reservation.ledgers,
+    // Who handles it and how fast, as the new content says (a repair moved to another building).
+    urgent: assessment.urgent ? true : undefined,
+    handlingTeamId: assessment.handlingTeamId,
+    ...(attachments.length ? { attachments } : {}),
+  });
+  return { content, added: documents.refs, ledgers: reservation.changes, bindings: documents.bindings, claims: assessment.ledgers };
+}
+
+/** Saves a revision with its transition, in one transaction; a race (a file taken, a ledger filled, the request moved) becomes the caller's Korean 4xx. */
+export async function saveRevision(
+  requests: RequestStore,
+  request: ApprovalRequest,
+  changed: { request: ApprovalRequest; events: HistoryEvent[] },
+  revision: Revision,
+): Promise<void> {
+  try {
+    await requests.save(changeOf(request, changed, { ledgers: revision.ledgers, attachments: revision.bindings }));
+  } catch (error) {
+    if (error instanceof AttachmentTakenError) {
+      throw new ValidationError('첨부 파일 중 방금 다른 요청에 첨부된 것이 있습니다.', [
+        { path: 'attachments', message: '이미 다른 요청에 첨부된 파일입니다' },
+      ]);
+    }
+    if (error instanceof LedgerFullError) {
+      const claim = revision.claims?.find((candidate) => candidate.key === error.key);
+      if (claim?.capKrw !== undefined) throw new InvalidStateError('같은 기간의 다른 청구가 동시에 처리되었습니다. 다시 수정해 주세요.');
+      throw new DuplicateClaimError(duplicateMessage(claim, kindById(request.kind).label));
+    }
+    throw concurrent(error);
+  }
 }
 
 /**

@@ -55,7 +55,8 @@ export function makeWithdrawRequest({ requests, workflows, clock, log }: Withdra
     const request = await requests.get(requestId);
     if (!request || !isParticipant(request, callerId)) throw new NotFoundError(`요청 ${requestId}을(를) 찾을 수 없습니다.`);
     if (request.requesterId !== callerId) throw new ForbiddenError('본인이 제출한 요청만 철회할 수 있습니다.');
-    if (request.status !== 'in-review' && request.status !== 'returned' && request.status !== 'recalled') {
+    const open = ['in-review', 'supplement-requested', 'returned', 'recalled'];
+    if (!open.includes(request.status)) {
       throw new InvalidStateError(`이미 '${statusLabel(request.status)}' 상태인 요청은 철회할 수 없습니다.`);
     }
     const change = endRoundAndRelease(request, {
@@ -66,7 +67,7 @@ export function makeWithdrawRequest({ requests, workflows, clock, log }: Withdra
       channel: 'api',
     });
     await requests.save(change);
-    // No workflow runs while returned or recalled.
-    return { request: change.request, wasReturned: request.status !== 'in-review' };
+    // No workflow runs while returned or recalled (one waits for the answer to a 보완 요청).
+    return { request: change.request, wasReturned: request.status === 'returned' || request.status === 'recalled' };
   }
 }

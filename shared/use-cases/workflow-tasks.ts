@@ -1,13 +1,14 @@
 import * as z from 'zod';
 import type { Directory } from '../directory/directory.js';
+import { formatSeoulDateTime } from '../kernel/seoul-time.js';
 import { outcomeEmail } from '../notifications/emails.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
 import type { Mailer } from '../ports/messaging.js';
 import type { RequestStore } from '../ports/request-store.js';
 import type { Clock } from '../ports/system.js';
 import { changeOf } from '../requests/change.js';
-import type { ApprovalRequest } from '../requests/kinds/index.js';
-import { type Holder, openStage } from '../requests/line-transitions.js';
+import { type ApprovalRequest, findKind } from '../requests/kinds/index.js';
+import { awaitingSupplement, type Holder, openStage } from '../requests/line-transitions.js';
 import { describe, outcomeOf } from '../requests/per-kind.js';
 import { APPROVAL_STATUSES } from '../requests/request.js';
 import { endRoundAndRelease, finalized } from '../requests/round-transitions.js';
@@ -43,6 +44,17 @@ export const failureInput = z.object({
 });
 
 const systemActor = { id: 'system', name: 'system' };
+
+/**
+ * What the holders of a stage opened again are told: who answered or sent it back and — except on
+ * a health kind, whose words may be about the person's health — what they said.
+ */
+function reopenedNote(request: ApprovalRequest, reopened: NonNullable<ApprovalRequest['reopened']>): string {
+  const said = findKind(request.kind)?.privacy.sensitive ? '' : ` — ${reopened.note}`;
+  return reopened.occasion === 'supplemented'
+    ? `${reopened.byName}님이 보완 요청에 답했습니다${said}. 같은 단계에서 이어서 결정해 주세요.`
+    : `${reopened.byName}님이 전단계 반려했습니다${said}. 다시 확인해 결정해 주세요.`;
+}
 const approvalStatuses = new Set<string>(APPROVAL_STATUSES);
 
 export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
@@ -79,7 +91,14 @@ export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
 
       const now = clock.now();
       const at = now.toISOString();
-      const deadline = new Date(now.getTime() + policy.approvals.stageDeadlineDays * 86_400_000).toISOString();
+      // A stage opened again on the same steps (after a 보완 answer, or a retry of this task) keeps
+      // its deadline (the rest of its time); a stage reached afresh gets the whole period.
+      const again = stage.every((step) => step.status === 'waiting') && request.stageDeadline !== undefined && request.stageDeadline > at;
+      const deadline =
+        again && request.stageDeadline
+          ? request.stageDeadline
+          : new Date(now.getTime() + policy.approvals.stageDeadlineDays * 86_400_000).toISOString();
+      const reopened = request.reopened;
       const opened: { stepIndex: number; holder: Holder; minted: MintedLink }[] = [];
       for (const step of stage) {
         const holder = await engine.holderFor(step.actingForId ?? step.approverId, request.requesterId);
@@ -104,8 +123,30 @@ export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
       await requests.save(changeOf(request, changed, { links: { put: opened.map(({ minted }) => minted.link), revoke: replaced } }));
       for (const { stepIndex, minted } of opened) {
         const step = changed.request.steps[stepIndex];
-        if (step) await engine.notifyHolder({ request: changed.request, step, minted, occasion: step.actingForId ? 'rerouted' : 'new' });
+        if (!step) continue;
+        const occasion = reopened?.occasion ?? (step.actingForId ? 'rerouted' : 'new');
+        await engine.notifyHolder({
+          request: changed.request,
+          step,
+          minted,
+          occasion,
+          note: reopened ? reopenedNote(changed.request, reopened) : undefined,
+        });
       }
+    },
+
+    /**
+     * Primary course (보완 요청, `.waitForTaskToken`): the request keeps the task token its answer
+     * (or its expiry) completes. The requester was told by the holder's action; nothing is sent here.
+     */
+    async awaitSupplement(input: z.infer<typeof requestDecisionInput>): Promise<void> {
+      return retryOnConcurrentChange(async () => {
+        const request = await load(input.requestId, input.round);
+        if (request.status !== 'supplement-requested') throw new RequestNotInReviewError(`request ${request.id} is ${request.status}`);
+        await requests.save(
+          changeOf(request, { request: awaitingSupplement(request, { taskToken: input.taskToken, at: clock.now().toISOString() }), events: [] }),
+        );
+      });
     },
 
     /**
@@ -133,16 +174,20 @@ export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
       await tellRequester(request);
       return;
     }
-    if (request.status !== 'in-review') throw new RequestNotInReviewError(`request ${request.id} is ${request.status}`);
-    const change = finalized(request, { outcome: input.outcome, at: clock.now().toISOString(), policy });
+    // An unanswered 보완 요청 returns the request once its time is up.
+    const unanswered = request.status === 'supplement-requested' && input.outcome === 'returned' ? request.supplement : undefined;
+    if (request.status !== 'in-review' && !unanswered) throw new RequestNotInReviewError(`request ${request.id} is ${request.status}`);
+    const reason = unanswered ? `보완 요청에 기한(${formatSeoulDateTime(unanswered.answerBy)})까지 답하지 않아 반려되었습니다` : undefined;
+    const change = finalized(request, { outcome: input.outcome, at: clock.now().toISOString(), policy, comment: reason });
     await requests.save(change);
-    await tellRequester(change.request);
+    await tellRequester(change.request, reason);
   }
 
   async function recordFailureOnce(input: z.infer<typeof failureInput>): Promise<void> {
     const request = await requests.get(input.requestId);
     if (!request) throw new Error(`request ${input.requestId} not found`);
-    if (request.status !== 'in-review' || request.round !== input.round) return; // withdrawn, closed or resubmitted: nothing is stuck
+    const open = request.status === 'in-review' || request.status === 'supplement-requested';
+    if (!open || request.round !== input.round) return; // withdrawn, closed or resubmitted: nothing is stuck
     const reason =
       input.error.Error === DEADLINE_PASSED || input.error.Error === 'States.Timeout'
         ? `결재 기한(단계별 ${policy.approvals.stageDeadlineDays}일)이 지나 요청이 중단되었습니다`

@@ -158,6 +158,8 @@ describe('the synthesized stack', () => {
       'POST /approvals/{requestId}/decision': 'JWT',
       'POST /approvals/decisions': 'JWT',
       'POST /approvals/{requestId}/reassign': 'JWT',
+      'POST /approvals/{requestId}/supplement-request': 'JWT',
+      'POST /requests/{id}/supplement': 'JWT',
       'POST /approvals/{requestId}/skip': 'JWT',
       'PUT /delegations': 'JWT',
       'GET /delegations': 'JWT',
@@ -264,14 +266,24 @@ describe('the synthesized stack', () => {
     }
   });
 
-  it('a line of n stages costs 2n + 1 transitions: each stage and its choice, then Finalize ends the execution', () => {
+  it('a line of n stages costs 2n + 1 transitions: each stage and its choice, then Finalize ends the execution; a 보완 요청 adds two', () => {
     const definition = definitionOf();
     expect(definition.StartAt).toBe('Await decision');
     expect(definition.States['Await decision'].Next).toBe('Line complete?');
     expect(definition.States['Line complete?'].Default).toBe('Finalize');
     expect(definition.States['Finalize'].End).toBe(true);
+    // 보완 요청: the answer's wait, and back to the same choice (the stage again, or Finalize when unanswered).
+    expect(definition.States['Line complete?'].Choices).toEqual([
+      expect.objectContaining({ StringEquals: 'next', Next: 'Await decision' }),
+      expect.objectContaining({ StringEquals: 'supplement', Next: 'Await supplement' }),
+    ]);
+    expect(definition.States['Await supplement']).toMatchObject({
+      Resource: expect.stringMatching(/:states:::lambda:invoke.waitForTaskToken$/),
+      Next: 'Line complete?',
+      TimeoutSeconds: (officePolicy.approvals.supplement.answerBusinessDays * 2 + 2) * 86_400,
+    });
     const onTheLine = Object.keys(definition.States).filter((name) => !['Record failure', 'Failed'].includes(name));
-    expect(onTheLine.sort()).toEqual(['Await decision', 'Finalize', 'Line complete?']);
+    expect(onTheLine.sort()).toEqual(['Await decision', 'Await supplement', 'Finalize', 'Line complete?']);
   });
 
   it('state machines log without execution data (health data stays out of logs) and are traced', () => {

@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { seedDirectory, seedPerson } from '../fixtures/directory.js';
 import { leakInMainHall } from '../fixtures/requests.js';
-import { api, decisionLinkIn, eventually, postForm, type RunningBackend, requiredDocuments, suiteBackend, waitForEmail } from './harness.js';
+import {
+  api,
+  decisionLinkIn,
+  emailsTo,
+  eventually,
+  postForm,
+  type RunningBackend,
+  requiredDocuments,
+  runSchedules,
+  setClock,
+  suiteBackend,
+  uploadDocument,
+  waitForEmail,
+} from './harness.js';
 
 /** The everyday 결재 actions besides approving and rejecting, through the local runtime. */
 const thisYear = new Date().getFullYear();
@@ -260,6 +273,127 @@ describe('결재 actions through the local runtime', () => {
       expect((await recall(id, 'E1075')).status).toBe(200);
       expect((await api(backend, 'POST', `/requests/${id}/withdraw`, { as: 'E1075', json: {} })).body.status).toBe('withdrawn');
       expect((await api(backend, 'POST', '/requests', { as: 'E1075', json: checkup(310_000) })).status).toBe(201);
+    });
+  });
+
+  describe('보완 요청 (supplement)', () => {
+    const ask = (id: string, as: string, body: unknown) => api(backend, 'POST', `/approvals/${id}/supplement-request`, { as, json: body });
+    const answer = (id: string, as: string, body: unknown) => api(backend, 'POST', `/requests/${id}/supplement`, { as, json: body });
+    const history = async (id: string, as: string) =>
+      (await api(backend, 'GET', `/requests/${id}/history`, { as })).body.events as {
+        action: string;
+        actorId: string;
+        round?: number;
+        comment?: string;
+        snapshot?: { details: Record<string, unknown> };
+        documents?: unknown[];
+      }[];
+
+    it('the welfare officer asks for the checkup result; the requester answers with it and a corrected amount; the same step decides, no new round', async () => {
+      const { id, reviewer, link } = await submittedAndWaiting(backend, 'E1058', 260_000);
+      // Refused: someone not on it, the requester, no comment, a document type the kind does not have.
+      expect((await ask(id, 'E1066', { comment: '확인' })).status).toBe(404);
+      const byRequester = await ask(id, 'E1058', { comment: '확인' });
+      expect(byRequester.status).toBe(409);
+      expect(byRequester.body.message).toContain('보완을 요청할 수 있는 결재가 없습니다');
+      expect((await ask(id, reviewer, {})).body.issues).toEqual([expect.objectContaining({ path: 'comment' })]);
+      const unknownType = await ask(id, reviewer, { comment: '서류', documentTypes: ['x-ray'] });
+      expect(unknownType.status).toBe(400);
+      expect(unknownType.body.issues[0]).toMatchObject({
+        path: 'documentTypes.0',
+        message: expect.stringContaining('checkup-result(검진결과 통보서)'),
+      });
+
+      const asked = await ask(id, reviewer, { comment: '검진결과 통보서를 첨부해 주세요', documentTypes: ['checkup-result'] });
+      expect(asked.status, asked.text).toBe(200);
+      expect(asked.body).toMatchObject({ status: 'supplement-requested', supplement: { requestedBy: reviewer, documentTypes: ['checkup-result'] } });
+      expect(asked.body.supplement.taskToken).toBeUndefined();
+      // The requester is told (a health kind: not what was asked, only that and by when); the old link stops working.
+      const notice = await waitForEmail(backend, seedPerson('E1058').email, '[보완 요청]');
+      expect(notice.text).toContain('보완 기한');
+      expect(notice.text).not.toContain('검진결과');
+      const dead = await fetch(link);
+      expect(dead.status).toBe(409);
+      expect(await dead.text()).toContain('보완을 요청한 상태');
+      // Nobody decides meanwhile, not even through the API.
+      expect((await api(backend, 'POST', `/approvals/${id}/decision`, { as: reviewer, json: { decision: 'approve' } })).status).toBe(409);
+
+      // Answers: someone else's, without the asked document → refused; then with it and a corrected amount.
+      expect((await answer(id, reviewer, { comment: '첨부' })).status).toBe(403);
+      const without = await eventually(async () => {
+        const response = await answer(id, 'E1058', { comment: '첨부합니다' });
+        if (response.status === 409) throw new Error(response.text); // the workflow has not taken up the wait yet
+        return response;
+      });
+      expect(without.status).toBe(400);
+      expect(without.body.issues).toEqual([expect.objectContaining({ path: 'attachments', message: expect.stringContaining('검진결과 통보서') })]);
+      const result = await uploadDocument(backend, 'E1058', { kind: 'health-checkup', documentType: 'checkup-result' });
+      const answered = await answer(id, 'E1058', { comment: '통보서 첨부, 금액 정정', attachments: [result], details: { amountPaid: 270_000 } });
+      expect(answered.status, answered.text).toBe(200);
+      expect(answered.body).toMatchObject({ status: 'in-review', round: 1, amountRequested: 270_000 });
+      expect(answered.body.supplement).toBeUndefined();
+
+      // The same holder gets a fresh link saying it was supplemented, and decides on it.
+      const fresh = await eventually(async () => {
+        const mails = await emailsTo(backend, seedPerson(reviewer).email, '[보완]');
+        const mail = mails.find((candidate) => candidate.subject?.includes(id));
+        if (!mail) throw new Error('no [보완] email yet');
+        return mail;
+      });
+      const freshLink = decisionLinkIn(fresh);
+      expect(freshLink).not.toBe(link);
+      expect((await postForm(freshLink, { decision: 'approve', comment: '확인' })).status).toBe(200);
+      const after = await read(id, 'E1058');
+      expect(after.round).toBe(1);
+      expect(after.steps[0]).toMatchObject({ status: 'approved', approverId: reviewer });
+      const events = await history(id, 'E1058');
+      const actions = events.map((event) => event.action);
+      expect(actions).toEqual(expect.arrayContaining(['supplement-requested', 'supplemented']));
+      expect(actions.indexOf('supplement-requested')).toBeLessThan(actions.indexOf('supplemented'));
+      expect(events.filter((event) => event.action === 'decided')).toHaveLength(1);
+      const supplemented = events.find((event) => event.action === 'supplemented');
+      expect(supplemented?.snapshot?.details).toMatchObject({ amountPaid: 260_000 }); // what it said before
+      expect(supplemented?.documents).toHaveLength(1);
+    });
+
+    it('a supplement request outstanding can still be given up (철회)', async () => {
+      const { id, reviewer } = await submittedAndWaiting(backend, 'E1061', 210_000);
+      expect((await ask(id, reviewer, { comment: '영수증이 흐립니다' })).status).toBe(200);
+      const withdrawn = await api(backend, 'POST', `/requests/${id}/withdraw`, { as: 'E1061', json: {} });
+      expect(withdrawn.status, withdrawn.text).toBe(200);
+      expect(withdrawn.body.status).toBe('withdrawn');
+      expect((await answer(id, 'E1061', { comment: '다시' })).status).toBe(409);
+    });
+
+    it('the requester who does not answer is reminded, then the request is returned (반려) with that reason', async () => {
+      const { id, reviewer } = await submittedAndWaiting(backend, 'E1062', 230_000);
+      expect((await ask(id, reviewer, { comment: '세부내역서가 필요합니다' })).status).toBe(200);
+      const supplement = await eventually(async () => {
+        // The workflow takes up the wait within moments; until it does, an answer is asked to wait (409).
+        // An answer naming an upload that does not exist gets past that check and is refused for the file (400).
+        const early = await answer(id, 'E1062', { comment: '확인 중', attachments: [`A${'0'.repeat(26)}`] });
+        if (early.status === 409) throw new Error(early.text);
+        expect(early.status).toBe(400);
+        return (await read(id, 'E1062')) as unknown as { supplement: { remindAt: string; answerBy: string } };
+      });
+      const { remindAt, answerBy } = supplement.supplement;
+      await setClock(backend, new Date(Date.parse(remindAt) + 60_000)); // 8 business days on: the reminder
+      await runSchedules(backend);
+      const reminder = await waitForEmail(backend, seedPerson('E1062').email, '[보완 독촉]');
+      expect(reminder.text).toContain('반려됩니다');
+      expect((await read(id, 'E1062')).status).toBe('supplement-requested');
+      await setClock(backend, new Date(Date.parse(answerBy) + 60_000)); // 10 business days on: returned
+      await runSchedules(backend);
+      const returned = await eventually(async () => {
+        const current = await read(id, 'E1062');
+        if (current.status !== 'returned') throw new Error(`${id} is ${current.status}`);
+        return current;
+      });
+      expect(returned.history.find((event) => event.action === 'returned')?.comment).toContain('보완 요청에 기한');
+      expect((await history(id, 'E1062')).map((event) => event.action)).toContain('supplement-reminded');
+      // Returned as any 반려: revised and resubmitted as a new round.
+      const again = await api(backend, 'POST', `/requests/${id}/resubmit`, { as: 'E1062', json: {} });
+      expect(again.body).toMatchObject({ status: 'in-review', round: 2 });
     });
   });
 });

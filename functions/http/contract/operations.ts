@@ -15,6 +15,7 @@ import { recallBody } from '../../../shared/use-cases/recall-request.js';
 import { resubmitBody } from '../../../shared/use-cases/revise-request.js';
 import { roundId } from '../../../shared/use-cases/round-transfers.js';
 import { idempotencyKeySchema } from '../../../shared/use-cases/submit-request.js';
+import { supplementAnswerBody, supplementRequestBody } from '../../../shared/use-cases/supplement.js';
 import { availabilityQuery, cancelBody, scheduleQuery, tripLogBody } from '../../../shared/use-cases/vehicle-bookings.js';
 import { withdrawBody } from '../../../shared/use-cases/withdraw-request.js';
 import {
@@ -231,6 +232,32 @@ export const reassignStep = /* @__PURE__ */ defineOperation({
   params: approvalParams,
   body: jsonBody(reassignBody),
   responses: { 200: json('The request with the step’s new holder.', views.requestView) },
+});
+
+export const requestSupplement = /* @__PURE__ */ defineOperation({
+  id: 'requestSupplement',
+  tag: 'approvals',
+  summary: 'Ask the requester for a supplement (보완 요청)',
+  description:
+    'By the holder of a waiting step, with what is asked (required) and, optionally, which of the kind’s documents. The request becomes ' +
+    '`supplement-requested`: the stage’s links stop working and its deadline pauses until the requester answers ' +
+    '(`POST /requests/{id}/supplement`); unanswered within the policy’s business days (a reminder before), it is returned (반려).',
+  params: approvalParams,
+  body: jsonBody(supplementRequestBody),
+  responses: { 200: json('The request, waiting for the requester’s answer.', views.requestView) },
+});
+
+export const answerSupplement = /* @__PURE__ */ defineOperation({
+  id: 'answerSupplement',
+  tag: 'requests',
+  summary: 'Answer a supplement request (보완)',
+  description:
+    'By the requester while a 보완 요청 stands: what they say (required), new documents (those asked for are required) and changed fields ' +
+    '(`details`: only the fields that change; checked and assessed as on revision). The previous content stays in the history and the ' +
+    'same step continues — its holder gets a fresh link; no new round.',
+  params: requestParams,
+  body: jsonBody(supplementAnswerBody),
+  responses: { 200: json('The request, in review again on the same step.', views.requestView) },
 });
 
 export const skipApprovalStep = /* @__PURE__ */ defineOperation({

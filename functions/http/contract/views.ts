@@ -4,7 +4,7 @@ import { financeFiguresSchema } from '../../../shared/finance/figures.js';
 import { vehicleSchema } from '../../../shared/fleet/fleet.js';
 import { historyEventSchema } from '../../../shared/requests/history.js';
 import { requestKinds } from '../../../shared/requests/kinds/index.js';
-import { approvalStepSchema, attachmentRefSchema, stepActionSchema } from '../../../shared/requests/request.js';
+import { approvalStepSchema, attachmentRefSchema, baseRequestShape, stepActionSchema } from '../../../shared/requests/request.js';
 import type { RequestView } from '../../../shared/use-cases/request-view.js';
 
 /**
@@ -42,6 +42,7 @@ export const requestView = typedAs<RequestView>()(
         (kind.requestSchema as z.ZodObject).omit({ ledgers: true, resumePending: true }).extend({
           kindLabel: z.string(),
           steps: z.array(stepView),
+          supplement: baseRequestShape.supplement.unwrap().omit({ taskToken: true }).strict().optional(),
           attachments: z
             .array(attachmentRefSchema.extend({ documentLabel: z.string().meta({ description: 'The document type’s Korean name (영수증).' }) }))
             .optional(),

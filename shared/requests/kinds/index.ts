@@ -64,6 +64,7 @@ const approvalStatusLabels: Record<ApprovalStatus, string> = {
   'in-review': '결재 진행 중',
   returned: '반려(보완 요청)',
   recalled: '회수(수정 후 재상신)',
+  'supplement-requested': '보완 요청',
   approved: '승인',
   rejected: '반려(종결)',
   withdrawn: '철회',

@@ -29,7 +29,7 @@ export const linkSchema = z.object({
   status: z.enum(['open', 'used', 'revoked']),
   usedAt: z.string().optional(),
   decision: z.enum(['approve', 'reject']).optional(),
-  revokedReason: z.enum(['closed', 'replaced', 'rerouted']).optional(),
+  revokedReason: z.enum(['closed', 'replaced', 'rerouted', 'supplement', 'returned-to-previous']).optional(),
   chatMessage: z.object({ channel: z.string(), ts: z.string() }).optional(),
 });
 

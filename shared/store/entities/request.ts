@@ -27,10 +27,17 @@ export function workflowStartDueAt(request: ApprovalRequest): string | undefined
   return new Date(Date.parse(request.updatedAt) + START_GRACE_MS).toISOString();
 }
 
+/** When the sweep must look at an outstanding 보완 요청: its reminder, then its answer deadline (once the workflow waits for it). */
+export function supplementDueAt(request: ApprovalRequest): string | undefined {
+  const supplement = request.status === 'supplement-requested' ? request.supplement : undefined;
+  if (!supplement?.taskToken) return undefined;
+  return supplement.remindAt && !supplement.remindedAt && supplement.remindAt < supplement.answerBy ? supplement.remindAt : supplement.answerBy;
+}
+
 /**
  * The index attributes a request carries. Its next timer, in this order: a follow-up of its kind,
- * a decided stage whose workflow must still hear of it, a round whose workflow has not opened a
- * stage, its kind's scheduled effect (a transfer on its effective date). A Put rewrites the whole
+ * a decided stage whose workflow must still hear of it, a 보완 요청's reminder or deadline, a round
+ * whose workflow has not opened a stage, its kind's scheduled effect (a transfer on its effective date). A Put rewrites the whole
  * item, so a timer that is done drops off by itself.
  */
 export function requestIndexAttributes(request: ApprovalRequest): Record<string, string> {
@@ -38,9 +45,11 @@ export function requestIndexAttributes(request: ApprovalRequest): Record<string,
     ? timerAttributes(timerShards.followUp, request.followUp.at)
     : request.resumePending
       ? timerAttributes(timerShards.resume, new Date(Date.parse(request.resumePending.since) + RESUME_GRACE_MS).toISOString())
-      : workflowStartDueAt(request)
-        ? timerAttributes(timerShards.start, workflowStartDueAt(request))
-        : timerAttributes(timerShards.effect, effectDueAt(request));
+      : supplementDueAt(request)
+        ? timerAttributes(timerShards.supplement, supplementDueAt(request))
+        : workflowStartDueAt(request)
+          ? timerAttributes(timerShards.start, workflowStartDueAt(request))
+          : timerAttributes(timerShards.effect, effectDueAt(request));
   return { ...kindIndexesOf(request), ...timer };
 }
 

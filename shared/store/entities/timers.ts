@@ -12,6 +12,7 @@ export const timerShards = {
   resume: 'RESUME',
   followUp: 'FOLLOWUP',
   start: 'START',
+  supplement: 'SUPPLEMENT',
 } as const;
 export type TimerShard = (typeof timerShards)[keyof typeof timerShards];
 
