@@ -5,6 +5,7 @@ import { officePolicy } from '../shared/policies/office-policy.js';
 import { type ApprovalEngine, makeApprovalEngine } from '../shared/use-cases/approval-engine.js';
 import { type DecideStep, type DecideStepDeps, makeDecideStep } from '../shared/use-cases/decide-step.js';
 import { type Delegations, makeDelegations } from '../shared/use-cases/delegations.js';
+import { makeReturnToPrevious, type ReturnToPrevious } from '../shared/use-cases/return-to-previous.js';
 import { makeSupplementRequest, type SupplementRequest } from '../shared/use-cases/supplement.js';
 import { chatFromEnv } from './chat-wiring.js';
 import { mailerFromEnv } from './mail-wiring.js';
@@ -81,6 +82,19 @@ export function supplementRequestFromEnv(options: { interactive?: boolean } = {}
     clock: clockFromEnv(),
     policy: officePolicy,
     holidays: koreanHolidays,
+    log: log.warn,
+  });
+}
+
+/** 전단계 반려 from the API or the link page. */
+export function returnToPreviousFromEnv(): ReturnToPrevious {
+  return makeReturnToPrevious({
+    requests: requestStoreFromEnv(),
+    directory: directoryFromEnv(),
+    workflows: workflowsFromEnv(),
+    chat: chatFromEnv(),
+    clock: clockFromEnv(),
+    policy: officePolicy,
     log: log.warn,
   });
 }

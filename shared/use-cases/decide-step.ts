@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { resolveDeferredStages } from '../approvals/approval-line.js';
 import type { Directory } from '../directory/directory.js';
-import { AlreadyDecidedError, ConflictError, InvalidStateError, LinkExpiredError, ValidationError } from '../kernel/errors.js';
+import { AlreadyDecidedError, ConflictError, InvalidStateError, LinkExpiredError, NotFoundError, ValidationError } from '../kernel/errors.js';
 import { formatSeoulDateTime } from '../kernel/seoul-time.js';
 import { parseOrThrow } from '../kernel/validation.js';
 import { afterTheFactReportEmail } from '../notifications/emails.js';
@@ -20,7 +20,7 @@ import type { HistoryEvent } from '../requests/history.js';
 import { type ApprovalRequest, statusLabel } from '../requests/kinds/index.js';
 import { extendLine, recordDecision, type StageOutcome } from '../requests/line-transitions.js';
 import { describe, inputDocumentsField, prepareInput } from '../requests/per-kind.js';
-import { type ApprovalStep, type Channel, type Decision, decisionSchema } from '../requests/request.js';
+import { type ApprovalStep, type Channel, type Decision, decisionSchema, isParticipant } from '../requests/request.js';
 import { attachmentIdsSchema, type PreparedAttachments, prepareAttachments } from './attachments.js';
 
 /**
@@ -138,6 +138,28 @@ export function makeOpenStepReader({ requests, clock }: Pick<DecideStepDeps, 're
     }
     return { link, request, step };
   };
+}
+
+/**
+ * The caller's own waiting step of a request, with its open link, for an action its holder takes
+ * through the API (보완 요청, 전단계 반려): 404 if the caller is not on the request, 409 (saying
+ * `what` cannot be done now) if they hold no step that is waiting.
+ */
+export async function heldStepOf(
+  requests: RequestStore,
+  openStepOf: (link: ApprovalLink) => Promise<OpenStep>,
+  input: { callerId: string; requestId: string },
+  what: string,
+): Promise<OpenStep> {
+  const request = await requests.get(input.requestId);
+  if (!request || !isParticipant(request, input.callerId)) throw new NotFoundError(`요청 ${input.requestId}을(를) 찾을 수 없습니다.`);
+  const step =
+    request.status === 'in-review'
+      ? request.steps.find((candidate) => candidate.status === 'waiting' && candidate.approverId === input.callerId && candidate.openLinkHash)
+      : undefined;
+  const link = step?.openLinkHash ? await requests.getLink(step.openLinkHash) : undefined;
+  if (!link) throw new InvalidStateError(`지금 ${what} 결재가 없습니다 (현재 상태: ${statusLabel(request.status)}).`);
+  return openStepOf(link);
 }
 
 export function makeDecideStep({ requests, directory, workflows, mailer, chat, clock, policy, fleet, documents, log }: DecideStepDeps) {

@@ -18,7 +18,7 @@ import { requestSupplement, supplementAnswered, supplementExpired, supplementRem
 import { describe } from '../requests/per-kind.js';
 import { type Channel, isParticipant } from '../requests/request.js';
 import { attachmentIdsSchema } from './attachments.js';
-import { makeOpenStepReader, type OpenStep, resumeOrLeaveToSweep } from './decide-step.js';
+import { heldStepOf, makeOpenStepReader, type OpenStep, resumeOrLeaveToSweep } from './decide-step.js';
 import { emailNotice } from './request-notices.js';
 import { requestView } from './request-view.js';
 import { prepareRevision, type ReviseRequestDeps, saveRevision } from './revise-request.js';
@@ -167,15 +167,8 @@ export function makeSupplementRequest(deps: SupplementRequestDeps) {
     /** `POST /approvals/{requestId}/supplement-request` by the holder of a waiting step. */
     async request(input: { callerId: string; requestId: string; body: unknown }) {
       const { comment, documentTypes } = parseOrThrow(supplementRequestBody, input.body);
-      const request = await requests.get(input.requestId);
-      if (!request || !isParticipant(request, input.callerId)) throw new NotFoundError(`요청 ${input.requestId}을(를) 찾을 수 없습니다.`);
-      const step =
-        request.status === 'in-review'
-          ? request.steps.find((candidate) => candidate.status === 'waiting' && candidate.approverId === input.callerId && candidate.openLinkHash)
-          : undefined;
-      const link = step?.openLinkHash ? await requests.getLink(step.openLinkHash) : undefined;
-      if (!link) throw new InvalidStateError(`지금 보완을 요청할 수 있는 결재가 없습니다 (현재 상태: ${statusLabel(request.status)}).`);
-      return requestView(await ask(await openStepOf(link), { actorId: input.callerId, comment, documentTypes, channel: 'api' }));
+      const opened = await heldStepOf(requests, openStepOf, input, '보완을 요청할 수 있는');
+      return requestView(await ask(opened, { actorId: input.callerId, comment, documentTypes, channel: 'api' }));
     },
 
     /** The same from the email link page or Slack: the link names the step and its holder. */

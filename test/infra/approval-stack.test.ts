@@ -160,6 +160,7 @@ describe('the synthesized stack', () => {
       'POST /approvals/{requestId}/reassign': 'JWT',
       'POST /approvals/{requestId}/supplement-request': 'JWT',
       'POST /requests/{id}/supplement': 'JWT',
+      'POST /approvals/{requestId}/return-to-previous': 'JWT',
       'POST /approvals/{requestId}/skip': 'JWT',
       'PUT /delegations': 'JWT',
       'GET /delegations': 'JWT',

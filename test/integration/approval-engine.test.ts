@@ -138,6 +138,60 @@ describe('approval engine through the local runtime', () => {
     expect(final).toMatchObject({ decision: 'approve', markers: ['전결'], rule: expect.stringContaining('교육후생팀장') });
   });
 
+  it('전단계 반려 across the parallel 협조 stage: the 전결 holder sends it back, both 협조 decide again, then the 전결 holder; back from a 협조 to the review too', async () => {
+    const returnToPrevious = (as: string, id: string, body: unknown) =>
+      api(backend, 'POST', `/approvals/${id}/return-to-previous`, { as, json: body });
+    const request = await submit('E1055', 240_000);
+    const reviewer = request.steps[0]?.approverId ?? '';
+    // The first stage has nothing before it.
+    await waitingFor(request.id, 'E1055', reviewer);
+    const first = await returnToPrevious(reviewer, request.id, { comment: '확인 필요' });
+    expect(first.status).toBe(409);
+    expect(first.body.message).toContain('첫 단계에서는 반려하세요');
+    expect((await decide(reviewer, request.id, 'approve')).status).toBe(200);
+
+    // From within the parallel stage, after one 협조 agreed: back to the review; the whole 협조 stage waits again.
+    await waitingFor(request.id, 'E1055', 'E1011');
+    expect((await decide('E1011', request.id, 'approve')).status).toBe(200);
+    const fromCooperation = await returnToPrevious('E1023', request.id, { comment: '검토 의견에 시스템 영향이 빠졌습니다' });
+    expect(fromCooperation.status, fromCooperation.text).toBe(200);
+    expect(fromCooperation.body.currentStage).toBe(0);
+    expect(fromCooperation.body.steps.map((step: Step) => step.status)).toEqual(['pending', 'pending', 'pending', 'pending']);
+    const reopened = await waitForEmail(backend, email(reviewer), '[전단계 반려]');
+    expect(reopened.text).toContain('전단계 반려했습니다'); // a health kind: the reason itself is not in the email
+    expect((await decide('E1023', request.id, 'approve')).status).toBe(409); // no longer their turn
+    expect((await postForm(decisionLinkIn(reopened), { decision: 'approve' })).status).toBe(200);
+    await waitingFor(request.id, 'E1055', 'E1011'); // 인사팀장 agrees again
+    expect((await decide('E1011', request.id, 'approve')).status).toBe(200);
+    expect((await decide('E1023', request.id, 'approve')).status).toBe(200);
+
+    // The 전결 holder sends it back across the parallel stage: both 협조 reopen with fresh links.
+    await waitingFor(request.id, 'E1055', 'E1015');
+    expect((await returnToPrevious('E1015', request.id, {})).body.issues).toEqual([expect.objectContaining({ path: 'comment' })]);
+    expect((await returnToPrevious('E1011', request.id, { comment: '다시' })).status).toBe(409); // not holding a step now
+    const back = await returnToPrevious('E1015', request.id, { comment: '협조 부서 의견을 다시 받으세요' });
+    expect(back.status, back.text).toBe(200);
+    expect(back.body.steps.map((step: Step) => step.status)).toEqual(['approved', 'pending', 'pending', 'pending']);
+    for (const cooperating of ['E1011', 'E1023']) {
+      await waitingFor(request.id, 'E1055', cooperating);
+      expect((await decide(cooperating, request.id, 'approve')).status).toBe(200);
+    }
+    await waitingFor(request.id, 'E1055', 'E1015');
+    expect((await decide('E1015', request.id, 'approve')).status).toBe(200);
+    const done = await statusOf(request.id, 'E1055', 'approved');
+    expect(done.round).toBe(1);
+    const events = await history(request.id, 'E1055');
+    expect(events.filter((event) => event.action === 'returned-to-previous').map((event) => [event.actorId, event.comment])).toEqual([
+      ['E1023', '검토 의견에 시스템 영향이 빠졌습니다'],
+      ['E1015', '협조 부서 의견을 다시 받으세요'],
+    ]);
+    // Every agreement is on record, the reopened ones too: review twice, each 협조 three times… and the 전결 once.
+    const decided = events.filter((event) => event.action === 'decided').map((event) => event.actorId);
+    expect(decided.filter((id) => id === 'E1011')).toHaveLength(3);
+    expect(decided.filter((id) => id === 'E1023')).toHaveLength(2);
+    expect(decided.filter((id) => id === 'E1015')).toHaveLength(1);
+  });
+
   it('반려 returns the request; the requester revises and resubmits, and both versions stay in the history', async () => {
     const request = await submit('E1040', 280_000);
     const reviewer = request.steps[0]?.approverId ?? '';

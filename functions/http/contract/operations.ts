@@ -12,6 +12,7 @@ import { budgetQuery, paymentsBody, totalsQuery } from '../../../shared/use-case
 import { requestPageQuery } from '../../../shared/use-cases/read-requests.js';
 import { reassignBody } from '../../../shared/use-cases/reassign-step.js';
 import { recallBody } from '../../../shared/use-cases/recall-request.js';
+import { returnToPreviousBody } from '../../../shared/use-cases/return-to-previous.js';
 import { resubmitBody } from '../../../shared/use-cases/revise-request.js';
 import { roundId } from '../../../shared/use-cases/round-transfers.js';
 import { idempotencyKeySchema } from '../../../shared/use-cases/submit-request.js';
@@ -245,6 +246,19 @@ export const requestSupplement = /* @__PURE__ */ defineOperation({
   params: approvalParams,
   body: jsonBody(supplementRequestBody),
   responses: { 200: json('The request, waiting for the requester’s answer.', views.requestView) },
+});
+
+export const returnToPrevious = /* @__PURE__ */ defineOperation({
+  id: 'returnToPrevious',
+  tag: 'approvals',
+  summary: 'Send the request back to the previous stage (전단계 반려)',
+  description:
+    'By the holder of a waiting step, with the reason (required), when an earlier stage of the round was agreed on (not one with an ' +
+    'input such as a triage or a vehicle): that stage’s agreements reopen and its deciders get fresh links with the reason; the ' +
+    'current stage waits behind it again. Recorded as `returned-to-previous`.',
+  params: approvalParams,
+  body: jsonBody(returnToPreviousBody),
+  responses: { 200: json('The request, back at the earlier stage.', views.requestView) },
 });
 
 export const answerSupplement = /* @__PURE__ */ defineOperation({

@@ -148,6 +148,15 @@ export const coreRoutes: readonly ApiRoute[] = [
   },
   {
     method: 'POST',
+    path: '/approvals/{requestId}/return-to-previous',
+    entry: 'functions/http/return-to-previous.ts',
+    operationId: 'returnToPrevious',
+    access: 'read-write',
+    workflows: ['respond'],
+    tells: true,
+  },
+  {
+    method: 'POST',
     path: '/requests/{id}/supplement',
     entry: 'functions/http/answer-supplement.ts',
     operationId: 'answerSupplement',
