@@ -176,8 +176,14 @@ export function jsonBody(event: HttpEvent): unknown {
   }
 }
 
-export function formBody(event: HttpEvent): Record<string, string> {
-  return Object.fromEntries(new URLSearchParams(rawBody(event)));
+/** A form's fields; a field sent more than once (checkboxes of one name) is the list of its values. */
+export function formBody(event: HttpEvent): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = {};
+  for (const [name, value] of new URLSearchParams(rawBody(event))) {
+    const earlier = fields[name];
+    fields[name] = earlier === undefined ? value : [...(Array.isArray(earlier) ? earlier : [earlier]), value];
+  }
+  return fields;
 }
 
 export function header(event: HttpEvent, name: string): string | undefined {

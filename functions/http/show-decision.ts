@@ -1,30 +1,15 @@
-import { decisionFormPage } from '../../shared/notifications/decision-pages.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
-import { describe, inputFormOf } from '../../shared/requests/per-kind.js';
 import { makeDecisionLinks } from '../../shared/use-cases/decision-links.js';
-import { clockFromEnv, fleetStoreFromEnv, requestStoreFromEnv } from '../wiring.js';
+import { makeDecisionPage } from '../../shared/use-cases/decision-page.js';
+import { clockFromEnv, directoryFromEnv, fleetStoreFromEnv, requestStoreFromEnv } from '../wiring.js';
 import { showDecision as operation } from './contract/operations.js';
 import { html, htmlApi } from './http-api.js';
 
-const decisionLinks = makeDecisionLinks({ requests: requestStoreFromEnv(), clock: clockFromEnv() });
-const fleet = fleetStoreFromEnv();
+const requests = requestStoreFromEnv();
+const decisionLinks = makeDecisionLinks({ requests, clock: clockFromEnv() });
+const decisionPage = makeDecisionPage({ requests, directory: directoryFromEnv(), policy: officePolicy, fleet: fleetStoreFromEnv() });
 
 /** GET /decisions/{linkId} — a confirmation page. It changes nothing: mail scanners fetch every link. */
-export const handler = htmlApi(operation, async (_event, { params }) => {
-  const { linkId } = params;
-  const { link, request, step } = await decisionLinks.view(linkId);
-  // An input step's fields (a triage estimate, a vehicle) and what helps fill them in (the free vehicles now).
-  const form = step.input ? await inputFormOf(request, step.input, { policy: officePolicy, fleet }) : undefined;
-  return html(
-    200,
-    decisionFormPage({
-      request,
-      kind: describe(request, officePolicy),
-      step,
-      action: `./${linkId}`,
-      expiresAt: link.expiresAt,
-      inputFields: form?.fields,
-      inputHints: form?.hints,
-    }),
-  );
-});
+export const handler = htmlApi(operation, async (_event, { params }) =>
+  html(200, await decisionPage(await decisionLinks.view(params.linkId), params.linkId)),
+);

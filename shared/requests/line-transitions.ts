@@ -251,8 +251,8 @@ export function reassignStep(
     action: 'rerouted' | 'escalated' | 'reminded' | 'reassigned';
     reason: string;
     rule?: string;
-    /** Who moved it (지정 by its holder); the workflow's own moves are the system's. */
-    actor?: { id: string; name: string };
+    /** Who moved it (지정 by its holder) and how; the workflow's own moves are the system's. */
+    actor?: { id: string; name: string; channel: string };
   },
 ): { request: ApprovalRequest; events: HistoryEvent[]; revokedLink?: string } {
   const before = stepOf(request, input.stepIndex);
@@ -284,7 +284,7 @@ export function reassignStep(
         actingForName: holder.actingFor?.name,
         rule: input.rule,
         comment: input.reason,
-        channel: input.actor ? 'api' : 'workflow',
+        channel: input.actor?.channel ?? 'workflow',
       },
     ],
     revokedLink: before.openLinkHash,

@@ -199,8 +199,8 @@ export function makeApprovalEngine(deps: ApprovalEngineDeps) {
       action: 'rerouted' | 'escalated' | 'reminded' | 'reassigned';
       reason: string;
       rule?: string;
-      /** Who moved it (지정 by its holder); the workflow's own moves have none. */
-      actor?: { id: string; name: string };
+      /** Who moved it (지정 by its holder) and how; the workflow's own moves have none. */
+      actor?: { id: string; name: string; channel: 'api' | 'email-link' };
     }): Promise<ApprovalRequest> {
       const { request, link, holder, action } = input;
       const step = request.steps[link.stepIndex];

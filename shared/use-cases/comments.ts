@@ -30,7 +30,7 @@ export const commentBody = z.strictObject({ text: text('의견(text)', 2000) });
  *    kinds without the comment's text, which may say something about the person's health.
  */
 export function makeAddComment({ requests, directory, clock, mailer, policy, log }: CommentDeps) {
-  return async function addComment(input: { callerId: string; requestId: string; body: unknown }) {
+  return async function addComment(input: { callerId: string; requestId: string; body: unknown; channel?: 'api' | 'email-link' }) {
     const { text: comment } = parseOrThrow(commentBody, input.body);
     const request = await requests.get(input.requestId);
     const viewer = await directory.person(input.callerId);
@@ -44,7 +44,7 @@ export function makeAddComment({ requests, directory, clock, mailer, policy, log
       action: 'commented' as const,
       round: request.round,
       comment,
-      channel: 'api',
+      channel: input.channel ?? 'api',
     };
     await requests.appendEvent(request.id, event);
 

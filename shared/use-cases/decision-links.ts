@@ -4,9 +4,12 @@ import { NotFoundError } from '../kernel/errors.js';
 import { parseOrThrow } from '../kernel/validation.js';
 import type { RequestStore } from '../ports/request-store.js';
 import type { Clock } from '../ports/system.js';
+import type { ApprovalRequest } from '../requests/kinds/index.js';
 import { kindById } from '../requests/kinds/index.js';
 import type { AttachmentRef } from '../requests/request.js';
-import { type DecideStep, decisionForm, makeOpenStepReader, type OpenStep } from './decide-step.js';
+import { type DecideStep, makeOpenStepReader, type OpenStep } from './decide-step.js';
+import type { ReturnToPrevious } from './return-to-previous.js';
+import type { SupplementRequest } from './supplement.js';
 
 /** Links are stored only as this hash; the id itself exists only in the approver's email. */
 export const hashLinkId = (linkId: string) => createHash('sha256').update(linkId).digest('hex');
@@ -63,12 +66,98 @@ export function makeDecisionLinks({ requests, clock }: DecisionLinkDeps) {
   };
 }
 
-/** POST from the confirmation page: the decision, exactly once. */
-export function makeSubmitDecisionLink({ requests, decideStep }: { requests: RequestStore; decideStep: DecideStep }) {
-  return async function submitDecision(linkId: string, form: unknown) {
-    const { decision, comment } = parseOrThrow(decisionForm, form);
+/** What the link page's form can do: decide, or one of the actions a holder takes instead. */
+export const LINK_ACTIONS = ['approve', 'reject', 'supplement', 'return-to-previous', 'reassign', 'comment'] as const;
+export type LinkAction = (typeof LINK_ACTIONS)[number];
+
+/** Each action but an approval needs words: why it is rejected, what is asked, why it goes back or to whom, the comment itself. */
+const commentRequired: Record<Exclude<LinkAction, 'approve'>, string> = {
+  reject: '반려할 때는 의견을 반드시 입력해야 합니다',
+  supplement: '보완 요청 내용을 의견란에 입력하세요',
+  'return-to-previous': '전단계 반려 사유를 의견란에 입력하세요',
+  reassign: '지정 사유를 의견란에 입력하세요',
+  comment: '남길 의견을 입력하세요',
+};
+
+export const linkActionForm = z
+  .object({
+    decision: z.enum(LINK_ACTIONS, { error: '승인, 반려, 보완 요청, 전단계 반려, 지정, 의견 중 하나를 선택하세요' }),
+    comment: z.string().max(1000, { error: '의견은 1000자 이내로 입력하세요' }).optional(),
+    /** 보완 요청: the documents asked for (checkboxes of one name). */
+    documentTypes: z
+      .union([z.string().max(60), z.array(z.string().max(60)).max(10)])
+      .optional()
+      .meta({ description: '보완 요청: the document types asked for (repeat the field for each).' }),
+    /** 지정: the colleague it goes to. */
+    toId: z.string().max(20).optional().meta({ description: '지정: the colleague’s employee id.' }),
+  })
+  .superRefine((form, ctx) => {
+    if (form.decision !== 'approve' && !form.comment?.trim()) {
+      ctx.addIssue({ code: 'custom', path: ['comment'], message: commentRequired[form.decision] });
+    }
+    if (form.decision === 'reassign' && !form.toId) ctx.addIssue({ code: 'custom', path: ['toId'], message: '지정할 직원을 선택하세요' });
+  });
+
+/** The other actions a link's holder can take from the page, each the same use case the API calls. */
+export interface LinkActionDeps {
+  requests: RequestStore;
+  clock: Clock;
+  decideStep: DecideStep;
+  supplement: Pick<SupplementRequest, 'requestByLink'>;
+  returnToPrevious: Pick<ReturnToPrevious, 'byLink'>;
+  reassign: (input: { callerId: string; requestId: string; body: unknown; channel: 'email-link' }) => Promise<unknown>;
+  comment: (input: { callerId: string; requestId: string; body: unknown; channel: 'email-link' }) => Promise<unknown>;
+}
+
+/**
+ * POST from the confirmation page: a decision (exactly once), or instead 보완 요청, 전단계 반려,
+ * 지정 (each ends what the link can do, as a decision does) or 의견 (a comment: the link stays open).
+ */
+export function makeSubmitDecisionLink({ requests, clock, decideStep, supplement, returnToPrevious, reassign, comment }: LinkActionDeps) {
+  const openStepOf = makeOpenStepReader({ requests, clock });
+  return async function submitDecision(linkId: string, form: unknown): Promise<{ action: LinkAction; request: ApprovalRequest }> {
+    const parsed = parseOrThrow(linkActionForm, form);
     const link = await linkOf(requests, linkId);
-    const { decision: _decision, comment: _comment, ...fields } = (form ?? {}) as Record<string, unknown>;
-    return decideStep.decide({ linkHash: link.hash, decision, comment, actorId: link.approverId, channel: 'email-link', fields });
+    const text = parsed.comment?.trim() ? parsed.comment : undefined;
+    const by = { callerId: link.approverId, requestId: link.requestId, channel: 'email-link' as const };
+    const reread = async () => (await requests.get(link.requestId)) ?? raise();
+    switch (parsed.decision) {
+      case 'approve':
+      case 'reject': {
+        const { decision: _decision, comment: _comment, documentTypes: _types, toId: _toId, ...fields } = (form ?? {}) as Record<string, unknown>;
+        const { request } = await decideStep.decide({
+          linkHash: link.hash,
+          decision: parsed.decision,
+          comment: text,
+          actorId: link.approverId,
+          channel: 'email-link',
+          fields,
+        });
+        return { action: parsed.decision, request };
+      }
+      case 'supplement': {
+        const documentTypes = typeof parsed.documentTypes === 'string' ? [parsed.documentTypes] : parsed.documentTypes;
+        const request = await supplement.requestByLink({ linkHash: link.hash, comment: text ?? '', documentTypes, channel: 'email-link' });
+        return { action: 'supplement', request };
+      }
+      case 'return-to-previous':
+        return {
+          action: 'return-to-previous',
+          request: await returnToPrevious.byLink({ linkHash: link.hash, comment: text ?? '', channel: 'email-link' }),
+        };
+      case 'reassign':
+        // The link must still be open (the same check as deciding); then the API's own 지정 and 의견.
+        await openStepOf(link);
+        await reassign({ ...by, body: { toId: parsed.toId, reason: text } });
+        return { action: 'reassign', request: await reread() };
+      case 'comment':
+        await openStepOf(link);
+        await comment({ ...by, body: { text } });
+        return { action: 'comment', request: await reread() };
+    }
   };
 }
+
+const raise = (): never => {
+  throw new NotFoundError('요청을 찾을 수 없습니다.');
+};

@@ -26,6 +26,24 @@ function roleOf(request: ApprovalRequest, step: ApprovalStep, policy: OfficePoli
 }
 
 /**
+ * Whom the holder of `step` may hand it to (지정), for the link page to offer: the others of their
+ * team holding the step's role, never the requester; none for a 결재 or 협조 step.
+ */
+export async function reassignCandidates(
+  deps: { directory: Directory; policy: OfficePolicy },
+  request: ApprovalRequest,
+  step: ApprovalStep,
+): Promise<{ id: string; name: string; position: string }[]> {
+  if (step.action !== 'review' && !step.input) return [];
+  const holder = await deps.directory.person(step.approverId);
+  if (!holder?.teamId) return [];
+  const role = roleOf(request, step, deps.policy);
+  return (await deps.directory.teamMembers(holder.teamId))
+    .filter((person) => person.id !== holder.id && person.id !== request.requesterId && (role === undefined || person.roles.includes(role)))
+    .map(({ id, name, position }) => ({ id, name, position }));
+}
+
+/**
  * 지정 (`POST /approvals/{requestId}/reassign`): the holder of a waiting review or input step hands it
  * to a colleague. Primary course:
  * 1. Only the step's holder; only a review (검토) or an input step — a 결재 moves only by 대결 or escalation.
@@ -35,7 +53,7 @@ function roleOf(request: ApprovalRequest, step: ApprovalStep, policy: OfficePoli
  */
 export function makeReassignStep(deps: { requests: RequestStore; directory: Directory; policy: OfficePolicy; engine: ApprovalEngine }) {
   const { requests, directory, policy, engine } = deps;
-  return async function reassignStep(input: { callerId: string; requestId: string; body: unknown }) {
+  return async function reassignStep(input: { callerId: string; requestId: string; body: unknown; channel?: 'api' | 'email-link' }) {
     const { toId, reason } = parseOrThrow(reassignBody, input.body);
     const request = await requests.get(input.requestId);
     if (!request || !isParticipant(request, input.callerId)) throw new NotFoundError(`요청 ${input.requestId}을(를) 찾을 수 없습니다.`);
@@ -59,7 +77,14 @@ export function makeReassignStep(deps: { requests: RequestStore; directory: Dire
     if (!link) throw new Error(`step ${step.index} of ${request.id} points at a missing link`);
     const holder = await engine.holderFor(toId, request.requesterId);
     try {
-      const moved = await engine.reassign({ request, link, holder, action: 'reassigned', reason, actor: { id: input.callerId, name: caller.name } });
+      const moved = await engine.reassign({
+        request,
+        link,
+        holder,
+        action: 'reassigned',
+        reason,
+        actor: { id: input.callerId, name: caller.name, channel: input.channel ?? 'api' },
+      });
       return requestView(moved);
     } catch (error) {
       // A decision or another move landed meanwhile: the holder looks again rather than overwrite it.

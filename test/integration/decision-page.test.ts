@@ -67,8 +67,8 @@ describe('the decision page in Chromium', () => {
     expect(summary).toContain('한빛종합검진센터');
 
     await page.getByLabel('승인', { exact: true }).check();
-    await page.getByLabel('의견 (반려할 때는 반드시 입력)').fill('영수증 확인했습니다');
-    await page.getByRole('button', { name: '결정 제출' }).click();
+    await page.getByLabel('의견 (승인 외에는 반드시 입력)').fill('영수증 확인했습니다');
+    await page.getByRole('button', { name: '제출' }).click();
     await expect.poll(() => page.locator('h1').innerText(), PAGE_TURN).toBe('승인 처리되었습니다');
     expect(await firstStep(id, 'E1034')).toMatchObject({ status: 'approved', comment: '영수증 확인했습니다', channel: 'email-link' });
 
@@ -89,13 +89,13 @@ describe('the decision page in Chromium', () => {
       if (request.method() === 'POST') posts.push(request.url());
     });
 
-    await page.getByRole('button', { name: '결정 제출' }).click();
+    await page.getByRole('button', { name: '제출' }).click();
     expect(posts).toEqual([]); // `required`: nothing was sent
     // The browser's own check, run in the page (the DOM is not this file's type library).
     expect(await page.evaluate('document.querySelector("input[name=decision]").validity.valueMissing')).toBe(true);
 
     await page.getByLabel('반려', { exact: true }).check();
-    await page.getByRole('button', { name: '결정 제출' }).click();
+    await page.getByRole('button', { name: '제출' }).click();
     // The form again, saying what is missing in Korean, the choice kept: fixed in place, no going back.
     await expect.poll(() => page.getByRole('alert').innerText(), PAGE_TURN).toBe('반려할 때는 의견을 반드시 입력해야 합니다');
     expect(posts).toHaveLength(1);
@@ -103,8 +103,8 @@ describe('the decision page in Chromium', () => {
     expect(await page.locator('body').innerText()).not.toMatch(/Error|undefined|comment/);
     expect(await firstStep(id, 'E1035')).toMatchObject({ status: 'waiting' });
 
-    await page.getByLabel('의견 (반려할 때는 반드시 입력)').fill('검진일이 영수증과 다릅니다');
-    await page.getByRole('button', { name: '결정 제출' }).click();
+    await page.getByLabel('의견 (승인 외에는 반드시 입력)').fill('검진일이 영수증과 다릅니다');
+    await page.getByRole('button', { name: '제출' }).click();
     await expect.poll(() => page.locator('h1').innerText(), PAGE_TURN).toBe('반려 처리되었습니다');
     await eventually(async () => expect((await api(backend, 'GET', `/requests/${id}`, { as: 'E1035' })).body.status).toBe('returned'));
     await page.close();
@@ -137,7 +137,7 @@ describe('the decision page in Chromium', () => {
     );
 
     await page.getByLabel('승인', { exact: true }).check();
-    await page.getByRole('button', { name: '결정 제출' }).click();
+    await page.getByRole('button', { name: '제출' }).click();
     await expect.poll(() => page.locator('h1').innerText(), PAGE_TURN).toBe('승인 처리되었습니다');
     // Once the link is used, its document links answer as the page does.
     const after = await browser.newPage();
@@ -175,6 +175,64 @@ describe('the decision page in Chromium', () => {
     expect(submitted.status, submitted.text).toBe(201);
   });
 
+  it('instead of deciding: a comment leaves the link open; 보완 요청 with the documents ticked; then, once supplemented, 지정 to a colleague', async () => {
+    const { id, approverId, link } = await claimAndLink('E1063', 330_000);
+    const page = await open(link);
+    // 의견: recorded, nothing decided, and the way back to the same form.
+    await page.getByLabel('의견만 남기기').check();
+    await page.getByLabel('의견 (승인 외에는 반드시 입력)').fill('영수증 원본 확인 예정');
+    await page.getByRole('button', { name: '제출' }).click();
+    await expect.poll(() => page.locator('h1').innerText(), PAGE_TURN).toBe('의견을 남겼습니다');
+    await page.getByRole('link', { name: '결정하러 돌아가기' }).click();
+    await expect.poll(() => page.locator('h1').innerText(), PAGE_TURN).toContain('건강검진비 지원');
+
+    // 보완 요청 without saying what: the form again, the choice and the ticks kept.
+    await page.getByLabel('보완 요청', { exact: true }).check();
+    await page.getByLabel('검진결과 통보서').check();
+    await page.getByRole('button', { name: '제출' }).click();
+    await expect.poll(() => page.getByRole('alert').innerText(), PAGE_TURN).toBe('보완 요청 내용을 의견란에 입력하세요');
+    expect(await page.getByLabel('검진결과 통보서').isChecked()).toBe(true);
+    await page.getByLabel('의견 (승인 외에는 반드시 입력)').fill('검진결과 통보서를 첨부해 주세요');
+    await page.getByRole('button', { name: '제출' }).click();
+    await expect.poll(() => page.locator('h1').innerText(), PAGE_TURN).toBe('보완을 요청했습니다');
+    const asked = (await api(backend, 'GET', `/requests/${id}`, { as: 'E1063' })).body;
+    expect(asked).toMatchObject({ status: 'supplement-requested', supplement: { documentTypes: ['checkup-result'], requestedBy: approverId } });
+    const history = (await api(backend, 'GET', `/requests/${id}/history`, { as: 'E1063' })).body.events as { action: string; channel?: string }[];
+    expect(history.filter((event) => event.channel === 'email-link').map((event) => event.action)).toEqual(
+      expect.arrayContaining(['commented', 'supplement-requested']),
+    );
+
+    // Answered: the fresh link's page says so, with the words, and offers 지정 to the other welfare officers.
+    const result = await uploadDocument(backend, 'E1063', { kind: 'health-checkup', documentType: 'checkup-result' });
+    await eventually(async () => {
+      const answer = await api(backend, 'POST', `/requests/${id}/supplement`, {
+        as: 'E1063',
+        json: { comment: '통보서 첨부합니다', attachments: [result] },
+      });
+      expect(answer.status, answer.text).toBe(200);
+    });
+    const fresh = await eventually(async () => {
+      const mail = await waitForEmail(backend, seedPerson(approverId).email, '[보완]');
+      if (!mail.subject?.includes(id)) throw new Error('not this request');
+      return decisionLinkIn(mail);
+    });
+    const again = await open(fresh);
+    expect(await again.locator('.notice').first().innerText()).toContain('보완했습니다: 통보서 첨부합니다');
+    const colleagues = await again.locator('select[name=toId] option').allInnerTexts();
+    expect(colleagues.length).toBeGreaterThan(1);
+    await again.getByLabel('지정', { exact: true }).check();
+    await again.getByLabel('받을 직원').selectOption({ index: 1 });
+    await again.getByLabel('의견 (승인 외에는 반드시 입력)').fill('휴가로 대신 검토 부탁드립니다');
+    await again.getByRole('button', { name: '제출' }).click();
+    await expect.poll(() => again.locator('h1').innerText(), PAGE_TURN).toBe('지정했습니다');
+    const moved = (await api(backend, 'GET', `/requests/${id}`, { as: 'E1063' })).body.steps[0] as { approverId: string; status: string };
+    expect(moved.status).toBe('waiting');
+    expect(moved.approverId).not.toBe(approverId);
+    expect((await again.goto(fresh))?.status()).toBe(409); // the old holder's link says the step moved
+    await page.close();
+    await again.close();
+  });
+
   it('fits a phone screen: nothing wider than the screen, the controls large enough to tap', async () => {
     const { link } = await claimAndLink('E1075', 450_000);
     const page = await open(link, { width: 360, height: 740 });
@@ -183,9 +241,9 @@ describe('the decision page in Chromium', () => {
       screen: number;
     };
     expect(widths.page).toBeLessThanOrEqual(widths.screen);
-    const button = await page.getByRole('button', { name: '결정 제출' }).boundingBox();
+    const button = await page.getByRole('button', { name: '제출' }).boundingBox();
     expect(button?.height).toBeGreaterThanOrEqual(32);
-    expect((await page.getByLabel('의견 (반려할 때는 반드시 입력)').boundingBox())?.width).toBeGreaterThan(250);
+    expect((await page.getByLabel('의견 (승인 외에는 반드시 입력)').boundingBox())?.width).toBeGreaterThan(250);
     await page.close();
   });
 });

@@ -5,6 +5,7 @@ import { bulkDecisionBody, skipBody } from '../../../shared/use-cases/approvals.
 import { attachmentIdSchema, attachmentIdsSchema, uploadBody } from '../../../shared/use-cases/attachments.js';
 import { commentBody } from '../../../shared/use-cases/comments.js';
 import { decisionForm } from '../../../shared/use-cases/decide-step.js';
+import { linkActionForm } from '../../../shared/use-cases/decision-links.js';
 import { delegationBody } from '../../../shared/use-cases/delegations.js';
 import { personBody } from '../../../shared/use-cases/directory-admin.js';
 import { confirmationBody, facilityBudgetQuery, reportBody } from '../../../shared/use-cases/facility-work.js';
@@ -318,9 +319,9 @@ export const showDecision = /* @__PURE__ */ defineOperation({
 export const submitDecision = /* @__PURE__ */ defineOperation({
   id: 'submitDecision',
   tag: 'decision links',
-  summary: 'The decision page’s form: decides exactly once',
+  summary: 'The decision page’s form: decides exactly once, or asks for a supplement, returns to the previous stage, reassigns, comments',
   params: { schema: z.object({ linkId: linkIdParam }), malformed: 'not-found' },
-  body: { schema: decisionForm.loose(), contentType: 'application/x-www-form-urlencoded', required: true, maxBytes: JSON_BODY_LIMIT },
+  body: { schema: linkActionForm.loose(), contentType: 'application/x-www-form-urlencoded', required: true, maxBytes: JSON_BODY_LIMIT },
   responses: { 200: page('The decision is recorded.') },
 });
 
