@@ -1,6 +1,7 @@
 import { log } from '../../shared/kernel/log.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { makeAddComment } from '../../shared/use-cases/comments.js';
+import { chatFromEnv } from '../chat-wiring.js';
 import { optionalMailerFromEnv } from '../mail-wiring.js';
 import { clockFromEnv, directoryFromEnv, requestStoreFromEnv } from '../wiring.js';
 import { addComment as operation } from './contract/operations.js';
@@ -11,6 +12,7 @@ const addComment = makeAddComment({
   directory: directoryFromEnv(),
   clock: clockFromEnv(),
   mailer: optionalMailerFromEnv(),
+  chat: chatFromEnv(),
   policy: officePolicy,
   log: log.warn,
 });

@@ -1,8 +1,9 @@
 import { UnauthorizedError } from '../../shared/kernel/errors.js';
 import { log } from '../../shared/kernel/log.js';
 import { verifySlackRequest } from '../../shared/kernel/slack-signature.js';
+import { officePolicy } from '../../shared/policies/office-policy.js';
 import { makeSlackInteractions } from '../../shared/use-cases/slack-interactions.js';
-import { decideStepFromEnv } from '../approval-wiring.js';
+import { decideStepFromEnv, supplementRequestFromEnv } from '../approval-wiring.js';
 import { chatFromEnv, slackSigningSecretFromEnv } from '../chat-wiring.js';
 import { clockFromEnv, directoryFromEnv, requestStoreFromEnv } from '../wiring.js';
 import { slackInteractions as operation } from './contract/operations.js';
@@ -16,6 +17,8 @@ const handle = makeSlackInteractions({
   chat: chatFromEnv({ interactive: true }),
   clock,
   decideStep: decideStepFromEnv({ interactive: true }),
+  supplement: supplementRequestFromEnv({ interactive: true }),
+  policy: officePolicy,
   log: log.warn,
 });
 

@@ -8,6 +8,7 @@ import { makeDecisionLinks, makeSubmitDecisionLink } from '../../shared/use-case
 import { makeDecisionPage } from '../../shared/use-cases/decision-page.js';
 import { makeReassignStep } from '../../shared/use-cases/reassign-step.js';
 import { approvalEngineFromEnv, decideStepFromEnv, returnToPreviousFromEnv, supplementRequestFromEnv } from '../approval-wiring.js';
+import { chatFromEnv } from '../chat-wiring.js';
 import { mailerFromEnv } from '../mail-wiring.js';
 import { clockFromEnv, directoryFromEnv, fleetStoreFromEnv, requestStoreFromEnv } from '../wiring.js';
 import { submitDecision as operation } from './contract/operations.js';
@@ -23,7 +24,7 @@ const submitDecision = makeSubmitDecisionLink({
   supplement: supplementRequestFromEnv(),
   returnToPrevious: returnToPreviousFromEnv(),
   reassign: makeReassignStep({ requests, directory, policy: officePolicy, engine: approvalEngineFromEnv() }),
-  comment: makeAddComment({ requests, directory, clock, mailer: mailerFromEnv(), policy: officePolicy, log: log.warn }),
+  comment: makeAddComment({ requests, directory, clock, mailer: mailerFromEnv(), chat: chatFromEnv(), policy: officePolicy, log: log.warn }),
 });
 const decisionLinks = makeDecisionLinks({ requests, clock });
 const decisionPage = makeDecisionPage({ requests, directory, policy: officePolicy, fleet: fleetStoreFromEnv() });

@@ -29,7 +29,11 @@ export interface OutboxSlackMessage {
 }
 
 /** The `block_actions` payload Slack sends when `slackUserId` clicks the button `actionId` of `message`. */
-export function buttonClick(message: OutboxSlackMessage, actionId: 'approve' | 'reject', slackUserId = message.user): Record<string, unknown> {
+export function buttonClick(
+  message: OutboxSlackMessage,
+  actionId: 'approve' | 'reject' | 'supplement',
+  slackUserId = message.user,
+): Record<string, unknown> {
   const button = message.blocks.flatMap((block) => block.elements ?? []).find((element) => element.action_id === actionId);
   if (!button?.value) throw new Error(`the message has no ${actionId} button`);
   return {
@@ -42,11 +46,15 @@ export function buttonClick(message: OutboxSlackMessage, actionId: 'approve' | '
   };
 }
 
-/** The `view_submission` payload of the 반려 modal (`views.open` in the outbox), with `comment`. */
-export function rejectSubmission(
+/**
+ * The `view_submission` payload of the 반려 or 보완 요청 modal (`views.open` in the outbox), with
+ * `comment` and, for a 보완 요청, the documents ticked.
+ */
+export function modalSubmission(
   modal: { view: { private_metadata: string; callback_id: string } },
   comment: string,
   slackUserId: string,
+  documentTypes?: string[],
 ): Record<string, unknown> {
   return {
     type: 'view_submission',
@@ -54,7 +62,12 @@ export function rejectSubmission(
     view: {
       callback_id: modal.view.callback_id,
       private_metadata: modal.view.private_metadata,
-      state: { values: { comment: { value: { type: 'plain_text_input', value: comment } } } },
+      state: {
+        values: {
+          comment: { value: { type: 'plain_text_input', value: comment } },
+          ...(documentTypes ? { documents: { value: { type: 'checkboxes', selected_options: documentTypes.map((value) => ({ value })) } } } : {}),
+        },
+      },
     },
   };
 }

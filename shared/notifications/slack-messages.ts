@@ -10,8 +10,9 @@ import { actionLabel } from './wording.js';
  * details are on the link page, which logs the read. Buttons carry the link's hash, never the link
  * id or a task token; a click counts only from the Slack user the step's holder is in the directory.
  */
-export const SLACK_ACTIONS = { approve: 'approve', reject: 'reject', open: 'open' } as const;
+export const SLACK_ACTIONS = { approve: 'approve', reject: 'reject', supplement: 'supplement', open: 'open' } as const;
 export const REJECT_MODAL = 'reject-comment';
+export const SUPPLEMENT_MODAL = 'supplement-request';
 
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
 const context = (text: string) => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
@@ -37,7 +38,7 @@ function summaryLines(request: ApprovalRequest, kind: RequestDescription): strin
   return [...lines, ...kind.progress.map(line)];
 }
 
-/** A step reaching its holder on Slack: what, from whom, and 승인 / 반려 / 상세 보기. */
+/** A step reaching its holder on Slack: what, from whom, and 승인 / 반려 / 보완 요청 / 상세 보기. */
 export function approvalRequestMessage(input: {
   request: ApprovalRequest;
   kind: RequestDescription;
@@ -57,6 +58,7 @@ export function approvalRequestMessage(input: {
       ? []
       : [{ type: 'button', action_id: SLACK_ACTIONS.approve, text: { type: 'plain_text', text: '승인' }, style: 'primary', value: linkHash }]),
     { type: 'button', action_id: SLACK_ACTIONS.reject, text: { type: 'plain_text', text: '반려' }, style: 'danger', value: linkHash },
+    { type: 'button', action_id: SLACK_ACTIONS.supplement, text: { type: 'plain_text', text: '보완 요청' }, value: linkHash },
     { type: 'button', action_id: SLACK_ACTIONS.open, text: { type: 'plain_text', text: needsInput ? '상세 보기·입력 후 승인' : '상세 보기' }, url },
   ];
   return {
@@ -106,6 +108,17 @@ export function closedMessage(input: { request: ApprovalRequest; kind: Pick<Requ
   return { text: `${text} — ${input.reason}`, blocks: [section(`*${plain(text)}*`), context(plain(input.reason))] };
 }
 
+/** A notice that asks nothing to be decided (a comment on a request): what, on which request; no buttons. */
+export function noticeMessage(input: {
+  request: ApprovalRequest;
+  kind: Pick<RequestDescription, 'label'>;
+  title: string;
+  text?: string;
+}): ChatMessage {
+  const subject = `${input.title} ${input.kind.label} (${input.request.requesterName}, ${input.request.id})`;
+  return { text: subject, blocks: [section(`*${plain(subject)}*`), ...(input.text ? [context(plain(input.text))] : [])] };
+}
+
 /** The modal a 반려 opens: the comment is required. */
 export function rejectModal(linkHash: string, title: string): Record<string, unknown> {
   return {
@@ -123,6 +136,51 @@ export function rejectModal(linkHash: string, title: string): Record<string, unk
         label: { type: 'plain_text', text: '반려 의견 (필수)' },
         element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 1000 },
       },
+    ],
+  };
+}
+
+/**
+ * The modal a 보완 요청 opens: what is asked (required) and, optionally, which of the kind's documents.
+ * On a health kind it reminds the holder that what they type passes through Slack.
+ */
+export function supplementModal(input: {
+  linkHash: string;
+  title: string;
+  documentTypes: { id: string; label: string }[];
+  sensitive: boolean;
+}): Record<string, unknown> {
+  return {
+    type: 'modal',
+    callback_id: SUPPLEMENT_MODAL,
+    private_metadata: input.linkHash,
+    title: { type: 'plain_text', text: '보완 요청' },
+    submit: { type: 'plain_text', text: '보완 요청' },
+    close: { type: 'plain_text', text: '취소' },
+    blocks: [
+      section(plain(input.title)),
+      ...(input.sensitive ? [context('건강 정보는 적지 마세요. 자세한 내용이 필요하면 상세 보기 화면에서 요청하세요.')] : []),
+      {
+        type: 'input',
+        block_id: 'comment',
+        label: { type: 'plain_text', text: '요청 내용 (필수)' },
+        element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 1000 },
+      },
+      ...(input.documentTypes.length
+        ? [
+            {
+              type: 'input',
+              block_id: 'documents',
+              optional: true,
+              label: { type: 'plain_text', text: '요청할 서류' },
+              element: {
+                type: 'checkboxes',
+                action_id: 'value',
+                options: input.documentTypes.map((type) => ({ text: { type: 'plain_text', text: type.label }, value: type.id })),
+              },
+            },
+          ]
+        : []),
     ],
   };
 }

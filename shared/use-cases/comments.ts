@@ -2,11 +2,13 @@ import * as z from 'zod';
 import type { Directory } from '../directory/directory.js';
 import { NotFoundError } from '../kernel/errors.js';
 import { parseOrThrow, text } from '../kernel/validation.js';
+import { noticeMessage } from '../notifications/slack-messages.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
-import type { Mailer } from '../ports/messaging.js';
+import type { Chat, Mailer } from '../ports/messaging.js';
 import type { RequestStore } from '../ports/request-store.js';
 import type { Clock } from '../ports/system.js';
 import { findKind } from '../requests/kinds/index.js';
+import { describe } from '../requests/per-kind.js';
 import { isParticipant, waitingSteps } from '../requests/request.js';
 import { mayRead } from './read-requests.js';
 import { emailNotice } from './request-notices.js';
@@ -16,6 +18,8 @@ export interface CommentDeps {
   directory: Directory;
   clock: Clock;
   mailer: Mailer;
+  /** Slack, for those who have it: best effort beside the email. */
+  chat: Chat;
   policy: OfficePolicy;
   log: (message: string, fields: Record<string, unknown>) => void;
 }
@@ -26,10 +30,11 @@ export const commentBody = z.strictObject({ text: text('의견(text)', 2000) });
  * 의견 (`POST /requests/{id}/comments`). Primary course:
  * 1. Anyone who may read the request comments; on a health kind only its requester and the people on its line.
  * 2. The comment is an append-only history entry (`commented`), not a decision: nothing else changes.
- * 3. The requester and the holders of the waiting steps (not the commenter) are emailed; for health
- *    kinds without the comment's text, which may say something about the person's health.
+ * 3. The requester and the holders of the waiting steps (not the commenter) are emailed, and told
+ *    on Slack if they have it; for health kinds without the comment's text, which may say something
+ *    about the person's health.
  */
-export function makeAddComment({ requests, directory, clock, mailer, policy, log }: CommentDeps) {
+export function makeAddComment({ requests, directory, clock, mailer, chat, policy, log }: CommentDeps) {
   return async function addComment(input: { callerId: string; requestId: string; body: unknown; channel?: 'api' | 'email-link' }) {
     const { text: comment } = parseOrThrow(commentBody, input.body);
     const request = await requests.get(input.requestId);
@@ -55,6 +60,21 @@ export function makeAddComment({ requests, directory, clock, mailer, policy, log
       lines: sensitive ? [] : [['의견', comment]],
       next: sensitive ? '의견 내용은 요청 화면(GET /requests/{id})에서 확인하세요.' : undefined,
     }));
+    const kind = describe(request, policy);
+    for (const personId of new Set(told)) {
+      const slackUserId = (await directory.person(personId))?.slackUserId;
+      if (!slackUserId) continue;
+      const message = noticeMessage({
+        request,
+        kind,
+        title: `[의견] ${viewer?.name ?? input.callerId}님:`,
+        // Health kinds: not the words, which may be about the person's health.
+        text: kind.sensitive ? '의견 내용은 요청 화면에서 확인하세요.' : comment,
+      });
+      await chat
+        .post(slackUserId, message)
+        .catch((error: unknown) => log('Slack comment notice failed', { requestId: request.id, error: String(error) }));
+    }
     return { requestId: request.id, event };
   };
 }

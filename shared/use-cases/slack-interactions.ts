@@ -1,12 +1,15 @@
 import * as z from 'zod';
 import type { Directory } from '../directory/directory.js';
 import { AppError } from '../kernel/errors.js';
-import { decidedMessage, REJECT_MODAL, rejectModal, SLACK_ACTIONS } from '../notifications/slack-messages.js';
+import { decidedMessage, REJECT_MODAL, rejectModal, SLACK_ACTIONS, SUPPLEMENT_MODAL, supplementModal } from '../notifications/slack-messages.js';
+import { kindPolicyFor } from '../policies/approval-policy.js';
+import type { OfficePolicy } from '../policies/office-policy.js';
 import type { Chat } from '../ports/messaging.js';
 import type { ApprovalLink, RequestStore } from '../ports/request-store.js';
 import type { Clock } from '../ports/system.js';
 import { kindById } from '../requests/kinds/index.js';
 import { type DecideStep, makeOpenStepReader } from './decide-step.js';
+import type { SupplementRequest } from './supplement.js';
 
 export interface SlackInteractionDeps {
   requests: RequestStore;
@@ -14,6 +17,8 @@ export interface SlackInteractionDeps {
   chat: Chat;
   clock: Clock;
   decideStep: DecideStep;
+  supplement: Pick<SupplementRequest, 'requestByLink'>;
+  policy: OfficePolicy;
   log: (message: string, fields: Record<string, unknown>) => void;
 }
 
@@ -32,7 +37,12 @@ const viewSubmission = z.object({
   view: z.object({
     callback_id: z.string(),
     private_metadata: z.string(),
-    state: z.object({ values: z.record(z.string(), z.record(z.string(), z.object({ value: z.string().nullish() }))) }),
+    state: z.object({
+      values: z.record(
+        z.string(),
+        z.record(z.string(), z.object({ value: z.string().nullish(), selected_options: z.array(z.object({ value: z.string() })).nullish() })),
+      ),
+    }),
   }),
 });
 
@@ -43,11 +53,12 @@ export type SlackReply = undefined | { response_action: 'errors'; errors: Record
 
 /**
  * `POST /slack/interactions` (after the signature is verified): 승인 decides at once, 반려 opens a
- * modal for the required comment, and the modal's submission decides. Only the Slack user the
+ * modal for the required comment, and the modal's submission decides; 보완 요청 opens a modal for
+ * what is asked (and which documents), whose submission asks the requester. Only the Slack user the
  * step's holder is in the directory may decide; anyone else gets a message only they see and
  * nothing changes. The decision is the same single-use one as the email link and the API.
  */
-export function makeSlackInteractions({ requests, directory, chat, clock, decideStep, log }: SlackInteractionDeps) {
+export function makeSlackInteractions({ requests, directory, chat, clock, decideStep, supplement, policy, log }: SlackInteractionDeps) {
   const openStepOf = makeOpenStepReader({ requests, clock });
   const tell = (channel: string | undefined, userId: string, text: string) =>
     channel
@@ -116,13 +127,20 @@ export function makeSlackInteractions({ requests, directory, chat, clock, decide
         if (refusal) await tell(channel, event.user.id, refusal);
         return undefined;
       }
-      if (action.action_id === SLACK_ACTIONS.reject && event.trigger_id) {
+      if ((action.action_id === SLACK_ACTIONS.reject || action.action_id === SLACK_ACTIONS.supplement) && event.trigger_id) {
         // Only a step that can still be decided gets the modal; otherwise say why, as the link page would.
         try {
           const { request } = await openStepOf(found.link);
+          const kind = kindById(request.kind);
+          const title = `${kind.label} — ${request.requesterName} (${request.id})`;
+          const documentTypes = Object.entries(kindPolicyFor(policy, request.kind).documents.types)
+            .filter(([, type]) => !type.attachedAt)
+            .map(([id, type]) => ({ id, label: type.label }));
           await chat.openModal(
             event.trigger_id,
-            rejectModal(found.link.hash, `${kindById(request.kind).label} — ${request.requesterName} (${request.id})`),
+            action.action_id === SLACK_ACTIONS.reject
+              ? rejectModal(found.link.hash, title)
+              : supplementModal({ linkHash: found.link.hash, title, documentTypes, sensitive: kind.privacy.sensitive }),
           );
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
@@ -132,10 +150,22 @@ export function makeSlackInteractions({ requests, directory, chat, clock, decide
       }
       return undefined;
     }
-    if (event.view.callback_id !== REJECT_MODAL) return undefined;
+    if (event.view.callback_id !== REJECT_MODAL && event.view.callback_id !== SUPPLEMENT_MODAL) return undefined;
     const found = await linkFor(event.view.private_metadata, event.user.id);
     if ('refusal' in found) return { response_action: 'errors', errors: { comment: found.refusal } };
     const comment = event.view.state.values['comment']?.['value']?.value ?? '';
+    if (event.view.callback_id === SUPPLEMENT_MODAL) {
+      if (!comment.trim()) return { response_action: 'errors', errors: { comment: '보완 요청 내용을 입력하세요' } };
+      const documentTypes = event.view.state.values['documents']?.['value']?.selected_options?.map((option) => option.value);
+      try {
+        await supplement.requestByLink({ linkHash: found.link.hash, comment, documentTypes, channel: 'slack' });
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        await refreshIfDecided(found.link);
+        return { response_action: 'errors', errors: { comment: error.message } };
+      }
+    }
     if (!comment.trim()) return { response_action: 'errors', errors: { comment: '반려할 때는 의견을 반드시 입력해야 합니다' } };
     const { refusal } = await decide(found.link, 'reject', comment);
     return refusal ? { response_action: 'errors', errors: { comment: refusal } } : undefined;

@@ -1,3 +1,5 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seedDirectory, seedPerson } from '../fixtures/directory.js';
 import { leakInMainHall } from '../fixtures/requests.js';
@@ -188,6 +190,16 @@ describe('결재 actions through the local runtime', () => {
 
   describe('의견 (comments)', () => {
     const comment = (id: string, as: string, text: unknown) => api(backend, 'POST', `/requests/${id}/comments`, { as, json: { text } });
+    /** The Slack DM about `requestId` that told `employeeId` of a comment (the local outbox holds what Slack would get). */
+    const slackNotice = (employeeId: string, requestId: string) =>
+      eventually(async () => {
+        const dir = join(backend.dataDir, 'outbox', 'slack');
+        for (const file of (await readdir(dir)).filter((name) => name.endsWith('chat.postMessage.json'))) {
+          const call = JSON.parse(await readFile(join(dir, file), 'utf8')) as { user: string; text: string; blocks: unknown[] };
+          if (call.user === seedPerson(employeeId).slackUserId && call.text.startsWith('[의견]') && call.text.includes(requestId)) return call;
+        }
+        throw new Error(`no Slack comment notice to ${employeeId} yet`);
+      });
 
     it('on a repair: the holder asks, the requester is emailed the text; the history keeps it; nothing is decided', async () => {
       const submitted = await api(backend, 'POST', '/requests', { as: 'E1039', json: { kind: 'facility-repair', ...leakInMainHall } });
@@ -203,6 +215,7 @@ describe('결재 actions through the local runtime', () => {
       expect(asked.body.event).toMatchObject({ action: 'commented', actorId: holder, comment: '누수 위치 사진을 추가로 보내 주실 수 있나요?' });
       const mail = await waitForEmail(backend, seedPerson('E1039').email, '[의견]');
       expect(mail.text).toContain('누수 위치 사진을 추가로 보내 주실 수 있나요?');
+      expect(JSON.stringify((await slackNotice('E1039', id)).blocks)).toContain('누수 위치 사진을 추가로 보내 주실 수 있나요?');
       const after = await read(id, 'E1039');
       expect(after.status).toBe('in-review');
       expect(after.steps.find((step) => step.approverId === holder)?.status).toBe('waiting');
@@ -220,6 +233,9 @@ describe('결재 actions through the local runtime', () => {
       const mail = await waitForEmail(backend, seedPerson(reviewer).email, '[의견]');
       expect(mail.text).not.toContain('검진 결과지');
       expect(mail.text).toContain('요청 화면');
+      const dm = JSON.stringify(await slackNotice(reviewer, id));
+      expect(dm).not.toContain('검진 결과지');
+      expect(dm).toContain('요청 화면에서 확인하세요');
       const colleague = seedDirectory.people.find((person) => person.teamId === seedPerson('E1043').teamId && person.id !== 'E1043');
       expect(colleague).toBeDefined();
       expect((await comment(id, colleague?.id ?? '', '힘내세요')).status).toBe(404);

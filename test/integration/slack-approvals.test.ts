@@ -1,7 +1,7 @@
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buttonClick, type OutboxSlackMessage, postSlackInteraction, rejectSubmission } from '../../infra/local/slack-local.js';
+import { buttonClick, modalSubmission, type OutboxSlackMessage, postSlackInteraction } from '../../infra/local/slack-local.js';
 import { seoulDate } from '../../shared/kernel/seoul-time.js';
 import { seedPerson } from '../fixtures/directory.js';
 import { api, decisionLinkIn, eventually, postForm, type StepView, suiteBackend, waitForEmail } from './harness.js';
@@ -78,7 +78,7 @@ describe('Slack approvals through the local runtime', () => {
         .filter((block) => block.type === 'actions')
         .flatMap((block) => block.elements ?? [])
         .map((element) => element.action_id),
-    ).toEqual(['approve', 'reject', 'open']);
+    ).toEqual(['approve', 'reject', 'supplement', 'open']);
 
     // Act
     const answer = await click(buttonClick(dm, 'approve'));
@@ -111,12 +111,12 @@ describe('Slack approvals through the local runtime', () => {
     // Nothing is decided by opening the modal.
     expect((await get(request.id, 'E1039')).steps[1]?.status).toBe('waiting');
 
-    const empty = await click(rejectSubmission({ view: modal.view ?? { private_metadata: '', callback_id: '' } }, '   ', dm.user));
+    const empty = await click(modalSubmission({ view: modal.view ?? { private_metadata: '', callback_id: '' } }, '   ', dm.user));
     expect(empty.status).toBe(200);
     expect(JSON.parse(empty.text)).toEqual({ response_action: 'errors', errors: { comment: '반려할 때는 의견을 반드시 입력해야 합니다' } });
 
     const submitted = await click(
-      rejectSubmission({ view: modal.view ?? { private_metadata: '', callback_id: '' } }, '영수증 사본이 필요합니다 — 다시 올려 주세요', dm.user),
+      modalSubmission({ view: modal.view ?? { private_metadata: '', callback_id: '' } }, '영수증 사본이 필요합니다 — 다시 올려 주세요', dm.user),
     );
     expect([submitted.status, submitted.text]).toEqual([200, '']);
     const returned = await eventually(async () => {
@@ -127,6 +127,42 @@ describe('Slack approvals through the local runtime', () => {
     expect(returned.steps[1]).toMatchObject({ status: 'rejected', channel: 'slack', comment: '영수증 사본이 필요합니다 — 다시 올려 주세요' });
     const update = await waitForSlack((call) => call.method === 'chat.update' && call.ts === dm.ts, 'update of the DM');
     expect(update.text).toContain('반려');
+  });
+
+  it('asks for a supplement from Slack through its modal: the documents ticked, an empty request refused, the message then says so', async () => {
+    const request = await atLeader('E1046');
+    const dm = await dmTo(LEADER, request.id);
+    expect((await click(buttonClick(dm, 'supplement'))).status).toBe(200);
+    const modal = await waitForSlack(
+      (call) =>
+        call.method === 'views.open' && JSON.stringify(call.view).includes(request.id) && JSON.stringify(call.view).includes('supplement-request'),
+      'the 보완 요청 modal',
+    );
+    // A health kind: the modal warns that what is typed goes through Slack, and offers the kind's documents.
+    const shown = JSON.stringify(modal.view);
+    expect(shown).toContain('건강 정보는 적지 마세요');
+    expect(shown).toContain('검진결과 통보서');
+    expect((await get(request.id, 'E1046')).status).toBe('in-review'); // opening the modal asks nothing
+
+    const view = { view: modal.view ?? { private_metadata: '', callback_id: '' } };
+    const empty = await click(modalSubmission(view, ' ', dm.user, ['checkup-result']));
+    expect(JSON.parse(empty.text)).toEqual({ response_action: 'errors', errors: { comment: '보완 요청 내용을 입력하세요' } });
+    const submitted = await click(modalSubmission(view, '검진결과 통보서를 올려 주세요', dm.user, ['checkup-result']));
+    expect([submitted.status, submitted.text]).toEqual([200, '']);
+    const asked = (await get(request.id, 'E1046')) as Claim & { supplement?: { documentTypes?: string[]; requestedBy: string } };
+    expect(asked.status).toBe('supplement-requested');
+    expect(asked.supplement).toMatchObject({ requestedBy: LEADER, documentTypes: ['checkup-result'] });
+    const history = (await api(backend, 'GET', `/requests/${request.id}/history`, { as: 'E1046' })).body.events as {
+      action: string;
+      channel?: string;
+    }[];
+    expect(history.find((event) => event.action === 'supplement-requested')?.channel).toBe('slack');
+    const update = await waitForSlack((call) => call.method === 'chat.update' && call.ts === dm.ts, 'update of the DM');
+    expect(update.text).toContain('보완을 요청했습니다');
+    expect(update.blocks.some((block) => block.type === 'actions')).toBe(false);
+    // The same modal submitted again asks nothing more: the step's link is no longer open.
+    const twice = await click(modalSubmission(view, '다시', dm.user));
+    expect(JSON.parse(twice.text).errors.comment).toContain('보완을 요청한 상태');
   });
 
   it("a click by anyone but the step's holder changes nothing and tells only them", async () => {
