@@ -2,6 +2,7 @@ import { log } from '../../shared/kernel/log.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { makeSupplementAnswer } from '../../shared/use-cases/supplement.js';
 import { documentFilesFromEnv } from '../documents-wiring.js';
+import { mailerFromEnv } from '../mail-wiring.js';
 import { attachmentStoreFromEnv, clockFromEnv, directoryFromEnv, fleetStoreFromEnv, requestStoreFromEnv, workflowsFromEnv } from '../wiring.js';
 import { answerSupplement as operation } from './contract/operations.js';
 import { callerId, jsonApi, jsonBody, reply } from './http-api.js';
@@ -15,6 +16,7 @@ const supplement = makeSupplementAnswer({
   fleet: fleetStoreFromEnv(),
   attachments: attachmentStoreFromEnv(),
   files: documentFilesFromEnv(),
+  mailer: mailerFromEnv(),
   log: log.warn,
 });
 

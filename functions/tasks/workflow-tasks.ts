@@ -1,3 +1,4 @@
+import { log } from '../../shared/kernel/log.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { makeWorkflowTasks } from '../../shared/use-cases/workflow-tasks.js';
 import { approvalEngineFromEnv } from '../approval-wiring.js';
@@ -12,4 +13,5 @@ export const workflowTasks = makeWorkflowTasks({
   clock: clockFromEnv(),
   policy: officePolicy,
   engine: approvalEngineFromEnv(),
+  log: log.warn,
 });

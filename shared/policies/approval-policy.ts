@@ -80,6 +80,20 @@ export type Timings = z.infer<typeof timings>;
 const toMs = (duration: BusinessDuration) => ('hours' in duration ? duration.hours : duration.businessDays * 24) * 3_600_000;
 
 /** A kind's policy block, as the engine reads it; `rules` is the kind's own, checked by its module. */
+/** The most colleagues a requester may copy (참조) on one request. */
+export const MAX_COPIES = 5;
+
+/** Who reads an approved request for information (공람). */
+const circulationReader = z.discriminatedUnion('type', [
+  /** The request's managing unit (a building's facility team). */
+  z.object({ type: z.literal('handling-unit') }),
+  /** Everyone in a team. */
+  z.object({ type: z.literal('team'), team: z.string() }),
+  /** A team's holders of a role (총무팀's dispatch officers). */
+  z.object({ type: z.literal('team-role'), team: z.string(), role: z.string() }),
+]);
+export type CirculationReader = z.infer<typeof circulationReader>;
+
 export const kindPolicySchema = z
   .object({
     line: z
@@ -110,6 +124,17 @@ export const kindPolicySchema = z
       .default({}),
     /** The documents a request of the kind rests on: their types, how many, which are required when. */
     documents: kindDocumentsSchema,
+    /**
+     * 공람·참조: who sees an approved request for information (the request's managing team, a team,
+     * or a team's holders of a role), and how many colleagues the requester may copy (참조, `ccIds`;
+     * 0: none). Health kinds have neither (the office policy refuses it).
+     */
+    circulation: z
+      .object({
+        readers: z.array(circulationReader).default([]),
+        copies: z.int().min(0).max(MAX_COPIES).default(0),
+      })
+      .default({ readers: [], copies: 0 }),
     /** 보존기간: how many years a decided request and its documents are kept (공공기록물법 시행령). */
     retentionYears: z.union([z.literal(1), z.literal(3), z.literal(5), z.literal(10), z.literal(30)]),
     /** The kind's own rules (caps, bands, buildings, fleet rules…), validated by the kind's module. */

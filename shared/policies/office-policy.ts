@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { documentLimitsSchema } from '../documents/document-policy.js';
-import { isKindId, kindIds } from '../requests/kinds/index.js';
+import { isKindId, kindById, kindIds } from '../requests/kinds/index.js';
 import { kindPolicyIssues } from '../requests/per-kind.js';
 import { inputsOf, kindPolicySchema, krw } from './approval-policy.js';
 import policyData from './office-policy.json' with { type: 'json' };
@@ -51,6 +51,10 @@ export const officePolicySchema = z
       if (!block) {
         ctx.addIssue({ code: 'custom', path: ['kinds', id], message: `no policy block for kind ${id}` });
         continue;
+      }
+      // Health data stays with the people who must see it (개인정보 보호법 §23): no 공람, no 참조.
+      if (kindById(id).privacy.sensitive && (block.circulation.readers.length > 0 || block.circulation.copies > 0)) {
+        ctx.addIssue({ code: 'custom', path: ['kinds', id, 'circulation'], message: `${id} holds health data: no circulation readers or copies` });
       }
       const issues = kindPolicyIssues(id, { rules: block.rules, inputs: inputsOf(block.line), budgetLine: block.finance.budgetLine }, budgetLines);
       for (const issue of issues) ctx.addIssue({ code: 'custom', path: ['kinds', id, ...issue.path], message: issue.message });

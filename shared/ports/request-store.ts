@@ -41,6 +41,21 @@ export interface ApprovalLink {
   chatMessage?: ChatMessageRef;
 }
 
+/** Where one person's entry for one request sits on their list of what they read for information. */
+export interface CirculationKey {
+  personId: string;
+  requestId: string;
+  since: string;
+}
+
+/** A request on a person's list of what they read for information (공람·참조), and when they confirmed reading it. */
+export interface CirculationEntry extends CirculationKey {
+  kind: string;
+  requesterName: string;
+  as: 'cc' | 'circulation';
+  ackedAt?: string;
+}
+
 /**
  * One atomic change to a request: its new state and everything that must change with it.
  * `expectedVersion` guards against concurrent changes (undefined: the request must be new).
@@ -68,6 +83,8 @@ export interface RequestChange {
   odometer?: { vehicleId: string; start: number; end: number; requestId: string; at: string };
   /** Running figures of a budget line's year, moved by the same transaction as the request. */
   budget?: BudgetChange[];
+  /** Entries on readers' lists (공람·참조) that come, change (확인) or go with the request. */
+  circulation?: { put?: CirculationEntry[]; remove?: CirculationKey[] };
   links?: {
     put?: ApprovalLink[];
     /** Only an open, unexpired link can be used, once. */
@@ -114,6 +131,8 @@ export interface RequestStore {
   dueStarts(now: string, limit: number): Promise<ApprovalRequest[]>;
   /** Approved requests whose effect (e.g. a transfer) takes effect at or before `now` and is not applied yet. */
   dueEffects(now: string, limit: number): Promise<ApprovalRequest[]>;
+  /** What a person reads for information (공람·참조), newest first. */
+  circulationFor(personId: string, page: { limit: number; cursor?: string }): Promise<{ items: CirculationEntry[]; nextCursor?: string }>;
   /** The transfer requests of a personnel round, oldest first. */
   listByRound(roundId: string): Promise<ApprovalRequest[]>;
   /** Takes a link off the timer sweep (its task is gone; nothing more can happen to it). */

@@ -48,6 +48,10 @@ export const historyActionSchema = z.enum([
   'supplement-reminded',
   /** 전단계 반려: a holder sent the request back to the previous stage, whose decision reopens. */
   'returned-to-previous',
+  /** 공람·참조: people were given the request to read for information (the `comment` names them). */
+  'circulated',
+  /** 확인: a reader on circulation confirmed reading it. */
+  'acknowledged',
   /** 의견: a comment by someone who may read the request; not a decision. */
   'commented',
 ]);

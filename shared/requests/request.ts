@@ -91,6 +91,15 @@ export const attachmentRefSchema = z.object({
 });
 export type AttachmentRef = z.infer<typeof attachmentRefSchema>;
 
+export const readerSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  as: z.enum(['cc', 'circulation']),
+  since: z.string(),
+  ackedAt: z.string().optional(),
+});
+export type Reader = z.infer<typeof readerSchema>;
+
 /** The fields every kind's request has; a kind extends them (see `defineKind`). */
 export const baseRequestShape = {
   id: z.string(),
@@ -150,6 +159,12 @@ export const baseRequestShape = {
   reopened: z.object({ occasion: z.enum(['supplemented', 'returned-to-previous']), byName: z.string(), note: z.string() }).optional(),
   /** Its documents (붙임), in the order they were bound. */
   attachments: z.array(attachmentRefSchema).optional(),
+  /**
+   * 공람·참조: who reads it for information — colleagues the requester copied (`cc`, 참조, from
+   * submission) and the units its kind circulates it to once approved (`circulation`, 공람) — and
+   * when each confirmed reading it (확인). Read-only: they decide nothing.
+   */
+  readers: z.array(readerSchema).optional(),
   /** 1 on submission, +1 on each resubmission after a 반려. */
   round: z.int().positive(),
   steps: z.array(approvalStepSchema),
@@ -180,5 +195,9 @@ export function waitingSteps(request: BaseRequest): ApprovalStep[] {
 export function isParticipant(request: Pick<BaseRequest, 'requesterId' | 'participants'>, personId: string): boolean {
   return request.requesterId === personId || request.participants.includes(personId);
 }
+
+/** Whether `personId` reads the request for information (공람·참조). */
+export const isReader = (request: Pick<BaseRequest, 'readers'>, personId: string): boolean =>
+  request.readers?.some((reader) => reader.id === personId) === true;
 
 export const stageCount = (request: Pick<BaseRequest, 'steps'>) => Math.max(...request.steps.map((step) => step.stage)) + 1;

@@ -2,13 +2,14 @@ import type { ResolvedStep } from '../approvals/approval-line.js';
 import type { KindPolicies } from '../policies/approval-policy.js';
 import type { LedgerChange, RequestChange } from '../ports/request-store.js';
 import { changeOf } from './change.js';
+import { circulate, circulatedEvent } from './circulation-transitions.js';
 import type { HistoryEvent, Snapshot } from './history.js';
 import type { Assessment } from './kind.js';
 import { type ApprovalRequest, type KindId, requestSchema } from './kinds/index.js';
 import { type Actor, describeLine, lineSteps, withParticipants } from './line-transitions.js';
 import { moved } from './moves.js';
 import { carriedOn, forNewRound, released } from './per-kind.js';
-import type { AttachmentRef } from './request.js';
+import type { AttachmentRef, Reader } from './request.js';
 
 /**
  * Transitions of a request's rounds: submitted, ended (approved, returned, rejected, withdrawn,
@@ -31,6 +32,8 @@ export function submitted(input: {
   at: string;
   /** Its documents, checked and about to be bound in the same transaction. */
   attachments?: AttachmentRef[];
+  /** Colleagues the requester copied (참조). */
+  readers?: Reader[];
 }): { request: ApprovalRequest; events: HistoryEvent[] } {
   const { id, kind, details, requester, assessment, reservation, line, at } = input;
   const request = requestSchema.parse({
@@ -50,6 +53,7 @@ export function submitted(input: {
     ...(assessment.urgent ? { urgent: true } : {}),
     ...(assessment.handlingTeamId ? { handlingTeamId: assessment.handlingTeamId } : {}),
     ...(input.attachments?.length ? { attachments: input.attachments } : {}),
+    ...(input.readers?.length ? { readers: input.readers } : {}),
     round: 1,
     steps: lineSteps(line, assessment.confirmations),
     currentStage: 0,
@@ -63,6 +67,7 @@ export function submitted(input: {
     events: [
       { at, actorId: requester.id, actorName: requester.name, action: 'submitted', round: 1, channel: 'api' },
       { at, actorId: 'system', action: 'routed', round: 1, channel: 'workflow', comment: `결재선: ${describeLine(line)}` },
+      ...circulatedEvent(request, input.readers ?? [], requester, at, 'api'),
     ],
   };
 }
@@ -125,14 +130,26 @@ export function endRoundAndRelease(
  */
 export function finalized(
   request: ApprovalRequest,
-  input: { outcome: 'approved' | 'returned' | 'rejected'; at: string; policy: KindPolicies; comment?: string },
+  input: {
+    outcome: 'approved' | 'returned' | 'rejected';
+    at: string;
+    policy: KindPolicies;
+    comment?: string;
+    /** 공람: who an approved request goes to for information. */
+    circulate?: { id: string; name: string }[];
+  },
 ): RequestChange {
   const { outcome, at } = input;
   const closed = closeRequest(request, { status: outcome, at, actor: { id: 'system', name: 'system' }, channel: 'workflow', comment: input.comment });
   const links = revokeAll(closed.revokedLinks);
   if (outcome === 'approved') {
     const after = carriedOn(closed.request, { at, policy: input.policy });
-    return changeOf(request, { request: after.request, events: closed.events }, { budget: after.budget, links });
+    const shared = circulate(after.request, { people: input.circulate ?? [], at });
+    return changeOf(
+      request,
+      { request: shared.request, events: [...closed.events, ...shared.events] },
+      { budget: after.budget, links, circulation: shared.entries.length ? { put: shared.entries } : undefined },
+    );
   }
   const freed = released(closed.request, at);
   return changeOf(

@@ -23,6 +23,7 @@ import {
 import { consumeLink, linkKey, putLink, readLink, revokeLink } from './entities/approval-link.js';
 import { bindAttachment } from './entities/attachment.js';
 import { addToBudget, budgetKey, readBudget } from './entities/budget.js';
+import { circulationPartition, deleteCirculation, putCirculation, readCirculation } from './entities/circulation.js';
 import { addToTotals } from './entities/finance-total.js';
 import { eventItem, eventPrefix, putEvent, readEvent } from './entities/history-event.js';
 import { idempotencyKey, putIdempotency, readIdempotency } from './entities/idempotency.js';
@@ -34,6 +35,20 @@ import { advanceOdometer, holdDay, releaseDay } from './entities/vehicle.js';
 import { indexes } from './table-layout.js';
 
 const cursorSchema = z.object({ pk: z.string(), sk: z.string(), requesterId: z.string(), createdAt: z.string() });
+const circulationCursorSchema = z.object({ pk: z.string().startsWith('CIRCULATION#'), sk: z.string().startsWith('AT#') });
+
+/** A circulation page's token as the table's key, only the person's own; anything else is a 400 (never a DynamoDB error). */
+function decodeCirculationCursor(cursor: string, personId: string): { pk: string; sk: string } {
+  try {
+    const decoded = circulationCursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    if (decoded.pk !== circulationPartition(personId)) throw new Error('cursor of another person');
+    return decoded;
+  } catch {
+    throw new ValidationError('다음 페이지 토큰(nextToken)이 올바르지 않습니다.', [
+      { path: 'nextToken', message: '이전 응답의 nextToken 값을 그대로 보내세요' },
+    ]);
+  }
+}
 
 /**
  * One change of a request as one transaction, composed of each entity's items: the request (over
@@ -55,6 +70,8 @@ function transactionOf(tableName: string, change: RequestChange): GuardedItem[] 
     ...(change.calendar?.release ?? []).map((release) => releaseDay(tableName, release)),
     ...(change.odometer ? [advanceOdometer(tableName, change.odometer)] : []),
     ...(change.budget ?? []).flatMap((budget) => addToBudget(tableName, budget) ?? []),
+    ...(change.circulation?.put ?? []).map((entry) => putCirculation(tableName, entry)),
+    ...(change.circulation?.remove ?? []).map((key) => deleteCirculation(tableName, key)),
     ...(change.links?.consume ? [consumeLink(tableName, change.links.consume)] : []),
     ...(change.links?.revoke ?? []).map((revoke) => revokeLink(tableName, revoke)),
     ...addToTotals(tableName, recorded),
@@ -179,6 +196,24 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
     dueLinks: async (now, limit) => (await queryDueTimers(db, tableName, timerShards.link, now, limit)).map(readLink),
     dueResumes: async (now, limit) => (await queryDueTimers(db, tableName, timerShards.resume, now, limit)).map(readRequest),
     dueStarts: async (now, limit) => (await queryDueTimers(db, tableName, timerShards.start, now, limit)).map(readRequest),
+    async circulationFor(personId, page) {
+      const cursor = page.cursor ? decodeCirculationCursor(page.cursor, personId) : undefined;
+      const result = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': circulationPartition(personId) },
+          ScanIndexForward: false,
+          Limit: page.limit,
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      const last = result.LastEvaluatedKey;
+      return {
+        items: (result.Items ?? []).map(readCirculation),
+        nextCursor: last ? Buffer.from(JSON.stringify({ pk: last['pk'], sk: last['sk'] })).toString('base64url') : undefined,
+      };
+    },
     dueSupplements: async (now, limit) => (await queryDueTimers(db, tableName, timerShards.supplement, now, limit)).map(readRequest),
     dueEffects: async (now, limit) => (await queryDueTimers(db, tableName, timerShards.effect, now, limit)).map(readRequest),
     dueFollowUps: async (now, limit) => (await queryDueTimers(db, tableName, timerShards.followUp, now, limit)).map(readRequest),

@@ -5,7 +5,7 @@ import { parseOrThrow } from '../kernel/validation.js';
 import type { RequestStore } from '../ports/request-store.js';
 import type { Clock } from '../ports/system.js';
 import { type ApprovalRequest, findKind } from '../requests/kinds/index.js';
-import { isParticipant } from '../requests/request.js';
+import { isParticipant, isReader } from '../requests/request.js';
 import { requestView } from './request-view.js';
 
 export interface ReadRequestsDeps {
@@ -47,7 +47,8 @@ export async function readFor(
 
 /**
  * Who may read a request: its requester, anyone on any round's line, the kind's own readers (a team
- * role, such as the welfare officers) and, where the kind says so, its handling unit.
+ * role, such as the welfare officers), where the kind says so its handling unit, and the people
+ * given it to read for information (공람·참조; never on a health kind).
  */
 export function mayRead(request: ApprovalRequest, viewer: Pick<Person, 'teamId' | 'roles'> | undefined, callerId: string): boolean {
   const privacy = findKind(request.kind)?.privacy;
@@ -56,7 +57,7 @@ export function mayRead(request: ApprovalRequest, viewer: Pick<Person, 'teamId' 
   const readsByRole = readers !== undefined && viewer?.teamId === readers.team && viewer.roles.includes(readers.role);
   // The unit responsible for a request (a building's managing team) reads it, whoever on it holds the step.
   const handlesIt = privacy.handlingUnitReads === true && request.handlingTeamId !== undefined && viewer?.teamId === request.handlingTeamId;
-  return isParticipant(request, callerId) || readsByRole || handlesIt;
+  return isParticipant(request, callerId) || readsByRole || handlesIt || isReader(request, callerId);
 }
 
 /** `GET /requests/{id}`: the request with its steps and its history. */

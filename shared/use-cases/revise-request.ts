@@ -10,10 +10,12 @@ import type { OfficePolicy } from '../policies/office-policy.js';
 import { type AttachmentBinding, type AttachmentStore, AttachmentTakenError } from '../ports/attachment-store.js';
 import type { DocumentFiles } from '../ports/document-files.js';
 import type { FleetStore } from '../ports/fleet-store.js';
-import { ConcurrentChangeError, type LedgerChange, LedgerFullError, type RequestStore } from '../ports/request-store.js';
+import type { Mailer } from '../ports/messaging.js';
+import { ConcurrentChangeError, type LedgerChange, LedgerFullError, type RequestChange, type RequestStore } from '../ports/request-store.js';
 import type { Clock } from '../ports/system.js';
 import type { Workflows } from '../ports/workflows.js';
 import { changeOf } from '../requests/change.js';
+import { circulatedEvent, circulationEntry } from '../requests/circulation-transitions.js';
 import type { HistoryEvent } from '../requests/history.js';
 import type { Assessment } from '../requests/kind.js';
 import { type ApprovalRequest, kindById, requestSchema, statusLabel } from '../requests/kinds/index.js';
@@ -21,6 +23,7 @@ import { assessSubmission, reassess, submittedDetails } from '../requests/per-ki
 import { type AttachmentRef, isParticipant } from '../requests/request.js';
 import { resubmit, reviseRequest } from '../requests/round-transitions.js';
 import { attachmentIdsSchema, prepareAttachments, requireDocuments } from './attachments.js';
+import { ccIdsSchema, copiedReaders, tellReaders } from './circulation.js';
 import { duplicateMessage, reserveInLedgers } from './ledger-reservation.js';
 import { requestView } from './request-view.js';
 import { startRoundOrFail } from './start-round.js';
@@ -34,10 +37,12 @@ export interface ResubmitRequestDeps {
   fleet: FleetStore;
 }
 
-/** A revision may add documents: it checks and binds them. */
+/** A revision may add documents (it checks and binds them) and change who is copied (참조, who are told). */
 export interface ReviseRequestDeps extends Omit<ResubmitRequestDeps, 'workflows'> {
   attachments: AttachmentStore;
   files: DocumentFiles;
+  mailer: Mailer;
+  log: (message: string, fields: Record<string, unknown>) => void;
 }
 
 export const resubmitBody = z.object({ comment: text('재상신 의견(comment)', 1000).optional() }).strict();
@@ -75,15 +80,20 @@ export function makeReviseRequest(deps: ReviseRequestDeps) {
    *    among all the request then holds (what a returned claim most often lacks).
    * 3. Save it with the previous content kept in the history (a `revised` event with a snapshot);
    *    the request's ledger place moves with it (another year) and, under an amount cap, its
-   *    reservation follows the new amount — in the same transaction.
+   *    reservation follows the new amount; `ccIds`, when sent, replaces who is copied (참조) —
+   *    all in the same transaction. Newly copied colleagues are told.
    */
   return async function revise(input: { callerId: string; requestId: string; body: unknown }) {
     const request = await returnedRequestOf(requests, input.callerId, input.requestId, '수정');
     const {
       kind: sentKind,
       attachments: attachmentIds = [],
+      ccIds,
       ...fields
-    } = parseOrThrow(z.looseObject({ kind: z.unknown().optional(), attachments: attachmentIdsSchema.optional() }), input.body ?? {});
+    } = parseOrThrow(
+      z.looseObject({ kind: z.unknown().optional(), attachments: attachmentIdsSchema.optional(), ccIds: ccIdsSchema.optional() }),
+      input.body ?? {},
+    );
     if (sentKind !== undefined && sentKind !== request.kind) {
       throw invalidInput([{ path: 'kind', message: `요청 종류는 바꿀 수 없습니다 (${request.kind})` }]);
     }
@@ -109,6 +119,8 @@ export interface Revision {
   added: AttachmentRef[];
   ledgers: LedgerChange[] | undefined;
   bindings: AttachmentBinding[];
+  /** Readers' list entries that come or go with it (참조 changed on revision). */
+  circulation?: RequestChange['circulation'];
   /** Ledger entries of the revised content (to name the one a race filled). */
   claims: Assessment<unknown>['ledgers'];
 }
@@ -184,7 +196,7 @@ export async function saveRevision(
   revision: Revision,
 ): Promise<void> {
   try {
-    await requests.save(changeOf(request, changed, { ledgers: revision.ledgers, attachments: revision.bindings }));
+    await requests.save(changeOf(request, changed, { ledgers: revision.ledgers, attachments: revision.bindings, circulation: revision.circulation }));
   } catch (error) {
     if (error instanceof AttachmentTakenError) {
       throw new ValidationError('첨부 파일 중 방금 다른 요청에 첨부된 것이 있습니다.', [

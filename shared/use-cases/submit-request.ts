@@ -15,10 +15,12 @@ import { ConcurrentChangeError, IdempotencyRaceError, LedgerFullError, type Requ
 import type { Clock, Ids } from '../ports/system.js';
 import type { Workflows } from '../ports/workflows.js';
 import { changeOf } from '../requests/change.js';
+import { circulationEntry } from '../requests/circulation-transitions.js';
 import { type ApprovalRequest, kindById, kindIds } from '../requests/kinds/index.js';
 import { assessSubmission, submittedDetails } from '../requests/per-kind.js';
 import { submitted } from '../requests/round-transitions.js';
 import { attachmentIdsSchema, documentCase, prepareAttachments, requireDocuments } from './attachments.js';
+import { ccIdsSchema, copiedReaders, tellReaders } from './circulation.js';
 import { noticeToHandlingUnit } from './handling-unit-notice.js';
 import { duplicateMessage, reserveInLedgers } from './ledger-reservation.js';
 import { type RequestView, requestView } from './request-view.js';
@@ -56,6 +58,8 @@ const submission = z.looseObject({
   kind: z.enum(kindIds, { error: `요청 종류(kind)는 다음 중 하나여야 합니다: ${kindIds.join(', ')}` }),
   /** Uploads (POST /attachments) the request rests on; the kind's required documents among them. */
   attachments: attachmentIdsSchema.optional(),
+  /** Colleagues copied (참조), where the kind allows it. */
+  ccIds: ccIdsSchema.optional(),
 });
 
 /**
@@ -65,15 +69,15 @@ const submission = z.looseObject({
  * 3. Apply the kind's rules: dates, caps, the per-person ledger.
  * 4. Check the documents: each upload the caller's, unbound, as declared; the kind's required ones there.
  * 5. Resolve the approval line from the directory and the kind's routing policy.
- * 6. Store request, ledger place, idempotency record, history and the documents' binding in one transaction.
+ * 6. Store request, ledger place, idempotency record, history, the documents' binding and the copies' (참조) list entries in one transaction.
  * 7. Start the kind's workflow (idempotent per request id).
- * 8. An urgent request (a safety hazard) is also announced at once to its whole managing unit.
+ * 8. An urgent request (a safety hazard) is also announced at once to its whole managing unit; the copied colleagues are told.
  */
 export function makeSubmitRequest(deps: SubmitRequestDeps) {
   const { requests, directory, workflows, clock, ids, policy, fleet, mailer, chat, log } = deps;
 
   return async function submitRequest(input: SubmitRequestInput): Promise<{ request: RequestView; replayed: boolean }> {
-    const { kind, attachments: attachmentIds = [], ...fields } = parseOrThrow(submission, input.body);
+    const { kind, attachments: attachmentIds = [], ccIds = [], ...fields } = parseOrThrow(submission, input.body);
     const parsed = submittedDetails(kind, fields);
     if (!parsed.success) throw invalidInput(toFieldIssues(parsed.error));
     const details = parsed.data;
@@ -96,6 +100,7 @@ export function makeSubmitRequest(deps: SubmitRequestDeps) {
     // A capped ledger that fills up may still cover part of the claim on a fresh read; a full count is final.
     const capped = new Set((assessment.ledgers ?? []).flatMap((claim) => (claim.capKrw === undefined ? [] : [claim.key])));
     const id = ids.requestId(now);
+    const copied = await copiedReaders(deps, { kind, requesterId: requester.id, ccIds, at });
     const documents = await prepareAttachments(deps, { kind, ids: attachmentIds, uploader: requester, requestId: id, round: 1, at });
     const situation = await documentCase(deps, { kind, details, personId: requester.id, ledgerKey: assessment.ledgers?.[0]?.key });
     requireDocuments(policy, kind, documents.refs, situation);
@@ -112,7 +117,7 @@ export function makeSubmitRequest(deps: SubmitRequestDeps) {
         directory,
         seed: id,
       });
-      const created = submitted({ id, kind, details, requester, assessment, reservation, line, at, attachments: documents.refs });
+      const created = submitted({ id, kind, details, requester, assessment, reservation, line, at, attachments: documents.refs, readers: copied });
       const { request } = created;
       try {
         await requests.save(
@@ -120,6 +125,7 @@ export function makeSubmitRequest(deps: SubmitRequestDeps) {
             ledgers: reservation.changes,
             idempotency: idempotencyKey ? { requesterId: requester.id, key: idempotencyKey, bodyHash } : undefined,
             attachments: documents.bindings,
+            circulation: copied.length ? { put: copied.map((reader) => circulationEntry(request, reader)) } : undefined,
           }),
         );
       } catch (error) {
@@ -145,6 +151,7 @@ export function makeSubmitRequest(deps: SubmitRequestDeps) {
 
       await startOrFail(request);
       if (request.urgent) await noticeToHandlingUnit({ directory, mailer, chat, policy, log }, request);
+      await tellReaders({ directory, mailer, policy, log }, request, copied);
       return { request: requestView(request), replayed: false };
     }
   };

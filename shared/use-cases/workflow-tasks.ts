@@ -13,6 +13,7 @@ import { describe, outcomeOf } from '../requests/per-kind.js';
 import { APPROVAL_STATUSES } from '../requests/request.js';
 import { endRoundAndRelease, finalized } from '../requests/round-transitions.js';
 import type { ApprovalEngine, MintedLink } from './approval-engine.js';
+import { circulationReaders, tellReaders } from './circulation.js';
 import { retryOnConcurrentChange } from './concurrent-change.js';
 
 /**
@@ -26,6 +27,7 @@ export interface WorkflowTaskDeps {
   clock: Clock;
   policy: OfficePolicy;
   engine: ApprovalEngine;
+  log: (message: string, fields: Record<string, unknown>) => void;
 }
 
 export class RequestNotInReviewError extends Error {
@@ -58,7 +60,7 @@ function reopenedNote(request: ApprovalRequest, reopened: NonNullable<ApprovalRe
 const approvalStatuses = new Set<string>(APPROVAL_STATUSES);
 
 export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
-  const { requests, directory, mailer, clock, policy, engine } = deps;
+  const { requests, directory, mailer, clock, policy, engine, log } = deps;
 
   async function load(requestId: string, round: number): Promise<ApprovalRequest> {
     const request = await requests.get(requestId);
@@ -178,9 +180,14 @@ export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
     const unanswered = request.status === 'supplement-requested' && input.outcome === 'returned' ? request.supplement : undefined;
     if (request.status !== 'in-review' && !unanswered) throw new RequestNotInReviewError(`request ${request.id} is ${request.status}`);
     const reason = unanswered ? `보완 요청에 기한(${formatSeoulDateTime(unanswered.answerBy)})까지 답하지 않아 반려되었습니다` : undefined;
-    const change = finalized(request, { outcome: input.outcome, at: clock.now().toISOString(), policy, comment: reason });
+    const at = clock.now().toISOString();
+    // 공람: an approved request goes, for information, to the units its kind names.
+    const readers = input.outcome === 'approved' ? await circulationReaders({ directory, policy }, request) : [];
+    const change = finalized(request, { outcome: input.outcome, at, policy, comment: reason, circulate: readers });
     await requests.save(change);
     await tellRequester(change.request, reason);
+    const circulated = (change.request.readers ?? []).filter((reader) => reader.as === 'circulation' && reader.since === at);
+    await tellReaders({ directory, mailer, policy, log }, change.request, circulated);
   }
 
   async function recordFailureOnce(input: z.infer<typeof failureInput>): Promise<void> {

@@ -161,6 +161,8 @@ describe('the synthesized stack', () => {
       'POST /approvals/{requestId}/supplement-request': 'JWT',
       'POST /requests/{id}/supplement': 'JWT',
       'POST /approvals/{requestId}/return-to-previous': 'JWT',
+      'GET /circulation': 'JWT',
+      'POST /circulation/{requestId}/ack': 'JWT',
       'POST /approvals/{requestId}/skip': 'JWT',
       'PUT /delegations': 'JWT',
       'GET /delegations': 'JWT',

@@ -229,6 +229,66 @@ describe('official vehicle bookings through the local runtime', () => {
     expect(after.body.vehicles.map((vehicle: { id: string }) => vehicle.id)).toContain(held?.vehicleId);
   });
 
+  it('공람·참조: the requester copies colleagues, who read it and find it on their list; once approved it circulates to the dispatch officers, who confirm reading it', async () => {
+    const COPIED = 'E1048';
+    const DISPATCH_OFFICERS = ['E1007', 'E1008'];
+    // Refused: too many, the requester, someone not in the directory; on a health kind, at all.
+    expect((await book({ from: seoulAt(9, 9), to: seoulAt(9, 12), ccIds: ['E1001', 'E1002', 'E1003', 'E1004', 'E1005', 'E1006'] })).status).toBe(400);
+    const self = await book({ from: seoulAt(9, 9), to: seoulAt(9, 12), ccIds: [COPIED, REQUESTER] });
+    expect(self.body.issues).toEqual([expect.objectContaining({ path: 'ccIds.1', message: '본인은 참조자로 지정할 수 없습니다' })]);
+    expect((await book({ from: seoulAt(9, 9), to: seoulAt(9, 12), ccIds: ['E9999'] })).body.issues[0].path).toBe('ccIds.0');
+    const health = await api(backend, 'POST', '/requests', {
+      as: 'E1066',
+      json: { kind: 'health-checkup', checkupDate: seoulAt(-3, 9).slice(0, 10), amountPaid: 200_000, clinic: '한빛종합검진센터', ccIds: [COPIED] },
+    });
+    expect(health.status).toBe(400);
+    expect(health.body.issues).toEqual([
+      expect.objectContaining({ path: 'ccIds', message: '건강 정보가 담긴 요청에는 참조자를 지정할 수 없습니다' }),
+    ]);
+
+    const submitted = await book({ from: seoulAt(9, 9), to: seoulAt(9, 12), ccIds: [COPIED] });
+    expect(submitted.status, submitted.text).toBe(201);
+    const id = submitted.body.id as string;
+    expect(submitted.body.readers).toEqual([expect.objectContaining({ id: COPIED, as: 'cc' })]);
+    // The copied colleague is told, reads it (read-only: nothing to decide), and finds it on their list.
+    expect((await waitForEmail(backend, 'minsoo.tak@guchung.example.kr', '[참조]')).text).toContain('참조자로 지정');
+    expect((await api(backend, 'GET', `/requests/${id}`, { as: COPIED })).status).toBe(200);
+    expect((await decide(COPIED, id, { decision: 'approve' })).status).toBe(404);
+    const list = await api(backend, 'GET', '/circulation', { as: COPIED });
+    expect(list.body.items[0]).toMatchObject({ requestId: id, as: 'cc', asLabel: '참조' });
+    expect(list.body.items[0].ackedAt).toBeUndefined();
+
+    await waitingStep(id, 0);
+    expect((await decide(TEAM_LEADER, id, { decision: 'approve' })).status).toBe(200);
+    const dispatch = await waitingStep(id, 1);
+    expect((await decide(dispatch.approverId, id, { decision: 'approve' })).status).toBe(200);
+    const done = await approved(id);
+    const other = DISPATCH_OFFICERS.find((officer) => officer !== dispatch.approverId) ?? '';
+    // 공람: the dispatch officer who did not decide it (the one who did is on its line already).
+    expect((done as unknown as { readers: { id: string; as: string }[] }).readers).toEqual([
+      expect.objectContaining({ id: COPIED, as: 'cc' }),
+      expect.objectContaining({ id: other, as: 'circulation' }),
+    ]);
+    const theirs = await api(backend, 'GET', '/circulation', { as: other });
+    expect(theirs.body.items).toContainEqual(expect.objectContaining({ requestId: id, as: 'circulation', asLabel: '공람' }));
+    expect((await api(backend, 'GET', `/requests/${id}`, { as: other })).status).toBe(200);
+
+    // 확인: once, on record; a repeat answers the first; someone not on the list gets 404.
+    const acked = await api(backend, 'POST', `/circulation/${id}/ack`, { as: other });
+    expect(acked.status, acked.text).toBe(200);
+    const again = await api(backend, 'POST', `/circulation/${id}/ack`, { as: other, json: {} });
+    expect(again.body.ackedAt).toBe(acked.body.ackedAt);
+    expect((await api(backend, 'POST', `/circulation/${id}/ack`, { as: 'E1034' })).status).toBe(404);
+    expect((await api(backend, 'GET', '/circulation', { as: other })).body.items[0]).toMatchObject({ requestId: id, ackedAt: acked.body.ackedAt });
+    const history = (await api(backend, 'GET', `/requests/${id}/history`, { as: REQUESTER })).body.events as {
+      action: string;
+      actorId: string;
+      comment?: string;
+    }[];
+    expect(history.filter((event) => event.action === 'circulated').map((event) => event.comment?.slice(0, 3))).toEqual(['참조:', '공람:']);
+    expect(history.filter((event) => event.action === 'acknowledged')).toEqual([expect.objectContaining({ actorId: other })]);
+  });
+
   it('trip logs: the odometer never goes backwards (409 names the last reading); a missing log is reminded', async () => {
     const vehicle = MID[2];
     if (!vehicle) throw new Error('no passenger-mid vehicle in the seed');

@@ -124,4 +124,15 @@ describe("the policy holds each kind's block, checked by the kind at load", () =
     expect(issues({ kinds: { 'health-checkup': { finance: { budgetLine: 'lunch' } } } })).toContain('kinds.health-checkup.finance.budgetLine');
     expect(facilityRepair.rulesOf(enginePolicy.policy).quotes.singleQuoteUpToKrw).toBe(20_000_000);
   });
+
+  it('refuses 공람 or 참조 on a health kind: its data stays with the people who must see it', () => {
+    const issues = (patch: unknown) =>
+      officePolicySchema.safeParse(withChanges(policyWith({}).data, patch)).error?.issues.map((issue) => issue.path.join('.')) ?? [];
+    for (const kind of ['health-checkup', 'infertility-treatment', 'vaccination']) {
+      expect(issues({ kinds: { [kind]: { circulation: { copies: 1 } } } })).toEqual([`kinds.${kind}.circulation`]);
+      expect(issues({ kinds: { [kind]: { circulation: { readers: [{ type: 'team', team: 'ga-hr' }] } } } })).toEqual([`kinds.${kind}.circulation`]);
+    }
+    expect(issues({ kinds: { 'facility-repair': { circulation: { copies: 6 } } } })).toEqual(['kinds.facility-repair.circulation.copies']);
+    expect(issues({ kinds: { 'personnel-transfer': { circulation: { copies: 2 } } } })).toEqual([]);
+  });
 });

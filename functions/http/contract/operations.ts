@@ -3,6 +3,7 @@ import { REPORT_FILES } from '../../../shared/finance/report-files.js';
 import { requestKinds } from '../../../shared/requests/kinds/index.js';
 import { bulkDecisionBody, skipBody } from '../../../shared/use-cases/approvals.js';
 import { attachmentIdSchema, attachmentIdsSchema, uploadBody } from '../../../shared/use-cases/attachments.js';
+import { ackBody, ccIdsSchema } from '../../../shared/use-cases/circulation.js';
 import { commentBody } from '../../../shared/use-cases/comments.js';
 import { decisionForm } from '../../../shared/use-cases/decide-step.js';
 import { linkActionForm } from '../../../shared/use-cases/decision-links.js';
@@ -55,6 +56,9 @@ function submission(kindRequired: boolean) {
       attachments: attachmentIdsSchema
         .optional()
         .meta({ description: 'Uploaded documents (POST /attachments) to bind; the kind’s required documents among them.' }),
+      ccIds: ccIdsSchema
+        .optional()
+        .meta({ description: 'Colleagues copied (참조), where the kind’s policy allows it (never a health kind); on revision, the new list.' }),
     });
   });
   const [first, ...rest] = variants;
@@ -122,6 +126,27 @@ export const listRequests = /* @__PURE__ */ defineOperation({
   summary: 'The caller’s own requests, newest first',
   query: requestPageQuery,
   responses: { 200: json('A page of requests.', views.requestPage) },
+});
+
+export const listCirculation = /* @__PURE__ */ defineOperation({
+  id: 'listCirculation',
+  tag: 'requests',
+  summary: 'What the caller reads for information (공람·참조), newest first',
+  description:
+    'Requests colleagues copied the caller on (참조) and approved requests circulated to the caller’s unit (공람), with whether the caller ' +
+    'confirmed reading each. Read them with `GET /requests/{id}` (read-only). Never a health kind.',
+  query: requestPageQuery,
+  responses: { 200: json('A page of what the caller reads for information.', views.circulationPage) },
+});
+
+export const acknowledgeCirculation = /* @__PURE__ */ defineOperation({
+  id: 'acknowledgeCirculation',
+  tag: 'requests',
+  summary: 'Confirm reading a request on circulation (확인)',
+  description: 'Only for a request on the caller’s circulation list (others: 404). Recorded once in its history as `acknowledged`.',
+  params: { schema: z.object({ requestId: requestIdParam }), malformed: 'not-found' },
+  body: jsonBody(ackBody.unwrap(), false),
+  responses: { 200: json('When the reading was confirmed.', views.acknowledgement) },
 });
 
 export const getRequest = /* @__PURE__ */ defineOperation({

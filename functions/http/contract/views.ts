@@ -58,6 +58,30 @@ export const requestPage = z.strictObject({
   nextToken: z.string().nullable().meta({ description: 'Pass as `nextToken` for the next page; null on the last.' }),
 });
 
+export const circulationPage = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      requestId: z.string(),
+      kind: z.string(),
+      kindLabel: z.string(),
+      requesterName: z.string(),
+      as: z
+        .enum(['cc', 'circulation'])
+        .meta({ description: '`cc`: copied by the requester (참조); `circulation`: circulated once approved (공람).' }),
+      asLabel: z.string(),
+      since: z.string(),
+      ackedAt: z.string().optional().meta({ description: 'When the caller confirmed reading it (확인).' }),
+    }),
+  ),
+  nextToken: z.string().nullable().meta({ description: 'Pass as `nextToken` for the next page; null on the last.' }),
+});
+
+export const acknowledgement = z.strictObject({
+  requestId: z.string(),
+  as: z.enum(['cc', 'circulation']),
+  ackedAt: z.string().meta({ description: 'When the reading was confirmed (the first 확인; a repeat answers the same).' }),
+});
+
 export const requestHistory = z.strictObject({
   requestId: z.string(),
   kind: z.string(),
