@@ -102,13 +102,26 @@ export function makeReviseRequest(deps: ReviseRequestDeps) {
     const now = clock.now();
     const revision = await prepareRevision(deps, request, { fields, attachmentIds, requester, now });
     const at = now.toISOString();
-    const revised = reviseRequest(request, {
-      revised: revision.content,
-      at,
-      actor: { id: requester.id, name: requester.name },
-      added: revision.added,
-    });
-    await saveRevision(requests, request, revised, revision);
+    const actor = { id: requester.id, name: requester.name };
+    // 참조: `ccIds`, when sent, is the new list of colleagues copied (those kept keep their 확인).
+    const copies =
+      ccIds === undefined
+        ? undefined
+        : await copiedReaders(deps, { kind: request.kind, requesterId: requester.id, ccIds, at, earlier: request.readers });
+    const before = (request.readers ?? []).filter((reader) => reader.as === 'cc');
+    const added = copies?.filter((reader) => !before.some((earlier) => earlier.id === reader.id)) ?? [];
+    const dropped = copies === undefined ? [] : before.filter((earlier) => !copies.some((reader) => reader.id === earlier.id));
+    const others = (request.readers ?? []).filter((reader) => reader.as !== 'cc');
+    const readers = copies === undefined ? request.readers : [...others, ...copies];
+    const content = { ...revision.content, readers: readers?.length ? readers : undefined };
+    const revised = reviseRequest(request, { revised: content, at, actor, added: revision.added });
+    const changed = { request: revised.request, events: [...revised.events, ...circulatedEvent(request, added, actor, at, 'api')] };
+    const circulation = {
+      put: added.map((reader) => circulationEntry(request, reader)),
+      remove: dropped.map((reader) => ({ personId: reader.id, requestId: request.id, since: reader.since })),
+    };
+    await saveRevision(requests, request, changed, { ...revision, circulation });
+    await tellReaders(deps, revised.request, added);
     return requestView(revised.request);
   };
 }

@@ -292,6 +292,36 @@ describe('결재 actions through the local runtime', () => {
     });
   });
 
+  describe('참조 (copies) on revision', () => {
+    it('a recalled repair is revised with a new list of copies: the one dropped no longer reads it, the one added does, each on their list', async () => {
+      const submitted = await api(backend, 'POST', '/requests', {
+        as: 'E1070',
+        json: { kind: 'facility-repair', ...leakInMainHall, ccIds: ['E1071'] },
+      });
+      expect(submitted.status, submitted.text).toBe(201);
+      const id = submitted.body.id as string;
+      expect((await api(backend, 'GET', `/requests/${id}`, { as: 'E1071' })).status).toBe(200);
+      await eventually(async () => {
+        if (!(await read(id, 'E1070')).steps.some((step) => step.status === 'waiting')) throw new Error('not waiting yet');
+      });
+      expect((await recall(id, 'E1070')).status).toBe(200);
+      const revised = await api(backend, 'PUT', `/requests/${id}`, {
+        as: 'E1070',
+        json: { ...leakInMainHall, description: '천장 누수, 바닥 물고임', ccIds: ['E1072'] },
+      });
+      expect(revised.status, revised.text).toBe(200);
+      expect(revised.body.readers).toEqual([expect.objectContaining({ id: 'E1072', as: 'cc' })]);
+      expect((await api(backend, 'GET', `/requests/${id}`, { as: 'E1071' })).status).toBe(404);
+      expect(
+        (await api(backend, 'GET', '/circulation', { as: 'E1071' })).body.items.map((item: { requestId: string }) => item.requestId),
+      ).not.toContain(id);
+      expect((await api(backend, 'GET', '/circulation', { as: 'E1072' })).body.items[0]).toMatchObject({ requestId: id, as: 'cc' });
+      // Without ccIds a revision keeps the copies as they are.
+      const again = await api(backend, 'PUT', `/requests/${id}`, { as: 'E1070', json: { ...leakInMainHall, description: '천장 누수' } });
+      expect(again.body.readers).toEqual([expect.objectContaining({ id: 'E1072' })]);
+    });
+  });
+
   describe('보완 요청 (supplement)', () => {
     const ask = (id: string, as: string, body: unknown) => api(backend, 'POST', `/approvals/${id}/supplement-request`, { as, json: body });
     const answer = (id: string, as: string, body: unknown) => api(backend, 'POST', `/requests/${id}/supplement`, { as, json: body });
