@@ -112,11 +112,42 @@ function newRequest(id: string, kind: keyof typeof detailsOf, departmentId: stri
 
 type Operation =
   | { op: 'submit'; kind: 'health-checkup' | 'vehicle-booking' | 'facility-repair'; department: number; amount: number; minute: number }
-  | { op: 'approve' | 'reject' | 'withdraw' | 'pay' | 'return' | 'report' | 'reopen'; target: number; minute: number; amount: number }
-  | { op: 'revise'; target: number; minute: number; amount: number };
+  | {
+      op: 'approve' | 'reject' | 'withdraw' | 'pay' | 'return' | 'report' | 'reopen' | 'recall' | 'ask';
+      target: number;
+      minute: number;
+      amount: number;
+    }
+  | { op: 'revise' | 'supplement'; target: number; minute: number; amount: number };
 
 /** Minutes around midnight KST on 1 December 2026 (15:00 UTC on 30 November): events fall in both months. */
 const instant = (minute: number) => new Date(Date.parse('2026-11-30T14:30:00Z') + minute * 60_000).toISOString();
+
+/** Whether an operation can apply to a request as it stands (what the use cases would allow). */
+function appliesTo(op: Exclude<Operation['op'], 'submit'>, request: ApprovalRequest): boolean {
+  const amount = request.amountRequested !== undefined;
+  switch (op) {
+    case 'approve':
+    case 'return':
+    case 'recall':
+    case 'ask':
+      return request.status === 'in-review';
+    case 'reject':
+      return request.status === 'in-review' || request.status === 'returned';
+    case 'withdraw':
+      return ['in-review', 'returned', 'recalled', 'supplement-requested'].includes(request.status);
+    case 'revise':
+      return (request.status === 'returned' || request.status === 'recalled') && amount;
+    case 'supplement':
+      return request.status === 'supplement-requested' && amount;
+    case 'pay':
+      return request.status === 'approved' && request.kind === 'health-checkup';
+    case 'report':
+      return request.status === 'approved' && request.kind === 'facility-repair';
+    case 'reopen':
+      return request.status === 'work-done';
+  }
+}
 
 const operation: fc.Arbitrary<Operation> = fc.oneof(
   fc.record({
@@ -135,13 +166,15 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
       'return' as const,
       'report' as const,
       'reopen' as const,
+      'recall' as const,
+      'ask' as const,
     ),
     target: fc.nat(20),
     minute: fc.integer({ min: 0, max: 60 }),
     amount: fc.integer({ min: 0, max: 900_000 }),
   }),
   fc.record({
-    op: fc.constant('revise' as const),
+    op: fc.constantFrom('revise' as const, 'supplement' as const),
     target: fc.nat(20),
     minute: fc.integer({ min: 0, max: 60 }),
     amount: fc.integer({ min: 1, max: 500_000 }),
@@ -149,11 +182,11 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
 );
 
 describe('finance totals against DynamoDB Local', () => {
-  it('random sequences of submissions, decisions, withdrawals, revisions, payments and repair reports always reconcile, and equal an independent model', async () => {
+  it('random sequences of submissions, decisions, withdrawals, revisions, recalls, supplements, payments and repair reports always reconcile, and equal an independent model', async () => {
     const { requests, finance, useCases } = stores();
     let run = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 25 }), async (operations) => {
+      fc.asyncProperty(fc.array(operation, { minLength: 10, maxLength: 40, size: 'max' }), async (operations) => {
         run += 1;
         const live: ApprovalRequest[] = [];
         const model = new Map<string, FinanceFigures>();
@@ -184,7 +217,9 @@ describe('finance totals against DynamoDB Local', () => {
             count(month, step.kind, department, { submitted: 1, requestedKrw: request.amountRequested ?? 0 });
             continue;
           }
-          const target = live[step.target % Math.max(live.length, 1)];
+          // Each operation picks among the requests it can apply to: chains (보완 요청 → answer, 회수 → revision) then happen often.
+          const candidates = live.filter((request) => appliesTo(step.op, request));
+          const target = candidates[step.target % Math.max(candidates.length, 1)];
           if (!target) continue;
           const key = (figures: FinanceFigures) => count(month, target.kind, target.departmentId, figures);
           switch (step.op) {
@@ -203,7 +238,10 @@ describe('finance totals against DynamoDB Local', () => {
             }
             case 'reject':
             case 'withdraw':
-              if (target.status !== 'in-review' && target.status !== 'returned') break;
+              if (target.status !== 'in-review' && target.status !== 'returned') {
+                // 철회 also from a recall (회수) or while a 보완 요청 waits.
+                if (step.op === 'reject' || (target.status !== 'recalled' && target.status !== 'supplement-requested')) break;
+              }
               await save(next(target, at, { status: step.op === 'reject' ? 'rejected' : 'withdrawn' }), target.version, {
                 at,
                 actorId: 'system',
@@ -221,8 +259,33 @@ describe('finance totals against DynamoDB Local', () => {
                 channel: 'workflow',
               });
               break;
+            case 'recall':
+            case 'ask':
+              // 회수 and 보완 요청 move no money.
+              if (target.status !== 'in-review') break;
+              await save(next(target, at, { status: step.op === 'recall' ? 'recalled' : 'supplement-requested' }), target.version, {
+                at,
+                actorId: 'E1034',
+                action: step.op === 'recall' ? 'recalled' : 'supplement-requested',
+                channel: 'api',
+              });
+              break;
+            case 'supplement': {
+              // The answer to a 보완 요청 may change the amount: it moves as a revision's does.
+              if (target.status !== 'supplement-requested' || target.amountRequested === undefined) break;
+              const snapshot = { round: target.round, details: target.details, amountRequested: target.amountRequested };
+              await save(next(target, at, { amountRequested: step.amount, reimbursableAmount: step.amount, status: 'in-review' }), target.version, {
+                at,
+                actorId: 'E1034',
+                action: 'supplemented',
+                channel: 'api',
+                snapshot,
+              });
+              key({ requestedKrw: step.amount - target.amountRequested });
+              break;
+            }
             case 'revise': {
-              if (target.status !== 'returned' || target.amountRequested === undefined) break;
+              if ((target.status !== 'returned' && target.status !== 'recalled') || target.amountRequested === undefined) break;
               const snapshot = { round: target.round, details: target.details, amountRequested: target.amountRequested };
               await save(next(target, at, { amountRequested: step.amount, reimbursableAmount: step.amount, status: 'in-review' }), target.version, {
                 at,
