@@ -16,6 +16,7 @@ interface Recipient {
 function emailSummary(request: ApprovalRequest, kind: RequestDescription): Lines {
   const lines: Lines = [
     ['요청 번호', request.id],
+    ...(request.registration ? ([['문서번호', request.registration.number]] as Lines) : []),
     ['종류', kind.label],
     ['요청자', request.requesterName],
     ['제출일시', formatSeoulDateTime(request.createdAt)],

@@ -135,6 +135,11 @@ export const kindPolicySchema = z
         copies: z.int().min(0).max(MAX_COPIES).default(0),
       })
       .default({ readers: [], copies: 0 }),
+    /**
+     * 처리과: whose register numbers a decided request (문서번호, `<처리과명>-<연도별 일련번호>`): a
+     * named department, or the department of the request's managing unit (a building's facility team).
+     */
+    registeredBy: z.union([z.strictObject({ department: z.string() }), z.strictObject({ handlingUnit: z.literal(true) })]),
     /** 보존기간: how many years a decided request and its documents are kept (공공기록물법 시행령). */
     retentionYears: z.union([z.literal(1), z.literal(3), z.literal(5), z.literal(10), z.literal(30)]),
     /** The kind's own rules (caps, bands, buildings, fleet rules…), validated by the kind's module. */

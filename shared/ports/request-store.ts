@@ -41,6 +41,14 @@ export interface ApprovalLink {
   chatMessage?: ChatMessageRef;
 }
 
+/** 문서번호: the next number of a department's register for a Seoul year, taken with a final decision. */
+export interface RegistrationChange {
+  departmentId: string;
+  year: string;
+  /** The register's last number + 1, as read: the save fails (ConcurrentChangeError) if another took it first. */
+  sequence: number;
+}
+
 /** Where one person's entry for one request sits on their list of what they read for information. */
 export interface CirculationKey {
   personId: string;
@@ -83,6 +91,8 @@ export interface RequestChange {
   odometer?: { vehicleId: string; start: number; end: number; requestId: string; at: string };
   /** Running figures of a budget line's year, moved by the same transaction as the request. */
   budget?: BudgetChange[];
+  /** 문서번호 taken with a final decision. */
+  registration?: RegistrationChange;
   /** Entries on readers' lists (공람·참조) that come, change (확인) or go with the request. */
   circulation?: { put?: CirculationEntry[]; remove?: CirculationKey[] };
   links?: {
@@ -131,6 +141,8 @@ export interface RequestStore {
   dueStarts(now: string, limit: number): Promise<ApprovalRequest[]>;
   /** Approved requests whose effect (e.g. a transfer) takes effect at or before `now` and is not applied yet. */
   dueEffects(now: string, limit: number): Promise<ApprovalRequest[]>;
+  /** The last 문서번호 sequence a department's register gave in a Seoul year (0: none yet). */
+  lastRegistration(departmentId: string, year: string): Promise<number>;
   /** What a person reads for information (공람·참조), newest first. */
   circulationFor(personId: string, page: { limit: number; cursor?: string }): Promise<{ items: CirculationEntry[]; nextCursor?: string }>;
   /** The transfer requests of a personnel round, oldest first. */

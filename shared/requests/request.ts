@@ -159,6 +159,8 @@ export const baseRequestShape = {
   reopened: z.object({ occasion: z.enum(['supplemented', 'returned-to-previous']), byName: z.string(), note: z.string() }).optional(),
   /** Its documents (붙임), in the order they were bound. */
   attachments: z.array(attachmentRefSchema).optional(),
+  /** 문서번호: its registration number once finally decided (approved or rejected), e.g. `총무과-1234`. */
+  registration: z.object({ number: z.string(), departmentId: z.string(), year: z.string(), sequence: z.int().positive(), at: z.string() }).optional(),
   /**
    * 공람·참조: who reads it for information — colleagues the requester copied (`cc`, 참조, from
    * submission) and the units its kind circulates it to once approved (`circulation`, 공람) — and

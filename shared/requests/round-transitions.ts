@@ -137,10 +137,20 @@ export function finalized(
     comment?: string;
     /** 공람: who an approved request goes to for information. */
     circulate?: { id: string; name: string }[];
+    /** 문서번호, for a final decision (approved or rejected). */
+    registration?: NonNullable<ApprovalRequest['registration']>;
   },
 ): RequestChange {
-  const { outcome, at } = input;
-  const closed = closeRequest(request, { status: outcome, at, actor: { id: 'system', name: 'system' }, channel: 'workflow', comment: input.comment });
+  const { outcome, at, registration } = input;
+  const closing = closeRequest(request, {
+    status: outcome,
+    at,
+    actor: { id: 'system', name: 'system' },
+    channel: 'workflow',
+    comment: input.comment,
+  });
+  const closed = registration ? { ...closing, request: { ...closing.request, registration } } : closing;
+  const taken = registration ? { departmentId: registration.departmentId, year: registration.year, sequence: registration.sequence } : undefined;
   const links = revokeAll(closed.revokedLinks);
   if (outcome === 'approved') {
     const after = carriedOn(closed.request, { at, policy: input.policy });
@@ -148,7 +158,7 @@ export function finalized(
     return changeOf(
       request,
       { request: shared.request, events: [...closed.events, ...shared.events] },
-      { budget: after.budget, links, circulation: shared.entries.length ? { put: shared.entries } : undefined },
+      { budget: after.budget, links, registration: taken, circulation: shared.entries.length ? { put: shared.entries } : undefined },
     );
   }
   const freed = released(closed.request, at);
@@ -159,6 +169,7 @@ export function finalized(
       ledgers: outcome === 'rejected' ? releaseLedgers(request) : undefined,
       calendar: freed.calendar ? { release: freed.calendar } : undefined,
       links,
+      registration: taken,
     },
   );
 }

@@ -28,6 +28,7 @@ import { addToTotals } from './entities/finance-total.js';
 import { eventItem, eventPrefix, putEvent, readEvent } from './entities/history-event.js';
 import { idempotencyKey, putIdempotency, readIdempotency } from './entities/idempotency.js';
 import { ledgerKey, readLedger, updateLedger } from './entities/ledger.js';
+import { readLastSequence, registryKey, takeRegistration } from './entities/registry.js';
 import { putRequest, readRequest, requestKey } from './entities/request.js';
 import { queryDueTimers, timerShards } from './entities/timers.js';
 import type { Guard, GuardedItem } from './entities/transact.js';
@@ -70,6 +71,7 @@ function transactionOf(tableName: string, change: RequestChange): GuardedItem[] 
     ...(change.calendar?.release ?? []).map((release) => releaseDay(tableName, release)),
     ...(change.odometer ? [advanceOdometer(tableName, change.odometer)] : []),
     ...(change.budget ?? []).flatMap((budget) => addToBudget(tableName, budget) ?? []),
+    ...(change.registration ? [takeRegistration(tableName, change.registration)] : []),
     ...(change.circulation?.put ?? []).map((entry) => putCirculation(tableName, entry)),
     ...(change.circulation?.remove ?? []).map((key) => deleteCirculation(tableName, key)),
     ...(change.links?.consume ? [consumeLink(tableName, change.links.consume)] : []),
@@ -92,6 +94,10 @@ function failureOf(guard: Guard | undefined, change: RequestChange, error: unkno
       return new LinkUnavailableError('the approval link is no longer open');
     case 'request':
       return new ConcurrentChangeError(`request ${id} changed concurrently`);
+    case 'registry':
+      return new ConcurrentChangeError(
+        `register ${change.registration?.departmentId}/${change.registration?.year} gave its next number to another decision`,
+      );
     case 'calendar':
       return new CalendarChangedError(`a vehicle calendar day changed since it was read (request ${id})`);
     case 'odometer':
@@ -196,6 +202,7 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
     dueLinks: async (now, limit) => (await queryDueTimers(db, tableName, timerShards.link, now, limit)).map(readLink),
     dueResumes: async (now, limit) => (await queryDueTimers(db, tableName, timerShards.resume, now, limit)).map(readRequest),
     dueStarts: async (now, limit) => (await queryDueTimers(db, tableName, timerShards.start, now, limit)).map(readRequest),
+    lastRegistration: async (departmentId, year) => readLastSequence(await getItem(registryKey(departmentId, year))),
     async circulationFor(personId, page) {
       const cursor = page.cursor ? decodeCirculationCursor(page.cursor, personId) : undefined;
       const result = await db.send(

@@ -15,6 +15,7 @@ import { endRoundAndRelease, finalized } from '../requests/round-transitions.js'
 import type { ApprovalEngine, MintedLink } from './approval-engine.js';
 import { circulationReaders, tellReaders } from './circulation.js';
 import { retryOnConcurrentChange } from './concurrent-change.js';
+import { nextRegistration } from './registration.js';
 
 /**
  * The steps the state machines call. They throw on failure: Retry and Catch live in the
@@ -46,6 +47,9 @@ export const failureInput = z.object({
 });
 
 const systemActor = { id: 'system', name: 'system' };
+
+/** How often a finalize re-reads after losing a race (the register's next number among them) before the state machine retries it. */
+const FINALIZE_ATTEMPTS = 20;
 
 /**
  * What the holders of a stage opened again are told: who answered or sent it back and — except on
@@ -156,9 +160,11 @@ export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
      * rejected), give back the ledger place on a final rejection, tell the requester.
      */
     async finalize(input: z.infer<typeof finalizeInput>): Promise<void> {
-      // Closing also moves shared items (the month's finance totals, a vehicle's calendar), so two
-      // closings at the same instant can collide; each re-reads before the state machine's retries are spent.
-      return retryOnConcurrentChange(() => finalizeOnce(input));
+      // Closing also moves shared items (the month's finance totals, a vehicle's calendar, the
+      // department's register of 문서번호), so closings at the same instant collide — a year-end
+      // bulk approval closes dozens in one department at once; each re-reads and takes the next
+      // number before the state machine's retries are spent.
+      return retryOnConcurrentChange(() => finalizeOnce(input), FINALIZE_ATTEMPTS);
     },
 
     /** Anything the workflow could not handle: the request fails visibly, with the reason in its history. */
@@ -183,7 +189,9 @@ export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
     const at = clock.now().toISOString();
     // 공람: an approved request goes, for information, to the units its kind names.
     const readers = input.outcome === 'approved' ? await circulationReaders({ directory, policy }, request) : [];
-    const change = finalized(request, { outcome: input.outcome, at, policy, comment: reason, circulate: readers });
+    // 문서번호: a final decision takes its department's next number (a lost race reads again, below).
+    const registration = input.outcome === 'returned' ? undefined : await nextRegistration({ requests, directory, policy }, request, at);
+    const change = finalized(request, { outcome: input.outcome, at, policy, comment: reason, circulate: readers, registration });
     await requests.save(change);
     await tellRequester(change.request, reason);
     const circulated = (change.request.readers ?? []).filter((reader) => reader.as === 'circulation' && reader.since === at);

@@ -28,6 +28,7 @@ interface Request {
   round: number;
   steps: { index: number; status: string; approverId: string }[];
   history: { action: string; actorId: string; comment?: string }[];
+  registration?: { number: string; sequence: number; year: string };
 }
 
 async function submittedAndWaiting(backend: RunningBackend, as: string, amountPaid: number) {
@@ -119,6 +120,7 @@ describe('결재 actions through the local runtime', () => {
       if (racedOutcome?.outcome !== 'decided') expect(racedOutcome?.statusCode).toBe(409);
       else expect(single.status).toBe(409);
       // Every valid one approved, each decided exactly once by the leader.
+      const registered: number[] = [];
       for (const { id, as } of claims.slice(0, 46)) {
         const final = await eventually(async () => {
           const current = await read(id, as);
@@ -126,7 +128,11 @@ describe('결재 actions through the local runtime', () => {
           return current;
         }, 60_000);
         expect(final.history.filter((event) => event.action === 'decided' && event.actorId === WELFARE_LEADER)).toHaveLength(1);
+        expect(final.registration?.number).toBe(`총무과-${final.registration?.sequence}`);
+        registered.push(final.registration?.sequence ?? 0);
       }
+      // 문서번호: 46 final decisions closing at once in one department took 1…46 of its register, each once, none skipped.
+      expect(registered.toSorted((a, b) => a - b)).toEqual(Array.from({ length: 46 }, (_, i) => i + 1));
       expect((await read(rejectWithout.id, rejectWithout.as)).status).toBe('in-review');
       // Over the limit, or the same request twice: the whole body is refused, nothing decided.
       const tooMany = await bulk(

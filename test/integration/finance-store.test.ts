@@ -11,7 +11,9 @@ import type { HistoryEvent } from '../../shared/requests/history.js';
 import { type ApprovalRequest, requestSchema } from '../../shared/requests/kinds/index.js';
 import { makeDynamoDbFinanceStore } from '../../shared/store/dynamodb-finance-store.js';
 import { makeDynamoDbRequestStore } from '../../shared/store/dynamodb-request-store.js';
+import type { ApprovalEngine } from '../../shared/use-cases/approval-engine.js';
 import { makeFinance } from '../../shared/use-cases/finance.js';
+import { makeWorkflowTasks } from '../../shared/use-cases/workflow-tasks.js';
 import { inMemoryDirectory } from '../fixtures/directory.js';
 
 /**
@@ -386,4 +388,35 @@ describe('finance totals against DynamoDB Local', () => {
     expect(small).toEqual({ commands: ['QueryCommand'], rows: 3, submitted: 3 });
     expect(large).toEqual({ commands: ['QueryCommand'], rows: 7, submitted: 300 });
   }, 120_000);
+});
+
+describe('문서번호 against DynamoDB Local', () => {
+  it('final decisions racing in one department take consecutive numbers of its register, each exactly once', async () => {
+    const { requests } = stores();
+    const sent: string[] = [];
+    const tasks = makeWorkflowTasks({
+      requests,
+      directory: inMemoryDirectory(),
+      mailer: { send: async (message) => void sent.push(message.subject) },
+      clock: { now: () => new Date('2027-03-02T01:00:00Z') },
+      policy: officePolicy,
+      engine: {} as ApprovalEngine, // finalize opens no stage
+      log: () => {},
+    });
+    // Each from a department of its own, so nothing but the register is shared between the decisions.
+    const ids = Array.from({ length: 12 }, (_, i) => `R-REG-${i}`);
+    for (const [i, id] of ids.entries()) {
+      const request = newRequest(id, 'health-checkup', `reg-d${i}`, 100_000 + i, '2027-03-01T01:00:00Z');
+      await requests.save({
+        request,
+        events: RecordedEvents.of(request, [{ at: request.createdAt, actorId: 'E1034', action: 'submitted', channel: 'api' }]),
+      });
+    }
+    await Promise.all(ids.map((id, i) => tasks.finalize({ requestId: id, round: 1, outcome: i % 3 === 0 ? 'rejected' : 'approved' })));
+    const registrations = await Promise.all(ids.map(async (id) => (await requests.get(id))?.registration));
+    expect(registrations.map((registration) => registration?.sequence).toSorted((a = 0, b = 0) => a - b)).toEqual(ids.map((_, i) => i + 1));
+    for (const registration of registrations) expect(registration).toMatchObject({ number: `총무과-${registration?.sequence}`, year: '2027' });
+    expect(await requests.lastRegistration('general-affairs', '2027')).toBe(12);
+    expect(sent).toHaveLength(12); // each requester told once
+  }, 60_000);
 });

@@ -5,7 +5,7 @@ export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWrit
 
 /** What a transaction item stands for when its condition fails: the store turns that into the port's error. */
 export type Guard =
-  | { entity: 'request' | 'event' | 'idempotency' | 'link' | 'calendar' | 'odometer' | 'budget' | 'finance' | 'attachment' }
+  | { entity: 'request' | 'event' | 'idempotency' | 'link' | 'calendar' | 'odometer' | 'budget' | 'finance' | 'attachment' | 'registry' }
   | { entity: 'ledger'; key: string };
 
 export interface GuardedItem {
