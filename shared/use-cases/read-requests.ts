@@ -2,9 +2,12 @@ import * as z from 'zod';
 import type { Directory, Person } from '../directory/directory.js';
 import { NotFoundError } from '../kernel/errors.js';
 import { parseOrThrow } from '../kernel/validation.js';
+import { approvalDocument } from '../notifications/approval-document.js';
+import type { KindPolicies } from '../policies/approval-policy.js';
 import type { RequestStore } from '../ports/request-store.js';
 import type { Clock } from '../ports/system.js';
 import { type ApprovalRequest, findKind } from '../requests/kinds/index.js';
+import { describe } from '../requests/per-kind.js';
 import { isParticipant, isReader } from '../requests/request.js';
 import { requestView } from './request-view.js';
 
@@ -101,5 +104,22 @@ export function makeListRequests({ requests }: Pick<ReadRequestsDeps, 'requests'
     const { limit, nextToken } = parseOrThrow(requestPageQuery, input.query);
     const page = await requests.listByRequester(input.callerId, { limit, cursor: nextToken });
     return { items: page.items.map((request) => requestView(request)), nextToken: page.nextCursor ?? null };
+  };
+}
+
+/**
+ * `GET /requests/{id}/document`: the 결재문서 as a printable page, for the same readers as the
+ * request and recorded the same way (a read of a health kind by anyone but the requester is `viewed`).
+ */
+export function makeGetApprovalDocument(deps: ReadRequestsDeps & { policy: KindPolicies }) {
+  return async function getApprovalDocument(input: { callerId: string; requestId: string }): Promise<string> {
+    const request = await readFor(deps, input.callerId, input.requestId);
+    const absent = [...new Set(request.steps.flatMap((step) => (step.actingForId ? [step.actingForId] : [])))];
+    const positions: Record<string, string> = {};
+    for (const id of absent) {
+      const person = await deps.directory.person(id);
+      if (person) positions[id] = person.position;
+    }
+    return approvalDocument({ request, kind: describe(request, deps.policy), history: await deps.requests.history(request.id), positions });
   };
 }

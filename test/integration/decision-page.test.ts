@@ -1,13 +1,17 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: Playwright's innerText is what the approver sees rendered, which is the point here
+
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedPerson } from '../fixtures/directory.js';
 import { files } from '../fixtures/documents.js';
-import { api, decisionLinkIn, eventually, suiteBackend, uploadDocument, waitForEmail } from './harness.js';
+import { api, decisionLinkIn, eventually, suiteBackend, tokenFor, uploadDocument, waitForEmail } from './harness.js';
 
 /**
  * The decision page as an approver uses it: opened from the email in a real headless Chromium
@@ -16,6 +20,7 @@ import { api, decisionLinkIn, eventually, suiteBackend, uploadDocument, waitForE
  * not decide twice.
  */
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const run = promisify(execFile);
 /** How long a form's answer may take to replace the page on a busy 2-core machine. */
 const PAGE_TURN = { timeout: 20_000, interval: 100 };
 const checkupDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(new Date(Date.now() - 7 * 86_400_000));
@@ -231,6 +236,66 @@ describe('the decision page in Chromium', () => {
     expect((await again.goto(fresh))?.status()).toBe(409); // the old holder's link says the step moved
     await page.close();
     await again.close();
+  });
+
+  it('prints the 결재문서 to A4 PDF: its text has the 문서번호, the names, 검토 생략, 보완, and 대결 beside the absent approver with 전결', async () => {
+    const { id, approverId } = await claimAndLink('E1064', 280_000);
+    // 보완: the reviewer asks, the requester answers; then the requester skips the reviewer, now away (검토 생략).
+    expect((await api(backend, 'POST', `/approvals/${id}/supplement-request`, { as: approverId, json: { comment: '영수증 원본' } })).status).toBe(
+      200,
+    );
+    await eventually(async () => {
+      const answered = await api(backend, 'POST', `/requests/${id}/supplement`, { as: 'E1064', json: { comment: '원본 첨부했습니다' } });
+      expect(answered.status, answered.text).toBe(200);
+    });
+    await eventually(async () => expect((await api(backend, 'GET', `/requests/${id}`, { as: 'E1064' })).body.steps[0].status).toBe('waiting'));
+    // 대결: the team leader is away; the deputy decides for them.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(new Date());
+    expect(
+      (await api(backend, 'PUT', '/delegations', { as: 'E1015', json: { deputyId: 'E1019', from: today, to: today, reason: '연가' } })).status,
+    ).toBe(200);
+    const skipped = await api(backend, 'POST', `/approvals/${id}/skip`, { as: 'E1064', json: { stepIndex: 0, reason: '장기 출장' } });
+    expect(skipped.status, skipped.text).toBe(200);
+    await eventually(async () => {
+      const decided = await api(backend, 'POST', `/approvals/${id}/decision`, { as: 'E1019', json: { decision: 'approve' } });
+      expect(decided.status, decided.text).toBe(200);
+    });
+    const approved = await eventually(async () => {
+      const current = (await api(backend, 'GET', `/requests/${id}`, { as: 'E1064' })).body;
+      if (current.status !== 'approved') throw new Error(current.status);
+      return current as { registration: { number: string } };
+    });
+    await api(backend, 'DELETE', `/delegations/${today}`, { as: 'E1015' });
+
+    const page = await browser.newPage({ locale: 'ko-KR' });
+    await page.setExtraHTTPHeaders({ authorization: `Bearer ${await tokenFor(backend, 'E1064')}` });
+    const response = await page.goto(`${backend.apiUrl}/requests/${id}/document`);
+    expect(response?.status()).toBe(200);
+    expect(await page.locator('h1').innerText()).toBe('건강검진비 지원');
+    const pdf = await page.pdf({ format: 'A4', printBackground: true });
+    await page.close();
+    const file = join(backend.dataDir, `${id}.pdf`);
+    await writeFile(file, pdf);
+    const { stdout: text } = await run('pdftotext', ['-layout', file, '-']);
+    expect(text).toContain(approved.registration.number);
+    expect(approved.registration.number).toMatch(/^총무과-\d+$/);
+    for (const expected of [
+      '문서번호',
+      '시행일자',
+      '결재',
+      seedPerson('E1015').name,
+      seedPerson('E1019').name,
+      '대결',
+      '전결',
+      '검토 생략',
+      '장기 출장',
+      '보완 요청',
+      '영수증',
+    ])
+      expect(text).toContain(expected);
+    expect(text).toContain(seedPerson(approverId).name);
+    // The absent approver's column carries their position, the deputy's name beside theirs.
+    expect(text).toMatch(new RegExp(`${seedPerson('E1015').position}[\\s\\S]*${seedPerson('E1015').name}[\\s\\S]*대결 ${seedPerson('E1019').name}`));
   });
 
   it('fits a phone screen: nothing wider than the screen, the controls large enough to tap', async () => {

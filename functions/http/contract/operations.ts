@@ -168,6 +168,19 @@ export const reviseRequest = /* @__PURE__ */ defineOperation({
   responses: { 200: json('The revised request (still returned: resubmit it to go on).', views.requestView) },
 });
 
+export const getApprovalDocument = /* @__PURE__ */ defineOperation({
+  id: 'getApprovalDocument',
+  tag: 'requests',
+  summary: 'The printable 결재문서 (HTML laid out for A4)',
+  description:
+    '문서번호, 시행일자, 제목, the kind’s fields, 붙임, and the 결재란/협조란 with each step’s position, name, decision and date and the ' +
+    'marks 전결, 대결 (the deputy beside the absent approver), 검토 생략 (with the reason) and the round’s 보완. Same readers as the ' +
+    'request, and a read of a health kind by anyone but the requester is recorded. Refusals are pages too.',
+  params: requestParams,
+  pageRefusals: true,
+  responses: { 200: page('The 결재문서, ready to print (A4).') },
+});
+
 export const getHistory = /* @__PURE__ */ defineOperation({
   id: 'getHistory',
   tag: 'requests',

@@ -76,6 +76,13 @@ export const coreRoutes: readonly ApiRoute[] = [
     tells: true,
     documents: 'bind',
   },
+  {
+    method: 'GET',
+    path: '/requests/{id}/document',
+    entry: 'functions/http/get-approval-document.ts',
+    operationId: 'getApprovalDocument',
+    access: 'read-write',
+  },
   { method: 'GET', path: '/requests/{id}/history', entry: 'functions/http/get-history.ts', operationId: 'getHistory', access: 'read-write' },
   {
     method: 'POST',
