@@ -46,7 +46,18 @@ export const officeSchema = z.object({ name: z.string(), mayorId: z.string() });
  * The roles a person can hold, once. Policies name them (who reviews, who dispatches); directory
  * administration accepts only these.
  */
-export const knownRoles = ['welfare-officer', 'hr-officer', 'dispatch-officer', 'facility-officer', 'admin', 'finance'] as const;
+export const knownRoles = [
+  'welfare-officer',
+  'hr-officer',
+  'dispatch-officer',
+  'facility-officer',
+  'admin',
+  'finance',
+  /** Reads every request's record, read-only (health details only for a stated, recorded purpose). */
+  'auditor',
+  /** 개인정보 보호책임자's delegate: reads the access log and gets its monthly check. */
+  'privacy-officer',
+] as const;
 export type Role = (typeof knownRoles)[number];
 
 export const directorySnapshotSchema = z.object({

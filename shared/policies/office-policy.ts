@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { documentLimitsSchema } from '../documents/document-policy.js';
@@ -79,6 +80,34 @@ function loadPolicy(): OfficePolicy {
   if (!parsed.success) throw new Error(`invalid office policy${file ? ` in ${file}` : ''}: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
+
+/**
+ * The version of a policy: the first 16 hex digits of the SHA-256 of its canonical JSON (keys
+ * sorted), so the same rules always have the same version and any change of a rule a new one.
+ * A request records the version it was submitted and decided under.
+ */
+export function policyVersion(policy: OfficePolicy): string {
+  const known = versions.get(policy);
+  if (known) return known;
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.entries(value)
+              .filter(([, field]) => field !== undefined)
+              .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+              .map(([key, field]) => [key, canonical(field)]),
+          )
+        : value;
+  const version = createHash('sha256')
+    .update(JSON.stringify(canonical(policy)))
+    .digest('hex')
+    .slice(0, 16);
+  versions.set(policy, version);
+  return version;
+}
+const versions = new WeakMap<OfficePolicy, string>();
 
 /** The bundled policy as written (for tests and tools that derive a variant of it). */
 export const bundledPolicyData: unknown = policyData;

@@ -159,6 +159,8 @@ export const baseRequestShape = {
   reopened: z.object({ occasion: z.enum(['supplemented', 'returned-to-previous']), byName: z.string(), note: z.string() }).optional(),
   /** Its documents (붙임), in the order they were bound. */
   attachments: z.array(attachmentRefSchema).optional(),
+  /** The policy version (content hash) its rules were last applied under: at submission, then at its final decision. */
+  policyVersion: z.string().optional(),
   /** 문서번호: its registration number once finally decided (approved or rejected), e.g. `총무과-1234`. */
   registration: z.object({ number: z.string(), departmentId: z.string(), year: z.string(), sequence: z.int().positive(), at: z.string() }).optional(),
   /**

@@ -34,6 +34,8 @@ export function submitted(input: {
   attachments?: AttachmentRef[];
   /** Colleagues the requester copied (참조). */
   readers?: Reader[];
+  /** The version of the policy its rules were applied under. */
+  policyVersion?: string;
 }): { request: ApprovalRequest; events: HistoryEvent[] } {
   const { id, kind, details, requester, assessment, reservation, line, at } = input;
   const request = requestSchema.parse({
@@ -54,6 +56,7 @@ export function submitted(input: {
     ...(assessment.handlingTeamId ? { handlingTeamId: assessment.handlingTeamId } : {}),
     ...(input.attachments?.length ? { attachments: input.attachments } : {}),
     ...(input.readers?.length ? { readers: input.readers } : {}),
+    ...(input.policyVersion ? { policyVersion: input.policyVersion } : {}),
     round: 1,
     steps: lineSteps(line, assessment.confirmations),
     currentStage: 0,
@@ -139,6 +142,8 @@ export function finalized(
     circulate?: { id: string; name: string }[];
     /** 문서번호, for a final decision (approved or rejected). */
     registration?: NonNullable<ApprovalRequest['registration']>;
+    /** The version of the policy the decision is taken under. */
+    policyVersion?: string;
   },
 ): RequestChange {
   const { outcome, at, registration } = input;
@@ -149,7 +154,8 @@ export function finalized(
     channel: 'workflow',
     comment: input.comment,
   });
-  const closed = registration ? { ...closing, request: { ...closing.request, registration } } : closing;
+  const decidedUnder = input.policyVersion ? { policyVersion: input.policyVersion } : {};
+  const closed = { ...closing, request: { ...closing.request, ...decidedUnder, ...(registration ? { registration } : {}) } };
   const taken = registration ? { departmentId: registration.departmentId, year: registration.year, sequence: registration.sequence } : undefined;
   const links = revokeAll(closed.revokedLinks);
   if (outcome === 'approved') {

@@ -6,7 +6,7 @@ import { ConflictError, DuplicateClaimError, ForbiddenError, IdempotencyKeyReuse
 import { seoulDate } from '../kernel/seoul-time.js';
 import { invalidInput, parseOrThrow, toFieldIssues } from '../kernel/validation.js';
 import { kindPolicyFor } from '../policies/approval-policy.js';
-import type { OfficePolicy } from '../policies/office-policy.js';
+import { type OfficePolicy, policyVersion } from '../policies/office-policy.js';
 import { type AttachmentStore, AttachmentTakenError } from '../ports/attachment-store.js';
 import type { DocumentFiles } from '../ports/document-files.js';
 import type { FleetStore } from '../ports/fleet-store.js';
@@ -117,7 +117,19 @@ export function makeSubmitRequest(deps: SubmitRequestDeps) {
         directory,
         seed: id,
       });
-      const created = submitted({ id, kind, details, requester, assessment, reservation, line, at, attachments: documents.refs, readers: copied });
+      const created = submitted({
+        id,
+        kind,
+        details,
+        requester,
+        assessment,
+        reservation,
+        line,
+        at,
+        attachments: documents.refs,
+        readers: copied,
+        policyVersion: policyVersion(policy),
+      });
       const { request } = created;
       try {
         await requests.save(

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { Directory } from '../directory/directory.js';
 import { formatSeoulDateTime } from '../kernel/seoul-time.js';
 import { outcomeEmail } from '../notifications/emails.js';
-import type { OfficePolicy } from '../policies/office-policy.js';
+import { type OfficePolicy, policyVersion } from '../policies/office-policy.js';
 import type { Mailer } from '../ports/messaging.js';
 import type { RequestStore } from '../ports/request-store.js';
 import type { Clock } from '../ports/system.js';
@@ -191,7 +191,15 @@ export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
     const readers = input.outcome === 'approved' ? await circulationReaders({ directory, policy }, request) : [];
     // 문서번호: a final decision takes its department's next number (a lost race reads again, below).
     const registration = input.outcome === 'returned' ? undefined : await nextRegistration({ requests, directory, policy }, request, at);
-    const change = finalized(request, { outcome: input.outcome, at, policy, comment: reason, circulate: readers, registration });
+    const change = finalized(request, {
+      outcome: input.outcome,
+      at,
+      policy,
+      comment: reason,
+      circulate: readers,
+      registration,
+      policyVersion: policyVersion(policy),
+    });
     await requests.save(change);
     await tellRequester(change.request, reason);
     const circulated = (change.request.readers ?? []).filter((reader) => reader.as === 'circulation' && reader.since === at);

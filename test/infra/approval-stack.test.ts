@@ -162,6 +162,7 @@ describe('the synthesized stack', () => {
       'POST /requests/{id}/supplement': 'JWT',
       'POST /approvals/{requestId}/return-to-previous': 'JWT',
       'GET /circulation': 'JWT',
+      'GET /policy': 'JWT',
       'GET /requests/{id}/document': 'JWT',
       'POST /circulation/{requestId}/ack': 'JWT',
       'POST /approvals/{requestId}/skip': 'JWT',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RecordedEvents } from '../../shared/finance/accounting.js';
-import { officePolicySchema } from '../../shared/policies/office-policy.js';
+import { officePolicySchema, policyVersion } from '../../shared/policies/office-policy.js';
 import { facilityRepair } from '../../shared/requests/kinds/facility-repair.js';
 import { type ApprovalRequest, kindIds, requestSchema } from '../../shared/requests/kinds/index.js';
 import { canMove, IllegalMoveError, moved } from '../../shared/requests/moves.js';
@@ -123,6 +123,24 @@ describe("the policy holds each kind's block, checked by the kind at load", () =
     ).toContain('kinds.health-checkup.line');
     expect(issues({ kinds: { 'health-checkup': { finance: { budgetLine: 'lunch' } } } })).toContain('kinds.health-checkup.finance.budgetLine');
     expect(facilityRepair.rulesOf(enginePolicy.policy).quotes.singleQuoteUpToKrw).toBe(20_000_000);
+  });
+
+  it('versions the policy by its content: the same rules in any key order are one version, a changed cap another', () => {
+    const base = policyWith({}).policy;
+    const reverse = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map(reverse)
+        : value && typeof value === 'object'
+          ? Object.fromEntries(
+              Object.entries(value)
+                .reverse()
+                .map(([key, field]) => [key, reverse(field)]),
+            )
+          : value;
+    const reordered = officePolicySchema.parse(reverse(policyWith({}).data));
+    expect(policyVersion(base)).toMatch(/^[0-9a-f]{16}$/);
+    expect(policyVersion(reordered)).toBe(policyVersion(base));
+    expect(policyVersion(policyWith({ approvals: { stageDeadlineDays: 20 } }).policy)).not.toBe(policyVersion(base));
   });
 
   it('refuses 공람 or 참조 on a health kind: its data stays with the people who must see it', () => {

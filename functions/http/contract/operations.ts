@@ -168,6 +168,16 @@ export const reviseRequest = /* @__PURE__ */ defineOperation({
   responses: { 200: json('The revised request (still returned: resubmit it to go on).', views.requestView) },
 });
 
+export const getPolicy = /* @__PURE__ */ defineOperation({
+  id: 'getPolicy',
+  tag: 'directory',
+  summary: 'The policy in force and its version (admins and auditors)',
+  description:
+    'The office’s rules as data (lines, 전결 tables, caps, documents, retention, circulation…) and their version: the first 16 hex digits ' +
+    'of the SHA-256 of their canonical JSON. Each request records the version it was submitted and decided under (`policyVersion`).',
+  responses: { 200: json('The version and the rules.', views.policyView) },
+});
+
 export const getApprovalDocument = /* @__PURE__ */ defineOperation({
   id: 'getApprovalDocument',
   tag: 'requests',

@@ -100,6 +100,7 @@ export const coreRoutes: readonly ApiRoute[] = [
     access: 'read-write',
     tells: true,
   },
+  { method: 'GET', path: '/policy', entry: 'functions/http/get-policy.ts', operationId: 'getPolicy', access: 'read' },
   { method: 'GET', path: '/circulation', entry: 'functions/http/list-circulation.ts', operationId: 'listCirculation', access: 'read' },
   {
     method: 'POST',

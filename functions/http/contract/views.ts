@@ -58,6 +58,11 @@ export const requestPage = z.strictObject({
   nextToken: z.string().nullable().meta({ description: 'Pass as `nextToken` for the next page; null on the last.' }),
 });
 
+export const policyView = z.strictObject({
+  version: z.string().meta({ description: 'SHA-256 of the canonical JSON of the rules, first 16 hex digits.' }),
+  policy: z.record(z.string(), z.unknown()).meta({ description: 'The rules in force, as `shared/policies/office-policy.json` holds them.' }),
+});
+
 export const circulationPage = z.strictObject({
   items: z.array(
     z.strictObject({

@@ -1,0 +1,10 @@
+import { officePolicy } from '../../shared/policies/office-policy.js';
+import { makeGetPolicy } from '../../shared/use-cases/policy-view.js';
+import { directoryFromEnv } from '../wiring.js';
+import { getPolicy as operation } from './contract/operations.js';
+import { callerId, jsonApi, reply } from './http-api.js';
+
+const getPolicy = makeGetPolicy({ directory: directoryFromEnv(), policy: officePolicy });
+
+/** GET /policy — the rules in force and their version, for admins and auditors. */
+export const handler = jsonApi(operation, async (event) => reply(operation, 200, await getPolicy({ callerId: callerId(event) })));
