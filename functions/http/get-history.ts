@@ -7,5 +7,5 @@ const getHistory = makeGetHistory({ requests: requestStoreFromEnv(), directory: 
 
 /** GET /requests/{id}/history — the request's append-only record, for the people on it only. */
 export const handler = jsonApi(operation, async (event, { params }) =>
-  reply(operation, 200, await getHistory({ callerId: callerId(event), requestId: params.id })),
+  reply(operation, 200, await getHistory({ callerId: callerId(event), requestId: params.id, query: event.queryStringParameters ?? {} })),
 );

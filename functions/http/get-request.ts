@@ -7,5 +7,5 @@ const getRequest = makeGetRequest({ requests: requestStoreFromEnv(), directory: 
 
 /** GET /requests/{id} — the request with its steps and history, for the people on it only. */
 export const handler = jsonApi(operation, async (event, { params }) =>
-  reply(operation, 200, await getRequest({ callerId: callerId(event), requestId: params.id })),
+  reply(operation, 200, await getRequest({ callerId: callerId(event), requestId: params.id, query: event.queryStringParameters ?? {} })),
 );

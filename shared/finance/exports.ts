@@ -98,6 +98,12 @@ export function toCsv(views: FinanceView[]): Buffer {
   return Buffer.concat([BOM, Buffer.from(blocks.join(CRLF), 'utf8')]);
 }
 
+/** One table as CSV: a Korean header row and its rows of text, UTF-8 with BOM and CRLF, no cell ever a formula. */
+export function tableCsv(headers: string[], rows: string[][]): Buffer {
+  const lines = [headers, ...rows].map((cells) => cells.map((cell) => csvText(cell)).join(',') + CRLF);
+  return Buffer.concat([BOM, Buffer.from(lines.join(''), 'utf8')]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // XLSX
 

@@ -41,6 +41,12 @@ export interface ApprovalLink {
   chatMessage?: ChatMessageRef;
 }
 
+/** Where a decided request sits in its month's audit index: when it was numbered, and its id. */
+export interface DecidedPosition {
+  at: string;
+  requestId: string;
+}
+
 /** 문서번호: the next number of a department's register for a Seoul year, taken with a final decision. */
 export interface RegistrationChange {
   departmentId: string;
@@ -143,6 +149,15 @@ export interface RequestStore {
   dueEffects(now: string, limit: number): Promise<ApprovalRequest[]>;
   /** The last 문서번호 sequence a department's register gave in a Seoul year (0: none yet). */
   lastRegistration(departmentId: string, year: string): Promise<number>;
+  /**
+   * Finally decided requests of a Seoul month (`YYYY-MM`) whose decision (문서번호) falls between
+   * `from` and `to` (ISO instants), oldest first, a page at a time: `after` the one last seen.
+   */
+  decidedIn(
+    month: string,
+    range: { from: string; to: string },
+    page: { limit: number; after?: DecidedPosition },
+  ): Promise<{ items: ApprovalRequest[]; more: boolean }>;
   /** What a person reads for information (공람·참조), newest first. */
   circulationFor(personId: string, page: { limit: number; cursor?: string }): Promise<{ items: CirculationEntry[]; nextCursor?: string }>;
   /** The transfer requests of a personnel round, oldest first. */

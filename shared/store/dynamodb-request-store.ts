@@ -202,6 +202,21 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
     dueLinks: async (now, limit) => (await queryDueTimers(db, tableName, timerShards.link, now, limit)).map(readLink),
     dueResumes: async (now, limit) => (await queryDueTimers(db, tableName, timerShards.resume, now, limit)).map(readRequest),
     dueStarts: async (now, limit) => (await queryDueTimers(db, tableName, timerShards.start, now, limit)).map(readRequest),
+    async decidedIn(month, range, page) {
+      const result = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: indexes.decisionsByMonth.name,
+          KeyConditionExpression: 'decidedMonth = :month AND decidedKey BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':month': month, ':from': range.from, ':to': `${range.to}~` },
+          Limit: page.limit,
+          ExclusiveStartKey: page.after
+            ? { ...requestKey(page.after.requestId), decidedMonth: month, decidedKey: `${page.after.at}#${page.after.requestId}` }
+            : undefined,
+        }),
+      );
+      return { items: (result.Items ?? []).map(readRequest), more: result.LastEvaluatedKey !== undefined };
+    },
     lastRegistration: async (departmentId, year) => readLastSequence(await getItem(registryKey(departmentId, year))),
     async circulationFor(personId, page) {
       const cursor = page.cursor ? decodeCirculationCursor(page.cursor, personId) : undefined;

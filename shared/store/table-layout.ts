@@ -4,7 +4,7 @@
  *
  * | entity (entities/…)        | pk                         | sk                                    | on the indexes                       |
  * |-----------------------------|----------------------------|---------------------------------------|--------------------------------------|
- * | request (request)           | REQUEST#<id>               | META                                  | requests-by-requester, -by-round, due-timers |
+ * | request (request)           | REQUEST#<id>               | META                                  | requests-by-requester, -by-round, due-timers, decisions-by-month |
  * | history event               | REQUEST#<id>               | EVENT#<at>#<n>                        |                                      |
  * | approval link               | LINK#<sha256 of link id>   | LINK                                  | pending-approvals-by-approver, due-timers |
  * | ledger                      | LEDGER#<personId>          | <kind>#<period>                       |                                      |
@@ -15,6 +15,8 @@
  * | vehicle, calendar, odometer | FLEET / VEHICLE#<id>       | VEHICLE#<id> / DAY#<date> / ODOMETER  |                                      |
  * | budget line figures         | BUDGET#<line>              | YEAR#<year>                           |                                      |
  * | month's totals              | FINANCE#<YYYY-MM>          | TOTAL#<kind>#<dept> / BUILDING#<b>    |                                      |
+ * | register (문서번호)          | REGISTRY#<department>      | YEAR#<yyyy>                           |                                      |
+ * | circulation entry           | CIRCULATION#<person>       | AT#<since>#<request>                  |                                      |
  *
  * The GSIs are sparse and named after the access pattern they serve; this module declares them
  * (the table's construct creates them, the local runtime reads them from the template).
@@ -28,6 +30,8 @@ export const indexes = {
   pendingByApprover: { name: 'pending-approvals-by-approver', partitionKey: 'pendingApproverId', sortKey: 'pendingSince' },
   /** A personnel round's transfer requests (인사팀's planning); sparse: only requests whose kind indexes them by round. */
   requestsByRound: { name: 'requests-by-round', partitionKey: 'roundId', sortKey: 'createdAt' },
+  /** Finally decided requests by the Seoul month of their 문서번호 (audit search); sparse: only those numbered. */
+  decisionsByMonth: { name: 'decisions-by-month', partitionKey: 'decidedMonth', sortKey: 'decidedKey' },
   /** What the timer sweep must look at: open links (reminder, escalation, deadline), delegations (start, end), requests' own timers. */
   dueTimers: { name: 'due-timers', partitionKey: 'timerShard', sortKey: 'nextTimerAt' },
 } as const;

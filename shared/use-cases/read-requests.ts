@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Directory, Person } from '../directory/directory.js';
-import { NotFoundError } from '../kernel/errors.js';
+import { ForbiddenError, NotFoundError } from '../kernel/errors.js';
 import { parseOrThrow } from '../kernel/validation.js';
 import { approvalDocument } from '../notifications/approval-document.js';
 import type { KindPolicies } from '../policies/approval-policy.js';
@@ -9,7 +9,7 @@ import type { Clock } from '../ports/system.js';
 import { type ApprovalRequest, findKind } from '../requests/kinds/index.js';
 import { describe } from '../requests/per-kind.js';
 import { isParticipant, isReader } from '../requests/request.js';
-import { requestView } from './request-view.js';
+import { requestView, withheld, withheldEvent } from './request-view.js';
 
 export interface ReadRequestsDeps {
   requests: RequestStore;
@@ -29,12 +29,43 @@ export async function readFor(
   /** A document of the request is being read: recorded by name for every kind, not only sensitive ones. */
   document?: (request: ApprovalRequest) => { attachmentId: string; documentType: string },
 ) {
+  const { request, withhold } = await auditedRead({ requests, directory, clock }, callerId, requestId, { document });
+  // Whoever reads through here gets the content: an auditor reads a health kind's only with a purpose (GET /requests/{id}).
+  if (withhold) throw new ForbiddenError('건강 정보가 담긴 요청은 GET /requests/{id}?purpose= 로 열람 목적을 밝혀야 볼 수 있습니다.');
+  return request;
+}
+
+export const auditPurposeQuery = z.object({
+  purpose: z
+    .string()
+    .trim()
+    .min(2, { error: '열람 목적(purpose)을 구체적으로 적으세요' })
+    .max(300, { error: '열람 목적(purpose)은 300자 이내로 적으세요' })
+    .optional(),
+});
+
+/**
+ * A read by anyone who may read the request — or, read-only, by an auditor (role `auditor`), who
+ * reads every request's record. A health kind's content reaches an auditor only for a stated
+ * `purpose`, recorded with the read; without one it is withheld (`withhold`). Every read of a
+ * health kind by anyone but its requester is recorded (`viewed`), as is any read of a document.
+ */
+export async function auditedRead(
+  { requests, directory, clock }: ReadRequestsDeps,
+  callerId: string,
+  requestId: string,
+  options: { document?: (request: ApprovalRequest) => { attachmentId: string; documentType: string }; purpose?: string } = {},
+): Promise<{ request: ApprovalRequest; withhold: boolean }> {
   const request = await requests.get(requestId);
   const privacy = request ? findKind(request.kind)?.privacy : undefined;
   const viewer = await directory.person(callerId);
-  if (!request || !privacy || !mayRead(request, viewer, callerId)) throw new NotFoundError(`요청 ${requestId}을(를) 찾을 수 없습니다.`);
-  const read = document?.(request);
-  if ((privacy.sensitive || read) && callerId !== request.requesterId) {
+  const allowed = request && privacy && mayRead(request, viewer, callerId);
+  const auditing = !allowed && viewer?.roles.includes(AUDITOR) === true;
+  if (!request || !privacy || (!allowed && !auditing)) throw new NotFoundError(`요청 ${requestId}을(를) 찾을 수 없습니다.`);
+  const read = options.document?.(request);
+  const withhold = auditing && privacy.sensitive && !options.purpose;
+  if (auditing && read && withhold) throw new NotFoundError('건강 정보가 담긴 서류는 열람 목적(purpose)을 밝혀야 볼 수 있습니다.');
+  if ((privacy.sensitive || read || auditing) && callerId !== request.requesterId) {
     await requests.appendEvent(request.id, {
       at: clock.now().toISOString(),
       actorId: callerId,
@@ -42,11 +73,14 @@ export async function readFor(
       action: 'viewed',
       round: request.round,
       channel: 'api',
+      ...(auditing ? { comment: options.purpose ? `감사 열람: ${options.purpose}` : '감사 열람 (건강 정보 비공개)' } : {}),
       ...(read ? { documents: [read] } : {}),
     });
   }
-  return request;
+  return { request, withhold };
 }
+
+const AUDITOR = 'auditor';
 
 /**
  * Who may read a request: its requester, anyone on any round's line, the kind's own readers (a team
@@ -63,11 +97,13 @@ export function mayRead(request: ApprovalRequest, viewer: Pick<Person, 'teamId' 
   return isParticipant(request, callerId) || readsByRole || handlesIt || isReader(request, callerId);
 }
 
-/** `GET /requests/{id}`: the request with its steps and its history. */
+/** `GET /requests/{id}`: the request with its steps and its history (for an auditor, `?purpose=` to see a health kind's content). */
 export function makeGetRequest(deps: ReadRequestsDeps) {
-  return async function getRequest(input: { callerId: string; requestId: string }) {
-    const request = await readFor(deps, input.callerId, input.requestId);
-    return requestView(request, await deps.requests.history(request.id));
+  return async function getRequest(input: { callerId: string; requestId: string; query?: unknown }) {
+    const { purpose } = parseOrThrow(auditPurposeQuery, input.query ?? {});
+    const { request, withhold } = await auditedRead(deps, input.callerId, input.requestId, { purpose });
+    const view = requestView(request, await deps.requests.history(request.id));
+    return withhold ? withheld(view) : view;
   };
 }
 
@@ -76,14 +112,16 @@ export function makeGetRequest(deps: ReadRequestsDeps) {
  * when and why, across every round. Nothing in the API edits or deletes it.
  */
 export function makeGetHistory(deps: ReadRequestsDeps) {
-  return async function getHistory(input: { callerId: string; requestId: string }) {
-    const request = await readFor(deps, input.callerId, input.requestId);
+  return async function getHistory(input: { callerId: string; requestId: string; query?: unknown }) {
+    const { purpose } = parseOrThrow(auditPurposeQuery, input.query ?? {});
+    const { request, withhold } = await auditedRead(deps, input.callerId, input.requestId, { purpose });
+    const events = await deps.requests.history(request.id);
     return {
       requestId: request.id,
       kind: request.kind,
       status: request.status,
       round: request.round,
-      events: await deps.requests.history(request.id),
+      events: withhold ? events.map(withheldEvent) : events,
     };
   };
 }

@@ -24,3 +24,33 @@ export function requestView(request: ApprovalRequest, history?: HistoryEvent[]) 
 }
 
 export type RequestView = ReturnType<typeof requestView>;
+
+/** What stands in for content withheld from a reader (an auditor without a stated purpose). */
+export const WITHHELD = { withheld: true as const, reason: '건강 정보: 열람 목적(purpose)을 밝히면 볼 수 있습니다' };
+
+/** An event without the words people wrote (they may be about someone's health), or what a snapshot held. */
+export function withheldEvent(event: HistoryEvent): HistoryEvent {
+  const { comment: _comment, snapshot, input: _input, ...rest } = event;
+  return { ...rest, ...(snapshot ? { snapshot: { ...snapshot, details: WITHHELD } } : {}) };
+}
+
+/**
+ * A health kind's request as an auditor without a stated purpose sees it: its record (who decided
+ * what, when, as whom) without its content — the details, the documents' names, the words in its
+ * steps and history, what a 보완 요청 asked.
+ */
+export type WithheldRequestView = Omit<RequestView, 'details'> & { details: typeof WITHHELD };
+/** A request as the API may show it: whole, or with a health kind's content withheld. */
+export type ShownRequest = RequestView | WithheldRequestView;
+
+export function withheld(view: RequestView): WithheldRequestView {
+  const { supplement, ...rest } = view;
+  return {
+    ...rest,
+    details: WITHHELD,
+    ...(supplement ? { supplement: { ...supplement, comment: WITHHELD.reason } } : {}),
+    ...(view.attachments ? { attachments: view.attachments.map((attachment) => ({ ...attachment, fileName: '(비공개)' })) } : {}),
+    steps: view.steps.map(({ comment: _comment, skipReason: _reason, ...step }) => step),
+    ...(view.history ? { history: view.history.map(withheldEvent) } : {}),
+  };
+}

@@ -163,6 +163,8 @@ describe('the synthesized stack', () => {
       'POST /approvals/{requestId}/return-to-previous': 'JWT',
       'GET /circulation': 'JWT',
       'GET /policy': 'JWT',
+      'GET /audit/requests': 'JWT',
+      'GET /audit/decisions.csv': 'JWT',
       'GET /requests/{id}/document': 'JWT',
       'POST /circulation/{requestId}/ack': 'JWT',
       'POST /approvals/{requestId}/skip': 'JWT',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { api, eventually, suiteBackend } from './harness.js';
+import { seedPerson } from '../fixtures/directory.js';
+import { api, eventually, suiteBackend, tokenFor } from './harness.js';
 
 /** Records (issue 18) through the local runtime: the policy's version on each request. */
 const AUDITOR = 'E1021';
@@ -55,5 +56,105 @@ describe('records through the local runtime', () => {
     const claim = await approvedClaim('E1034', 210_000);
     expect(claim.policyVersion).toBe(policy.body.version);
     expect(claim.registration?.number).toMatch(/^총무과-\d+$/);
+  });
+
+  it('the auditor finds decisions across requests by Seoul date, kind, approver, 전결/대결 and status, page by page, and exports them as CSV', async () => {
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(new Date());
+    const search = (query: Record<string, string>, as = AUDITOR) =>
+      api(backend, 'GET', `/audit/requests?${new URLSearchParams({ from: today, to: today, ...query })}`, { as });
+    // A claim decided by the team leader (전결), one by their deputy (대결), a booking refused for good.
+    const plain = await approvedClaim('E1035', 220_000);
+    expect(
+      (await api(backend, 'PUT', '/delegations', { as: 'E1015', json: { deputyId: 'E1019', from: today, to: today, reason: '연가' } })).status,
+    ).toBe(200);
+    const deputised = await approvedClaim('E1036', 230_000);
+    await api(backend, 'DELETE', `/delegations/${today}`, { as: 'E1015' });
+    const booking = await api(backend, 'POST', '/requests', {
+      as: 'E1039',
+      json: {
+        kind: 'vehicle-booking',
+        vehicleClass: 'passenger-mid',
+        from: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+        to: new Date(Date.now() + 3 * 86_400_000 + 3 * 3_600_000).toISOString(),
+        purpose: '현장 점검',
+        destination: '관내',
+        passengers: 2,
+      },
+    });
+    expect(booking.status, booking.text).toBe(201);
+    const leaderStep = await waitingStep(booking.body.id, 'E1039');
+    expect(
+      (
+        await api(backend, 'POST', `/approvals/${booking.body.id}/decision`, {
+          as: leaderStep.approverId,
+          json: { decision: 'reject', comment: '일정 중복' },
+        })
+      ).status,
+    ).toBe(200);
+    await eventually(async () => expect((await read(booking.body.id, 'E1039')).status).toBe('rejected'));
+
+    const ids = (response: { body: { items: { requestId: string }[] } }) => response.body.items.map((item) => item.requestId);
+    const all = await search({});
+    expect(all.status, all.text).toBe(200);
+    expect(ids(all)).toEqual(expect.arrayContaining([plain.id, deputised.id, booking.body.id]));
+    const deputisedItem = all.body.items.find((item: { requestId: string }) => item.requestId === deputised.id);
+    expect(deputisedItem).toMatchObject({
+      kind: 'health-checkup',
+      requesterName: '(건강 정보: 비공개)',
+      registrationNumber: expect.stringMatching(/^총무과-/),
+    });
+    expect(deputisedItem.decisions.at(-1)).toMatchObject({ approverId: 'E1019', actingForId: 'E1015', markers: ['전결', '대결'] });
+    expect(JSON.stringify(all.body)).not.toContain('한빛종합검진센터');
+    expect(ids(await search({ decidedAs: '대결' }))).toEqual([deputised.id]);
+    expect(ids(await search({ approverId: 'E1015', kind: 'health-checkup' }))).toEqual(expect.arrayContaining([plain.id, deputised.id]));
+    expect(ids(await search({ status: 'rejected' }))).toEqual([booking.body.id]);
+    expect(ids(await search({ kind: 'vaccination' }))).toEqual([]);
+    // Page by page: every one exactly once, in order, then no token.
+    const seen: string[] = [];
+    let token: string | null = null;
+    do {
+      const page = await search({ limit: '1', ...(token ? { nextToken: token } : {}) });
+      expect(page.status, page.text).toBe(200);
+      seen.push(...ids(page));
+      token = page.body.nextToken;
+    } while (token);
+    expect(seen).toEqual(ids(all));
+    // Refused: not an auditor; a range backwards or over a year; a token that was never given.
+    expect((await search({}, 'E1034')).status).toBe(403);
+    expect((await search({ from: today, to: '2000-01-01' })).body.issues[0].path).toBe('to');
+    expect((await search({ from: '2024-01-01', to: '2026-12-31' })).status).toBe(400);
+    expect((await search({ nextToken: 'bm90IGEgdG9rZW4' })).body.issues[0].path).toBe('nextToken');
+
+    // The CSV: BOM, CRLF, the Korean header, one row per decision.
+    const csv = await fetch(`${backend.apiUrl}/audit/decisions.csv?from=${today}&to=${today}`, {
+      headers: { authorization: `Bearer ${await tokenFor(backend, AUDITOR)}` },
+    });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const bytes = Buffer.from(await csv.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.subarray(3).toString('utf8').split('\r\n');
+    expect(lines[0]).toBe('문서번호,종류,부서,결재자,대결/전결,결정,일시,채널');
+    expect(bytes.subarray(3).toString('utf8').replaceAll('\r\n', '')).not.toContain('\n');
+    const deputisedRows = lines.filter((line) => line.startsWith(`${deputised.registration?.number},`));
+    expect(deputisedRows).toHaveLength(2); // the review and the 전결
+    const deputyRow = deputisedRows.find((line) => line.includes('대결'));
+    expect(deputyRow).toContain(`(${seedPerson('E1015').name} 대결)`);
+    expect(deputyRow).toContain('전결·대결');
+    expect(deputyRow).toContain(',승인,');
+    expect(lines.some((line) => line.includes(',반려,'))).toBe(true);
+
+    // One request: read-only, its health content withheld unless a purpose is stated (and recorded).
+    const bare = await api(backend, 'GET', `/requests/${plain.id}`, { as: AUDITOR });
+    expect(bare.status, bare.text).toBe(200);
+    expect(bare.body.details).toEqual({ withheld: true, reason: expect.stringContaining('purpose') });
+    expect(bare.text).not.toContain('한빛종합검진센터');
+    const stated = await api(backend, 'GET', `/requests/${plain.id}?purpose=${encodeURIComponent('2026년 복지 감사 표본 점검')}`, { as: AUDITOR });
+    expect(stated.body.details.clinic).toBe('한빛종합검진센터');
+    const views = (stated.body.history as { action: string; actorId: string; comment?: string }[]).filter(
+      (event) => event.action === 'viewed' && event.actorId === AUDITOR,
+    );
+    expect(views.map((event) => event.comment)).toEqual(['감사 열람 (건강 정보 비공개)', '감사 열람: 2026년 복지 감사 표본 점검']);
+    expect((await api(backend, 'POST', `/requests/${plain.id}/comments`, { as: AUDITOR, json: { text: '확인' } })).status).toBe(404);
   });
 });

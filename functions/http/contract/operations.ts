@@ -3,6 +3,7 @@ import { REPORT_FILES } from '../../../shared/finance/report-files.js';
 import { requestKinds } from '../../../shared/requests/kinds/index.js';
 import { bulkDecisionBody, skipBody } from '../../../shared/use-cases/approvals.js';
 import { attachmentIdSchema, attachmentIdsSchema, uploadBody } from '../../../shared/use-cases/attachments.js';
+import { auditDecisionsQuery, auditSearchQuery } from '../../../shared/use-cases/audit.js';
 import { ackBody, ccIdsSchema } from '../../../shared/use-cases/circulation.js';
 import { commentBody } from '../../../shared/use-cases/comments.js';
 import { decisionForm } from '../../../shared/use-cases/decide-step.js';
@@ -11,7 +12,7 @@ import { delegationBody } from '../../../shared/use-cases/delegations.js';
 import { personBody } from '../../../shared/use-cases/directory-admin.js';
 import { confirmationBody, facilityBudgetQuery, reportBody } from '../../../shared/use-cases/facility-work.js';
 import { budgetQuery, paymentsBody, totalsQuery } from '../../../shared/use-cases/finance.js';
-import { requestPageQuery } from '../../../shared/use-cases/read-requests.js';
+import { auditPurposeQuery, requestPageQuery } from '../../../shared/use-cases/read-requests.js';
 import { reassignBody } from '../../../shared/use-cases/reassign-step.js';
 import { recallBody } from '../../../shared/use-cases/recall-request.js';
 import { returnToPreviousBody } from '../../../shared/use-cases/return-to-previous.js';
@@ -153,8 +154,11 @@ export const getRequest = /* @__PURE__ */ defineOperation({
   id: 'getRequest',
   tag: 'requests',
   summary: 'A request with its steps and history',
-  description: 'For the people on it only (others get 404). A read of a health kind by anyone but the requester is recorded.',
+  description:
+    'For the people on it only (others get 404), and read-only for auditors: a health kind’s content reaches an auditor only with ' +
+    '`purpose` (recorded with the read; otherwise it is withheld). A read of a health kind by anyone but the requester is recorded.',
   params: requestParams,
+  query: auditPurposeQuery,
   responses: { 200: json('The request, with `history`.', views.requestView) },
 });
 
@@ -166,6 +170,28 @@ export const reviseRequest = /* @__PURE__ */ defineOperation({
   params: requestParams,
   body: jsonBody(submission(false)),
   responses: { 200: json('The revised request (still returned: resubmit it to go on).', views.requestView) },
+});
+
+export const auditRequests = /* @__PURE__ */ defineOperation({
+  id: 'auditRequests',
+  tag: 'audit',
+  summary: 'Decided requests across the office, by Seoul date of decision (auditors)',
+  description:
+    'Numbered (finally decided) requests whose 문서번호 was given between `from` and `to` (Seoul dates, at most 366 days), oldest ' +
+    'first, filtered by kind, department, status, an approver (who decided or was decided for) and `decidedAs` (전결 or 대결); each ' +
+    'with every step’s decision (who, for whom, markers, rule, channel, when) and the policy version. Read from a month-keyed index: ' +
+    'the cost follows the months asked, not the table. No content; a health kind’s requester is not named.',
+  query: auditSearchQuery,
+  responses: { 200: json('A page of decided requests.', views.auditPage) },
+});
+
+export const auditDecisionsCsv = /* @__PURE__ */ defineOperation({
+  id: 'auditDecisionsCsv',
+  tag: 'audit',
+  summary: 'Every decision of requests decided in a Seoul date range, as CSV (auditors)',
+  description: 'UTF-8 with BOM, CRLF, Korean headers: 문서번호, 종류, 부서, 결재자, 대결/전결, 결정, 일시, 채널. One row per decided step.',
+  query: auditDecisionsQuery,
+  responses: { 200: { description: 'The decisions, for Excel.', content: { 'text/csv': null } } },
 });
 
 export const getPolicy = /* @__PURE__ */ defineOperation({
@@ -195,7 +221,9 @@ export const getHistory = /* @__PURE__ */ defineOperation({
   id: 'getHistory',
   tag: 'requests',
   summary: 'A request’s append-only record (문서관리카드)',
+  description: 'Same readers as the request; an auditor without `purpose` reads a health kind’s record without the words people wrote.',
   params: requestParams,
+  query: auditPurposeQuery,
   responses: { 200: json('Every event: who, acting for whom, when, what, why.', views.requestHistory) },
 });
 

@@ -100,6 +100,8 @@ export const coreRoutes: readonly ApiRoute[] = [
     access: 'read-write',
     tells: true,
   },
+  { method: 'GET', path: '/audit/requests', entry: 'functions/http/audit-requests.ts', operationId: 'auditRequests', access: 'read' },
+  { method: 'GET', path: '/audit/decisions.csv', entry: 'functions/http/audit-decisions-csv.ts', operationId: 'auditDecisionsCsv', access: 'read' },
   { method: 'GET', path: '/policy', entry: 'functions/http/get-policy.ts', operationId: 'getPolicy', access: 'read' },
   { method: 'GET', path: '/circulation', entry: 'functions/http/list-circulation.ts', operationId: 'listCirculation', access: 'read' },
   {

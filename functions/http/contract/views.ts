@@ -5,7 +5,7 @@ import { vehicleSchema } from '../../../shared/fleet/fleet.js';
 import { historyEventSchema } from '../../../shared/requests/history.js';
 import { requestKinds } from '../../../shared/requests/kinds/index.js';
 import { approvalStepSchema, attachmentRefSchema, baseRequestShape, stepActionSchema } from '../../../shared/requests/request.js';
-import type { RequestView } from '../../../shared/use-cases/request-view.js';
+import type { ShownRequest } from '../../../shared/use-cases/request-view.js';
 
 /**
  * What the API answers, as schemas: the response side of the contract. Handlers' answers are typed
@@ -25,6 +25,11 @@ const typedAs =
   (schema: z.ZodType): z.ZodType<T, T> =>
     schema as z.ZodType<T, T>;
 
+/** A health kind's content as an auditor without a stated purpose sees it. */
+const withheldDetails = z
+  .strictObject({ withheld: z.literal(true), reason: z.string() })
+  .meta({ description: 'Withheld: a health kind’s content, for an auditor who stated no `purpose`.' });
+
 /** A step as shown: the hash of its open link stays inside. */
 export const stepView = approvalStepSchema.omit({ openLinkHash: true }).strict().meta({ id: 'Step' });
 export const historyEventView = historyEventSchema.meta({ id: 'HistoryEvent' });
@@ -34,12 +39,13 @@ export const historyEventView = historyEventSchema.meta({ id: 'HistoryEvent' });
  * bookkeeping. Built from the registry, so its static type is the view function's own (`RequestView`);
  * the integration tests hold the two together at run time.
  */
-export const requestView = typedAs<RequestView>()(
+export const requestView = typedAs<ShownRequest>()(
   z.discriminatedUnion(
     'kind',
     nonEmpty(
       requestKinds.map((kind) =>
         (kind.requestSchema as z.ZodObject).omit({ ledgers: true, resumePending: true }).extend({
+          details: z.union([(kind.requestSchema as z.ZodObject).shape['details'] as z.ZodType, withheldDetails]),
           kindLabel: z.string(),
           steps: z.array(stepView),
           supplement: baseRequestShape.supplement.unwrap().omit({ taskToken: true }).strict().optional(),
@@ -55,6 +61,39 @@ export const requestView = typedAs<RequestView>()(
 
 export const requestPage = z.strictObject({
   items: z.array(requestView),
+  nextToken: z.string().nullable().meta({ description: 'Pass as `nextToken` for the next page; null on the last.' }),
+});
+
+export const auditPage = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      requestId: z.string(),
+      registrationNumber: z.string(),
+      kind: z.string(),
+      kindLabel: z.string(),
+      departmentId: z.string(),
+      requesterName: z.string(),
+      status: z.string(),
+      statusLabel: z.string(),
+      decidedAt: z.string(),
+      policyVersion: z.string().optional(),
+      decisions: z.array(
+        z.strictObject({
+          stepIndex: z.int(),
+          action: stepActionSchema,
+          approverId: z.string(),
+          approverName: z.string(),
+          actingForId: z.string().optional(),
+          actingForName: z.string().optional(),
+          decision: z.enum(['approve', 'reject']),
+          decidedAt: z.string(),
+          markers: z.array(z.enum(['전결', '대결'])),
+          rule: z.string().optional(),
+          channel: z.string().optional(),
+        }),
+      ),
+    }),
+  ),
   nextToken: z.string().nullable().meta({ description: 'Pass as `nextToken` for the next page; null on the last.' }),
 });
 

@@ -1,3 +1,4 @@
+import { seoulDate } from '../../kernel/seoul-time.js';
 import { type ApprovalRequest, requestSchema } from '../../requests/kinds/index.js';
 import { effectDueAt, kindIndexesOf } from '../../requests/per-kind.js';
 import { timerAttributes, timerShards } from './timers.js';
@@ -50,7 +51,11 @@ export function requestIndexAttributes(request: ApprovalRequest): Record<string,
         : workflowStartDueAt(request)
           ? timerAttributes(timerShards.start, workflowStartDueAt(request))
           : timerAttributes(timerShards.effect, effectDueAt(request));
-  return { ...kindIndexesOf(request), ...timer };
+  // Audit search: a numbered (finally decided) request sits in its Seoul month, ordered by when.
+  const decided: Record<string, string> = request.registration
+    ? { decidedMonth: seoulDate(new Date(request.registration.at)).slice(0, 7), decidedKey: `${request.registration.at}#${request.id}` }
+    : {};
+  return { ...kindIndexesOf(request), ...timer, ...decided };
 }
 
 /** Saves the request, new (it must not exist) or over the version the change was made on. */
