@@ -6,6 +6,7 @@ import { officePolicy } from '../shared/policies/office-policy.js';
 import { requestKinds } from '../shared/requests/kinds/index.js';
 import { ApprovalTasks } from '../workflows/approval-steps.js';
 import { ApprovalLineWorkflow, workflowIdOf } from '../workflows/kind-workflow.js';
+import { AccessLogCheck } from './constructs/access-log-check.js';
 import { ApprovalApi } from './constructs/approval-api.js';
 import { ApprovalTimers } from './constructs/approval-timers.js';
 import { DataStore } from './constructs/data-store.js';
@@ -62,6 +63,7 @@ export class ApprovalStack extends Stack {
     const reports = new FinanceReports(this, 'FinanceReports', { data: this.data, mail });
     this.api.addRoutes({ routes: apiRoutes, data: this.data, documents: this.documents, workflows, mail, reports });
     new ApprovalTimers(this, 'ApprovalTimers', { data: this.data, mail, workflows });
+    new AccessLogCheck(this, 'AccessLogCheck', { data: this.data, mail });
 
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',

@@ -41,6 +41,8 @@ export const officePolicySchema = z
       /** Budget lines with their yearly budget (KRW, by Seoul calendar year); kinds say which they charge. */
       budgetLines: z.record(z.string(), z.object({ name: z.string(), budgetKrw: z.record(z.string().regex(/^\d{4}$/), krw) })),
     }),
+    /** Who gets the access log's monthly check (개인정보 접속기록 점검): members of this team holding this role. */
+    privacy: z.object({ officers: z.object({ team: z.string(), role: z.literal('privacy-officer') }) }),
     /** What every uploaded document must be (size, type) and how long its URLs live. */
     documents: documentLimitsSchema,
     kinds: z.record(z.string(), kindPolicySchema),

@@ -41,6 +41,26 @@ export interface ApprovalLink {
   chatMessage?: ChatMessageRef;
 }
 
+/**
+ * One recorded read of a request by someone other than its requester (개인정보 접속기록): who, when,
+ * which request (kind), how, and why they may read it — on its line, by the kind's role, as its
+ * managing unit, on circulation, or auditing (with the purpose they stated).
+ */
+export interface AccessEntry {
+  at: string;
+  requestId: string;
+  kind: string;
+  readerId: string;
+  readerName?: string;
+  channel: string;
+  scope: 'line' | 'role' | 'unit' | 'circulation' | 'audit';
+  purpose?: string;
+  /** The document read, when it was one of the request's documents. */
+  documentType?: string;
+  /** Tells apart two reads in the same millisecond (set when stored). */
+  accessId?: string;
+}
+
 /** Where a decided request sits in its month's audit index: when it was numbered, and its id. */
 export interface DecidedPosition {
   at: string;
@@ -131,6 +151,14 @@ export interface RequestStore {
   get(id: string): Promise<ApprovalRequest | undefined>;
   history(id: string): Promise<HistoryEvent[]>;
   appendEvent(requestId: string, event: HistoryEvent): Promise<void>;
+  /** A read, recorded at once in the request's history (`viewed`) and in the access log, in one transaction. */
+  recordAccess(event: HistoryEvent, entry: AccessEntry): Promise<void>;
+  /** The access log of a Seoul month between two instants, oldest first, a page at a time (`after`: the last entry seen). */
+  accessLog(
+    month: string,
+    range: { from: string; to: string },
+    page: { limit: number; after?: AccessEntry },
+  ): Promise<{ items: AccessEntry[]; more: boolean }>;
   listByRequester(requesterId: string, page: { limit: number; cursor?: string }): Promise<RequestPage>;
   findIdempotent(requesterId: string, key: string): Promise<{ requestId: string; bodyHash: string } | undefined>;
   ledgerUsage(personId: string, key: string): Promise<LedgerUsage>;

@@ -20,6 +20,7 @@ import {
   type RequestChange,
   type RequestStore,
 } from '../ports/request-store.js';
+import { accessKey, accessPartition, putAccess, readAccess } from './entities/access-log.js';
 import { consumeLink, linkKey, putLink, readLink, revokeLink } from './entities/approval-link.js';
 import { bindAttachment } from './entities/attachment.js';
 import { addToBudget, budgetKey, readBudget } from './entities/budget.js';
@@ -156,6 +157,25 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
       return items.map(readEvent);
     },
 
+    async recordAccess(event, entry) {
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [putEvent(tableName, entry.requestId, { event }).item, putAccess(tableName, entry).item],
+        }),
+      );
+    },
+    async accessLog(month, range, page) {
+      const result = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': accessPartition(month), ':from': `AT#${range.from}`, ':to': `AT#${range.to}~` },
+          Limit: page.limit,
+          ExclusiveStartKey: page.after ? accessKey(page.after) : undefined,
+        }),
+      );
+      return { items: (result.Items ?? []).map(readAccess), more: result.LastEvaluatedKey !== undefined };
+    },
     async appendEvent(requestId, event) {
       await db.send(new PutCommand({ TableName: tableName, Item: eventItem(requestId, event), ConditionExpression: 'attribute_not_exists(pk)' }));
     },

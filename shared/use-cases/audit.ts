@@ -19,11 +19,11 @@ export const AUDIT_ROLE = 'auditor';
 /** The longest span one search or export covers. */
 const MAX_SPAN_DAYS = 366;
 
-const seoulStart = (date: string) => new Date(`${date}T00:00:00+09:00`).toISOString();
-const seoulEnd = (date: string) => new Date(Date.parse(`${date}T00:00:00+09:00`) + 86_400_000 - 1).toISOString();
+export const seoulStart = (date: string) => new Date(`${date}T00:00:00+09:00`).toISOString();
+export const seoulEnd = (date: string) => new Date(Date.parse(`${date}T00:00:00+09:00`) + 86_400_000 - 1).toISOString();
 
 /** The Seoul months `from`…`to` touch, in order. */
-function monthsBetween(from: string, to: string): string[] {
+export function monthsBetween(from: string, to: string): string[] {
   const months: string[] = [];
   for (let [year, month] = from.slice(0, 7).split('-').map(Number) as [number, number]; ; ) {
     const key = `${year}-${String(month).padStart(2, '0')}`;

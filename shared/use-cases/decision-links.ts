@@ -31,16 +31,30 @@ async function linkOf(requests: RequestStore, linkId: string) {
 export function makeDecisionLinks({ requests, clock }: DecisionLinkDeps) {
   const openStepOf = makeOpenStepReader({ requests, clock });
   /** The link's holder read the request (or one of its documents) through the email link. */
-  const recordView = (opened: OpenStep, document?: { attachmentId: string; documentType: string }) =>
-    requests.appendEvent(opened.request.id, {
-      at: clock.now().toISOString(),
-      actorId: opened.link.approverId,
-      actorName: opened.step.approverName,
-      action: 'viewed',
-      round: opened.request.round,
-      channel: 'email-link',
-      ...(document ? { documents: [document] } : {}),
-    });
+  const recordView = (opened: OpenStep, document?: { attachmentId: string; documentType: string }) => {
+    const at = clock.now().toISOString();
+    return requests.recordAccess(
+      {
+        at,
+        actorId: opened.link.approverId,
+        actorName: opened.step.approverName,
+        action: 'viewed',
+        round: opened.request.round,
+        channel: 'email-link',
+        ...(document ? { documents: [document] } : {}),
+      },
+      {
+        at,
+        requestId: opened.request.id,
+        kind: opened.request.kind,
+        readerId: opened.link.approverId,
+        readerName: opened.step.approverName,
+        channel: 'email-link',
+        scope: 'line',
+        ...(document ? { documentType: document.documentType } : {}),
+      },
+    );
+  };
   return {
     /**
      * GET: shows the request to the link's holder. Decides nothing (mail scanners fetch links);

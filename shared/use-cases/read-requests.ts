@@ -4,7 +4,7 @@ import { ForbiddenError, NotFoundError } from '../kernel/errors.js';
 import { parseOrThrow } from '../kernel/validation.js';
 import { approvalDocument } from '../notifications/approval-document.js';
 import type { KindPolicies } from '../policies/approval-policy.js';
-import type { RequestStore } from '../ports/request-store.js';
+import type { AccessEntry, RequestStore } from '../ports/request-store.js';
 import type { Clock } from '../ports/system.js';
 import { type ApprovalRequest, findKind } from '../requests/kinds/index.js';
 import { describe } from '../requests/per-kind.js';
@@ -59,23 +59,39 @@ export async function auditedRead(
   const request = await requests.get(requestId);
   const privacy = request ? findKind(request.kind)?.privacy : undefined;
   const viewer = await directory.person(callerId);
-  const allowed = request && privacy && mayRead(request, viewer, callerId);
-  const auditing = !allowed && viewer?.roles.includes(AUDITOR) === true;
-  if (!request || !privacy || (!allowed && !auditing)) throw new NotFoundError(`요청 ${requestId}을(를) 찾을 수 없습니다.`);
+  const granted = request ? readScope(request, viewer, callerId) : undefined;
+  const scope = granted ?? (viewer?.roles.includes(AUDITOR) ? 'audit' : undefined);
+  if (!request || !privacy || !scope) throw new NotFoundError(`요청 ${requestId}을(를) 찾을 수 없습니다.`);
+  const auditing = scope === 'audit';
   const read = options.document?.(request);
   const withhold = auditing && privacy.sensitive && !options.purpose;
   if (auditing && read && withhold) throw new NotFoundError('건강 정보가 담긴 서류는 열람 목적(purpose)을 밝혀야 볼 수 있습니다.');
-  if ((privacy.sensitive || read || auditing) && callerId !== request.requesterId) {
-    await requests.appendEvent(request.id, {
-      at: clock.now().toISOString(),
-      actorId: callerId,
-      actorName: viewer?.name,
-      action: 'viewed',
-      round: request.round,
-      channel: 'api',
-      ...(auditing ? { comment: options.purpose ? `감사 열람: ${options.purpose}` : '감사 열람 (건강 정보 비공개)' } : {}),
-      ...(read ? { documents: [read] } : {}),
-    });
+  if ((privacy.sensitive || read || auditing) && scope !== 'requester') {
+    const at = clock.now().toISOString();
+    const purpose = auditing ? options.purpose : undefined;
+    await requests.recordAccess(
+      {
+        at,
+        actorId: callerId,
+        actorName: viewer?.name,
+        action: 'viewed',
+        round: request.round,
+        channel: 'api',
+        ...(auditing ? { comment: purpose ? `감사 열람: ${purpose}` : '감사 열람 (건강 정보 비공개)' } : {}),
+        ...(read ? { documents: [read] } : {}),
+      },
+      {
+        at,
+        requestId: request.id,
+        kind: request.kind,
+        readerId: callerId,
+        ...(viewer?.name ? { readerName: viewer.name } : {}),
+        channel: 'api',
+        scope,
+        ...(purpose ? { purpose } : {}),
+        ...(read ? { documentType: read.documentType } : {}),
+      },
+    );
   }
   return { request, withhold };
 }
@@ -88,13 +104,25 @@ const AUDITOR = 'auditor';
  * given it to read for information (공람·참조; never on a health kind).
  */
 export function mayRead(request: ApprovalRequest, viewer: Pick<Person, 'teamId' | 'roles'> | undefined, callerId: string): boolean {
+  return readScope(request, viewer, callerId) !== undefined;
+}
+
+/** Why `callerId` may read the request (its requester, on its line, by the kind's role, as its managing unit, on circulation), or undefined. */
+export function readScope(
+  request: ApprovalRequest,
+  viewer: Pick<Person, 'teamId' | 'roles'> | undefined,
+  callerId: string,
+): 'requester' | Exclude<AccessEntry['scope'], 'audit'> | undefined {
   const privacy = findKind(request.kind)?.privacy;
-  if (!privacy) return false;
+  if (!privacy) return undefined;
+  if (request.requesterId === callerId) return 'requester';
+  if (isParticipant(request, callerId)) return 'line';
   const readers = privacy.readers;
-  const readsByRole = readers !== undefined && viewer?.teamId === readers.team && viewer.roles.includes(readers.role);
+  if (readers !== undefined && viewer?.teamId === readers.team && viewer.roles.includes(readers.role)) return 'role';
   // The unit responsible for a request (a building's managing team) reads it, whoever on it holds the step.
-  const handlesIt = privacy.handlingUnitReads === true && request.handlingTeamId !== undefined && viewer?.teamId === request.handlingTeamId;
-  return isParticipant(request, callerId) || readsByRole || handlesIt || isReader(request, callerId);
+  if (privacy.handlingUnitReads === true && request.handlingTeamId !== undefined && viewer?.teamId === request.handlingTeamId) return 'unit';
+  if (isReader(request, callerId)) return 'circulation';
+  return undefined;
 }
 
 /** `GET /requests/{id}`: the request with its steps and its history (for an auditor, `?purpose=` to see a health kind's content). */

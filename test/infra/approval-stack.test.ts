@@ -165,6 +165,7 @@ describe('the synthesized stack', () => {
       'GET /policy': 'JWT',
       'GET /audit/requests': 'JWT',
       'GET /audit/decisions.csv': 'JWT',
+      'GET /audit/access-log': 'JWT',
       'GET /requests/{id}/document': 'JWT',
       'POST /circulation/{requestId}/ack': 'JWT',
       'POST /approvals/{requestId}/skip': 'JWT',

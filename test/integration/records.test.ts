@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seedPerson } from '../fixtures/directory.js';
-import { api, eventually, suiteBackend, tokenFor } from './harness.js';
+import { api, eventually, runSchedules, setClock, suiteBackend, tokenFor, waitForEmail } from './harness.js';
 
 /** Records (issue 18) through the local runtime: the policy's version on each request. */
 const AUDITOR = 'E1021';
@@ -156,5 +156,64 @@ describe('records through the local runtime', () => {
     );
     expect(views.map((event) => event.comment)).toEqual(['감사 열람 (건강 정보 비공개)', '감사 열람: 2026년 복지 감사 표본 점검']);
     expect((await api(backend, 'POST', `/requests/${plain.id}/comments`, { as: AUDITOR, json: { text: '확인' } })).status).toBe(404);
+  });
+
+  it('the access log holds every read across requests with its ground, flags reads outside the usual scope, and the privacy officer gets the monthly check', async () => {
+    const PRIVACY_OFFICER = 'E1025';
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(new Date());
+    const submitted = await api(backend, 'POST', '/requests', {
+      as: 'E1037',
+      json: {
+        kind: 'infertility-treatment',
+        treatmentDate: `${thisYear}-01-20`,
+        amountPaid: 1_240_000,
+        clinic: '한빛여성의원',
+        treatmentType: 'ivf-frozen-embryo',
+      },
+    });
+    expect(submitted.status, submitted.text).toBe(201);
+    const id = submitted.body.id as string;
+    const reviewer = (await waitingStep(id, 'E1037')).approverId;
+    const otherOfficer = ['E1016', 'E1017', 'E1018'].find((officer) => officer !== reviewer) ?? '';
+    expect((await api(backend, 'GET', `/requests/${id}`, { as: reviewer })).status).toBe(200); // on its line
+    expect((await api(backend, 'GET', `/requests/${id}`, { as: otherOfficer })).status).toBe(200); // by role only
+    expect((await api(backend, 'GET', `/requests/${id}?purpose=${encodeURIComponent('표본 감사')}`, { as: AUDITOR })).status).toBe(200);
+    expect((await api(backend, 'GET', `/requests/${id}`, { as: 'E1037' })).status).toBe(200); // the requester: not a logged read
+
+    const log = async (as: string, query: Record<string, string> = {}) =>
+      api(backend, 'GET', `/audit/access-log?${new URLSearchParams({ from: today, to: today, ...query })}`, { as });
+    expect((await log('E1034')).status).toBe(403);
+    const page = await log(PRIVACY_OFFICER, { limit: '500' });
+    expect(page.status, page.text).toBe(200);
+    const mine = (page.body.items as { requestId: string; readerId: string; scope: string; flagged?: string; purpose?: string }[]).filter(
+      (entry) => entry.requestId === id,
+    );
+    expect(mine.map((entry) => [entry.readerId, entry.scope])).toEqual([
+      [reviewer, 'line'],
+      [otherOfficer, 'role'],
+      [AUDITOR, 'audit'],
+    ]);
+    expect(mine[1]?.flagged).toContain('결재선에 없는');
+    expect(mine[2]).toMatchObject({ purpose: '표본 감사', flagged: expect.stringContaining('표본 감사') });
+    expect(mine[0]?.flagged).toBeUndefined();
+    // The auditor reads it too; as CSV for the whole range.
+    const csv = await fetch(`${backend.apiUrl}/audit/access-log?from=${today}&to=${today}&format=csv`, {
+      headers: { authorization: `Bearer ${await tokenFor(backend, AUDITOR)}` },
+    });
+    const text = Buffer.from(await csv.arrayBuffer());
+    expect([...text.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(text.subarray(3).toString('utf8').split('\r\n')[0]).toBe('일시,열람자,요청 번호,종류,경로,열람 근거,대상,목적,점검 대상');
+    expect(text.toString('utf8')).toContain(`${id},난임치료 시술비 지원,API,담당 역할,요청,,예`);
+
+    // The 1st of next month: the privacy officer gets last month's summary.
+    const firstOfNext = new Date(`${today.slice(0, 7)}-01T10:00:00+09:00`);
+    firstOfNext.setUTCMonth(firstOfNext.getUTCMonth() + 1);
+    await setClock(backend, firstOfNext);
+    expect((await runSchedules(backend)).every((run) => run.ok)).toBe(true);
+    const check = await waitForEmail(backend, seedPerson(PRIVACY_OFFICER).email, '[접속기록 점검]');
+    expect(check.subject).toContain(today.slice(0, 7));
+    expect(check.text).toContain(`${seedPerson(otherOfficer).name} (${otherOfficer})`);
+    expect(check.text).toContain(`${id}: 결재선에 없는 담당 역할의 열람`);
+    expect(check.text).not.toContain('한빛여성의원');
   });
 });

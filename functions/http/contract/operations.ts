@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { REPORT_FILES } from '../../../shared/finance/report-files.js';
 import { requestKinds } from '../../../shared/requests/kinds/index.js';
+import { accessLogQuery } from '../../../shared/use-cases/access-log.js';
 import { bulkDecisionBody, skipBody } from '../../../shared/use-cases/approvals.js';
 import { attachmentIdSchema, attachmentIdsSchema, uploadBody } from '../../../shared/use-cases/attachments.js';
 import { auditDecisionsQuery, auditSearchQuery } from '../../../shared/use-cases/audit.js';
@@ -192,6 +193,21 @@ export const auditDecisionsCsv = /* @__PURE__ */ defineOperation({
   description: 'UTF-8 with BOM, CRLF, Korean headers: 문서번호, 종류, 부서, 결재자, 대결/전결, 결정, 일시, 채널. One row per decided step.',
   query: auditDecisionsQuery,
   responses: { 200: { description: 'The decisions, for Excel.', content: { 'text/csv': null } } },
+});
+
+export const auditAccessLog = /* @__PURE__ */ defineOperation({
+  id: 'auditAccessLog',
+  tag: 'audit',
+  summary: 'The access log across requests (개인정보 접속기록): auditors and the privacy officer',
+  description:
+    'Every recorded read of a request by someone other than its requester (API, link page, documents, audit reads), oldest first: ' +
+    'who, when, which request, how, on what ground (line, role, managing unit, circulation, audit with its purpose); reads outside a ' +
+    'reader’s usual scope carry `flagged`. `format=csv` for the whole range (Korean headers, BOM, CRLF). Kept three years, never ' +
+    'destroyed with the request. A monthly check emails the privacy officers a summary.',
+  query: accessLogQuery,
+  responses: {
+    200: { description: 'A page of entries, or the CSV.', content: { 'application/json': views.accessLogPage, 'text/csv': null } },
+  },
 });
 
 export const getPolicy = /* @__PURE__ */ defineOperation({

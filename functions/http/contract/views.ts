@@ -97,6 +97,24 @@ export const auditPage = z.strictObject({
   nextToken: z.string().nullable().meta({ description: 'Pass as `nextToken` for the next page; null on the last.' }),
 });
 
+export const accessLogPage = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      at: z.string(),
+      requestId: z.string(),
+      kind: z.string(),
+      readerId: z.string(),
+      readerName: z.string().optional(),
+      channel: z.string(),
+      scope: z.enum(['line', 'role', 'unit', 'circulation', 'audit']),
+      purpose: z.string().optional(),
+      documentType: z.string().optional(),
+      flagged: z.string().optional().meta({ description: 'Why the read is outside its reader’s usual scope, when it is.' }),
+    }),
+  ),
+  nextToken: z.string().nullable().meta({ description: 'Pass as `nextToken` for the next page; null on the last.' }),
+});
+
 export const policyView = z.strictObject({
   version: z.string().meta({ description: 'SHA-256 of the canonical JSON of the rules, first 16 hex digits.' }),
   policy: z.record(z.string(), z.unknown()).meta({ description: 'The rules in force, as `shared/policies/office-policy.json` holds them.' }),
