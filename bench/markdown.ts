@@ -159,7 +159,16 @@ export function renderMarkdown(results: BenchResults, previous?: PreviousRun): s
   sections.push(
     "**5. Reading a month's totals** with N requests in that month (each size in its own month of one growing table).\n\n" +
       table(
-        ['requests', 'filled via save / bulk', 'maintained RRU', 'maintained p50 ms', 'naive scan RRU', 'naive p50 ms'],
+        [
+          'requests',
+          'filled via save / bulk',
+          'maintained RRU',
+          'maintained p50 ms',
+          'naive scan RRU',
+          'naive p50 ms',
+          'audit page RRU (items)',
+          'audit p50 ms',
+        ],
         monthlyTotals.map((row) => [
           row.size.toLocaleString('en'),
           row.fill ? `${row.fill.viaSave.toLocaleString('en')} / ${row.fill.bulkLoaded.toLocaleString('en')}` : '-',
@@ -167,12 +176,16 @@ export function renderMarkdown(results: BenchResults, previous?: PreviousRun): s
           fixed(row.maintained.p50Ms),
           fixed(row.naive.readUnits),
           fixed(row.naive.p50Ms),
+          row.audit ? `${fixed(row.audit.readUnits)} (${row.audit.items})` : '-',
+          row.audit ? fixed(row.audit.p50Ms) : '-',
         ]),
       ) +
+      "\n\nThe audit page is an auditor's first page (50) of one day's decisions, through the month-keyed index of numbered requests." +
       (first && last && last !== first
         ? `\n\nRatio ${last.size.toLocaleString('en')} / ${first.size.toLocaleString('en')}: maintained read units ×${fixed(last.maintained.readUnits / first.maintained.readUnits, 2)}, ` +
           `latency ×${fixed(last.maintained.p50Ms / first.maintained.p50Ms, 2)}; naive scan read units ×${fixed(last.naive.readUnits / first.naive.readUnits, 2)}, ` +
-          `latency ×${fixed(last.naive.p50Ms / first.naive.p50Ms, 2)}.`
+          `latency ×${fixed(last.naive.p50Ms / first.naive.p50Ms, 2)}` +
+          (last.audit && first.audit ? `; audit page read units ×${fixed(last.audit.readUnits / first.audit.readUnits, 2)}.` : '.')
         : ''),
   );
 

@@ -143,6 +143,8 @@ table(
     'naive p50 ms': fixed(row.naive.p50Ms),
     'maintained ×first': first ? fixed(row.maintained.readUnits / first.maintained.readUnits, 2) : '-',
     'naive ×first': first ? fixed(row.naive.readUnits / first.naive.readUnits, 2) : '-',
+    'audit page RRU': row.audit ? fixed(row.audit.readUnits) : '-',
+    'audit ×first': first?.audit && row.audit ? fixed(row.audit.readUnits / first.audit.readUnits, 2) : '-',
   })),
 );
 log('\n6. vehicle contention');

@@ -25,12 +25,14 @@ const log = (line: string) => console.log(`[${((performance.now() - started) / 1
 
 const totals = await benchMonthlyTotals({ sizes, log });
 console.table(
-  totals.map(({ size, maintained, naive }) => ({
+  totals.map(({ size, maintained, naive, audit }) => ({
     requests: size,
     'maintained RU': maintained.readUnits,
     'maintained p50 ms': Number(maintained.p50Ms.toFixed(1)),
     'naive RU': naive.readUnits,
     'naive p50 ms': Number(naive.p50Ms.toFixed(1)),
+    'audit page RU': audit?.readUnits,
+    'audit items': audit?.items,
   })),
 );
 const contentionStarted = performance.now();

@@ -1,3 +1,5 @@
+import { BOM, CRLF, csvText } from '../kernel/csv.js';
+
 /**
  * Finance views as files finance opens in Excel: a CSV (UTF-8 with BOM, so Excel shows the Korean
  * instead of mojibake) and an XLSX (one sheet per view, numbers kept as numbers). Pure: the caller
@@ -24,13 +26,8 @@ export class InvalidFinanceViewError extends Error {
 
 type Cell = string | number | null;
 
-const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-const CRLF = '\r\n';
 const SHEET_NAME_MAX = 31;
 const SHEET_NAME_FORBIDDEN = /[[\]:*?/\\]/;
-// =, +, - and @ start a formula in Excel; a leading tab or CR can smuggle one past a naive check (OWASP).
-const FORMULA_START = /^[=+\-@\t\r]/;
-const NEEDS_QUOTES = /[",\r\n]/;
 const INTEGER_FORMAT = '#,##0';
 const PERCENT_FORMAT = '0.0';
 
@@ -68,12 +65,6 @@ function cellOf(view: FinanceView, column: FinanceColumn, row: FinanceView['rows
 // ---------------------------------------------------------------------------------------------
 // CSV
 
-// Line breaks inside a field become CRLF too, so the file has no bare LF for a strict reader to trip on.
-const csvField = (text: string) => (NEEDS_QUOTES.test(text) ? `"${text.replace(/\r\n|\r|\n/g, CRLF).replaceAll('"', '""')}"` : text);
-
-/** Text as Excel should show it: never evaluated as a formula. */
-const csvText = (text: string) => csvField(FORMULA_START.test(text) ? `'${text}` : text);
-
 const csvCell = (cell: Cell): string => {
   if (cell === null) return '';
   // Plain digits (no grouping) so Excel reads a number; numbers are never guarded, so -5000 stays -5000.
@@ -96,12 +87,6 @@ export function toCsv(views: FinanceView[]): Buffer {
     return lines.map((line) => line + CRLF).join('');
   });
   return Buffer.concat([BOM, Buffer.from(blocks.join(CRLF), 'utf8')]);
-}
-
-/** One table as CSV: a Korean header row and its rows of text, UTF-8 with BOM and CRLF, no cell ever a formula. */
-export function tableCsv(headers: string[], rows: string[][]): Buffer {
-  const lines = [headers, ...rows].map((cells) => cells.map((cell) => csvText(cell)).join(',') + CRLF);
-  return Buffer.concat([BOM, Buffer.from(lines.join(''), 'utf8')]);
 }
 
 // ---------------------------------------------------------------------------------------------

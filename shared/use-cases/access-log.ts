@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Directory } from '../directory/directory.js';
-import { tableCsv } from '../finance/exports.js';
+import { tableCsv } from '../kernel/csv.js';
 import { ForbiddenError } from '../kernel/errors.js';
 import { formatSeoulDateTime, seoulDate } from '../kernel/seoul-time.js';
 import { invalidInput, parseOrThrow } from '../kernel/validation.js';

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { type Directory, employeeIdPattern } from '../directory/directory.js';
-import { tableCsv } from '../finance/exports.js';
+import { tableCsv } from '../kernel/csv.js';
 import { ForbiddenError } from '../kernel/errors.js';
 import { formatSeoulDateTime } from '../kernel/seoul-time.js';
 import { invalidInput, isoDate, parseOrThrow } from '../kernel/validation.js';

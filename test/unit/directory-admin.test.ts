@@ -75,7 +75,8 @@ describe('directory administration', () => {
       issues: [
         {
           path: 'roles.1',
-          message: '역할(roles)은 다음 중에서 고르세요: welfare-officer, hr-officer, dispatch-officer, facility-officer, admin, finance',
+          message:
+            '역할(roles)은 다음 중에서 고르세요: welfare-officer, hr-officer, dispatch-officer, facility-officer, admin, finance, auditor, privacy-officer',
         },
       ],
     });
