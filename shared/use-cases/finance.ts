@@ -81,7 +81,8 @@ export function makeFinance({ requests, finance, directory, clock, policy, ids }
       const now = clock.now();
       const at = now.toISOString();
       const batchId = ids.batchId(now);
-      const paid: { requestId: string; amountKrw: number }[] = [];
+      // 문서번호 beside each: what finance keys the 지출결의 on.
+      const paid: { requestId: string; registrationNumber?: string; amountKrw: number }[] = [];
       const refused: { requestId: string; message: string }[] = [];
       for (const requestId of requestIds) {
         const request = await requests.get(requestId);
@@ -94,7 +95,7 @@ export function makeFinance({ requests, finance, directory, clock, policy, ids }
         const payment = pay(request, { payer, amountKrw, at, batchId, comment: `${formatKrw(amountKrw)} 지급 (일괄 ${batchId})` });
         try {
           await requests.save(changeOf(request, payment));
-          paid.push({ requestId, amountKrw });
+          paid.push({ requestId, ...(request.registration ? { registrationNumber: request.registration.number } : {}), amountKrw });
         } catch (error) {
           if (!(error instanceof ConcurrentChangeError)) throw error;
           const now = await requests.get(requestId);

@@ -143,7 +143,7 @@ describe('finance: monthly totals, payments, exports and the monthly report', ()
     // Paid once; a second payment of the same claim, and a claim not approved, are refused.
     const paid = await post(FINANCE, '/finance/payments', { requestIds: [ids['health'], ids['infertility']] });
     expect(paid.status, paid.text).toBe(200);
-    expect(paid.body.paid).toEqual([{ requestId: ids['health'], amountKrw: 300_000 }]);
+    expect(paid.body.paid).toEqual([{ requestId: ids['health'], registrationNumber: expect.stringMatching(/^총무과-\d+$/), amountKrw: 300_000 }]);
     expect(paid.body.refused).toEqual([{ requestId: ids['infertility'], message: expect.stringContaining('승인된 청구만') }]);
     const again = await post(FINANCE, '/finance/payments', { requestIds: [ids['health']] });
     expect(again.body.paid).toEqual([]);

@@ -229,7 +229,13 @@ export const monthlyTotals = z.strictObject({
 
 export const paymentBatch = z.strictObject({
   batchId: z.string(),
-  paid: z.array(z.strictObject({ requestId: z.string(), amountKrw: z.int() })),
+  paid: z.array(
+    z.strictObject({
+      requestId: z.string(),
+      registrationNumber: z.string().optional().meta({ description: 'The approved request’s 문서번호.' }),
+      amountKrw: z.int(),
+    }),
+  ),
   refused: z.array(z.strictObject({ requestId: z.string(), message: z.string() })),
   paidKrw: z.int(),
 });
