@@ -109,13 +109,13 @@ export function makeAudit({ requests, directory }: { requests: RequestStore; dir
   }
 
   /** Every numbered request decided in the Seoul dates `from`…`to`, month by month, page by page (from `start` on). */
-  async function* decided(from: string, to: string, start?: PageToken) {
+  async function* decided(from: string, to: string, start?: PageToken, pageSize = 100) {
     const bounds = { from: seoulStart(from), to: seoulEnd(to) };
     for (const month of monthsBetween(from, to)) {
       if (start && month < start.month) continue;
       let after: DecidedPosition | undefined = start?.month === month ? { at: start.at, requestId: start.requestId } : undefined;
       for (let more = true; more; ) {
-        const page = await requests.decidedIn(month, bounds, { limit: 100, after });
+        const page = await requests.decidedIn(month, bounds, { limit: pageSize, after });
         for (const request of page.items) yield { request, month };
         const last = page.items.at(-1);
         more = page.more && last?.registration !== undefined;
@@ -133,7 +133,8 @@ export function makeAudit({ requests, directory }: { requests: RequestStore; dir
       const items: ReturnType<typeof auditItem>[] = [];
       let last: PageToken | undefined;
       let nextToken: string | null = null;
-      for await (const { request, month } of decided(query.from, query.to, start)) {
+      // One more than the page, so a full page knows whether another follows; filters read on as needed.
+      for await (const { request, month } of decided(query.from, query.to, start, query.limit + 1)) {
         if (!matches(request, query)) continue;
         if (items.length === query.limit) {
           // One more matches: the next page resumes after the last one given.
