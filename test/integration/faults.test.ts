@@ -110,7 +110,7 @@ describe('faults survived: nothing lost, nothing half applied', () => {
     await heal();
     expect((await read(id, 'E1040')).status).toBe('approved');
     const paid = await api(backend, 'POST', '/finance/payments', { as: 'E1029', json: { requestIds: [id] } });
-    expect(paid.body.paid).toEqual([{ requestId: id, amountKrw: 360_000 }]);
+    expect(paid.body.paid).toEqual([{ requestId: id, registrationNumber: expect.stringMatching(/^총무과-\d+$/), amountKrw: 360_000 }]);
     const again = await api(backend, 'POST', '/finance/payments', { as: 'E1029', json: { requestIds: [id] } });
     expect(again.body.paid).toEqual([]);
     expect(again.body.refused).toHaveLength(1);
