@@ -62,7 +62,7 @@ export class ApprovalStack extends Stack {
 
     const reports = new FinanceReports(this, 'FinanceReports', { data: this.data, mail });
     this.api.addRoutes({ routes: apiRoutes, data: this.data, documents: this.documents, workflows, mail, reports });
-    new ApprovalTimers(this, 'ApprovalTimers', { data: this.data, mail, workflows });
+    new ApprovalTimers(this, 'ApprovalTimers', { data: this.data, mail, workflows, documents: this.documents });
     new AccessLogCheck(this, 'AccessLogCheck', { data: this.data, mail });
 
     Validations.of(this).acknowledge({

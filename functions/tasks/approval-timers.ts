@@ -2,10 +2,12 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { log } from '../../shared/kernel/log.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { makeApprovalTimers, type SweepReport } from '../../shared/use-cases/approval-timers.js';
+import { makeDestruction } from '../../shared/use-cases/destruction.js';
 import { makeFollowUps } from '../../shared/use-cases/follow-ups.js';
 import { makeRequestEffects } from '../../shared/use-cases/request-effects.js';
 import { makeSupplementTimer } from '../../shared/use-cases/supplement.js';
 import { approvalEngineFromEnv, delegationsFromEnv } from '../approval-wiring.js';
+import { documentFilesFromEnv } from '../documents-wiring.js';
 import { mailerFromEnv } from '../mail-wiring.js';
 import { clockFromEnv, delegationStoreFromEnv, directoryAdminFromEnv, directoryFromEnv, requestStoreFromEnv, workflowsFromEnv } from '../wiring.js';
 
@@ -31,6 +33,13 @@ const timers = makeApprovalTimers({
     mailer: mailerFromEnv(),
     clock: clockFromEnv(),
     policy: officePolicy,
+  }),
+  destruction: makeDestruction({
+    requests: requestStoreFromEnv(),
+    files: documentFilesFromEnv(),
+    clock: clockFromEnv(),
+    policy: officePolicy,
+    log: log.warn,
   }),
   supplements: makeSupplementTimer({
     requests: requestStoreFromEnv(),

@@ -5,6 +5,7 @@ import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { AppFunction, type MailSettings } from './app-function.js';
 import type { DataStore } from './data-store.js';
+import type { DocumentStore } from './document-store.js';
 
 /**
  * The timer sweep: every 15 minutes, reminders, escalations, stage deadlines and delegation
@@ -15,20 +16,26 @@ export class ApprovalTimers extends Construct {
   readonly sweep: AppFunction;
   readonly rule: Rule;
 
-  constructor(scope: Construct, id: string, props: { data: DataStore; mail: MailSettings; workflows: Record<string, StateMachine> }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { data: DataStore; mail: MailSettings; workflows: Record<string, StateMachine>; documents: DocumentStore },
+  ) {
     super(scope, id);
     const STATE_MACHINES = Stack.of(this).toJsonString(
       Object.fromEntries(Object.entries(props.workflows).map(([kind, machine]) => [kind, machine.stateMachineArn])),
     );
     this.sweep = new AppFunction(this, 'Sweep', {
       entry: 'functions/tasks/approval-timers.ts',
-      description: 'Reminders, escalations, stage deadlines and delegation periods that are due',
+      description: 'Reminders, escalations, stage deadlines, delegation periods and 파기 that are due',
       environment: { STATE_MACHINES },
       timeout: Duration.minutes(5),
     })
       .useTable(props.data, 'read-write')
       .useMail(props.mail);
     for (const machine of Object.values(props.workflows)) machine.grantTaskResponse(this.sweep);
+    // 파기: a closed request's documents (every version) go when its retention ends.
+    props.documents.grant(this.sweep, 'destroy');
     this.rule = new Rule(this, 'Every15Minutes', {
       description: 'Approval timers sweep',
       schedule: Schedule.rate(Duration.minutes(15)),

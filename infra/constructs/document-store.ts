@@ -10,7 +10,8 @@ import type { AppFunction } from './app-function.js';
 import { acknowledge, nagArnOf } from './nag.js';
 
 /** What a function does with documents' files (functions/http/contract/routes.ts `documents`). */
-export type DocumentUse = NonNullable<ApiRoute['documents']>;
+/** What a function does with the files: a route's use, or 파기 (the timer sweep deletes a closed request's files and their versions). */
+export type DocumentUse = NonNullable<ApiRoute['documents']> | 'destroy';
 
 /** Where files live inside either bucket (shared/adapters/s3-document-files.ts names them `documents/<attachment id>`). */
 const FILES = 'documents/*';
@@ -45,11 +46,13 @@ const OBJECT_ACTIONS: Record<DocumentUse, string[]> = {
   upload: ['s3:PutObject', 's3:PutObjectTagging'],
   bind: ['s3:GetObject', 's3:PutObjectTagging'],
   read: ['s3:GetObject'],
+  destroy: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
 };
 const KEY_ACTIONS: Record<DocumentUse, string[]> = {
   upload: ['kms:GenerateDataKey'],
   bind: ['kms:Decrypt'],
   read: ['kms:Decrypt'],
+  destroy: [],
 };
 
 export interface DocumentStoreProps {
@@ -140,6 +143,17 @@ export class DocumentStore extends Construct {
     fn.addToRolePolicy(
       new PolicyStatement({ effect: Effect.ALLOW, actions: OBJECT_ACTIONS[use], resources: buckets.map((bucket) => bucket.arnForObjects(FILES)) }),
     );
+    if (use === 'destroy') {
+      // 파기 deletes every version of a file: listing them, on the documents' prefix only.
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['s3:ListBucketVersions'],
+          resources: buckets.map((bucket) => bucket.bucketArn),
+          conditions: { StringLike: { 's3:prefix': FILES } },
+        }),
+      );
+    }
     if (use === 'bind') {
       // Without it S3 answers a GET of a file never uploaded with 403, not 404: the binder could not
       // tell "not uploaded yet" (the person's 400) from a real permission fault. Listing is limited to
@@ -153,15 +167,16 @@ export class DocumentStore extends Construct {
         }),
       );
     }
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: KEY_ACTIONS[use],
-        resources: [this.key.keyArn],
-        // Only as S3 uses it for these buckets' files, never to encrypt or decrypt anything directly.
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.${Stack.of(this).urlSuffix}` } },
-      }),
-    );
+    if (KEY_ACTIONS[use].length > 0)
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: KEY_ACTIONS[use],
+          resources: [this.key.keyArn],
+          // Only as S3 uses it for these buckets' files, never to encrypt or decrypt anything directly.
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.${Stack.of(this).urlSuffix}` } },
+        }),
+      );
     for (const bucket of buckets) {
       acknowledge(
         fn,

@@ -1,5 +1,7 @@
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
+  ListObjectVersionsCommand,
   NoSuchKey,
   NotFound,
   PutObjectCommand,
@@ -57,6 +59,21 @@ export function makeS3DocumentFiles(s3: S3Client, buckets: { documents: string; 
         if (error instanceof S3ServiceException && error.name === 'InvalidRange') return { sizeBytes: 0, head: new Uint8Array() };
         throw error;
       }
+    },
+    async destroy(file) {
+      const { Bucket, Key } = where(file);
+      let versions: { Key?: string; VersionId?: string }[] = [];
+      try {
+        const listed = await s3.send(new ListObjectVersionsCommand({ Bucket, Prefix: Key }));
+        versions = [...(listed.Versions ?? []), ...(listed.DeleteMarkers ?? [])].filter((version) => version.Key === Key);
+      } catch (error) {
+        // A store without versioning (the local S3 server answers 405) has only the object itself.
+        const unsupported = error instanceof S3ServiceException && [405, 501].includes(error.$metadata.httpStatusCode ?? 0);
+        if (!unsupported) throw error;
+      }
+      for (const version of versions) await s3.send(new DeleteObjectCommand({ Bucket, Key, VersionId: version.VersionId }));
+      if (versions.length === 0) await s3.send(new DeleteObjectCommand({ Bucket, Key }));
+      return Math.max(versions.length, 1);
     },
     async keep(file, retentionYears) {
       await s3.send(

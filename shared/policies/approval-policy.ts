@@ -140,6 +140,14 @@ export const kindPolicySchema = z
      * named department, or the department of the request's managing unit (a building's facility team).
      */
     registeredBy: z.union([z.strictObject({ department: z.string() }), z.strictObject({ handlingUnit: z.literal(true) })]),
+    /**
+     * 파기 (개인정보 보호법 §21): what of a closed request is destroyed when its retention ends — the
+     * personal fields of its details (removed), its documents (files and every version), and the
+     * words people wrote in its steps and history (free-text reasons). What is not personal stays.
+     */
+    destruction: z
+      .object({ details: z.array(z.string()).default([]), documents: z.boolean().default(false), words: z.boolean().default(false) })
+      .default({ details: [], documents: false, words: false }),
     /** 보존기간: how many years a decided request and its documents are kept (공공기록물법 시행령). */
     retentionYears: z.union([z.literal(1), z.literal(3), z.literal(5), z.literal(10), z.literal(30)]),
     /** The kind's own rules (caps, bands, buildings, fleet rules…), validated by the kind's module. */

@@ -55,6 +55,13 @@ export const officePolicySchema = z
         ctx.addIssue({ code: 'custom', path: ['kinds', id], message: `no policy block for kind ${id}` });
         continue;
       }
+      // 파기 removes fields the kind's details have (and only optional ones could be missing otherwise).
+      const shape = (kindById(id).details as unknown as { shape?: Record<string, unknown> }).shape ?? {};
+      for (const [index, field] of block.destruction.details.entries()) {
+        if (!Object.hasOwn(shape, field)) {
+          ctx.addIssue({ code: 'custom', path: ['kinds', id, 'destruction', 'details', index], message: `${id} has no detail ${field}` });
+        }
+      }
       // Health data stays with the people who must see it (개인정보 보호법 §23): no 공람, no 참조.
       if (kindById(id).privacy.sensitive && (block.circulation.readers.length > 0 || block.circulation.copies > 0)) {
         ctx.addIssue({ code: 'custom', path: ['kinds', id, 'circulation'], message: `${id} holds health data: no circulation readers or copies` });

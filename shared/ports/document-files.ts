@@ -20,6 +20,8 @@ export interface DocumentFiles {
   inspect(file: StoredFile, headBytes: number): Promise<{ sizeBytes: number; head: Uint8Array } | undefined>;
   /** Marks a file as bound to a request: kept for the kind's retention instead of expiring as an unbound upload. */
   keep(file: StoredFile, retentionYears: number): Promise<void>;
+  /** 파기: deletes the file and every earlier version of it; returns how many objects went. Idempotent. */
+  destroy(file: StoredFile): Promise<number>;
 }
 
 /** RFC 6266 / 5987: an attachment with its original (Korean) name, and an ASCII fallback for old clients. */

@@ -169,6 +169,10 @@ export interface RequestStore {
   dueLinks(now: string, limit: number): Promise<ApprovalLink[]>;
   /** Requests whose decided stage has not been seen to move on within the grace period. */
   dueResumes(now: string, limit: number): Promise<ApprovalRequest[]>;
+  /** Closed requests of a kind, not yet destroyed, whose retention started before `startedBefore` (파기). */
+  dueForDestruction(kind: string, startedBefore: string, limit: number): Promise<ApprovalRequest[]>;
+  /** 파기 in the history: the words people wrote (comments) and the named fields of earlier contents (snapshots) removed. Idempotent. */
+  redactHistory(requestId: string, fields: string[]): Promise<number>;
   /** Requests whose 보완 요청 reminder or answer deadline is due. */
   dueSupplements(now: string, limit: number): Promise<ApprovalRequest[]>;
   /** Requests in review whose workflow has not opened a stage within the grace period. */

@@ -52,6 +52,8 @@ export const historyActionSchema = z.enum([
   'circulated',
   /** 확인: a reader on circulation confirmed reading it. */
   'acknowledged',
+  /** 파기: what was personal was destroyed at the end of the retention period (the comment says under which rule). */
+  'destroyed',
   /** 의견: a comment by someone who may read the request; not a decision. */
   'commented',
 ]);

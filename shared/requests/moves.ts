@@ -20,6 +20,13 @@ const approvalMoves: Record<ApprovalStatus, readonly string[]> = {
   failed: [],
 };
 
+/** A status nothing follows in the kind's table: the request is closed for good (paid, rejected, withdrawn, completed…). */
+export function isTerminal(kind: string, status: string): boolean {
+  const kindMoves: Record<string, readonly string[] | undefined> = kindById(kind).lifecycle?.moves ?? {};
+  const approval: Record<string, readonly string[] | undefined> = approvalMoves;
+  return (approval[status] ?? []).length === 0 && (kindMoves[status] ?? []).length === 0;
+}
+
 /** A status change the kind's table does not allow: a bug or a race, refused with what was asked. */
 export class IllegalMoveError extends InvalidStateError {}
 

@@ -159,6 +159,13 @@ export const baseRequestShape = {
   reopened: z.object({ occasion: z.enum(['supplemented', 'returned-to-previous']), byName: z.string(), note: z.string() }).optional(),
   /** Its documents (붙임), in the order they were bound. */
   attachments: z.array(attachmentRefSchema).optional(),
+  /**
+   * 파기: when its retention ended and what was destroyed under which rule (the detail fields removed,
+   * the documents' files, the words in steps and history). Present only once destroyed.
+   */
+  destroyed: z
+    .object({ at: z.string(), rule: z.string(), fields: z.array(z.string()), documents: z.int().nonnegative(), words: z.boolean() })
+    .optional(),
   /** The policy version (content hash) its rules were last applied under: at submission, then at its final decision. */
   policyVersion: z.string().optional(),
   /** 문서번호: its registration number once finally decided (approved or rejected), e.g. `총무과-1234`. */

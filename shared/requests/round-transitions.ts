@@ -274,3 +274,39 @@ export function documentsAdded(
     ],
   };
 }
+
+/**
+ * 파기: the retention of a closed request has ended. Its personal detail fields are removed, its
+ * documents' names (their files are deleted by the caller) and the words in its steps are gone;
+ * what is not personal stays (kind, department, amounts, dates, decisions, 문서번호), so finance
+ * totals and audit figures stay exact. Recorded, with the rule, as `destroyed`.
+ */
+export function destroyedRecord(
+  request: ApprovalRequest,
+  input: { at: string; rule: string; fields: string[]; documents: boolean; words: boolean },
+): { request: ApprovalRequest; events: HistoryEvent[] } {
+  const details = Object.fromEntries(Object.entries(request.details).filter(([field]) => !input.fields.includes(field)));
+  const attachments = input.documents ? request.attachments?.map((attachment) => ({ ...attachment, fileName: '(파기됨)' })) : request.attachments;
+  const steps = input.words ? request.steps.map(({ comment: _comment, skipReason: _reason, ...step }) => step) : request.steps;
+  const destroyed = {
+    at: input.at,
+    rule: input.rule,
+    fields: input.fields,
+    documents: input.documents ? (request.attachments?.length ?? 0) : 0,
+    words: input.words,
+  };
+  return {
+    request: moved(request, input.at, { details, attachments, steps, destroyed } as Partial<ApprovalRequest>),
+    events: [
+      {
+        at: input.at,
+        actorId: 'system',
+        action: 'destroyed',
+        round: request.round,
+        comment: input.rule,
+        channel: 'workflow',
+        input: { fields: input.fields, documents: destroyed.documents, words: input.words },
+      },
+    ],
+  };
+}

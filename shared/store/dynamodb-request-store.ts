@@ -31,7 +31,7 @@ import { idempotencyKey, putIdempotency, readIdempotency } from './entities/idem
 import { ledgerKey, readLedger, updateLedger } from './entities/ledger.js';
 import { readLastSequence, registryKey, takeRegistration } from './entities/registry.js';
 import { putRequest, readRequest, requestKey } from './entities/request.js';
-import { queryDueTimers, timerShards } from './entities/timers.js';
+import { queryDueTimers, retentionShard, timerShards } from './entities/timers.js';
 import type { Guard, GuardedItem } from './entities/transact.js';
 import { advanceOdometer, holdDay, releaseDay } from './entities/vehicle.js';
 import { indexes } from './table-layout.js';
@@ -255,6 +255,36 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
         items: (result.Items ?? []).map(readCirculation),
         nextCursor: last ? Buffer.from(JSON.stringify({ pk: last['pk'], sk: last['sk'] })).toString('base64url') : undefined,
       };
+    },
+    dueForDestruction: async (kind, startedBefore, limit) =>
+      (await queryDueTimers(db, tableName, retentionShard(kind), new Date(Date.parse(startedBefore) - 1).toISOString(), limit)).map(readRequest),
+    async redactHistory(requestId, fields) {
+      const items = await queryAll({
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': requestKey(requestId).pk, ':prefix': eventPrefix },
+      });
+      let redacted = 0;
+      for (const item of items) {
+        const snapshot = item['snapshot'] as { details?: Record<string, unknown> } | undefined;
+        const personal = fields.filter((field) => snapshot?.details && Object.hasOwn(snapshot.details, field));
+        if (item['comment'] === undefined && personal.length === 0) continue;
+        const names: Record<string, string> = { '#comment': 'comment' };
+        const remove = ['#comment'];
+        for (const [i, field] of personal.entries()) {
+          names[`#f${i}`] = field;
+          remove.push(`snapshot.details.#f${i}`);
+        }
+        await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: item['pk'], sk: item['sk'] },
+            UpdateExpression: `REMOVE ${remove.join(', ')}`,
+            ExpressionAttributeNames: names,
+          }),
+        );
+        redacted += 1;
+      }
+      return redacted;
     },
     dueSupplements: async (now, limit) => (await queryDueTimers(db, tableName, timerShards.supplement, now, limit)).map(readRequest),
     dueEffects: async (now, limit) => (await queryDueTimers(db, tableName, timerShards.effect, now, limit)).map(readRequest),

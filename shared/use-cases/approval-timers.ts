@@ -28,6 +28,8 @@ export interface ApprovalTimerDeps {
   effects: RequestEffects;
   /** What approved requests still need from the sweep, as their kinds say (a trip-log reminder, a repair's automatic close). */
   followUps: FollowUps;
+  /** 파기: closed requests whose retention has ended. */
+  destruction: { runDue(limit: number): Promise<{ destroyed: number; failed: number }> };
   /** 보완 요청 reminders and answer deadlines. */
   supplements: (request: ApprovalRequest, now: string) => Promise<'reminded' | 'returned' | undefined>;
   log: (message: string, fields: Record<string, unknown>) => void;
@@ -49,6 +51,8 @@ export interface SweepReport {
   /** 보완 요청: requesters reminded, and requests returned unanswered. */
   supplementsReminded: number;
   supplementsExpired: number;
+  /** 파기: closed requests whose personal data was destroyed at the end of their retention. */
+  destroyed: number;
   failed: number;
 }
 
@@ -67,7 +71,8 @@ const describe = (duration: { businessDays: number } | { hours: number }) =>
  * the size of the table. Every time it uses is the injected clock's, so tests and demos drive it.
  */
 export function makeApprovalTimers(deps: ApprovalTimerDeps) {
-  const { requests, delegationStore, directory, workflows, clock, policy, engine, delegations, effects, followUps, supplements, log } = deps;
+  const { requests, delegationStore, directory, workflows, clock, policy, engine, delegations, effects, followUps, supplements, destruction, log } =
+    deps;
 
   async function handleLink(link: ApprovalLink, now: string, report: SweepReport) {
     const request = await requests.get(link.requestId);
@@ -141,6 +146,7 @@ export function makeApprovalTimers(deps: ApprovalTimerDeps) {
      * 4. Approved effects whose date has come: apply them (a transfer moves the person in the directory).
      * 5. Follow-ups of approved requests: remind a missing trip log, close a reported repair nobody objected to.
      * 6. 보완 요청: remind a requester who has not answered; return the request when the answer period ends.
+     * 7. 파기: destroy what is personal in closed requests whose retention has ended.
      * One item failing is logged and retried next run; it never stops the others.
      */
     async sweep(): Promise<SweepReport> {
@@ -156,6 +162,7 @@ export function makeApprovalTimers(deps: ApprovalTimerDeps) {
         followedUp: 0,
         supplementsReminded: 0,
         supplementsExpired: 0,
+        destroyed: 0,
         failed: 0,
       };
       for (const link of await requests.dueLinks(now, BATCH)) {
@@ -216,6 +223,9 @@ export function makeApprovalTimers(deps: ApprovalTimerDeps) {
       const followed = await followUps.runDue(BATCH, log);
       report.followedUp += followed.followedUp;
       report.failed += followed.failed;
+      const destroyed = await destruction.runDue(BATCH);
+      report.destroyed += destroyed.destroyed;
+      report.failed += destroyed.failed;
       return report;
     },
   };

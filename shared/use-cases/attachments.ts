@@ -240,6 +240,7 @@ export function makeOpenAttachment(deps: { requests: RequestStore; directory: Di
     const request = await readFor(deps, input.callerId, input.requestId, (found) => {
       attachment = found.attachments?.find((candidate) => candidate.id === input.attachmentId);
       if (!attachment) throw new NotFoundError(`요청 ${input.requestId}에 첨부 파일 ${input.attachmentId}이(가) 없습니다.`);
+      if (found.destroyed?.documents) throw new NotFoundError(`보존기간이 지나 파기된 서류입니다 (${found.destroyed.at.slice(0, 10)}).`);
       return { attachmentId: attachment.id, documentType: attachment.documentType };
     });
     if (!attachment) throw new NotFoundError(`요청 ${input.requestId}에 첨부 파일 ${input.attachmentId}이(가) 없습니다.`);

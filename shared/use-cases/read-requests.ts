@@ -6,7 +6,7 @@ import { approvalDocument } from '../notifications/approval-document.js';
 import type { KindPolicies } from '../policies/approval-policy.js';
 import type { AccessEntry, RequestStore } from '../ports/request-store.js';
 import type { Clock } from '../ports/system.js';
-import { type ApprovalRequest, findKind } from '../requests/kinds/index.js';
+import { type ApprovalRequest, findKind, kindById } from '../requests/kinds/index.js';
 import { describe } from '../requests/per-kind.js';
 import { isParticipant, isReader } from '../requests/request.js';
 import { requestView, withheld, withheldEvent } from './request-view.js';
@@ -186,6 +186,18 @@ export function makeGetApprovalDocument(deps: ReadRequestsDeps & { policy: KindP
       const person = await deps.directory.person(id);
       if (person) positions[id] = person.position;
     }
-    return approvalDocument({ request, kind: describe(request, deps.policy), history: await deps.requests.history(request.id), positions });
+    // After 파기 the kind's own summary would name fields that are gone: the document shows what is left and why.
+    const kind = request.destroyed
+      ? {
+          label: kindById(request.kind).label,
+          sensitive: kindById(request.kind).privacy.sensitive,
+          summary: [
+            ...Object.entries(request.details).map(([field, value]): [string, string] => [field, String(value)]),
+            ['파기', `${request.destroyed.rule} (${request.destroyed.at.slice(0, 10)})`] as [string, string],
+          ],
+          progress: [],
+        }
+      : describe(request, deps.policy);
+    return approvalDocument({ request, kind, history: await deps.requests.history(request.id), positions });
   };
 }

@@ -433,11 +433,20 @@ describe("the documents' files", () => {
     expect(functionFor('GET /requests')[1].Properties.Environment.Variables).not.toHaveProperty('DOCUMENTS_BUCKET');
   });
 
-  it('only the routes that declare documents know the buckets; no other function (tasks, timers, reports) can touch a file', () => {
+  const SWEEP_DESCRIPTION = 'Reminders, escalations, stage deadlines, delegation periods and 파기';
+  it('only the routes that declare documents, and the timer sweep for 파기, know the buckets; no other function (tasks, reports) can touch a file', () => {
     const { both } = documentBuckets();
     const withDocuments = new Set(apiRoutes.filter((route) => route.documents).map((route) => `${route.method} ${route.path}`));
     for (const [, fn] of Object.entries(template.findResources('AWS::Lambda::Function')) as [string, Resource][]) {
-      const declared = withDocuments.has(fn.Properties.Description);
+      const sweep = String(fn.Properties.Description).startsWith(SWEEP_DESCRIPTION);
+      const declared = withDocuments.has(fn.Properties.Description) || sweep;
+      if (sweep) {
+        // 파기 only: deleting files and their versions, listing versions under the documents' prefix; never reading or writing one.
+        const actions = statementsOf(fn)
+          .filter((statement) => mentions(statement, both))
+          .flatMap((statement) => [statement.Action].flat());
+        expect(actions.toSorted()).toEqual(['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:ListBucketVersions']);
+      }
       const variables = fn.Properties.Environment?.Variables ?? {};
       expect(['DOCUMENTS_BUCKET' in variables, 'HEALTH_DOCUMENTS_BUCKET' in variables], fn.Properties.Description).toEqual([declared, declared]);
       expect(

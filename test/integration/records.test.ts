@@ -216,4 +216,51 @@ describe('records through the local runtime', () => {
     expect(check.text).toContain(`${id}: 결재선에 없는 담당 역할의 열람`);
     expect(check.text).not.toContain('한빛여성의원');
   });
+
+  it('보존기간 and 파기: a paid health claim keeps everything until 1 January five years after the year it closed, then loses what is personal and nothing else', async () => {
+    const FINANCE = 'E1029';
+    const claim = await approvedClaim('E1041', 260_000);
+    const id = claim.id;
+    expect((await api(backend, 'POST', `/requests/${id}/comments`, { as: 'E1041', json: { text: '검진 결과 이상 소견 없음' } })).status).toBe(201);
+    const paid = await api(backend, 'POST', '/finance/payments', { as: FINANCE, json: { requestIds: [id] } });
+    expect(paid.body.paid).toHaveLength(1);
+    const before = (await api(backend, 'GET', `/requests/${id}`, { as: 'E1041' })).body;
+    const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(new Date(before.payment.paidAt)).slice(0, 7);
+    const totals = async () => (await api(backend, 'GET', `/finance/monthly-totals?month=${month}`, { as: FINANCE })).body;
+    const totalsBefore = await totals();
+    const closedYear = Number(month.slice(0, 4));
+
+    // The last hour of the fifth year after: still kept.
+    await setClock(backend, new Date(`${closedYear + 5}-12-31T23:00:00+09:00`));
+    await runSchedules(backend);
+    expect((await api(backend, 'GET', `/requests/${id}`, { as: 'E1041' })).body.details.clinic).toBe('한빛종합검진센터');
+
+    // 1 January: destroyed — the clinic, the receipt's file and name, the words in its history.
+    await setClock(backend, new Date(`${closedYear + 6}-01-01T00:30:00+09:00`));
+    expect((await runSchedules(backend)).every((run) => run.ok)).toBe(true);
+    const after = await api(backend, 'GET', `/requests/${id}`, { as: 'E1041' });
+    expect(after.status, after.text).toBe(200);
+    expect(after.body.details).toEqual({ checkupDate: before.details.checkupDate, amountPaid: 260_000 });
+    expect(after.body.destroyed).toMatchObject({ fields: ['clinic'], documents: 1, words: true, rule: expect.stringContaining('보존기간 5년') });
+    expect(after.body).toMatchObject({ status: 'paid', reimbursableAmount: before.reimbursableAmount, registration: before.registration });
+    expect(after.body.attachments[0].fileName).toBe('(파기됨)');
+    const file = await api(backend, 'GET', `/requests/${id}/attachments/${before.attachments[0].id}`, { as: 'E1041' });
+    expect(file.status).toBe(404);
+    expect(file.body.message).toContain('파기된 서류');
+    const events = after.body.history as { action: string; comment?: string }[];
+    expect(events.find((event) => event.action === 'commented')?.comment).toBeUndefined();
+    expect(events.at(-1)).toMatchObject({ action: 'destroyed', comment: expect.stringContaining('개인정보 보호법 제21조') });
+    expect(after.text).not.toContain('한빛종합검진센터');
+    expect(after.text).not.toContain('이상 소견');
+    // What is not personal stays exact: the month's totals, the 결재문서, the audit record.
+    expect(await totals()).toEqual(totalsBefore);
+    const document = await fetch(`${backend.apiUrl}/requests/${id}/document`, {
+      headers: { authorization: `Bearer ${await tokenFor(backend, 'E1041')}` },
+    });
+    expect(document.status).toBe(200);
+    const html = await document.text();
+    expect(html).toContain(before.registration.number);
+    expect(html).toContain('파기');
+    expect(html).not.toContain('한빛종합검진센터');
+  });
 });

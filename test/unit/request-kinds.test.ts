@@ -153,4 +153,12 @@ describe("the policy holds each kind's block, checked by the kind at load", () =
     expect(issues({ kinds: { 'facility-repair': { circulation: { copies: 6 } } } })).toEqual(['kinds.facility-repair.circulation.copies']);
     expect(issues({ kinds: { 'personnel-transfer': { circulation: { copies: 2 } } } })).toEqual([]);
   });
+
+  it('refuses a 파기 of a detail field the kind does not have', () => {
+    const issues = (patch: unknown) =>
+      officePolicySchema.safeParse(withChanges(policyWith({}).data, patch)).error?.issues.map((issue) => issue.path.join('.')) ?? [];
+    expect(issues({ kinds: { 'health-checkup': { destruction: { details: ['clinic', 'diagnosis'] } } } })).toEqual([
+      'kinds.health-checkup.destruction.details.1',
+    ]);
+  });
 });

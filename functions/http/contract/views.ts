@@ -45,7 +45,12 @@ export const requestView = typedAs<ShownRequest>()(
     nonEmpty(
       requestKinds.map((kind) =>
         (kind.requestSchema as z.ZodObject).omit({ ledgers: true, resumePending: true }).extend({
-          details: z.union([(kind.requestSchema as z.ZodObject).shape['details'] as z.ZodType, withheldDetails]),
+          // Whole; withheld from an auditor without a purpose; or, after 파기, without its personal fields (see `destroyed`).
+          details: z.union([
+            (kind.requestSchema as z.ZodObject).shape['details'] as z.ZodType,
+            withheldDetails,
+            ((kind.requestSchema as z.ZodObject).shape['details'] as z.ZodObject).partial(),
+          ]),
           kindLabel: z.string(),
           steps: z.array(stepView),
           supplement: baseRequestShape.supplement.unwrap().omit({ taskToken: true }).strict().optional(),

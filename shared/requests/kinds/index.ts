@@ -45,6 +45,20 @@ function nonEmpty<T>(items: readonly T[]): [T, ...T[]] {
 /** The stored request: one schema per kind, told apart by `kind`. */
 export const requestSchema = z.discriminatedUnion('kind', nonEmpty(requestKinds.map((kind) => kind.requestSchema)));
 
+/**
+ * A request after 파기: its kind's shape, with the personal fields of its details removed (a
+ * destroyed enum such as a treatment type has no value left to hold). Read only for items marked
+ * `destroyed`; code that handles such a request reads `destroyed` before its details.
+ */
+export const destroyedRequestSchema = z.discriminatedUnion(
+  'kind',
+  nonEmpty(
+    requestKinds.map((kind) =>
+      (kind.requestSchema as unknown as z.ZodObject).extend({ details: (kind.details as unknown as z.ZodObject).partial() }),
+    ),
+  ),
+);
+
 export const kindIds: KindId[] = requestKinds.map((kind) => kind.id);
 
 /** Whether `id` names a kind. */

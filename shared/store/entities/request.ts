@@ -1,7 +1,8 @@
 import { seoulDate } from '../../kernel/seoul-time.js';
-import { type ApprovalRequest, requestSchema } from '../../requests/kinds/index.js';
+import { type ApprovalRequest, destroyedRequestSchema, requestSchema } from '../../requests/kinds/index.js';
+import { isTerminal } from '../../requests/moves.js';
 import { effectDueAt, kindIndexesOf } from '../../requests/per-kind.js';
-import { timerAttributes, timerShards } from './timers.js';
+import { retentionShard, timerAttributes, timerShards } from './timers.js';
 import type { GuardedItem } from './transact.js';
 
 /**
@@ -36,6 +37,15 @@ export function supplementDueAt(request: ApprovalRequest): string | undefined {
 }
 
 /**
+ * When a closed request's retention started, for the 파기 sweep: its last change once nothing can
+ * follow (payment, a final rejection, withdrawal, completion). Not once destroyed.
+ */
+export function retentionStart(request: ApprovalRequest): string | undefined {
+  if (request.destroyed || !isTerminal(request.kind, request.status)) return undefined;
+  return request.updatedAt;
+}
+
+/**
  * The index attributes a request carries. Its next timer, in this order: a follow-up of its kind,
  * a decided stage whose workflow must still hear of it, a 보완 요청's reminder or deadline, a round
  * whose workflow has not opened a stage, its kind's scheduled effect (a transfer on its effective date). A Put rewrites the whole
@@ -50,7 +60,9 @@ export function requestIndexAttributes(request: ApprovalRequest): Record<string,
         ? timerAttributes(timerShards.supplement, supplementDueAt(request))
         : workflowStartDueAt(request)
           ? timerAttributes(timerShards.start, workflowStartDueAt(request))
-          : timerAttributes(timerShards.effect, effectDueAt(request));
+          : effectDueAt(request)
+            ? timerAttributes(timerShards.effect, effectDueAt(request))
+            : timerAttributes(retentionShard(request.kind), retentionStart(request));
   // Audit search: a numbered (finally decided) request sits in its Seoul month, ordered by when.
   const decided: Record<string, string> = request.registration
     ? { decidedMonth: seoulDate(new Date(request.registration.at)).slice(0, 7), decidedKey: `${request.registration.at}#${request.id}` }
@@ -77,5 +89,7 @@ export function putRequest(tableName: string, request: ApprovalRequest, expected
 /** A stored request. Items saved before a request could hold several ledgers carry one `ledger`: read as a list of one. */
 export function readRequest(item: Record<string, unknown>): ApprovalRequest {
   const { ledger, ...rest } = item;
-  return requestSchema.parse(ledger !== undefined && rest['ledgers'] === undefined ? { ...rest, ledgers: [ledger] } : rest);
+  const stored = ledger !== undefined && rest['ledgers'] === undefined ? { ...rest, ledgers: [ledger] } : rest;
+  // After 파기 the personal fields of its details are gone: read with the kind's details made partial.
+  return rest['destroyed'] !== undefined ? (destroyedRequestSchema.parse(stored) as ApprovalRequest) : requestSchema.parse(stored);
 }

@@ -14,7 +14,9 @@ export const timerShards = {
   start: 'START',
   supplement: 'SUPPLEMENT',
 } as const;
-export type TimerShard = (typeof timerShards)[keyof typeof timerShards];
+/** 파기: a closed request's retention, one shard per kind (`RETENTION#<kind>`), keyed by when its retention started. */
+export const retentionShard = (kind: string) => `RETENTION#${kind}` as const;
+export type TimerShard = (typeof timerShards)[keyof typeof timerShards] | ReturnType<typeof retentionShard>;
 
 export const timerAttributes = (shard: TimerShard, at: string | undefined): Record<string, string> =>
   at === undefined ? {} : { timerShard: shard, nextTimerAt: at };
