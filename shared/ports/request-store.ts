@@ -61,6 +61,18 @@ export interface AccessEntry {
   accessId?: string;
 }
 
+/** One line of the 파기 대장: what was destroyed of which request, when, under which rule. */
+export interface DestructionEntry {
+  at: string;
+  requestId: string;
+  kind: string;
+  registrationNumber?: string;
+  rule: string;
+  fields: string[];
+  documents: number;
+  words: boolean;
+}
+
 /** Where a decided request sits in its month's audit index: when it was numbered, and its id. */
 export interface DecidedPosition {
   at: string;
@@ -117,6 +129,8 @@ export interface RequestChange {
   odometer?: { vehicleId: string; start: number; end: number; requestId: string; at: string };
   /** Running figures of a budget line's year, moved by the same transaction as the request. */
   budget?: BudgetChange[];
+  /** 파기: the line of the 파기 대장 written with the destruction. */
+  destruction?: DestructionEntry;
   /** 문서번호 taken with a final decision. */
   registration?: RegistrationChange;
   /** Entries on readers' lists (공람·참조) that come, change (확인) or go with the request. */
@@ -190,6 +204,8 @@ export interface RequestStore {
     range: { from: string; to: string },
     page: { limit: number; after?: DecidedPosition },
   ): Promise<{ items: ApprovalRequest[]; more: boolean }>;
+  /** The 파기 대장 of a Seoul year, oldest first. */
+  destructionsIn(year: string): Promise<DestructionEntry[]>;
   /** What a person reads for information (공람·참조), newest first. */
   circulationFor(personId: string, page: { limit: number; cursor?: string }): Promise<{ items: CirculationEntry[]; nextCursor?: string }>;
   /** The transfer requests of a personnel round, oldest first. */

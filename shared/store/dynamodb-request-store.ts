@@ -25,6 +25,7 @@ import { consumeLink, linkKey, putLink, readLink, revokeLink } from './entities/
 import { bindAttachment } from './entities/attachment.js';
 import { addToBudget, budgetKey, readBudget } from './entities/budget.js';
 import { circulationPartition, deleteCirculation, putCirculation, readCirculation } from './entities/circulation.js';
+import { destructionPartition, putDestruction, readDestruction } from './entities/destruction.js';
 import { addToTotals } from './entities/finance-total.js';
 import { eventItem, eventPrefix, putEvent, readEvent } from './entities/history-event.js';
 import { idempotencyKey, putIdempotency, readIdempotency } from './entities/idempotency.js';
@@ -73,6 +74,7 @@ function transactionOf(tableName: string, change: RequestChange): GuardedItem[] 
     ...(change.odometer ? [advanceOdometer(tableName, change.odometer)] : []),
     ...(change.budget ?? []).flatMap((budget) => addToBudget(tableName, budget) ?? []),
     ...(change.registration ? [takeRegistration(tableName, change.registration)] : []),
+    ...(change.destruction ? [putDestruction(tableName, change.destruction)] : []),
     ...(change.circulation?.put ?? []).map((entry) => putCirculation(tableName, entry)),
     ...(change.circulation?.remove ?? []).map((key) => deleteCirculation(tableName, key)),
     ...(change.links?.consume ? [consumeLink(tableName, change.links.consume)] : []),
@@ -237,6 +239,8 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
       );
       return { items: (result.Items ?? []).map(readRequest), more: result.LastEvaluatedKey !== undefined };
     },
+    destructionsIn: async (year) =>
+      (await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': destructionPartition(year) } })).map(readDestruction),
     lastRegistration: async (departmentId, year) => readLastSequence(await getItem(registryKey(departmentId, year))),
     async circulationFor(personId, page) {
       const cursor = page.cursor ? decodeCirculationCursor(page.cursor, personId) : undefined;

@@ -193,6 +193,24 @@ export function makeAccessLog(deps: { requests: RequestStore; directory: Directo
   };
 }
 
+/**
+ * `GET /audit/destructions?year=`: the 파기 대장 of a Seoul year — what was destroyed of which
+ * request (by 문서번호), when, under which rule. For auditors and the privacy officer.
+ */
+export function makeDestructionRegister(deps: { requests: RequestStore; directory: Directory }) {
+  return async function destructions(input: { callerId: string; query: unknown }) {
+    const caller = await deps.directory.person(input.callerId);
+    if (!caller?.roles.some((role) => ACCESS_LOG_ROLES.includes(role))) {
+      throw new ForbiddenError('파기 대장은 감사 담당자와 개인정보 보호 담당자만 볼 수 있습니다.');
+    }
+    const { year } = parseOrThrow(destructionQuery, input.query ?? {});
+    const items = await deps.requests.destructionsIn(year);
+    return { year, items: items.map((entry) => ({ ...entry, kindLabel: kindById(entry.kind).label })) };
+  };
+}
+
+export const destructionQuery = z.object({ year: z.string().regex(/^\d{4}$/, { error: '연도(year)는 YYYY 형식이어야 합니다' }) });
+
 function decodeToken(token: string): z.infer<typeof tokenSchema> {
   try {
     return tokenSchema.parse(JSON.parse(Buffer.from(token, 'base64url').toString('utf8')));

@@ -39,7 +39,24 @@ export function makeDestruction(deps: {
     if (words) await requests.redactHistory(request.id, fields);
     const closedYear = seoulDate(new Date(request.updatedAt)).slice(0, 4);
     const rule = `보존기간 ${rules.retentionYears}년 경과 (${closedYear}년 종결, 다음 해 1월 1일 기산) — 개인정보 보호법 제21조에 따른 파기`;
-    await requests.save(changeOf(request, destroyedRecord(request, { at, rule, fields, documents, words })));
+    const record = destroyedRecord(request, { at, rule, fields, documents, words });
+    const entry = record.request.destroyed;
+    if (!entry) throw new Error(`request ${request.id} was not marked destroyed`);
+    // The 파기 대장's line is written in the same transaction as the destruction it records.
+    await requests.save(
+      changeOf(request, record, {
+        destruction: {
+          at,
+          requestId: request.id,
+          kind: request.kind,
+          ...(request.registration ? { registrationNumber: request.registration.number } : {}),
+          rule,
+          fields,
+          documents: entry.documents,
+          words,
+        },
+      }),
+    );
   }
 
   return {

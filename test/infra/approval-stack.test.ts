@@ -166,6 +166,7 @@ describe('the synthesized stack', () => {
       'GET /audit/requests': 'JWT',
       'GET /audit/decisions.csv': 'JWT',
       'GET /audit/access-log': 'JWT',
+      'GET /audit/destructions': 'JWT',
       'GET /requests/{id}/document': 'JWT',
       'POST /circulation/{requestId}/ack': 'JWT',
       'POST /approvals/{requestId}/skip': 'JWT',

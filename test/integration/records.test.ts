@@ -252,6 +252,15 @@ describe('records through the local runtime', () => {
     expect(events.at(-1)).toMatchObject({ action: 'destroyed', comment: expect.stringContaining('개인정보 보호법 제21조') });
     expect(after.text).not.toContain('한빛종합검진센터');
     expect(after.text).not.toContain('이상 소견');
+    // The 파기 대장 has the line, nothing personal in it; only auditors and the privacy officer read it.
+    const register = await api(backend, 'GET', `/audit/destructions?year=${closedYear + 6}`, { as: 'E1025' });
+    expect(register.status, register.text).toBe(200);
+    expect(register.body.items).toContainEqual(
+      expect.objectContaining({ requestId: id, registrationNumber: before.registration.number, fields: ['clinic'], documents: 1, words: true }),
+    );
+    expect(register.text).not.toContain('한빛종합검진센터');
+    expect((await api(backend, 'GET', `/audit/destructions?year=${closedYear + 6}`, { as: 'E1041' })).status).toBe(403);
+    expect((await api(backend, 'GET', '/audit/destructions?year=20x1', { as: AUDITOR })).body.issues[0].path).toBe('year');
     // What is not personal stays exact: the month's totals, the 결재문서, the audit record.
     expect(await totals()).toEqual(totalsBefore);
     const document = await fetch(`${backend.apiUrl}/requests/${id}/document`, {

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { REPORT_FILES } from '../../../shared/finance/report-files.js';
 import { requestKinds } from '../../../shared/requests/kinds/index.js';
-import { accessLogQuery } from '../../../shared/use-cases/access-log.js';
+import { accessLogQuery, destructionQuery } from '../../../shared/use-cases/access-log.js';
 import { bulkDecisionBody, skipBody } from '../../../shared/use-cases/approvals.js';
 import { attachmentIdSchema, attachmentIdsSchema, uploadBody } from '../../../shared/use-cases/attachments.js';
 import { auditDecisionsQuery, auditSearchQuery } from '../../../shared/use-cases/audit.js';
@@ -208,6 +208,15 @@ export const auditAccessLog = /* @__PURE__ */ defineOperation({
   responses: {
     200: { description: 'A page of entries, or the CSV.', content: { 'application/json': views.accessLogPage, 'text/csv': null } },
   },
+});
+
+export const auditDestructions = /* @__PURE__ */ defineOperation({
+  id: 'auditDestructions',
+  tag: 'audit',
+  summary: 'The 파기 대장 of a Seoul year (auditors and the privacy officer)',
+  description: 'What was destroyed of which request (문서번호), when and under which rule, oldest first. Nothing personal.',
+  query: destructionQuery,
+  responses: { 200: json('The year’s destructions.', views.destructionRegister) },
 });
 
 export const getPolicy = /* @__PURE__ */ defineOperation({

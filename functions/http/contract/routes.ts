@@ -103,6 +103,7 @@ export const coreRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: '/audit/requests', entry: 'functions/http/audit-requests.ts', operationId: 'auditRequests', access: 'read' },
   { method: 'GET', path: '/audit/decisions.csv', entry: 'functions/http/audit-decisions-csv.ts', operationId: 'auditDecisionsCsv', access: 'read' },
   { method: 'GET', path: '/audit/access-log', entry: 'functions/http/audit-access-log.ts', operationId: 'auditAccessLog', access: 'read' },
+  { method: 'GET', path: '/audit/destructions', entry: 'functions/http/audit-destructions.ts', operationId: 'auditDestructions', access: 'read' },
   { method: 'GET', path: '/policy', entry: 'functions/http/get-policy.ts', operationId: 'getPolicy', access: 'read' },
   { method: 'GET', path: '/circulation', entry: 'functions/http/list-circulation.ts', operationId: 'listCirculation', access: 'read' },
   {

@@ -120,6 +120,23 @@ export const accessLogPage = z.strictObject({
   nextToken: z.string().nullable().meta({ description: 'Pass as `nextToken` for the next page; null on the last.' }),
 });
 
+export const destructionRegister = z.strictObject({
+  year: z.string(),
+  items: z.array(
+    z.strictObject({
+      at: z.string(),
+      requestId: z.string(),
+      kind: z.string(),
+      kindLabel: z.string(),
+      registrationNumber: z.string().optional(),
+      rule: z.string(),
+      fields: z.array(z.string()),
+      documents: z.int(),
+      words: z.boolean(),
+    }),
+  ),
+});
+
 export const policyView = z.strictObject({
   version: z.string().meta({ description: 'SHA-256 of the canonical JSON of the rules, first 16 hex digits.' }),
   policy: z.record(z.string(), z.unknown()).meta({ description: 'The rules in force, as `shared/policies/office-policy.json` holds them.' }),
