@@ -1,9 +1,12 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { seedPerson } from '../fixtures/directory.js';
 import { api, eventually, runSchedules, setClock, suiteBackend, tokenFor, waitForEmail } from './harness.js';
 
 /** Records (issue 18) through the local runtime: the policy's version on each request. */
 const AUDITOR = 'E1021';
+const run = promisify(execFile);
 const ADMIN = 'E1024';
 const thisYear = new Date().getFullYear();
 
@@ -263,6 +266,11 @@ describe('records through the local runtime', () => {
     expect((await api(backend, 'GET', '/audit/destructions?year=20x1', { as: AUDITOR })).body.issues[0].path).toBe('year');
     // What is not personal stays exact: the month's totals, the 결재문서, the audit record.
     expect(await totals()).toEqual(totalsBefore);
+    // …and re-summing the month's events (the finance CLI's reconciliation) still finds no difference.
+    const reconciled = await run(process.execPath, ['--import', 'tsx', 'infra/local/finance-cli.ts', 'reconcile', '--month', month], {
+      env: { ...process.env, DATA_DIR: backend.dataDir },
+    });
+    expect(JSON.parse(reconciled.stdout)).toMatchObject({ month, differences: [] });
     const document = await fetch(`${backend.apiUrl}/requests/${id}/document`, {
       headers: { authorization: `Bearer ${await tokenFor(backend, 'E1041')}` },
     });
