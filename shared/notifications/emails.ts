@@ -5,7 +5,7 @@ import { type ApprovalRequest, statusLabel } from '../requests/kinds/index.js';
 import type { RequestDescription } from '../requests/per-kind.js';
 import type { ApprovalStep } from '../requests/request.js';
 import { escapeHtml, htmlDocument, table } from './html.js';
-import { actionLabel } from './wording.js';
+import { actionLabel, occasionPrefix, type StepOccasion } from './wording.js';
 
 interface Recipient {
   name: string;
@@ -55,18 +55,8 @@ function render(lines: [string, string][]): string {
 
 const BUTTON_STYLE = 'display:inline-block;padding:.6rem 1.2rem;background:#334e68;color:#fff;text-decoration:none';
 
-/** Why this email: the step just reached the approver, a reminder, an escalation, or a deputy (대결). */
-export type ApprovalEmailOccasion = 'new' | 'reminder' | 'escalated' | 'rerouted' | 'reassigned' | 'supplemented' | 'returned-to-previous';
-
-const occasionPrefix: Record<ApprovalEmailOccasion, string> = {
-  new: '',
-  reminder: '[독촉] ',
-  escalated: '[이관] ',
-  rerouted: '[대결] ',
-  reassigned: '[지정] ',
-  supplemented: '[보완] ',
-  'returned-to-previous': '[전단계 반려] ',
-};
+/** Why this email: the step just reached the approver, a reminder, an escalation, a deputy (대결)… */
+export type ApprovalEmailOccasion = StepOccasion;
 
 export function approvalRequestEmail(input: {
   request: ApprovalRequest;

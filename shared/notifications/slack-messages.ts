@@ -3,7 +3,7 @@ import type { ChatMessage } from '../ports/messaging.js';
 import type { ApprovalRequest } from '../requests/kinds/index.js';
 import type { RequestDescription } from '../requests/per-kind.js';
 import type { ApprovalStep, Decision } from '../requests/request.js';
-import { actionLabel } from './wording.js';
+import { actionLabel, occasionPrefix, type StepOccasion } from './wording.js';
 
 /**
  * Slack messages (Block Kit), in Korean. A sensitive kind says only that a decision awaits: its
@@ -19,16 +19,7 @@ const context = (text: string) => ({ type: 'context', elements: [{ type: 'mrkdwn
 /** Slack mrkdwn control characters, escaped as Slack asks. */
 const plain = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
-const occasionPrefix = {
-  new: '',
-  reminder: '[독촉] ',
-  escalated: '[이관] ',
-  rerouted: '[대결] ',
-  reassigned: '[지정] ',
-  supplemented: '[보완] ',
-  'returned-to-previous': '[전단계 반려] ',
-} as const;
-export type ChatOccasion = keyof typeof occasionPrefix;
+export type ChatOccasion = StepOccasion;
 
 function summaryLines(request: ApprovalRequest, kind: RequestDescription): string[] {
   if (kind.sensitive) return ['개인 건강 정보가 포함된 요청입니다. 내용은 *상세 보기*에서 확인하세요 (열람 기록이 남습니다).'];

@@ -12,3 +12,19 @@ export const stepStatusLabel: Record<ApprovalStep['status'], string> = {
   skipped: '생략',
   cancelled: '취소',
 };
+
+/**
+ * Why a step reaches its holder, as the subject of the email and the title of the Slack message say
+ * it: it just arrived, a reminder, an escalation, a deputy (대결), a hand-over (지정), a supplement
+ * answered (보완), or the stage after sent it back (전단계 반려).
+ */
+export const occasionPrefix = {
+  new: '',
+  reminder: '[독촉] ',
+  escalated: '[이관] ',
+  rerouted: '[대결] ',
+  reassigned: '[지정] ',
+  supplemented: '[보완] ',
+  'returned-to-previous': '[전단계 반려] ',
+} as const;
+export type StepOccasion = keyof typeof occasionPrefix;
