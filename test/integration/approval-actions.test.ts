@@ -205,7 +205,7 @@ describe('결재 actions through the local runtime', () => {
           if (call.user === seedPerson(employeeId).slackUserId && call.text.startsWith('[의견]') && call.text.includes(requestId)) return call;
         }
         throw new Error(`no Slack comment notice to ${employeeId} yet`);
-      });
+      }, 60_000);
 
     it('on a repair: the holder asks, the requester is emailed the text; the history keeps it; nothing is decided', async () => {
       const submitted = await api(backend, 'POST', '/requests', { as: 'E1039', json: { kind: 'facility-repair', ...leakInMainHall } });
