@@ -3,7 +3,7 @@ import { makeAccessLog } from '../../shared/use-cases/access-log.js';
 import { optionalMailerFromEnv } from '../mail-wiring.js';
 import { clockFromEnv, directoryFromEnv, requestStoreFromEnv } from '../wiring.js';
 import { auditAccessLog as operation } from './contract/operations.js';
-import { callerId, jsonApi, reply } from './http-api.js';
+import { callerId, csvDownload, jsonApi, reply } from './http-api.js';
 
 const accessLog = makeAccessLog({
   requests: requestStoreFromEnv(),
@@ -18,14 +18,5 @@ export const handler = jsonApi(operation, async (event) => {
   const query = event.queryStringParameters ?? {};
   const answer = await accessLog.read({ callerId: callerId(event), query });
   if (answer.format === 'json') return reply(operation, 200, answer.page);
-  return {
-    statusCode: 200,
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="access-log-${query['from']}-${query['to']}.csv"`,
-      'cache-control': 'no-store',
-    },
-    body: answer.body.toString('base64'),
-    isBase64Encoded: true,
-  };
+  return csvDownload(`access-log-${query['from']}-${query['to']}.csv`, answer.body);
 });

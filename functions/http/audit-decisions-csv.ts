@@ -1,7 +1,7 @@
 import { makeAudit } from '../../shared/use-cases/audit.js';
 import { directoryFromEnv, requestStoreFromEnv } from '../wiring.js';
 import { auditDecisionsCsv as operation } from './contract/operations.js';
-import { callerId, jsonApi } from './http-api.js';
+import { callerId, csvDownload, jsonApi } from './http-api.js';
 
 const audit = makeAudit({ requests: requestStoreFromEnv(), directory: directoryFromEnv() });
 
@@ -9,14 +9,5 @@ const audit = makeAudit({ requests: requestStoreFromEnv(), directory: directoryF
 export const handler = jsonApi(operation, async (event) => {
   const query = event.queryStringParameters ?? {};
   const body = await audit.decisionsCsv({ callerId: callerId(event), query });
-  return {
-    statusCode: 200,
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="decisions-${query['from']}-${query['to']}.csv"`,
-      'cache-control': 'no-store',
-    },
-    body: body.toString('base64'),
-    isBase64Encoded: true,
-  };
+  return csvDownload(`decisions-${query['from']}-${query['to']}.csv`, body);
 });

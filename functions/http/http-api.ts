@@ -27,6 +27,14 @@ export const json = (statusCode: number, body: unknown, headers: Record<string, 
   body: JSON.stringify(body),
 });
 
+/** A CSV the caller downloads (UTF-8 with BOM, as `shared/kernel/csv.ts` writes it), never cached. */
+export const csvDownload = (fileName: string, body: Buffer): HttpResult => ({
+  statusCode: 200,
+  headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${fileName}"`, 'cache-control': 'no-store' },
+  body: body.toString('base64'),
+  isBase64Encoded: true,
+});
+
 export const html = (statusCode: number, body: string, headers: Record<string, string> = {}): HttpResult => ({
   statusCode,
   headers: {
