@@ -21,7 +21,7 @@ export class ApprovalStack extends Stack {
   readonly documents: DocumentStore;
   readonly api: ApprovalApi;
 
-  constructor(scope: Construct, id: string, props: StackProps & { config: StageConfig }) {
+  constructor(scope: Construct, id: string, props: StackProps & { stageName: string; config: StageConfig }) {
     super(scope, id, props);
     const { config } = props;
 

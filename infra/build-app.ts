@@ -11,6 +11,7 @@ export function buildApp(props: AppProps = {}): { app: App; stack: ApprovalStack
   const app = new App(props);
   const stage = readStage({ stage: app.node.tryGetContext('stage'), stages: app.node.tryGetContext('stages') });
   const stack = new ApprovalStack(app, `GeneralAffairsApproval-${stage.name}`, {
+    stageName: stage.name,
     config: stage.config,
     description: `총무과 approval backend (${stage.name})`,
     tags: { project: 'general-affairs-approval', stage: stage.name },

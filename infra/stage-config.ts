@@ -26,8 +26,12 @@ export const stageConfigSchema = z.object({
     )
     .min(1)
     .optional(),
+  /** Who the alarms email (the SNS topic's subscribers): 전산운영팀's on-call addresses. */
+  alarmEmails: z.array(z.email()).default([]),
+  /** The functions' log level: DEBUG on a developer's stage, INFO in production. */
+  logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
 });
-export type StageConfig = z.infer<typeof stageConfigSchema>;
+export type StageConfig = z.output<typeof stageConfigSchema>;
 
 export function readStage(context: { stage: unknown; stages: unknown }): { name: string; config: StageConfig } {
   const name = z
