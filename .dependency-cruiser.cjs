@@ -16,7 +16,7 @@ module.exports = {
       name: 'domain-knows-no-aws',
       severity: 'error',
       comment: 'The domain (kinds, policies, rules, use cases, ports) imports neither the AWS SDK nor middy; adapters do.',
-      from: { path: '^shared/(requests|policies|approvals|calendar|directory|finance|fleet|kernel|notifications|ports|use-cases)/' },
+      from: { path: '^shared/(requests|policies|approvals|calendar|directory|events|finance|fleet|kernel|notifications|ports|use-cases)/' },
       to: { path: '^node_modules/(@aws-sdk|@middy)/' },
     },
     {

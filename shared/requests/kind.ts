@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { Directory, Person } from '../directory/directory.js';
+import type { KindEvents } from '../events/event-types.js';
 import type { KindPolicies } from '../policies/approval-policy.js';
 import type { BudgetChange } from '../ports/budget.js';
 import type { CalendarHold, CalendarRelease, FleetStore } from '../ports/fleet-store.js';
@@ -214,6 +215,8 @@ export interface KindSpec<Id extends string, D, R, S extends z.ZodRawShape, L ex
   /** Who in the handling unit hears of an urgent request at once. */
   urgentNotice?(rules: R): { teamLeader: boolean; roles: string[] };
   finance: FinanceTraits<KindRequest<Id, D, S, L>, R>;
+  /** The domain events of the kind's own process (a booking assigned, a transfer in effect), beside every kind's. */
+  events?: KindEvents<KindRequest<Id, D, S, L>>;
   /** Attributes that put the request in an index of its own access pattern (a transfer's round). */
   indexes?(request: KindRequest<Id, D, S, L>): Record<string, string>;
   routes?: readonly KindRoute[];

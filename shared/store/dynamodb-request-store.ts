@@ -30,6 +30,7 @@ import { addToTotals } from './entities/finance-total.js';
 import { eventItem, eventPrefix, putEvent, readEvent } from './entities/history-event.js';
 import { idempotencyKey, putIdempotency, readIdempotency } from './entities/idempotency.js';
 import { ledgerKey, readLedger, updateLedger } from './entities/ledger.js';
+import { outboxEventsOf, putOutbox } from './entities/outbox.js';
 import { readLastSequence, registryKey, takeRegistration } from './entities/registry.js';
 import { putRequest, readRequest, requestKey } from './entities/request.js';
 import { queryDueTimers, retentionShard, timerShards } from './entities/timers.js';
@@ -55,7 +56,7 @@ function decodeCirculationCursor(cursor: string, personId: string): { pk: string
 
 /**
  * One change of a request as one transaction, composed of each entity's items: the request (over
- * the version it was changed from), its accounted history events, ledger places, the idempotency
+ * the version it was changed from), its accounted history events, the domain events they publish (the outbox), ledger places, the idempotency
  * record, links, vehicle calendar days and odometer, budget figures, and the months' finance
  * totals last (so the guards of everything before keep their places).
  */
@@ -65,6 +66,7 @@ function transactionOf(tableName: string, change: RequestChange): GuardedItem[] 
   return [
     putRequest(tableName, request, change.expectedVersion),
     ...recorded.map((event) => putEvent(tableName, request.id, event)),
+    ...outboxEventsOf(change).map((event) => putOutbox(tableName, event)),
     ...(change.ledgers ?? []).map((ledger) => updateLedger(tableName, request.id, ledger)),
     ...(change.idempotency ? [putIdempotency(tableName, { ...change.idempotency, requestId: request.id, createdAt: request.createdAt })] : []),
     ...(change.attachments ?? []).map((binding) => bindAttachment(tableName, binding)),

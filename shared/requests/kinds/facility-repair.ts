@@ -236,6 +236,15 @@ export const facilityRepair = defineKind({
     },
   },
   urgentNotice: (rules) => rules.urgentNotice,
+  events: {
+    on: { confirmed: 'RepairCompleted' },
+    facts: (request) => ({
+      building: request.details.building,
+      ...(request.work ? { budgetLine: request.work.budgetLine, committedKrw: request.work.committedKrw } : {}),
+      ...(request.work?.actualCostKrw !== undefined ? { actualCostKrw: request.work.actualCostKrw } : {}),
+      ...(request.work?.completedOn ? { completedOn: request.work.completedOn } : {}),
+    }),
+  },
   finance: {
     payable: false,
     committedKrw: (request) => request.work?.committedKrw,

@@ -206,6 +206,13 @@ export const personnelTransfer = defineKind({
   /** 인사팀 plans a round from its requests (`GET /rounds/{roundId}/transfers`). */
   indexes: (request): Record<string, string> => (request.effect ? { roundId: request.effect.roundId } : {}),
   finance: { payable: false },
+  events: {
+    on: { completed: 'TransferEffective' },
+    facts: (request): Record<string, string> =>
+      request.effect
+        ? { toDepartmentId: request.effect.departmentId, effectiveDate: request.effect.effectiveDate, roundId: request.effect.roundId }
+        : {},
+  },
   routes: [
     { method: 'GET', path: '/rounds/{roundId}/transfers', entry: 'functions/http/round-transfers.ts', operationId: 'roundTransfers', access: 'read' },
   ],

@@ -240,6 +240,13 @@ export const vehicleBooking = defineKind({
     },
   },
   finance: { payable: false },
+  events: {
+    on: { approved: 'BookingAssigned', cancelled: 'BookingCancelled', 'trip-logged': 'TripLogged' },
+    facts: (request) => ({
+      ...(request.booking ? { vehicleId: request.booking.vehicleId, from: request.booking.from, to: request.booking.to } : {}),
+      ...(request.tripLog ? { distanceKm: request.tripLog.distanceKm, odometerEnd: request.tripLog.odometerEnd } : {}),
+    }),
+  },
   routes: [
     {
       method: 'GET',
