@@ -12,6 +12,7 @@ import { ApprovalTimers } from './constructs/approval-timers.js';
 import { DataStore } from './constructs/data-store.js';
 import { DocumentStore } from './constructs/document-store.js';
 import { FinanceReports } from './constructs/finance-reports.js';
+import { Monitoring } from './constructs/monitoring.js';
 import { acknowledge } from './constructs/nag.js';
 import type { StageConfig } from './stage-config.js';
 
@@ -68,6 +69,14 @@ export class ApprovalStack extends Stack {
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason: "The product targets Node.js 22 (the office's supported LTS); a runtime upgrade is a deliberate, tested change.",
+    });
+
+    // Last: it finds every function, state machine and dead-letter queue created above.
+    new Monitoring(this, 'Monitoring', {
+      stageName: props.stageName,
+      alarmEmails: config.alarmEmails,
+      api: this.api.httpApi,
+      table: this.data.table,
     });
   }
 }

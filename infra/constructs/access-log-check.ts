@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
 import { AppFunction, type MailSettings } from './app-function.js';
 import type { DataStore } from './data-store.js';
+import { scheduledRun } from './dead-letters.js';
 
 /**
  * The access log's monthly check (개인정보 접속기록 점검, 안전성 확보조치 기준 §8): on the 1st at
@@ -26,7 +26,8 @@ export class AccessLogCheck extends Construct {
     this.rule = new Rule(this, 'FirstOfMonth0930Kst', {
       description: 'Monthly access-log check: the 1st at 09:30 Asia/Seoul (00:30 UTC)',
       schedule: Schedule.cron({ minute: '30', hour: '0', day: '1' }),
-      targets: [new LambdaFunction(this.check, { retryAttempts: 2 })],
+      // As the monthly report: worth running within its working day, then an operator's.
+      targets: [scheduledRun(this, 'MonthlyCheckDeadLetters', this.check, Duration.hours(6))],
     });
   }
 }

@@ -1,11 +1,11 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AppFunction, type MailSettings } from './app-function.js';
 import type { DataStore } from './data-store.js';
+import { scheduledRun } from './dead-letters.js';
 import { acknowledge, nagArnOf } from './nag.js';
 
 /** How long monthly reports are kept before the bucket's lifecycle rule deletes them. */
@@ -50,7 +50,9 @@ export class FinanceReports extends Construct {
     this.rule = new Rule(this, 'FirstOfMonth0900Kst', {
       description: 'Monthly finance report: the 1st at 09:00 Asia/Seoul (00:00 UTC)',
       schedule: Schedule.cron({ minute: '0', hour: '0', day: '1' }),
-      targets: [new LambdaFunction(this.report, { retryAttempts: 2 })],
+      // Still worth sending within the working day it is due (Lambda keeps a retry at most 6 hours);
+      // after that the failure waits in the queue for an operator (runbook: #dead-letters).
+      targets: [scheduledRun(this, 'MonthlyReportDeadLetters', this.report, Duration.hours(6))],
     });
     this.reconcile = new AppFunction(this, 'Reconcile', {
       entry: 'functions/tasks/reconcile-month.ts',
