@@ -23,7 +23,13 @@ export default defineConfig({
         extends: true,
         // Handlers against mocked AWS clients (aws-sdk-client-mock replaces a client class's `send`
         // for the whole process) and stubbed configuration: each file in a process of its own.
-        test: { name: 'handlers', include: ['test/handlers/**/*.test.ts'] },
+        // Powertools writes straight to stdout (past the runner's console capture): only warnings and
+        // errors, and no metric lines (the integration tests read both from the local runtime's log).
+        test: {
+          name: 'handlers',
+          include: ['test/handlers/**/*.test.ts'],
+          env: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_METRICS_NAMESPACE: 'Approvals/test' },
+        },
       },
       {
         extends: true,

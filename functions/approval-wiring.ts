@@ -1,6 +1,5 @@
 import { randomIds } from '../shared/adapters/system.js';
 import { koreanHolidays } from '../shared/calendar/korean-holidays.js';
-import { log } from '../shared/kernel/log.js';
 import { officePolicy } from '../shared/policies/office-policy.js';
 import { type ApprovalEngine, makeApprovalEngine } from '../shared/use-cases/approval-engine.js';
 import { type DecideStep, type DecideStepDeps, makeDecideStep } from '../shared/use-cases/decide-step.js';
@@ -9,6 +8,7 @@ import { makeReturnToPrevious, type ReturnToPrevious } from '../shared/use-cases
 import { makeSupplementRequest, type SupplementRequest } from '../shared/use-cases/supplement.js';
 import { chatFromEnv } from './chat-wiring.js';
 import { mailerFromEnv } from './mail-wiring.js';
+import { log } from './observability.js';
 import {
   clockFromEnv,
   delegationStoreFromEnv,

@@ -4,6 +4,7 @@ import { secretsManager } from '../shared/adapters/aws/secrets-client.js';
 import { makeOutboxChat, makeSlackWebApi, noChat } from '../shared/adapters/slack.js';
 import { readConfig } from '../shared/kernel/config.js';
 import type { Chat } from '../shared/ports/messaging.js';
+import { observedChat } from './observability.js';
 
 /** The Slack app's credentials, as the operator stores them in the stack's secret. */
 const slackSecretSchema = z.object({ botToken: z.string().min(1), signingSecret: z.string().min(1) });
@@ -38,19 +39,19 @@ export function chatFromEnv(options: { interactive?: boolean } = {}): Chat {
   const { CHAT_TRANSPORT } = readConfig({ CHAT_TRANSPORT: z.enum(['slack', 'outbox', 'none']).default('none') });
   switch (CHAT_TRANSPORT) {
     case 'outbox':
-      return makeOutboxChat(readConfig({ CHAT_OUTBOX_DIR: z.string().min(1) }).CHAT_OUTBOX_DIR);
+      return observedChat(makeOutboxChat(readConfig({ CHAT_OUTBOX_DIR: z.string().min(1) }).CHAT_OUTBOX_DIR));
     case 'none':
       return noChat;
     case 'slack': {
       const secret = slackSecretLoader(readConfig({ SLACK_SECRET_ARN: z.string().startsWith('arn:') }).SLACK_SECRET_ARN);
       let api: Chat | undefined;
       const chat = async () => (api ??= makeSlackWebApi({ token: (await secret()).botToken, ...retries }));
-      return {
+      return observedChat({
         post: async (userId, message) => (await chat()).post(userId, message),
         update: async (ref, message) => (await chat()).update(ref, message),
         openModal: async (triggerId, view) => (await chat()).openModal(triggerId, view),
         ephemeral: async (channel, userId, text) => (await chat()).ephemeral(channel, userId, text),
-      };
+      });
     }
   }
 }

@@ -3,6 +3,7 @@ import { ses } from '../shared/adapters/aws/sesv2-client.js';
 import { makeOutboxMailer, makeSesMailer, makeSmtpMailer } from '../shared/adapters/mailers.js';
 import { readConfig } from '../shared/kernel/config.js';
 import type { Mailer } from '../shared/ports/messaging.js';
+import { observedMailer } from './observability.js';
 
 /** The mailer the environment asks for. Kept apart from wiring.ts so only functions that send mail bundle nodemailer. */
 export function mailerFromEnv(): Mailer {
@@ -14,11 +15,11 @@ export function mailerFromEnv(): Mailer {
   });
   switch (config.MAIL_TRANSPORT) {
     case 'ses':
-      return makeSesMailer(config.MAIL_FROM, ses);
+      return observedMailer(makeSesMailer(config.MAIL_FROM, ses));
     case 'smtp':
-      return makeSmtpMailer(config.MAIL_FROM, readConfig({ SMTP_URL: z.url() }).SMTP_URL);
+      return observedMailer(makeSmtpMailer(config.MAIL_FROM, readConfig({ SMTP_URL: z.url() }).SMTP_URL));
     case 'outbox':
-      return makeOutboxMailer(config.MAIL_FROM, readConfig({ OUTBOX_DIR: z.string().min(1) }).OUTBOX_DIR);
+      return observedMailer(makeOutboxMailer(config.MAIL_FROM, readConfig({ OUTBOX_DIR: z.string().min(1) }).OUTBOX_DIR));
   }
 }
 

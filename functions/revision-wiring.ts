@@ -1,8 +1,8 @@
-import { log } from '../shared/kernel/log.js';
 import { officePolicy } from '../shared/policies/office-policy.js';
 import type { ReviseRequestDeps } from '../shared/use-cases/revise-request.js';
 import { documentFilesFromEnv } from './documents-wiring.js';
 import { mailerFromEnv } from './mail-wiring.js';
+import { log } from './observability.js';
 import { attachmentStoreFromEnv, clockFromEnv, directoryFromEnv, fleetStoreFromEnv, requestStoreFromEnv } from './wiring.js';
 
 /** What revising a request's content needs (a revision, a 보완 answer): its stores, its documents' files, and mail for those newly copied. */

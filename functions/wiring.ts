@@ -11,6 +11,7 @@ import { makeDynamoDbDelegationStore } from '../shared/store/dynamodb-delegation
 import { makeDynamoDbDirectory, makeDynamoDbDirectoryAdmin } from '../shared/store/dynamodb-directory.js';
 import { makeDynamoDbFleetStore } from '../shared/store/dynamodb-fleet-store.js';
 import { makeDynamoDbRequestStore } from '../shared/store/dynamodb-request-store.js';
+import { observedRequestStore } from './observability.js';
 
 /**
  * Real adapters, each built from the environment variables it needs and nothing else, so a
@@ -18,7 +19,7 @@ import { makeDynamoDbRequestStore } from '../shared/store/dynamodb-request-store
  */
 const tableName = () => readConfig({ TABLE_NAME: z.string().min(1) }).TABLE_NAME;
 
-export const requestStoreFromEnv = () => makeDynamoDbRequestStore(dynamoDb, tableName());
+export const requestStoreFromEnv = () => observedRequestStore(makeDynamoDbRequestStore(dynamoDb, tableName()));
 export const directoryFromEnv = () => makeDynamoDbDirectory(dynamoDb, tableName());
 export const directoryAdminFromEnv = () => makeDynamoDbDirectoryAdmin(dynamoDb, tableName());
 export const delegationStoreFromEnv = () => makeDynamoDbDelegationStore(dynamoDb, tableName());

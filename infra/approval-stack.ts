@@ -2,15 +2,18 @@ import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { apiRoutes } from '../functions/http/contract/routes.js';
+import { metricsNamespace } from '../shared/kernel/telemetry.js';
 import { officePolicy } from '../shared/policies/office-policy.js';
 import { requestKinds } from '../shared/requests/kinds/index.js';
 import { ApprovalTasks } from '../workflows/approval-steps.js';
 import { ApprovalLineWorkflow, workflowIdOf } from '../workflows/kind-workflow.js';
 import { AccessLogCheck } from './constructs/access-log-check.js';
+import { useObservability } from './constructs/app-function.js';
 import { ApprovalApi } from './constructs/approval-api.js';
 import { ApprovalTimers } from './constructs/approval-timers.js';
 import { DataStore } from './constructs/data-store.js';
 import { DocumentStore } from './constructs/document-store.js';
+import { DomainEvents } from './constructs/domain-events.js';
 import { FinanceReports } from './constructs/finance-reports.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { acknowledge } from './constructs/nag.js';
@@ -25,6 +28,7 @@ export class ApprovalStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps & { stageName: string; config: StageConfig }) {
     super(scope, id, props);
     const { config } = props;
+    useObservability(this, { metricsNamespace: metricsNamespace(props.stageName), logLevel: config.logLevel });
 
     this.data = new DataStore(this, 'Data', { retain: config.retainData });
     this.documents = new DocumentStore(this, 'DocumentStore', {
@@ -65,6 +69,7 @@ export class ApprovalStack extends Stack {
     this.api.addRoutes({ routes: apiRoutes, data: this.data, documents: this.documents, workflows, mail, reports });
     new ApprovalTimers(this, 'ApprovalTimers', { data: this.data, mail, workflows, documents: this.documents });
     new AccessLogCheck(this, 'AccessLogCheck', { data: this.data, mail });
+    new DomainEvents(this, 'DomainEvents', { data: this.data, stageName: props.stageName });
 
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',

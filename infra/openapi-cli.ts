@@ -1,8 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openApiDocument } from '../functions/http/contract/openapi.js';
 import * as operations from '../functions/http/contract/operations.js';
 import { apiRoutes } from '../functions/http/contract/routes.js';
+import { renderEventSchemas } from '../shared/events/json-schemas.js';
 import { projectRoot } from './constructs/app-function.js';
 
 /** `npm run openapi` writes openapi.json from the code; `npm run openapi -- --check` fails when the committed copy differs. */
@@ -24,17 +25,26 @@ export async function renderOpenApi(): Promise<string> {
 
 const OPENAPI_FILE = join(projectRoot, 'openapi.json');
 
+/**
+ * The documents rendered from code: openapi.json and each domain event's JSON Schema
+ * (`npm run openapi` writes them; `-- --check` fails when a committed one differs).
+ */
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const rendered = await renderOpenApi();
+  const documents = [
+    { path: OPENAPI_FILE, text: await renderOpenApi() },
+    ...renderEventSchemas().map((schema) => ({ ...schema, path: join(projectRoot, schema.path) })),
+  ];
   if (process.argv.includes('--check')) {
-    const committed = await readFile(OPENAPI_FILE, 'utf8').catch(() => '');
-    if (committed !== rendered) {
-      console.error('openapi.json is stale: run `npm run openapi` and commit it.');
+    const stale: string[] = [];
+    for (const document of documents) if ((await readFile(document.path, 'utf8').catch(() => '')) !== document.text) stale.push(document.path);
+    if (stale.length > 0) {
+      console.error(`stale: ${stale.join(', ')}: run \`npm run openapi\` and commit them.`);
       process.exit(1);
     }
-    console.log('openapi.json is up to date.');
+    console.log(`openapi.json and ${documents.length - 1} event schemas are up to date.`);
   } else {
-    await writeFile(OPENAPI_FILE, rendered);
-    console.log(`wrote ${OPENAPI_FILE}`);
+    await mkdir(join(projectRoot, 'shared/events/schemas'), { recursive: true });
+    for (const document of documents) await writeFile(document.path, document.text);
+    console.log(`wrote ${documents.map((document) => document.path).join(', ')}`);
   }
 }

@@ -51,7 +51,12 @@ const lambdaTimeout = Timeout.duration(Duration.seconds(60));
  * never sits silently stuck.
  */
 export function approvalLine(scope: Construct, tasks: ApprovalTasks, policy: OfficePolicy): IChainable {
-  const request = { requestId: JsonPath.stringAt('$.requestId'), round: JsonPath.numberAt('$.round') };
+  // Each task is told the execution's name too: its log lines carry it beside the request's id.
+  const request = {
+    requestId: JsonPath.stringAt('$.requestId'),
+    round: JsonPath.numberAt('$.round'),
+    executionName: JsonPath.stringAt('$$.Execution.Name'),
+  };
   const recordFailure = new LambdaInvoke(scope, 'Record failure', {
     lambdaFunction: tasks.recordFailure,
     payloadResponseOnly: true,

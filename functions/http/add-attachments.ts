@@ -1,8 +1,8 @@
-import { log } from '../../shared/kernel/log.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { makeAddAttachments } from '../../shared/use-cases/attachments.js';
 import { documentFilesFromEnv } from '../documents-wiring.js';
 import { optionalMailerFromEnv } from '../mail-wiring.js';
+import { log } from '../observability.js';
 import { attachmentStoreFromEnv, clockFromEnv, directoryFromEnv, requestStoreFromEnv } from '../wiring.js';
 import { addAttachments as operation } from './contract/operations.js';
 import { callerId, jsonApi, jsonBody, reply } from './http-api.js';

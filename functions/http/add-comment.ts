@@ -1,8 +1,8 @@
-import { log } from '../../shared/kernel/log.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { makeAddComment } from '../../shared/use-cases/comments.js';
 import { chatFromEnv } from '../chat-wiring.js';
 import { optionalMailerFromEnv } from '../mail-wiring.js';
+import { log } from '../observability.js';
 import { clockFromEnv, directoryFromEnv, requestStoreFromEnv } from '../wiring.js';
 import { addComment as operation } from './contract/operations.js';
 import { callerId, jsonApi, jsonBody, reply } from './http-api.js';

@@ -2,8 +2,8 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { AppError, UnauthorizedError, ValidationError } from '../../shared/kernel/errors.js';
-import { log } from '../../shared/kernel/log.js';
 import { linkProblemPage } from '../../shared/notifications/decision-pages.js';
+import { correlate, errorFields, logger, observed } from '../observability.js';
 import { type Operation, pathParamsOf, type Responses } from './contract/operation.js';
 
 /** API Gateway HTTP API (payload 2.0) event; `authorizer.jwt` is present on JWT-protected routes, every claim a string. */
@@ -114,10 +114,9 @@ function errorResponses(format: 'json' | 'html'): MiddlewareObj<HttpEvent, HttpR
         return;
       }
       const transient = isTransient(error);
-      (transient ? log.warn : log.error)(transient ? 'dependency unavailable' : 'unhandled error', {
-        awsRequestId: request.context.awsRequestId,
+      (transient ? logger.warn : logger.error).call(logger, transient ? 'dependency unavailable' : 'unhandled error', {
         route: request.event.routeKey,
-        error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
+        error: errorFields(error),
       });
       const status = transient ? 503 : 500;
       const message = transient
@@ -148,12 +147,45 @@ function checked<P extends z.ZodRawShape>(operation: Operation<P>, handler: Http
 const bodySize = (event: HttpEvent) =>
   event.isBase64Encoded ? Math.floor(((event.body?.length ?? 0) * 3) / 4) : Buffer.byteLength(event.body ?? '');
 
+/**
+ * One line per request answered (after the error responses made it an answer): the route, never
+ * the path (it may carry a search), its status and time. A request's own routes carry its id as
+ * the correlation id; a submission sets it once the request has one (`correlate`).
+ */
+function accessLog(): MiddlewareObj<HttpEvent, HttpResult> {
+  let started = 0;
+  const line = (request: { event: HttpEvent; response?: HttpResult | null }) =>
+    logger.info('request answered', {
+      route: request.event.routeKey,
+      status: request.response?.statusCode,
+      ms: Date.now() - started,
+    });
+  return {
+    before: async (request) => {
+      started = Date.now();
+      const params = request.event.pathParameters ?? {};
+      const requestId = params['requestId'] ?? params['id'];
+      correlate({ requestId: requestId && /^R[0-9A-Za-z-]{1,60}$/.test(requestId) ? requestId : undefined });
+    },
+    after: async (request) => line(request),
+    onError: async (request) => {
+      if (request.response) line(request);
+    },
+  };
+}
+
+const api = (format: 'json' | 'html') =>
+  middy<HttpEvent, HttpResult>()
+    .use(observed() as MiddlewareObj<HttpEvent, HttpResult>[])
+    .use(accessLog())
+    .use(errorResponses(format));
+
 /** A JSON route answering `operation`. */
 export const jsonApi = <P extends z.ZodRawShape>(operation: Operation<P>, handler: HttpHandler<z.infer<z.ZodObject<P>>>) =>
-  middy<HttpEvent, HttpResult>().use(errorResponses('json')).handler(checked(operation, handler));
+  api('json').handler(checked(operation, handler));
 /** A page route (decision links) answering `operation`: its errors are pages too. */
 export const htmlApi = <P extends z.ZodRawShape>(operation: Operation<P>, handler: HttpHandler<z.infer<z.ZodObject<P>>>) =>
-  middy<HttpEvent, HttpResult>().use(errorResponses('html')).handler(checked(operation, handler));
+  api('html').handler(checked(operation, handler));
 
 /** The employee id of the caller, from the token API Gateway's JWT authorizer already verified. */
 export function callerId(event: HttpEvent): string {

@@ -1,5 +1,5 @@
-import { log } from '../../shared/kernel/log.js';
 import { makeRecallRequest } from '../../shared/use-cases/recall-request.js';
+import { log } from '../observability.js';
 import { clockFromEnv, requestStoreFromEnv, workflowsFromEnv } from '../wiring.js';
 import { recallRequest as operation } from './contract/operations.js';
 import { callerId, jsonApi, jsonBody, reply } from './http-api.js';

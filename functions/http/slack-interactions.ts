@@ -1,10 +1,10 @@
 import { UnauthorizedError } from '../../shared/kernel/errors.js';
-import { log } from '../../shared/kernel/log.js';
 import { verifySlackRequest } from '../../shared/kernel/slack-signature.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { makeSlackInteractions } from '../../shared/use-cases/slack-interactions.js';
 import { decideStepFromEnv, supplementRequestFromEnv } from '../approval-wiring.js';
 import { chatFromEnv, slackSigningSecretFromEnv } from '../chat-wiring.js';
+import { log } from '../observability.js';
 import { clockFromEnv, directoryFromEnv, requestStoreFromEnv } from '../wiring.js';
 import { slackInteractions as operation } from './contract/operations.js';
 import { bodyBytes, header, jsonApi, reply } from './http-api.js';

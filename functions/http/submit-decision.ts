@@ -1,5 +1,4 @@
 import { ValidationError } from '../../shared/kernel/errors.js';
-import { log } from '../../shared/kernel/log.js';
 import { decisionRecordedPage } from '../../shared/notifications/decision-pages.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { describe } from '../../shared/requests/per-kind.js';
@@ -10,6 +9,7 @@ import { makeReassignStep } from '../../shared/use-cases/reassign-step.js';
 import { approvalEngineFromEnv, decideStepFromEnv, returnToPreviousFromEnv, supplementRequestFromEnv } from '../approval-wiring.js';
 import { chatFromEnv } from '../chat-wiring.js';
 import { mailerFromEnv } from '../mail-wiring.js';
+import { log } from '../observability.js';
 import { clockFromEnv, directoryFromEnv, fleetStoreFromEnv, requestStoreFromEnv } from '../wiring.js';
 import { submitDecision as operation } from './contract/operations.js';
 import { formBody, html, htmlApi } from './http-api.js';

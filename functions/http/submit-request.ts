@@ -1,10 +1,10 @@
 import { randomIds } from '../../shared/adapters/system.js';
-import { log } from '../../shared/kernel/log.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { makeSubmitRequest } from '../../shared/use-cases/submit-request.js';
 import { chatFromEnv } from '../chat-wiring.js';
 import { documentFilesFromEnv } from '../documents-wiring.js';
 import { optionalMailerFromEnv } from '../mail-wiring.js';
+import { correlate, log } from '../observability.js';
 import { attachmentStoreFromEnv, clockFromEnv, directoryFromEnv, fleetStoreFromEnv, requestStoreFromEnv, workflowsFromEnv } from '../wiring.js';
 import { submitRequest as operation } from './contract/operations.js';
 import { callerId, header, jsonApi, jsonBody, reply } from './http-api.js';
@@ -32,5 +32,6 @@ export const handler = jsonApi(operation, async (event) => {
     idempotencyKey: header(event, 'idempotency-key'),
   });
   const location = `/requests/${request.id}`;
+  correlate({ requestId: request.id }); // its id exists from here: this line on, the logs carry it
   return replayed ? reply(operation, 200, request, { location, 'idempotent-replayed': 'true' }) : reply(operation, 201, request, { location });
 });

@@ -1,5 +1,5 @@
-import { log } from '../../shared/kernel/log.js';
 import { makeWithdrawRequest } from '../../shared/use-cases/withdraw-request.js';
+import { log } from '../observability.js';
 import { clockFromEnv, requestStoreFromEnv, workflowsFromEnv } from '../wiring.js';
 import { withdrawRequest as operation } from './contract/operations.js';
 import { callerId, jsonApi, jsonBody, reply } from './http-api.js';

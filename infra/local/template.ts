@@ -60,6 +60,20 @@ export interface LocalScheduleTarget {
   input?: unknown;
 }
 
+/**
+ * A function reading the table's stream (an event source mapping): what it is given, in batches of
+ * at most `batchSize` records that pass its filters, from where it starts.
+ */
+export interface LocalStreamSource {
+  logicalId: string;
+  functionArn: string;
+  batchSize: number;
+  startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  /** The mapping's filter patterns (EventBridge pattern syntax); a record passes if any matches. None: every record. */
+  filters: unknown[];
+  reportBatchItemFailures: boolean;
+}
+
 /** An S3 bucket of the stack, by the name the functions get for it locally (its `Ref`). */
 export interface LocalBucket {
   logicalId: string;
@@ -73,6 +87,7 @@ export interface LocalTemplate {
   routes: LocalRoute[];
   stateMachines: LocalStateMachineSpec[];
   schedules: LocalSchedule[];
+  streamSources: LocalStreamSource[];
 }
 
 const functionArn = (logicalId: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${logicalId}`;
@@ -129,6 +144,8 @@ export function readTemplate(raw: unknown): LocalTemplate {
     if (resource?.Type === 'AWS::Lambda::Function' && attribute === 'Arn') return functionArn(logicalId);
     if (resource?.Type === 'AWS::DynamoDB::Table' && attribute === 'Arn')
       return `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${logicalId}`;
+    if (resource?.Type === 'AWS::DynamoDB::Table' && attribute === 'StreamArn')
+      return `arn:aws:dynamodb:${LOCAL_REGION}:${LOCAL_ACCOUNT}:table/${logicalId}/stream/local`;
     if (resource?.Type === 'AWS::ApiGatewayV2::Api' && attribute === 'ApiEndpoint') return 'http://local';
     if (resource?.Type === 'AWS::S3::Bucket' && attribute === 'Arn') return `arn:aws:s3:::${bucketName(logicalId)}`;
     throw new Error(`template: unsupported Fn::GetAtt ${logicalId}.${attribute}`);
@@ -175,12 +192,17 @@ export function readTemplate(raw: unknown): LocalTemplate {
   const functions = ofType('AWS::Lambda::Function').map(([logicalId, resource]): LocalFunction => {
     const properties = props(resource);
     const variables = z.record(z.string(), z.unknown()).parse((properties['Environment'] as { Variables?: unknown } | undefined)?.Variables ?? {});
+    // Lambda tells the function its log level setting (LoggingConfig) in AWS_LAMBDA_LOG_LEVEL; Powertools Logger reads it.
+    const logLevel = z.object({ ApplicationLogLevel: z.string().optional() }).optional().parse(properties['LoggingConfig'])?.ApplicationLogLevel;
     return {
       logicalId,
       arn: functionArn(logicalId),
       assetPath: z.string().parse(resource.Metadata?.['aws:asset:path']),
       handler: z.string().parse(properties['Handler']),
-      environment: Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, String(resolve(value))])),
+      environment: {
+        ...Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, String(resolve(value))])),
+        ...(logLevel ? { AWS_LAMBDA_LOG_LEVEL: logLevel } : {}),
+      },
       timeoutSeconds: z.number().parse(properties['Timeout'] ?? 3),
     };
   });
@@ -242,5 +264,38 @@ export function readTemplate(raw: unknown): LocalTemplate {
 
   const buckets = bucketEntries.map(([logicalId]): LocalBucket => ({ logicalId, name: bucketName(logicalId) }));
 
-  return { table: { logicalId: tableEntry[0], properties: props(tableEntry[1]) }, buckets, functions, routes, stateMachines, schedules };
+  const tableStreamArn = getAtt(tableEntry[0], 'StreamArn');
+  const streamSources = ofType('AWS::Lambda::EventSourceMapping').map(([logicalId, resource]): LocalStreamSource => {
+    const properties = props(resource);
+    const source = String(resolve(properties['EventSourceArn']));
+    if (source !== tableStreamArn) throw new Error(`template: event source mapping ${logicalId} reads ${source}, not the table's stream`);
+    const name = String(resolve(properties['FunctionName']));
+    const arn = name.startsWith('arn:') ? name : functionArn(name);
+    if (!functionArns.has(arn)) throw new Error(`template: event source mapping ${logicalId} targets ${name}, not a function of this stack`);
+    const filters = z
+      .object({ Filters: z.array(z.object({ Pattern: z.string() })) })
+      .optional()
+      .parse(resolve(properties['FilterCriteria']));
+    return {
+      logicalId,
+      functionArn: arn,
+      batchSize: z.number().parse(properties['BatchSize'] ?? 100),
+      startingPosition: z.enum(['TRIM_HORIZON', 'LATEST']).parse(properties['StartingPosition']),
+      filters: (filters?.Filters ?? []).map((filter) => JSON.parse(filter.Pattern) as unknown),
+      reportBatchItemFailures: z
+        .array(z.string())
+        .parse(properties['FunctionResponseTypes'] ?? [])
+        .includes('ReportBatchItemFailures'),
+    };
+  });
+
+  return {
+    table: { logicalId: tableEntry[0], properties: props(tableEntry[1]) },
+    buckets,
+    functions,
+    routes,
+    stateMachines,
+    schedules,
+    streamSources,
+  };
 }

@@ -56,9 +56,10 @@ function decodeCirculationCursor(cursor: string, personId: string): { pk: string
 
 /**
  * One change of a request as one transaction, composed of each entity's items: the request (over
- * the version it was changed from), its accounted history events, the domain events they publish (the outbox), ledger places, the idempotency
+ * the version it was changed from), its accounted history events, ledger places, the idempotency
  * record, links, vehicle calendar days and odometer, budget figures, and the months' finance
- * totals last (so the guards of everything before keep their places).
+ * totals last, after the domain events the change publishes (the outbox), so the guards of
+ * everything before keep their places.
  */
 function transactionOf(tableName: string, change: RequestChange): GuardedItem[] {
   const { request } = change;
@@ -66,7 +67,6 @@ function transactionOf(tableName: string, change: RequestChange): GuardedItem[] 
   return [
     putRequest(tableName, request, change.expectedVersion),
     ...recorded.map((event) => putEvent(tableName, request.id, event)),
-    ...outboxEventsOf(change).map((event) => putOutbox(tableName, event)),
     ...(change.ledgers ?? []).map((ledger) => updateLedger(tableName, request.id, ledger)),
     ...(change.idempotency ? [putIdempotency(tableName, { ...change.idempotency, requestId: request.id, createdAt: request.createdAt })] : []),
     ...(change.attachments ?? []).map((binding) => bindAttachment(tableName, binding)),
@@ -81,6 +81,7 @@ function transactionOf(tableName: string, change: RequestChange): GuardedItem[] 
     ...(change.circulation?.remove ?? []).map((key) => deleteCirculation(tableName, key)),
     ...(change.links?.consume ? [consumeLink(tableName, change.links.consume)] : []),
     ...(change.links?.revoke ?? []).map((revoke) => revokeLink(tableName, revoke)),
+    ...outboxEventsOf(change).map((event) => putOutbox(tableName, event)),
     ...addToTotals(tableName, recorded),
   ];
 }

@@ -44,6 +44,8 @@ export interface SweepReport {
   applied: number;
   /** Decided stages whose workflow had to be told again. */
   resumed: number;
+  /** Of the decisions still waiting for their workflow, those decided more than an hour ago (alarmed on). */
+  resumeOverAnHour: number;
   /** Rounds in review with no stage opened, whose workflow the sweep started (idempotent if it runs). */
   started: number;
   /** Follow-ups done: missing trip logs reminded, reported repairs closed. */
@@ -55,6 +57,9 @@ export interface SweepReport {
   destroyed: number;
   failed: number;
 }
+
+/** How long a decision may wait for its workflow before the sweep's gauge counts it (the alarm's threshold). */
+const RESUME_ALARM_MS = 60 * 60 * 1000;
 
 /** Step Functions' answers for a token whose task no longer waits. */
 const TASK_GONE = ['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken'];
@@ -158,6 +163,7 @@ export function makeApprovalTimers(deps: ApprovalTimerDeps) {
         rerouted: 0,
         applied: 0,
         resumed: 0,
+        resumeOverAnHour: 0,
         started: 0,
         followedUp: 0,
         supplementsReminded: 0,
@@ -184,6 +190,7 @@ export function makeApprovalTimers(deps: ApprovalTimerDeps) {
       for (const request of await requests.dueResumes(now, BATCH)) {
         const pending = request.resumePending;
         if (!pending) continue;
+        if (Date.parse(now) - Date.parse(pending.since) > RESUME_ALARM_MS) report.resumeOverAnHour += 1;
         try {
           await workflows.resume(pending.taskToken, { outcome: pending.outcome });
           report.resumed += 1;

@@ -266,7 +266,12 @@ describe('the synthesized stack', () => {
     const awaitDecision = definition.States['Await decision'];
     expect(awaitDecision.Resource).toBe('arn:x:states:::lambda:invoke.waitForTaskToken');
     expect(awaitDecision.TimeoutSeconds).toBe((officePolicy.approvals.stageDeadlineDays + 2) * 86_400);
-    expect(awaitDecision.Parameters.Payload).toEqual({ 'requestId.$': '$.requestId', 'round.$': '$.round', 'taskToken.$': '$$.Task.Token' });
+    expect(awaitDecision.Parameters.Payload).toEqual({
+      'requestId.$': '$.requestId',
+      'round.$': '$.round',
+      'executionName.$': '$$.Execution.Name',
+      'taskToken.$': '$$.Task.Token',
+    });
     for (const name of ['Await decision', 'Finalize']) {
       expect(definition.States[name].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Record failure' }]);
     }

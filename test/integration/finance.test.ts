@@ -1,17 +1,35 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { eventConsumers } from '../../shared/events/consumers.js';
+import { domainEventTypes } from '../../shared/events/event-types.js';
+import { eventSchemaPath } from '../../shared/events/json-schemas.js';
 import { financeTotalKey } from '../../shared/store/entities/finance-total.js';
-import { seedPerson } from '../fixtures/directory.js';
+import { seedDirectory, seedPerson } from '../fixtures/directory.js';
 import { api, eventually, type StepView, suiteBackend, waitForEmail } from './harness.js';
 
 /** Finance through the local runtime: totals maintained across status changes and a month boundary at midnight KST. */
 const FINANCE = 'E1029';
+const seedNames = seedDirectory.people.map((person) => person.name);
+/** An event's detail is what the committed JSON Schema of its type says (the consumers' contract). */
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats(ajv);
+const schemas = Object.fromEntries(
+  domainEventTypes.map((type) => [type, ajv.compile(JSON.parse(readFileSync(new URL(`../../${eventSchemaPath(type)}`, import.meta.url), 'utf8')))]),
+);
+const validEvent = Object.assign((detail: { type: string }) => schemas[detail.type]?.(detail) === true, {
+  get errors() {
+    return Object.values(schemas).flatMap((validate) => validate.errors ?? []);
+  },
+});
 const run = promisify(execFile);
 
 interface Figures {
@@ -119,6 +137,7 @@ describe('finance: monthly totals, payments, exports and the monthly report', ()
       clinic: '한빛검진센터',
     });
     expect((await post('E1040', `/requests/${withdrawn.body.id}/withdraw`, { reason: '중복 청구' })).status).toBe(200);
+    ids['withdrawn'] = withdrawn.body.id;
     // A vehicle booking agreed by the team leader, then finally rejected by the dispatcher.
     const booking = await post('E1039', '/requests', {
       kind: 'vehicle-booking',
@@ -130,6 +149,7 @@ describe('finance: monthly totals, payments, exports and the monthly report', ()
       passengers: 2,
     });
     expect(booking.status, booking.text).toBe(201);
+    ids['booking'] = booking.body.id;
     const leaderStep = await waiting(booking.body.id, 'E1039', 0);
     expect((await post(leaderStep.approverId, `/approvals/${booking.body.id}/decision`, { decision: 'approve' })).status).toBe(200);
     const dispatch = await waiting(booking.body.id, 'E1039', 1);
@@ -259,6 +279,154 @@ describe('finance: monthly totals, payments, exports and the monthly report', ()
       executionRate: 0,
     });
     expect(response.body.lines.map((line: { id: string }) => line.id)).toEqual(['staff-welfare', 'building-maintenance', 'parking-special-account']);
+  });
+
+  // Domain events and the functions' logs and metrics, of everything this file did.
+  interface Published {
+    file: string;
+    'detail-type': string;
+    detail: { eventId: string; requestId: string; type: string } & Record<string, unknown>;
+  }
+  const eventsDir = () => join(backend.dataDir, 'outbox', 'events');
+  const published = async (): Promise<Published[]> => {
+    const names = (await readdir(eventsDir())).filter((name) => name.endsWith('.json')).sort();
+    return Promise.all(
+      names.map(async (file) => ({ file, ...(JSON.parse(await readFile(join(eventsDir(), file), 'utf8')) as Omit<Published, 'file'>) })),
+    );
+  };
+  const typesOf = (events: Published[], id: string | undefined) =>
+    events.filter((event) => event.detail.requestId === id).map((event) => event['detail-type']);
+  /** Waits until the request's events end with `last`, and answers them all. */
+  const publishedUpTo = (id: string | undefined, last: string) =>
+    eventually(async () => {
+      const events = await published();
+      if (typesOf(events, id).at(-1) !== last) throw new Error(`${id}: ${typesOf(events, id).join(', ')} (waiting for ${last})`);
+      return events;
+    });
+  /** The functions' log (logs/functions.jsonl): its lines, parsed, and the EMF metrics among them. */
+  const functionLog = async () => {
+    const lines = (await readFile(join(backend.dataDir, 'logs', 'functions.jsonl'), 'utf8')).split('\n').filter((line) => line !== '');
+    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const metrics = entries.flatMap((entry) => {
+      const aws = entry['_aws'] as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } | undefined;
+      return (aws?.CloudWatchMetrics ?? []).flatMap((set) =>
+        set.Metrics.map((metric) => ({
+          namespace: set.Namespace,
+          name: metric.Name,
+          dimensions: Object.fromEntries((set.Dimensions[0] ?? []).map((name) => [name, entry[name]])),
+          value: entry[metric.Name] as number,
+        })),
+      );
+    });
+    return { lines, entries, metrics };
+  };
+  const health = { kind: 'health-checkup', checkupDate: '2026-11-20', amountPaid: 300_000, clinic: '한빛검진센터' };
+
+  it('publishes each committed change once, in commit order, to the schema, with nothing of a health detail; e호조 gets the paid claim', async () => {
+    const events = await publishedUpTo(ids['health'], 'ReimbursementPaid');
+    // Paid once (the second payment was refused): submitted, each step decided, approved, paid.
+    const claim = typesOf(events, ids['health']);
+    const decided = claim.length - 3;
+    expect(decided).toBeGreaterThan(0);
+    expect(claim).toEqual(['RequestSubmitted', ...Array<string>(decided).fill('StepDecided'), 'RequestApproved', 'ReimbursementPaid']);
+    expect(events.find((event) => event['detail-type'] === 'ReimbursementPaid')?.detail).toMatchObject({
+      requestId: ids['health'],
+      requesterId: 'E1034',
+      amountKrw: 300_000,
+      documentNumber: expect.stringMatching(/^총무과-\d+$/),
+    });
+    // The refused payment of the claim still in review published nothing.
+    expect(typesOf(events, ids['infertility'])).toEqual(['RequestSubmitted']);
+    expect(typesOf(events, ids['withdrawn'])).toEqual(['RequestSubmitted', 'RequestWithdrawn']);
+    expect(typesOf(events, ids['booking'])).toEqual(['RequestSubmitted', 'StepDecided', 'StepDecided', 'RequestRejected']);
+    expect(new Set(events.map((event) => event.detail.eventId)).size).toBe(events.length);
+    for (const event of events) expect(validEvent(event.detail), `${event.file}: ${JSON.stringify(validEvent.errors)}`).toBe(true);
+    const text = JSON.stringify(events);
+    for (const secret of ['한빛검진센터', '한빛여성의원', 'ivf', 'clinic', 'treatmentType', '중복 청구', '그날 차량 정비', ...seedNames])
+      expect(text).not.toContain(secret);
+    const toFinance = events.filter((event) => (eventConsumers.finance.types as readonly string[]).includes(event['detail-type']));
+    expect(toFinance.map((event) => event.detail.requestId)).toEqual([ids['health']]);
+  });
+
+  it('a transaction that fails publishes nothing: of two decisions at once on one step, one is recorded and published', async () => {
+    const submitted = await post('E1075', '/requests', health);
+    expect(submitted.status, submitted.text).toBe(201);
+    const id: string = submitted.body.id;
+    const step = await waiting(id, 'E1075', 0);
+    const twice = await Promise.all([0, 1].map(() => post(step.approverId, `/approvals/${id}/decision`, { decision: 'approve' })));
+    expect(twice.map((answer) => answer.status).sort()).toEqual([200, 409]);
+    await waiting(id, 'E1075', 1);
+    // A later change of the same request: whatever the failed one might have published would come before it.
+    expect((await post('E1075', `/requests/${id}/withdraw`, { reason: '다시 청구' })).status).toBe(200);
+    expect(typesOf(await publishedUpTo(id, 'RequestWithdrawn'), id)).toEqual(['RequestSubmitted', 'StepDecided', 'RequestWithdrawn']);
+  });
+
+  it('a bus that is down loses nothing: the events wait in the outbox and go, in order, once it is back', async () => {
+    await writeFile(join(eventsDir(), '.unavailable'), '');
+    let id = '';
+    try {
+      const submitted = await post('E1035', '/requests', health);
+      expect(submitted.status, submitted.text).toBe(201);
+      id = submitted.body.id;
+      expect((await post('E1035', `/requests/${id}/withdraw`, { reason: '다시 청구' })).status).toBe(200);
+      await new Promise((done) => setTimeout(done, 2_500)); // the stream is retried every second meanwhile
+      expect(typesOf(await published(), id)).toEqual([]);
+    } finally {
+      await rm(join(eventsDir(), '.unavailable'), { force: true });
+    }
+    expect(typesOf(await publishedUpTo(id, 'RequestWithdrawn'), id)).toEqual(['RequestSubmitted', 'RequestWithdrawn']);
+  });
+
+  it('the logs follow a claim from the API through its workflow to its emails, and hold no personal data; the metrics are there', async () => {
+    const { lines, entries, metrics } = await functionLog();
+    const logs = entries.filter((entry) => !('_aws' in entry));
+    // The claim's own lines: its submission, its workflow's tasks (with the execution), the decisions, the emails.
+    const claim = logs.filter((entry) => entry['correlation_id'] === ids['health']);
+    const functions = new Set(claim.map((entry) => String(entry['function_name']).replace(/[0-9A-F]{8}$/, '')));
+    expect([...functions]).toEqual(
+      expect.arrayContaining(['ApiSubmitRequest', 'ApprovalTasksRequestDecision', 'ApprovalTasksFinalize', 'ApiDecideApproval']),
+    );
+    expect(
+      claim
+        .filter((entry) => String(entry['function_name']).startsWith('ApprovalTasks'))
+        .every((entry) => String(entry['execution_name']).startsWith(`${ids['health']}-`)),
+    ).toBe(true);
+    expect(claim.some((entry) => entry['message'] === 'mail sent')).toBe(true);
+    expect(logs.every((entry) => ['DEBUG', 'INFO', 'WARN', 'ERROR'].includes(String(entry['level'])))).toBe(true);
+    // Nothing personal: no name or address of anyone in the directory, no clinic, no reason, no health amount.
+    const text = lines.join('\n');
+    for (const secret of [
+      '한빛검진센터',
+      '한빛여성의원',
+      'ivf',
+      '중복 청구',
+      '다시 청구',
+      ...seedNames,
+      ...seedDirectory.people.map((person) => person.email),
+    ])
+      expect(text).not.toContain(secret);
+    const amounts = new Set([300_000, 1_000_000, 450_000]);
+    const values = (value: unknown): unknown[] => (value !== null && typeof value === 'object' ? Object.values(value).flatMap(values) : [value]);
+    expect(logs.flatMap(values).filter((value) => amounts.has(value as number) || /\b(300|450|1,?000),?000\b/.test(String(value)))).toEqual([]);
+    // Metrics (EMF): in the stage's namespace, with their dimensions.
+    expect(new Set(metrics.map((metric) => metric.namespace))).toEqual(new Set(['Approvals/local']));
+    const total = (name: string, dimensions: Record<string, string>, of = metrics) =>
+      of
+        .filter(
+          (metric) =>
+            metric.name === name && Object.entries({ service: 'approvals', ...dimensions }).every(([key, value]) => metric.dimensions[key] === value),
+        )
+        .reduce((sum, metric) => sum + metric.value, 0);
+    expect(total('RequestsSubmitted', { kind: 'health-checkup' })).toBe(4);
+    expect(total('RequestsSubmitted', { kind: 'infertility-treatment' })).toBe(1);
+    expect(total('RequestsDecided', { kind: 'health-checkup', outcome: 'approved' })).toBe(1);
+    expect(total('RequestsDecided', { kind: 'vehicle-booking', outcome: 'rejected' })).toBe(1);
+    expect(total('Decisions', { channel: 'api' })).toBeGreaterThanOrEqual(4);
+    // Each event on file was counted once (the count is written as its batch ends).
+    await eventually(async () => {
+      const counted = total('DomainEventsPublished', {}, (await functionLog()).metrics);
+      expect(counted).toBe((await published()).length);
+    });
   });
 
   const tokenOf = async (employeeId: string) => {

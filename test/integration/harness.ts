@@ -143,6 +143,10 @@ export async function startInProcess(dataDir: string, options: { env?: Record<st
       port: 0,
       dynamoDb: inject('sharedDynamoDb'),
       log: (level, message, fields) => keep(JSON.stringify({ level, message, ...fields })),
+      functionLog: (line) => {
+        keep(line);
+        return undefined;
+      },
     });
     backendOrigins.add(new URL(runtime.apiUrl).origin);
     let stopped: Promise<void> | undefined;
