@@ -24,6 +24,7 @@ import { acknowledge, nagArnOf } from './nag.js';
 export class DomainEvents extends Construct {
   readonly bus: EventBus;
   readonly publisher: AppFunction;
+  readonly republisher: AppFunction;
   readonly queues: Record<keyof typeof eventConsumers, Queue>;
 
   constructor(scope: Construct, id: string, props: { data: DataStore; stageName: string }) {
@@ -65,6 +66,19 @@ export class DomainEvents extends Construct {
       'dynamodb:ListStreams has no resource-level permissions (granted by the stream event source); X-Ray as every function.',
     );
     acknowledge(this.publisher, `IAM5[Resource::${nagArnOf(table)}/stream/*]`, "Reading this table's own stream (its ARN changes with each stream).");
+
+    // For the operator (runbook): the outbox events of named requests, on the bus again.
+    this.republisher = new AppFunction(this, 'Republisher', {
+      entry: 'functions/events/republish-events.ts',
+      description: 'Operator-invoked: puts the outbox events of named requests on the bus again ({"requestIds": [...]})',
+      environment: { EVENTS_TRANSPORT: 'eventbridge', EVENT_BUS_NAME: this.bus.eventBusName },
+      timeout: Duration.minutes(1),
+    }).useTable(props.data, 'read');
+    this.bus.grantPutEventsTo(this.republisher);
+    new CfnOutput(this, 'RepublisherName', {
+      value: this.republisher.functionName,
+      description: 'Publish outbox events again (runbook: dead-letters)',
+    });
 
     this.queues = Object.fromEntries(
       Object.entries(eventConsumers).map(([name, consumer]) => {

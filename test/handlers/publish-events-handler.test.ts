@@ -1,4 +1,5 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -13,6 +14,7 @@ import { requestInReview } from '../fixtures/requests.js';
 expect.extend(allCustomMatcher);
 
 const eventBridge = mockClient(EventBridgeClient);
+const dynamo = mockClient(DynamoDBDocumentClient);
 let handler: typeof import('../../functions/events/publish-events.js')['handler'];
 
 const at = '2026-03-02T01:00:00.000Z';
@@ -86,5 +88,43 @@ describe('the domain-event publisher (table stream → EventBridge)', () => {
     expect(eventBridge).not.toHaveReceivedCommand(PutEventsCommand);
     const broken = inserted('4', { pk: 'REQUEST#R1', sk: 'OUTBOX#x', outboxEvent: { type: 'RequestSubmitted' } });
     await expect(handler(stream(broken), lambdaContext)).rejects.toThrow();
+  });
+});
+
+describe("publishing a request's outbox events again (the operator, after the DLQ)", () => {
+  let republish: typeof import('../../functions/events/republish-events.js')['handler'];
+  beforeAll(async () => {
+    vi.stubEnv('EVENTS_TRANSPORT', 'eventbridge');
+    vi.stubEnv('EVENT_BUS_NAME', 'approvals-bus');
+    vi.stubEnv('TABLE_NAME', 'approval-table');
+    ({ handler: republish } = await import('../../functions/events/republish-events.js'));
+  });
+  beforeEach(() => {
+    eventBridge.reset();
+    dynamo.reset();
+  });
+
+  it('reads the outbox items the table still keeps for each request and puts them on the bus in order', async () => {
+    // Prepare
+    dynamo.on(QueryCommand).resolves({ Items: [outboxItem(first), outboxItem(second)] });
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }, { EventId: '2' }] });
+    // Act
+    const result = await republish({ requestIds: ['R1'] }, lambdaContext);
+    // Assess
+    expect(result).toEqual({ results: [{ requestId: 'R1', kept: 2, published: 2, failed: 0 }] });
+    expect(dynamo).toHaveReceivedCommandWith(QueryCommand, {
+      TableName: 'approval-table',
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :outbox)',
+      ExpressionAttributeValues: { ':pk': 'REQUEST#R1', ':outbox': 'OUTBOX#' },
+    });
+    expect(eventBridge).toHaveReceivedCommandWith(PutEventsCommand, {
+      Entries: [expect.objectContaining({ DetailType: 'RequestSubmitted' }), expect.objectContaining({ DetailType: 'StepDecided' })],
+    });
+  });
+
+  it('refuses anything but a list of request ids', async () => {
+    await expect(republish({ requestIds: ['REQUEST#R1'] }, lambdaContext)).rejects.toThrow();
+    await expect(republish({}, lambdaContext)).rejects.toThrow();
+    expect(dynamo).not.toHaveReceivedCommand(QueryCommand);
   });
 });
