@@ -231,7 +231,8 @@ interface Subject {
 const descriptionsSchema = z.object({
   Resources: z.record(
     z.string(),
-    z.object({ Type: z.string(), Properties: z.object({ Description: z.string().optional() }).loose().optional() }).loose(),
+    // Only functions' descriptions are read; another resource's may be an intrinsic (the event archive's).
+    z.object({ Type: z.string(), Properties: z.object({ Description: z.unknown().optional() }).loose().optional() }).loose(),
   ),
 });
 
@@ -242,7 +243,7 @@ function synthesize(outdir: string): { template: LocalTemplate; descriptions: Ma
   const descriptions = new Map(
     Object.entries(descriptionsSchema.parse(raw).Resources)
       .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function')
-      .map(([logicalId, resource]) => [logicalId, resource.Properties?.Description ?? ''] as const),
+      .map(([logicalId, resource]) => [logicalId, String(resource.Properties?.Description ?? '')] as const),
   );
   return { template: readTemplate(raw), descriptions };
 }

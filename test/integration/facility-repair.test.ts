@@ -6,7 +6,17 @@ import { officePolicy } from '../../shared/policies/office-policy.js';
 import { facilityRepair } from '../../shared/requests/kinds/facility-repair.js';
 import { seedPerson } from '../fixtures/directory.js';
 import { leakInMainHall } from '../fixtures/requests.js';
-import { advanceClock, api, eventually, runSchedules, type StepView, suiteBackend, uploadDocument, waitForEmail } from './harness.js';
+import {
+  advanceClock,
+  api,
+  eventsPublished,
+  eventually,
+  runSchedules,
+  type StepView,
+  suiteBackend,
+  uploadDocument,
+  waitForEmail,
+} from './harness.js';
 
 /** 청사 시설 보수 through the local runtime, on the office's default policy. */
 const REQUESTER = 'E1039'; // 교통행정과 주무관
@@ -286,6 +296,11 @@ describe('facility repair requests through the local runtime', () => {
     ).toBe(200);
     const confirmed = await api(backend, 'POST', `/requests/${request.id}/confirmation`, { as: REQUESTER, json: { accepted: true } });
     expect(confirmed.body.status).toBe('completed');
+    // Completed once (the reopening did not complete it): the other systems hear the building and the actual cost.
+    const events = await eventsPublished(backend, request.id, 'RepairCompleted');
+    expect(events.filter((event) => event['detail-type'] === 'RepairCompleted').map((event) => event.detail['facts'])).toEqual([
+      expect.objectContaining({ actualCostKrw: 1_480_000, committedKrw: 1_500_000, completedOn: today }),
+    ]);
     const final = await budget();
     expect([delta(final, 'committedKrw'), delta(final, 'outstandingKrw'), delta(final, 'spentKrw')]).toEqual([1_500_000, 0, 1_480_000]);
 

@@ -384,3 +384,25 @@ export async function requiredDocuments(backend: RunningBackend, as: string, kin
   if (idempotencyKey) documentsByIdempotencyKey.set(`${backend.apiUrl}|${as}|${idempotencyKey}`, ids);
   return ids;
 }
+
+/** A domain event the local bus wrote (`$DATA_DIR/outbox/events/`, one file each, in publishing order). */
+export interface PublishedEvent {
+  file: string;
+  'detail-type': string;
+  detail: { eventId: string; requestId: string; type: string } & Record<string, unknown>;
+}
+
+/** Waits until request `requestId` has published an event of type `type`, and answers the request's events so far. */
+export async function eventsPublished(backend: RunningBackend, requestId: string, type: string): Promise<PublishedEvent[]> {
+  const directory = join(backend.dataDir, 'outbox', 'events');
+  return eventually(async () => {
+    const names = (await readdir(directory)).filter((name) => name.endsWith('.json')).sort();
+    const events = await Promise.all(
+      names.map(async (file) => ({ file, ...(JSON.parse(await readFile(join(directory, file), 'utf8')) as Omit<PublishedEvent, 'file'>) })),
+    );
+    const own = events.filter((event) => event.detail.requestId === requestId);
+    if (!own.some((event) => event['detail-type'] === type))
+      throw new Error(`${requestId} has not published ${type}: ${own.map((e) => e['detail-type']).join(', ')}`);
+    return own;
+  });
+}

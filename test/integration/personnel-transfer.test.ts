@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { eventConsumers } from '../../shared/events/consumers.js';
 import { seoulDate } from '../../shared/kernel/seoul-time.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { addMonths, earliestEligibleDate, nextOpenRound, personnelTransfer } from '../../shared/requests/kinds/personnel-transfer.js';
 import { seedPerson } from '../fixtures/directory.js';
-import { advanceClock, api, eventually, runSchedules, type StepView, suiteBackend } from './harness.js';
+import { advanceClock, api, eventsPublished, eventually, runSchedules, type StepView, suiteBackend } from './harness.js';
 
 /** 전보 희망 through the local runtime, on the office's default policy. */
 const ADMIN = 'E1024';
@@ -151,5 +152,16 @@ describe('personnel transfer requests through the local runtime', () => {
       `전보 발령: 재무과 (${round.id} 정기인사, ${round.effectiveDate} 시행)`,
     );
     expect((await get(approvedId, 'E1039')).effect).toMatchObject({ appliedAt: expect.any(String) });
+    // The personnel system hears of it: one TransferEffective, with the department and the date, and no reasons.
+    const events = await eventsPublished(backend, approvedId, 'TransferEffective');
+    const effective = events.filter((event) => event['detail-type'] === 'TransferEffective');
+    expect(effective.map((event) => event.detail)).toEqual([
+      expect.objectContaining({
+        requesterId: 'E1039',
+        facts: { toDepartmentId: 'finance', effectiveDate: round.effectiveDate, roundId: round.id },
+        actor: { id: 'system' },
+      }),
+    ]);
+    expect(eventConsumers.personnel.types).toContain('TransferEffective');
   });
 });

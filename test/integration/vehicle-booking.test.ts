@@ -4,7 +4,18 @@ import { SEED_FLEET } from '../../infra/local/seed.js';
 import { type CalendarEntry, fleetSchema, overlaps } from '../../shared/fleet/fleet.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { vehicleBooking } from '../../shared/requests/kinds/vehicle-booking.js';
-import { advanceClock, api, decisionLinkIn, eventually, postForm, runSchedules, type StepView, suiteBackend, waitForEmail } from './harness.js';
+import {
+  advanceClock,
+  api,
+  decisionLinkIn,
+  eventsPublished,
+  eventually,
+  postForm,
+  runSchedules,
+  type StepView,
+  suiteBackend,
+  waitForEmail,
+} from './harness.js';
 
 /** 공용차량 배차 through the local runtime, on the office's default policy and the seeded fleet. */
 const fleet = fleetSchema.parse(JSON.parse(readFileSync(SEED_FLEET, 'utf8')));
@@ -227,6 +238,14 @@ describe('official vehicle bookings through the local runtime', () => {
     expect(cancelled.body.status).toBe('cancelled');
     const after = await api(backend, 'GET', `/vehicles/availability?class=passenger-large&${window}`, { as: REQUESTER });
     expect(after.body.vehicles.map((vehicle: { id: string }) => vehicle.id)).toContain(held?.vehicleId);
+    // The other systems hear of the vehicle assigned, then freed; the cancellation's reason stays here.
+    const events = await eventsPublished(backend, request.id, 'BookingCancelled');
+    const own = events.filter((event) => event['detail-type'].startsWith('Booking'));
+    expect(own.map((event) => [event['detail-type'], event.detail['facts']])).toEqual([
+      ['BookingAssigned', expect.objectContaining({ vehicleId: held?.vehicleId })],
+      ['BookingCancelled', expect.objectContaining({ vehicleId: held?.vehicleId })],
+    ]);
+    expect(JSON.stringify(events)).not.toContain('출장 취소');
   });
 
   it('공람·참조: the requester copies colleagues, who read it and find it on their list; once approved it circulates to the dispatch officers, who confirm reading it', async () => {

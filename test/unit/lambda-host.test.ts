@@ -29,6 +29,32 @@ async function hostWith(handlerSource: string): Promise<{ host: LambdaHost; fn: 
 }
 
 describe('the local Lambda host', () => {
+  it("keeps each invocation's context its own when they overlap, whatever store the AWS SDK installed before", async () => {
+    // The SDK installs a single-invocation store on its first use in a process (the tests' own clients do).
+    const global = globalThis as { awslambda?: { InvokeStore?: unknown } };
+    global.awslambda ??= {};
+    const single: Record<string | symbol, unknown> = {};
+    global.awslambda.InvokeStore = {
+      hasContext: () => true,
+      get: (key: string) => single[key],
+      set: (key: string, value: unknown) => {
+        single[key] = value;
+      },
+    };
+    const { host, fn } = await hostWith(`
+      export const handler = async (event) => {
+        const store = globalThis.awslambda.InvokeStore;
+        store.set('correlation', event.id);
+        await new Promise((done) => setTimeout(done, event.wait));
+        return { correlation: store.get('correlation'), requestId: store.getRequestId() };
+      };
+    `);
+    const [slow, fast] = await Promise.all([host.invoke(fn.arn, { id: 'R1', wait: 200 }), host.invoke(fn.arn, { id: 'R2', wait: 10 })]);
+    expect(slow).toMatchObject({ correlation: 'R1' });
+    expect(fast).toMatchObject({ correlation: 'R2' });
+    expect((slow as { requestId: string }).requestId).not.toBe((fast as { requestId: string }).requestId);
+  });
+
   it('lets the invocations under way finish before it settles', async () => {
     const { host, fn } = await hostWith(`
       import { writeFile } from 'node:fs/promises';
