@@ -1,6 +1,5 @@
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
-import { secretsManager } from '../shared/adapters/aws/secrets-client.js';
 import { makeOutboxChat, makeSlackWebApi, noChat } from '../shared/adapters/slack.js';
 import { readConfig } from '../shared/kernel/config.js';
 import type { Chat } from '../shared/ports/messaging.js';
@@ -14,8 +13,9 @@ export type SlackSecret = z.infer<typeof slackSecretSchema>;
 function slackSecretLoader(secretArn: string): () => Promise<SlackSecret> {
   let loading: Promise<SlackSecret> | undefined;
   return () => {
-    loading ??= secretsManager
-      .send(new GetSecretValueCommand({ SecretId: secretArn }))
+    // Secrets Manager loads with the first Slack call, not at every cold start.
+    loading ??= import('../shared/adapters/aws/secrets-client.js')
+      .then(({ secretsManager }) => secretsManager.send(new GetSecretValueCommand({ SecretId: secretArn })))
       .then((result) => {
         const parsed = slackSecretSchema.safeParse(JSON.parse(result.SecretString ?? '{}'));
         if (!parsed.success) throw new Error('the Slack secret must hold {"botToken", "signingSecret"}; see the README');

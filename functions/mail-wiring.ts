@@ -1,9 +1,9 @@
 import * as z from 'zod';
-import { ses } from '../shared/adapters/aws/sesv2-client.js';
-import { makeOutboxMailer, makeSesMailer, makeSmtpMailer } from '../shared/adapters/mailers.js';
+import { makeOutboxMailer, makeSmtpMailer } from '../shared/adapters/mailers.js';
 import { readConfig } from '../shared/kernel/config.js';
 import type { Mailer } from '../shared/ports/messaging.js';
 import { observedMailer } from './observability.js';
+import { onFirstUse } from './on-first-use.js';
 
 /** The mailer the environment asks for. Kept apart from wiring.ts so only functions that send mail bundle nodemailer. */
 export function mailerFromEnv(): Mailer {
@@ -15,7 +15,19 @@ export function mailerFromEnv(): Mailer {
   });
   switch (config.MAIL_TRANSPORT) {
     case 'ses':
-      return observedMailer(makeSesMailer(config.MAIL_FROM, ses));
+      // SES loads with the first email, not at every cold start.
+      return observedMailer(
+        onFirstUse<Mailer>(
+          async () => {
+            const [{ ses }, { makeSesMailer }] = await Promise.all([
+              import('../shared/adapters/aws/sesv2-client.js'),
+              import('../shared/adapters/ses-mailer.js'),
+            ]);
+            return makeSesMailer(config.MAIL_FROM, ses);
+          },
+          { send: true },
+        ),
+      );
     case 'smtp':
       return observedMailer(makeSmtpMailer(config.MAIL_FROM, readConfig({ SMTP_URL: z.url() }).SMTP_URL));
     case 'outbox':

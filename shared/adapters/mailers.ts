@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Transporter } from 'nodemailer';
 import type { EmailMessage, Mailer } from '../ports/messaging.js';
 
@@ -13,7 +12,7 @@ import type { EmailMessage, Mailer } from '../ports/messaging.js';
 const loadNodemailer = async () => (await import('nodemailer')).default;
 
 /** Builds the RFC 5322 message (UTF-8, text + HTML alternatives) every transport sends. */
-async function compose(from: string, message: EmailMessage): Promise<Buffer> {
+export async function compose(from: string, message: EmailMessage): Promise<Buffer> {
   const nodemailer = await loadNodemailer();
   const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   const info = await composer.sendMail({
@@ -36,16 +35,6 @@ export function makeOutboxMailer(from: string, directory: string): Mailer {
       // Write then rename, so a reader never sees half a message.
       await writeFile(join(directory, `.${name}.tmp`), raw);
       await rename(join(directory, `.${name}.tmp`), join(directory, name));
-    },
-  };
-}
-
-/** AWS: Amazon SES v2, raw MIME (so the message is byte-for-byte what the outbox shows). */
-export function makeSesMailer(from: string, ses: SESv2Client): Mailer {
-  return {
-    async send(message) {
-      const raw = await compose(from, message);
-      await ses.send(new SendEmailCommand({ Content: { Raw: { Data: raw } } }));
     },
   };
 }
