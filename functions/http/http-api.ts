@@ -153,16 +153,17 @@ const bodySize = (event: HttpEvent) =>
  * the correlation id; a submission sets it once the request has one (`correlate`).
  */
 function accessLog(): MiddlewareObj<HttpEvent, HttpResult> {
-  let started = 0;
+  // Per invocation (the local runtime runs several of one function at once).
+  const started = new WeakMap<object, number>();
   const line = (request: { event: HttpEvent; response?: HttpResult | null }) =>
     logger.info('request answered', {
       route: request.event.routeKey,
       status: request.response?.statusCode,
-      ms: Date.now() - started,
+      ms: Date.now() - (started.get(request) ?? Date.now()),
     });
   return {
     before: async (request) => {
-      started = Date.now();
+      started.set(request, Date.now());
       const params = request.event.pathParameters ?? {};
       const requestId = params['requestId'] ?? params['id'];
       correlate({ requestId: requestId && /^R[0-9A-Za-z-]{1,60}$/.test(requestId) ? requestId : undefined });

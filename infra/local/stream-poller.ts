@@ -33,6 +33,7 @@ const checkpointSchema = z.object({ streamArn: z.string(), shards: z.record(z.st
 type Checkpoint = z.infer<typeof checkpointSchema>;
 
 const IDLE_MS = 150;
+const DESCRIBE_EVERY_MS = 10_000;
 const RETRY_MS = 1_000;
 
 export async function startStreamPoller(input: {
@@ -90,6 +91,7 @@ export async function startStreamPoller(input: {
     if (!iterator) {
       checkpoint = { ...checkpoint, finished: [...checkpoint.finished, id] };
       await save();
+      shards = undefined; // its children, if any, are read next
       return false;
     }
     const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
@@ -163,13 +165,20 @@ export async function startStreamPoller(input: {
     );
   }
 
+  /** The shards to read, described again only when one finished or every few seconds (new shards), not at every pass. */
+  let shards: Shard[] | undefined;
+  let describedAt = 0;
   const loop = (async () => {
     while (!stopped) {
       passCount++;
       const pass = passCount;
       let busy = false;
       try {
-        for (const shard of await shardsInOrder()) {
+        if (!shards || Date.now() - describedAt > DESCRIBE_EVERY_MS) {
+          shards = await shardsInOrder();
+          describedAt = Date.now();
+        }
+        for (const shard of shards) {
           if (stopped) break;
           if (await readShard(shard)) busy = true;
         }

@@ -39,12 +39,9 @@ function synthesize(config: Record<string, unknown>, options: { builtinCloudForm
 }
 
 let withEmails: Synthesized;
-let withoutEmails: Synthesized;
 
 beforeAll(() => {
   withEmails = synthesize({ ...stageConfig, alarmEmails: ON_CALL });
-  // Only the subscriptions differ: CloudFormation's own validation of the template ran in the first synthesis.
-  withoutEmails = synthesize(stageConfig, { builtinCloudFormationValidation: false });
 }, 240_000);
 
 /** One metric an alarm reads, whether the alarm has a single metric or metric math. */
@@ -353,8 +350,18 @@ describe('who is told', () => {
     expect(subscriptions.map((s) => s.Properties.Endpoint).sort()).toEqual(ON_CALL);
     for (const subscription of subscriptions)
       expect(subscription.Properties).toMatchObject({ Protocol: 'email', TopicArn: { Ref: topicOf(withEmails) } });
-    withoutEmails.monitoring.resourceCountIs('AWS::SNS::Subscription', 0);
-    expect(alarmsOf(withoutEmails).length).toBe(alarmsOf(withEmails).length);
+    // A stage without any: the same construct in a small stack (a second synthesis of the whole app took 20 s).
+    const app = new App();
+    const stack = new Stack(app, 'Quiet');
+    const monitoring = new Monitoring(stack, 'Monitoring', {
+      stageName: 'quiet',
+      alarmEmails: [],
+      api: new HttpApi(stack, 'Api'),
+      table: new Table(stack, 'Table', { partitionKey: { name: 'pk', type: AttributeType.STRING } }),
+    });
+    const quiet = Template.fromStack(monitoring);
+    quiet.resourceCountIs('AWS::SNS::Subscription', 0);
+    quiet.resourceCountIs('AWS::SNS::Topic', 1);
   });
 
   it('every alarm explains itself and names a section of docs/runbook.md that exists', async () => {
