@@ -8,6 +8,7 @@ import { buildApp } from '../../infra/build-app.js';
 import { DocumentStore } from '../../infra/constructs/document-store.js';
 import { stageConfigSchema } from '../../infra/stage-config.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
+import { MONITORED_STAGE, monitoringChecks, ON_CALL } from './monitoring-checks.js';
 
 const PORTAL = 'https://portal.guchung.example.kr';
 const stage = {
@@ -16,17 +17,22 @@ const stage = {
   jwtAudience: ['approval-api'],
   retainData: true,
   portalOrigins: [PORTAL],
+  alarmEmails: ON_CALL,
 };
 
 let template: Template;
 let assemblyDir: string;
+let synthesizedStack: Stack;
 
 beforeAll(() => {
   // The app as `cdk synth` composes it, cdk-nag included: a finding nobody acknowledged fails the synth here.
-  const { app, stack } = buildApp({ context: { stage: 'test', stages: { test: stage } } });
+  const { app, stack } = buildApp({ context: { stage: MONITORED_STAGE, stages: { [MONITORED_STAGE]: stage } } });
   assemblyDir = app.outdir;
+  synthesizedStack = stack;
   template = Template.fromStack(stack);
-}, 120_000);
+}, 240_000);
+
+monitoringChecks(() => ({ stack: synthesizedStack, template }));
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, any> };
