@@ -32,7 +32,9 @@ type Log = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<s
 const checkpointSchema = z.object({ streamArn: z.string(), shards: z.record(z.string(), z.string()), finished: z.array(z.string()) });
 type Checkpoint = z.infer<typeof checkpointSchema>;
 
-const IDLE_MS = 150;
+/** Between reads of an idle stream: from 150 ms after a record, doubling to 1 s (each read costs DynamoDB Local CPU). */
+const IDLE_MIN_MS = 150;
+const IDLE_MAX_MS = 1_000;
 const DESCRIBE_EVERY_MS = 10_000;
 const RETRY_MS = 1_000;
 
@@ -168,6 +170,7 @@ export async function startStreamPoller(input: {
   /** The shards to read, described again only when one finished or every few seconds (new shards), not at every pass. */
   let shards: Shard[] | undefined;
   let describedAt = 0;
+  let idleMs = IDLE_MIN_MS;
   const loop = (async () => {
     while (!stopped) {
       passCount++;
@@ -185,10 +188,13 @@ export async function startStreamPoller(input: {
       } catch (error) {
         if (!stopped) log('warn', 'stream read failed; retrying', { error: error instanceof Error ? error.message : String(error) });
       }
-      if (!busy) {
+      if (busy) idleMs = IDLE_MIN_MS;
+      else {
         for (const waiter of waiters.filter((w) => w.after < pass)) waiter.done();
         waiters = waiters.filter((w) => w.after >= pass);
-        await new Promise((done) => setTimeout(done, IDLE_MS));
+        // Someone waiting to see the stream drained is answered by the next pass, soon.
+        await new Promise((done) => setTimeout(done, waiters.length > 0 ? IDLE_MIN_MS : idleMs));
+        idleMs = Math.min(idleMs * 2, IDLE_MAX_MS);
       }
     }
   })();
