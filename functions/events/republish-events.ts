@@ -1,9 +1,9 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { dynamoDb } from '../../shared/adapters/aws/dynamodb-client.js';
 import { readConfig } from '../../shared/kernel/config.js';
 import { outboxPrefix, readOutbox } from '../../shared/store/entities/outbox.js';
 import { requestKey } from '../../shared/store/entities/request.js';
+import { queryAll } from '../../shared/store/query-all.js';
 import { eventBusFromEnv } from '../events-wiring.js';
 import { log, observedHandler } from '../observability.js';
 
@@ -26,20 +26,11 @@ export const handler = observedHandler(async (event: unknown) => {
   const { requestIds } = input.parse(event);
   const results = [];
   for (const requestId of requestIds) {
-    const items = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await dynamoDb.send(
-        new QueryCommand({
-          TableName: TABLE_NAME,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :outbox)',
-          ExpressionAttributeValues: { ':pk': requestKey(requestId).pk, ':outbox': outboxPrefix },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(dynamoDb, {
+      TableName: TABLE_NAME,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :outbox)',
+      ExpressionAttributeValues: { ':pk': requestKey(requestId).pk, ':outbox': outboxPrefix },
+    });
     const events = items.map(readOutbox);
     const { failed } = events.length > 0 ? await bus.publish(events) : { failed: [] };
     results.push({ requestId, kept: events.length, published: events.length - failed.length, failed: failed.length });

@@ -1,26 +1,18 @@
-import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { type FinanceFigures, type FinanceKey, financeFiguresSchema } from '../finance/figures.js';
 import type { FinanceStore } from '../ports/finance-store.js';
 import { financeMonthPartition, readMonthTotals } from './entities/finance-total.js';
 import { financeKeyOfItem } from './entities/history-event.js';
+import { queryAll } from './query-all.js';
 
 export function makeDynamoDbFinanceStore(db: DynamoDBDocumentClient, tableName: string): FinanceStore {
   return {
     async monthTotals(month) {
-      const items: Record<string, unknown>[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :month',
-            ExpressionAttributeValues: { ':month': financeMonthPartition(month) },
-            ExclusiveStartKey,
-          }),
-        );
-        items.push(...(page.Items ?? []));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
+      const items = await queryAll(db, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :month',
+        ExpressionAttributeValues: { ':month': financeMonthPartition(month) },
+      });
       return readMonthTotals(month, items);
     },
 

@@ -36,6 +36,7 @@ import { putRequest, readRequest, requestKey } from './entities/request.js';
 import { queryDueTimers, retentionShard, timerShards } from './entities/timers.js';
 import type { Guard, GuardedItem } from './entities/transact.js';
 import { advanceOdometer, holdDay, releaseDay } from './entities/vehicle.js';
+import { queryAll as queryAllItems } from './query-all.js';
 import { indexes } from './table-layout.js';
 
 const cursorSchema = z.object({ pk: z.string(), sk: z.string(), requesterId: z.string(), createdAt: z.string() });
@@ -114,17 +115,8 @@ function failureOf(guard: Guard | undefined, change: RequestChange, error: unkno
 }
 
 export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: string): RequestStore {
-  /** Every item a query matches, page after page (history, a person's pending links, a round). */
-  async function queryAll(query: Omit<QueryInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await db.send(new QueryCommand({ ...query, TableName: tableName, ExclusiveStartKey: startKey }));
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
-  }
+  /** Every item a query of this table matches (history, a person's pending links, a round). */
+  const queryAll = (query: Omit<QueryInput, 'TableName' | 'ExclusiveStartKey'>) => queryAllItems(db, { ...query, TableName: tableName });
 
   const getItem = async (Key: { pk: string; sk: string }) =>
     (await db.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }))).Item;
