@@ -98,25 +98,31 @@ function loadPolicy(): OfficePolicy {
 export function policyVersion(policy: OfficePolicy): string {
   const known = versions.get(policy);
   if (known) return known;
-  const canonical = (value: unknown): unknown =>
-    Array.isArray(value)
-      ? value.map(canonical)
-      : value && typeof value === 'object'
-        ? Object.fromEntries(
-            Object.entries(value)
-              .filter(([, field]) => field !== undefined)
-              .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-              .map(([key, field]) => [key, canonical(field)]),
-          )
-        : value;
-  const version = createHash('sha256')
-    .update(JSON.stringify(canonical(policy)))
-    .digest('hex')
-    .slice(0, 16);
+  const version = contentVersion(policy);
   versions.set(policy, version);
   return version;
 }
 const versions = new WeakMap<OfficePolicy, string>();
+
+/** The version of any policy's data, also of one the register kept from before today's schema. */
+export function contentVersion(policy: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify(canonicalPolicy(policy)))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** A policy's data with its keys sorted and nothing undefined: what its version is the hash of, and what the register keeps. */
+export function canonicalPolicy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonicalPolicy);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, field]) => field !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, field]) => [key, canonicalPolicy(field)]),
+  );
+}
 
 /** The bundled policy as written (for tests and tools that derive a variant of it). */
 export const bundledPolicyData: unknown = policyData;

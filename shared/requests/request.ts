@@ -166,8 +166,10 @@ export const baseRequestShape = {
   destroyed: z
     .object({ at: z.string(), rule: z.string(), fields: z.array(z.string()), documents: z.int().nonnegative(), words: z.boolean() })
     .optional(),
-  /** The policy version (content hash) its rules were last applied under: at submission, then at its final decision. */
+  /** The policy version (content hash) its rules were applied under at submission, or at its latest resubmission. */
   policyVersion: z.string().optional(),
+  /** The policy version its final decision (approved, rejected) was taken under; `GET /policy?version=` reads its rules. */
+  decisionPolicyVersion: z.string().optional(),
   /** 문서번호: its registration number once finally decided (approved or rejected), e.g. `총무과-1234`. */
   registration: z.object({ number: z.string(), departmentId: z.string(), year: z.string(), sequence: z.int().positive(), at: z.string() }).optional(),
   /**

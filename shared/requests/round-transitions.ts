@@ -154,7 +154,7 @@ export function finalized(
     channel: 'workflow',
     comment: input.comment,
   });
-  const decidedUnder = input.policyVersion ? { policyVersion: input.policyVersion } : {};
+  const decidedUnder = input.policyVersion ? { decisionPolicyVersion: input.policyVersion } : {};
   const closed = { ...closing, request: { ...closing.request, ...decidedUnder, ...(registration ? { registration } : {}) } };
   const taken = registration ? { departmentId: registration.departmentId, year: registration.year, sequence: registration.sequence } : undefined;
   const links = revokeAll(closed.revokedLinks);
@@ -225,11 +225,20 @@ export function reviseRequest(
 /** A returned request goes through a freshly resolved line again, as a new round (the last round's own fields cleared). */
 export function resubmit(
   request: ApprovalRequest,
-  input: { line: ResolvedStep[]; confirmations?: string[]; at: string; actor: Actor; comment?: string },
+  input: {
+    line: ResolvedStep[];
+    confirmations?: string[];
+    at: string;
+    actor: Actor;
+    comment?: string;
+    /** The version of the policy its line and rules were applied under again. */
+    policyVersion?: string;
+  },
 ): { request: ApprovalRequest; events: HistoryEvent[] } {
   const round = request.round + 1;
   return {
     request: moved(forNewRound(request), input.at, {
+      ...(input.policyVersion ? { policyVersion: input.policyVersion } : {}),
       status: 'in-review',
       round,
       steps: lineSteps(input.line, input.confirmations),

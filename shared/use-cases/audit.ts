@@ -198,7 +198,7 @@ function auditItem(request: ApprovalRequest) {
     status: request.status,
     statusLabel: statusLabel(request.status),
     decidedAt: request.registration?.at ?? '',
-    ...(request.policyVersion ? { policyVersion: request.policyVersion } : {}),
+    ...(request.decisionPolicyVersion ? { policyVersion: request.decisionPolicyVersion } : {}),
     decisions: decisionsOf(request),
   };
 }

@@ -6,7 +6,7 @@ import { DuplicateClaimError, ForbiddenError, InvalidStateError, NotFoundError, 
 import { seoulDate } from '../kernel/seoul-time.js';
 import { invalidInput, parseOrThrow, text, toFieldIssues } from '../kernel/validation.js';
 import { kindPolicyFor } from '../policies/approval-policy.js';
-import type { OfficePolicy } from '../policies/office-policy.js';
+import { type OfficePolicy, policyVersion } from '../policies/office-policy.js';
 import { type AttachmentBinding, type AttachmentStore, AttachmentTakenError } from '../ports/attachment-store.js';
 import type { DocumentFiles } from '../ports/document-files.js';
 import type { FleetStore } from '../ports/fleet-store.js';
@@ -255,6 +255,7 @@ export function makeResubmitRequest(deps: ResubmitRequestDeps) {
       at: clock.now().toISOString(),
       actor: { id: requester.id, name: requester.name },
       comment,
+      policyVersion: policyVersion(policy),
     });
     try {
       await requests.save(changeOf(request, next));

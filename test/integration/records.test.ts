@@ -14,6 +14,7 @@ interface Request {
   id: string;
   status: string;
   policyVersion?: string;
+  decisionPolicyVersion?: string;
   registration?: { number: string };
   steps: { index: number; status: string; approverId: string }[];
 }
@@ -58,7 +59,16 @@ describe('records through the local runtime', () => {
 
     const claim = await approvedClaim('E1034', 210_000);
     expect(claim.policyVersion).toBe(policy.body.version);
+    expect(claim.decisionPolicyVersion).toBe(policy.body.version);
     expect(claim.registration?.number).toMatch(/^총무과-\d+$/);
+    // The version a request names reads back as its rules; one never in force is not found.
+    const named = await api(backend, 'GET', `/policy?version=${claim.decisionPolicyVersion}`, { as: AUDITOR });
+    expect(named.body).toEqual({ ...policy.body, current: true });
+    const unknown = await api(backend, 'GET', '/policy?version=0123456789abcdef', { as: AUDITOR });
+    expect([unknown.status, unknown.body.message]).toEqual([404, '정책 버전 0123456789abcdef을(를) 찾을 수 없습니다.']);
+    const malformed = await api(backend, 'GET', '/policy?version=latest', { as: AUDITOR });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.issues[0].path).toBe('version');
   });
 
   it('the auditor finds decisions across requests by Seoul date, kind, approver, 전결/대결 and status, page by page, and exports them as CSV', async () => {

@@ -1,11 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { RecordedEvents } from '../../shared/finance/accounting.js';
-import { officePolicySchema, policyVersion } from '../../shared/policies/office-policy.js';
+import { ForbiddenError, NotFoundError } from '../../shared/kernel/errors.js';
+import {
+  canonicalPolicy,
+  contentVersion,
+  type OfficePolicy,
+  officePolicy,
+  officePolicySchema,
+  policyVersion,
+} from '../../shared/policies/office-policy.js';
+import { policyRegister, withBundledPolicy } from '../../shared/policies/policy-register.js';
 import { facilityRepair } from '../../shared/requests/kinds/facility-repair.js';
 import { type ApprovalRequest, kindIds, requestSchema } from '../../shared/requests/kinds/index.js';
 import { canMove, IllegalMoveError, moved } from '../../shared/requests/moves.js';
 import { finalized } from '../../shared/requests/round-transitions.js';
 import { readRequest } from '../../shared/store/entities/request.js';
+import { makeGetPolicy } from '../../shared/use-cases/policy-view.js';
+import { inMemoryDirectory } from '../fixtures/directory.js';
 import { enginePolicy, policyWith, withChanges } from '../fixtures/policies/engine-policy.js';
 import { requestInReview } from '../fixtures/requests.js';
 
@@ -141,6 +152,28 @@ describe("the policy holds each kind's block, checked by the kind at load", () =
     expect(policyVersion(base)).toMatch(/^[0-9a-f]{16}$/);
     expect(policyVersion(reordered)).toBe(policyVersion(base));
     expect(policyVersion(policyWith({ approvals: { stageDeadlineDays: 20 } }).policy)).not.toBe(policyVersion(base));
+  });
+
+  it('keeps every version of the policy in the register, so GET /policy?version= reads the rules a past request was decided under', async () => {
+    // The register holds the policy in the code, each version under the hash of what it keeps.
+    expect(policyRegister[policyVersion(officePolicy)]).toEqual(canonicalPolicy(officePolicy));
+    for (const [version, kept] of Object.entries(policyRegister)) expect(contentVersion(kept), version).toBe(version);
+    expect(withBundledPolicy(policyRegister)).toBe(policyRegister);
+
+    // A policy changed since (a tighter deadline): its version is current, the earlier one still reads.
+    const changed = policyWith({ approvals: { stageDeadlineDays: 20 } }).policy;
+    const register = withBundledPolicy({});
+    const getPolicy = makeGetPolicy({ directory: inMemoryDirectory(), policy: changed, register });
+    const now = await getPolicy({ callerId: 'E1021' });
+    expect(now).toMatchObject({ version: policyVersion(changed), current: true });
+    const before = await getPolicy({ callerId: 'E1021', query: { version: policyVersion(officePolicy) } });
+    expect(before.current).toBe(false);
+    expect((before.policy as OfficePolicy).approvals.stageDeadlineDays).toBe(officePolicy.approvals.stageDeadlineDays);
+    await expect(getPolicy({ callerId: 'E1021', query: { version: '0123456789abcdef' } })).rejects.toThrow(NotFoundError);
+    await expect(getPolicy({ callerId: 'E1021', query: { version: 'latest' } })).rejects.toMatchObject({
+      issues: [{ path: 'version', message: expect.stringContaining('16자리') }],
+    });
+    await expect(getPolicy({ callerId: 'E1034' })).rejects.toThrow(ForbiddenError);
   });
 
   it('refuses 공람 or 참조 on a health kind: its data stays with the people who must see it', () => {

@@ -13,6 +13,7 @@ import { delegationBody } from '../../../shared/use-cases/delegations.js';
 import { personBody } from '../../../shared/use-cases/directory-admin.js';
 import { confirmationBody, facilityBudgetQuery, reportBody } from '../../../shared/use-cases/facility-work.js';
 import { budgetQuery, paymentsBody, totalsQuery } from '../../../shared/use-cases/finance.js';
+import { policyQuery } from '../../../shared/use-cases/policy-view.js';
 import { auditPurposeQuery, requestPageQuery } from '../../../shared/use-cases/read-requests.js';
 import { reassignBody } from '../../../shared/use-cases/reassign-step.js';
 import { recallBody } from '../../../shared/use-cases/recall-request.js';
@@ -222,10 +223,13 @@ export const auditDestructions = /* @__PURE__ */ defineOperation({
 export const getPolicy = /* @__PURE__ */ defineOperation({
   id: 'getPolicy',
   tag: 'directory',
-  summary: 'The policy in force and its version (admins and auditors)',
+  summary: 'The policy in force, or an earlier version of it, with its version (admins and auditors)',
   description:
     'The office’s rules as data (lines, 전결 tables, caps, documents, retention, circulation…) and their version: the first 16 hex digits ' +
-    'of the SHA-256 of their canonical JSON. Each request records the version it was submitted and decided under (`policyVersion`).',
+    'of the SHA-256 of their canonical JSON. Each request records the version it was submitted under (`policyVersion`) and the one ' +
+    'its final decision was taken under (`decisionPolicyVersion`); `?version=` answers that version’s rules from the register of every ' +
+    'version the code has carried (`shared/policies/policy-register.json`), 404 for a version never in force.',
+  query: policyQuery,
   responses: { 200: json('The version and the rules.', views.policyView) },
 });
 

@@ -139,7 +139,10 @@ export const destructionRegister = z.strictObject({
 
 export const policyView = z.strictObject({
   version: z.string().meta({ description: 'SHA-256 of the canonical JSON of the rules, first 16 hex digits.' }),
-  policy: z.record(z.string(), z.unknown()).meta({ description: 'The rules in force, as `shared/policies/office-policy.json` holds them.' }),
+  current: z.boolean().meta({ description: 'Whether these are the rules in force (false: an earlier version, from the register).' }),
+  policy: z
+    .record(z.string(), z.unknown())
+    .meta({ description: 'The rules of that version, as `shared/policies/office-policy.json` held them (defaults filled in).' }),
 });
 
 export const circulationPage = z.strictObject({
