@@ -29,6 +29,7 @@ import { loadFleet, makeDynamoDbFleetStore } from '../shared/store/dynamodb-flee
 import { makeDynamoDbRequestStore } from '../shared/store/dynamodb-request-store.js';
 import { financeTotalKey } from '../shared/store/entities/finance-total.js';
 import { eventItem } from '../shared/store/entities/history-event.js';
+import { outboxEventsOf, putOutbox } from '../shared/store/entities/outbox.js';
 import { requestIndexAttributes, requestKey } from '../shared/store/entities/request.js';
 import { indexes } from '../shared/store/table-layout.js';
 import { makeAudit } from '../shared/use-cases/audit.js';
@@ -329,15 +330,18 @@ async function saveRetrying(requests: RequestStore, { request, event }: Submissi
 
 /**
  * The items `requests.save` would write for these submissions, written directly with the same
- * entity builders: the request with its index attributes, its event accounted (`finance` and the
- * `finance*` key attributes), and the month's aggregates ADDed.
+ * entity builders: the request with its index attributes, its domain events (outbox), its event
+ * accounted (`finance` and the `finance*` key attributes), and the month's aggregates ADDed.
  */
 async function bulkLoad(db: DynamoDBDocumentClient, table: string, submissions: Submission[]): Promise<void> {
   const totals = new Map<string, { Key: { pk: string; sk: string }; figures: FinanceFigures }>();
   const items: Record<string, unknown>[] = [];
   for (const { request, event } of submissions) {
     items.push({ ...requestKey(request.id), ...request, ...requestIndexAttributes(request) });
-    for (const recorded of RecordedEvents.of(request, [event]).items) {
+    const events = RecordedEvents.of(request, [event]);
+    // The domain events the submission publishes (the transactional outbox), as the store writes them.
+    for (const published of outboxEventsOf({ request, events })) items.push(putOutbox(table, published).item.Put?.Item ?? {});
+    for (const recorded of events.items) {
       items.push(eventItem(request.id, recorded.event, recorded.financeKey));
       const { financeKey: key, event: stamped } = recorded;
       if (!key || !stamped.finance) continue;
@@ -395,7 +399,12 @@ async function checkBulkShapes({ db, table, requests, random, log }: FillContext
       .then(({ Items = [] }) => Items.map((item) => normalised(item, id)).sort());
   const normalised = (item: Record<string, unknown>, id: string) =>
     JSON.stringify(Object.fromEntries(Object.entries(item).sort(([a], [b]) => a.localeCompare(b))), (_, value: unknown) =>
-      typeof value === 'string' ? value.replace(id, '<id>').replace(/^EVENT#(.*)#[0-9a-f]{8}$/, 'EVENT#$1#<n>') : value,
+      typeof value === 'string'
+        ? value
+            .replace(id, '<id>')
+            .replace(/^EVENT#(.*)#[0-9a-f]{8}$/, 'EVENT#$1#<n>')
+            .replace(/-(\d+)-[0-9a-f]{8}$/, '-$1-<n>')
+        : value,
     );
   for (const kind of KINDS) {
     let sample = submission(SHAPE_CHECK_MONTH, 0, random);
