@@ -19,6 +19,7 @@ import type { BuildOptions } from 'esbuild';
 import { telemetryService } from '../../shared/kernel/telemetry.js';
 import { bundleCacheDir, cachedBuildSync } from '../local/bundle-cache.js';
 import type { DataStore } from './data-store.js';
+import { assetFromHandlerSet } from './handler-bundles.js';
 import { acknowledge, nagArnOf } from './nag.js';
 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -65,35 +66,35 @@ export interface AppFunctionProps {
  * minified, source maps, the AWS SDK left to the runtime), built by esbuild's API in this process,
  * as `index.mjs` in `outdir`. Code splitting is on: a module the handler imports dynamically
  * (exceljs, 1 MB, needed only when an XLSX is written) becomes a chunk beside it that is loaded on
- * first use instead of at every cold start. Exported so the benchmark's reference handler is
- * bundled exactly alike. A bundle none of whose inputs changed since it was last built is copied
+ * first use instead of at every cold start. The project's handlers come out of one build of them
+ * all (handler-bundles.ts); any other entry (the benchmark's reference handler) is built alone,
+ * with the same options. A build none of whose inputs changed since it was last made is copied
  * from the bundle cache (bundle-cache.ts): the same bytes, so the same asset hash.
  */
 export function bundleHandler(entry: string, outdir: string): void {
-  cachedBuildSync({ cacheDir: bundleCacheDir(projectRoot), build: bundleOptions(entry, outdir) });
+  if (assetFromHandlerSet(entry, outdir, { projectRoot, options: bundleOptions })) return;
+  cachedBuildSync({
+    cacheDir: bundleCacheDir(projectRoot),
+    build: { ...bundleOptions, entryPoints: [{ in: join(projectRoot, entry), out: 'index' }], outdir, absWorkingDir: projectRoot },
+  });
 }
 
-function bundleOptions(entry: string, outdir: string) {
-  return {
-    entryPoints: [{ in: join(projectRoot, entry), out: 'index' }],
-    outdir,
-    outExtension: { '.js': '.mjs' },
-    chunkNames: 'chunks/[name]-[hash]',
-    splitting: true,
-    absWorkingDir: projectRoot,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    minify: true,
-    sourcemap: true,
-    mainFields: ['module', 'main'],
-    external: ['@aws-sdk/*'],
-    // Bundled CommonJS dependencies (nodemailer's internals, exceljs) still call require().
-    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-    logLevel: 'warning',
-  } satisfies BuildOptions;
-}
+const bundleOptions = {
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'esm',
+  minify: true,
+  sourcemap: true,
+  mainFields: ['module', 'main'],
+  external: ['@aws-sdk/*'],
+  // Bundled CommonJS dependencies (nodemailer's internals, exceljs) still call require().
+  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  logLevel: 'warning',
+} satisfies BuildOptions;
 
 /**
  * The handler's asset. NodejsFunction spawns `npx esbuild` once per function — 0.8 s of npx
