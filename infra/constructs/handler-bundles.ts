@@ -45,7 +45,8 @@ export function assetFromHandlerSet(entry: string, outdir: string, { projectRoot
   const copied = new Set<string>();
   const visit = (file: string) => {
     for (const imported of chunkImports(set.dir, file)) {
-      if (copied.has(imported)) continue;
+      // A string in the code that only looks like a chunk's path names no file of the set.
+      if (copied.has(imported) || !existsSync(join(set.dir, imported))) continue;
       copied.add(imported);
       place(join(set.dir, imported), join(outdir, imported));
       if (existsSync(join(set.dir, `${imported}.map`))) place(join(set.dir, `${imported}.map`), join(outdir, `${imported}.map`));
@@ -91,8 +92,8 @@ function handlerModules(projectRoot: string): string[] {
     .sort();
 }
 
-/** The set's files that `file` imports (statically or on first use), relative to the set's directory `dir`. */
-function chunkImports(dir: string, file: string): string[] {
+/** The modules `file` imports (statically or on first use) by a relative path, relative to the directory `dir` it is in. */
+export function chunkImports(dir: string, file: string): string[] {
   const from = dirname(join(dir, file));
   return [...readFileSync(join(dir, file), 'utf8').matchAll(/["'](\.\.?\/[^"'\s]+\.mjs)["']/g)]
     .map((match) =>
@@ -100,7 +101,7 @@ function chunkImports(dir: string, file: string): string[] {
         .split(/[\\/]/)
         .join('/'),
     )
-    .filter((imported) => !imported.startsWith('..') && existsSync(join(dir, imported)));
+    .filter((imported) => !imported.startsWith('..'));
 }
 
 /** A hard link where the file system allows it (the asset staging moves it), else a copy. */

@@ -1,11 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../functions/http/contract/routes.js';
 import { buildApp } from '../../infra/build-app.js';
 import { DocumentStore } from '../../infra/constructs/document-store.js';
+import { chunkImports } from '../../infra/constructs/handler-bundles.js';
 import { stageConfigSchema } from '../../infra/stage-config.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { MONITORED_STAGE, monitoringChecks, ON_CALL } from './monitoring-checks.js';
@@ -123,6 +124,23 @@ describe('the synthesized stack', () => {
     }
     expect(functions.length).toBeGreaterThan(30);
     expect(withExcel.map((id) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['ApiFinanceMonthlyTotals', 'FinanceReportsMonthlyReport']);
+  });
+
+  it('each function’s asset holds its handler and every chunk it imports, and nothing of other functions', async () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    const sizes: number[] = [];
+    for (const resource of functions) {
+      const dir = join(assemblyDir, `asset.${String(resource.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
+      const modules = (await readdir(dir, { recursive: true })).filter((file) => file.endsWith('.mjs')).map((file) => file.split(sep).join('/'));
+      const reached = new Set(['index.mjs']);
+      for (const queue = ['index.mjs']; queue.length > 0; ) {
+        for (const imported of chunkImports(dir, queue.pop() ?? '')) if (!reached.has(imported) && reached.add(imported)) queue.push(imported);
+      }
+      expect(modules.sort()).toEqual([...reached].sort());
+      sizes.push(modules.length);
+    }
+    // Shared code is in chunks: most functions load a few of them, none the whole set.
+    expect(Math.max(...sizes)).toBeGreaterThan(1);
   });
 
   it('every function runs Node.js 22 on arm64 with tracing and JSON logs', () => {
