@@ -26,10 +26,14 @@ interface Request {
   id: string;
   status: string;
   round: number;
-  steps: { index: number; status: string; approverId: string }[];
-  history: { action: string; actorId: string; comment?: string }[];
+  steps: { index: number; status: string; approverId: string; actingForId?: string; decidedAt?: string }[];
+  history: { action: string; actorId: string; actingForId?: string; decision?: string; comment?: string }[];
   registration?: { number: string; sequence: number; year: string };
+  stageDeadline?: string;
 }
+
+/** Today in Seoul, as the local clock has it until a test moves it (delegations are by Seoul date). */
+const seoulToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(new Date());
 
 async function submittedAndWaiting(backend: RunningBackend, as: string, amountPaid: number) {
   const submitted = await api(backend, 'POST', '/requests', { as, json: checkup(amountPaid) });
@@ -48,6 +52,22 @@ describe('결재 actions through the local runtime', () => {
   const backend = suiteBackend();
   const read = async (id: string, as: string) => (await api(backend, 'GET', `/requests/${id}`, { as })).body as Request;
   const recall = (id: string, as: string, body: Record<string, unknown> = {}) => api(backend, 'POST', `/requests/${id}/recall`, { as, json: body });
+  const askSupplement = (id: string, as: string, body: unknown) => api(backend, 'POST', `/approvals/${id}/supplement-request`, { as, json: body });
+  /** The requester's answer to a 보완 요청, once the workflow has taken up the wait (until then: 409, try again). */
+  const answered = (id: string, as: string, body: unknown) =>
+    eventually(async () => {
+      const response = await api(backend, 'POST', `/requests/${id}/supplement`, { as, json: body });
+      if (response.status === 409) throw new Error(response.text);
+      expect(response.status, response.text).toBe(200);
+      return response;
+    });
+  /** The latest email to `employeeId` about request `id` whose subject has `subjectPart`. */
+  const mailAbout = (employeeId: string, id: string, subjectPart: string) =>
+    eventually(async () => {
+      const mail = (await emailsTo(backend, seedPerson(employeeId).email, subjectPart)).findLast((candidate) => candidate.subject?.includes(id));
+      if (!mail) throw new Error(`no "${subjectPart}" email to ${employeeId} about ${id} yet`);
+      return mail;
+    });
 
   describe('일괄 결재 (bulk decisions)', () => {
     const WELFARE_LEADER = 'E1015';
@@ -146,6 +166,54 @@ describe('결재 actions through the local runtime', () => {
       ]);
       expect(twice.status).toBe(400);
       expect((await read(rejectWithout.id, rejectWithout.as)).status).toBe('in-review');
+    });
+
+    it('an input step in a bulk (a repair’s triage) is refused with its reason; the other item of the bulk is decided', async () => {
+      // 총무팀's facility officer (E1009) triages 본관 repairs; while 총무팀장 (E1006) is away she also holds his
+      // 결재 of a repair she has triaged (대결): one step of each sort, in one bulk.
+      const repair = async () => {
+        const submitted = await api(backend, 'POST', '/requests', { as: 'E1072', json: { kind: 'facility-repair', ...leakInMainHall } });
+        expect(submitted.status, submitted.text).toBe(201);
+        return submitted.body.id as string;
+      };
+      const triaged = await repair();
+      expect((await waitingFor(triaged, 'E1072', 0)).approverId).toBe('E1009');
+      const triage = await api(backend, 'POST', `/approvals/${triaged}/decision`, {
+        as: 'E1009',
+        json: { decision: 'approve', estimateKrw: 800_000 },
+      });
+      expect(triage.status, triage.text).toBe(200);
+      expect((await waitingFor(triaged, 'E1072', 1)).approverId).toBe('E1006');
+      const today = seoulToday();
+      const away = await api(backend, 'PUT', '/delegations', { as: 'E1006', json: { deputyId: 'E1009', from: today, to: today, reason: '출장' } });
+      expect(away.status, away.text).toBe(200);
+      try {
+        expect((await waitingFor(triaged, 'E1072', 1)).approverId).toBe('E1009');
+        const untriaged = await repair();
+        await waitingFor(untriaged, 'E1072', 0);
+        const decided = await bulk('E1009', [
+          { requestId: untriaged, decision: 'approve' },
+          { requestId: triaged, decision: 'approve', comment: '대결 승인' },
+        ]);
+        expect(decided.status, decided.text).toBe(200);
+        expect(decided.body.items).toEqual([
+          {
+            requestId: untriaged,
+            outcome: 'refused',
+            statusCode: 409,
+            message: '입력할 내용(견적 금액, 배차 차량 등)이 있는 결재는 일괄로 결정할 수 없습니다. 하나씩 결정하세요.',
+          },
+          expect.objectContaining({ requestId: triaged, outcome: 'decided' }),
+        ]);
+        const after = await read(triaged, 'E1072');
+        expect(after.steps[1]).toMatchObject({ status: 'approved', approverId: 'E1009', actingForId: 'E1006' });
+        expect(after.history).toContainEqual(
+          expect.objectContaining({ action: 'decided', actorId: 'E1009', actingForId: 'E1006', comment: '대결 승인' }),
+        );
+        expect((await read(untriaged, 'E1072')).steps[0]).toMatchObject({ status: 'waiting', approverId: 'E1009' });
+      } finally {
+        await api(backend, 'DELETE', `/delegations/${today}`, { as: 'E1006' });
+      }
     });
   });
 
@@ -329,6 +397,29 @@ describe('결재 actions through the local runtime', () => {
       const again = await api(backend, 'PUT', `/requests/${id}`, { as: 'E1070', json: { ...leakInMainHall, description: '천장 누수' } });
       expect(again.body.readers).toEqual([expect.objectContaining({ id: 'E1072' })]);
     });
+
+    it('GET /circulation lists what the caller reads newest first', async () => {
+      const ids: string[] = [];
+      for (const description of ['복도 천장 누수', '화장실 천장 누수', '계단 천장 누수']) {
+        const submitted = await api(backend, 'POST', '/requests', {
+          as: 'E1074',
+          json: { kind: 'facility-repair', ...leakInMainHall, description, ccIds: ['E1077'] },
+        });
+        expect(submitted.status, submitted.text).toBe(201);
+        ids.push(submitted.body.id as string);
+      }
+      const listed = await api(backend, 'GET', '/circulation', { as: 'E1077' });
+      expect(listed.status, listed.text).toBe(200);
+      const items = listed.body.items as { requestId: string; as: string; since: string }[];
+      expect(items.map((item) => item.requestId)).toEqual(ids.toReversed());
+      expect(items.every((item) => item.as === 'cc')).toBe(true);
+      expect(items.map((item) => item.since)).toEqual(
+        items
+          .map((item) => item.since)
+          .toSorted()
+          .toReversed(),
+      );
+    });
   });
 
   describe('보완 요청 (supplement)', () => {
@@ -409,6 +500,41 @@ describe('결재 actions through the local runtime', () => {
       const supplemented = events.find((event) => event.action === 'supplemented');
       expect(supplemented?.snapshot?.details).toMatchObject({ amountPaid: 260_000 }); // what it said before
       expect(supplemented?.documents).toHaveLength(1);
+    });
+
+    it('asked at the second stage: the review’s approval stands, the stage deadline is paused while waiting and given back after the answer', async () => {
+      const { id, reviewer, link } = await submittedAndWaiting(backend, 'E1068', 240_000);
+      expect((await postForm(link, { decision: 'approve', comment: '영수증 확인' })).status).toBe(200);
+      const atLeader = await eventually(async () => {
+        const current = await read(id, 'E1068');
+        if (current.steps[1]?.status !== 'waiting' || !current.stageDeadline) throw new Error('not at the leader yet');
+        return current;
+      });
+      const reviewed = atLeader.steps[0];
+      expect(reviewed).toMatchObject({ status: 'approved', approverId: reviewer });
+
+      const asked = await askSupplement(id, 'E1015', { comment: '검진 항목별 금액을 적어 주세요' });
+      expect(asked.status, asked.text).toBe(200);
+      expect(asked.body).toMatchObject({ status: 'supplement-requested', supplement: { stepIndex: 1, requestedBy: 'E1015' } });
+      expect(asked.body.stageDeadline).toBeUndefined();
+      expect(asked.body.steps[0]).toEqual(reviewed);
+
+      const answer = await answered(id, 'E1068', { comment: '항목별 금액을 적었습니다' });
+      expect(answer.body).toMatchObject({ status: 'in-review', round: 1, currentStage: 1 });
+      expect(answer.body.steps[0]).toEqual(reviewed);
+      // The stage keeps what was left of its time: its deadline moves on by the wait, nothing more.
+      const moved = Date.parse(answer.body.stageDeadline) - Date.parse(atLeader.stageDeadline ?? '');
+      expect(moved).toBeGreaterThanOrEqual(0);
+      expect(moved).toBeLessThan(60_000);
+
+      // The leader decides on a fresh link; the reviewer was not asked again.
+      expect((await postForm(decisionLinkIn(await mailAbout('E1015', id, '[보완]')), { decision: 'approve' })).status).toBe(200);
+      const final = await eventually(async () => {
+        const current = await read(id, 'E1068');
+        if (current.status !== 'approved') throw new Error(`${id} is ${current.status}`);
+        return current;
+      });
+      expect(final.history.filter((event) => event.action === 'decided').map((event) => event.actorId)).toEqual([reviewer, 'E1015']);
     });
 
     it('a supplement request outstanding can still be given up (철회)', async () => {

@@ -238,6 +238,56 @@ describe('the decision page in Chromium', () => {
     await again.close();
   });
 
+  it('전단계 반려 from the page: the team leader sends the claim back to its review; the reviewer decides again on a fresh link that says why', async () => {
+    const { id, approverId, link } = await claimAndLink('E1065', 260_000);
+    // The review's page offers no 전단계 반려: nothing comes before it.
+    const reviewPage = await open(link);
+    expect(await reviewPage.getByLabel('전단계 반려', { exact: true }).count()).toBe(0);
+    await reviewPage.getByLabel('승인', { exact: true }).check();
+    await reviewPage.getByRole('button', { name: '제출' }).click();
+    await expect.poll(() => reviewPage.locator('h1').innerText(), PAGE_TURN).toBe('승인 처리되었습니다');
+
+    const leaderLink = decisionLinkIn(await waitForEmail(backend, seedPerson('E1015').email, id));
+    const page = await open(leaderLink);
+    await page.getByLabel('전단계 반려', { exact: true }).check();
+    await page.getByRole('button', { name: '제출' }).click();
+    await expect.poll(() => page.getByRole('alert').innerText(), PAGE_TURN).toBe('전단계 반려 사유를 의견란에 입력하세요');
+    expect(await page.getByLabel('전단계 반려', { exact: true }).isChecked()).toBe(true);
+    await page.getByLabel('의견 (승인 외에는 반드시 입력)').fill('검진 항목을 다시 확인해 주세요');
+    await page.getByRole('button', { name: '제출' }).click();
+    await expect.poll(() => page.locator('h1').innerText(), PAGE_TURN).toBe('전단계 반려했습니다');
+    const back = (await api(backend, 'GET', `/requests/${id}`, { as: 'E1065' })).body as { currentStage: number; status: string };
+    expect(back).toMatchObject({ currentStage: 0, status: 'in-review' });
+    const history = (await api(backend, 'GET', `/requests/${id}/history`, { as: 'E1065' })).body.events as { action: string }[];
+    expect(history).toContainEqual(
+      expect.objectContaining({ action: 'returned-to-previous', actorId: 'E1015', channel: 'email-link', comment: '검진 항목을 다시 확인해 주세요' }),
+    );
+    // The leader's link waits behind the review again.
+    expect((await page.goto(leaderLink))?.status()).toBe(409);
+    expect(await page.locator('body').innerText()).toContain('전단계 반려');
+
+    // The reviewer's fresh link: the page gives the reason (the email of a health claim does not), and decides.
+    const fresh = await eventually(async () => {
+      const mail = await waitForEmail(backend, seedPerson(approverId).email, '[전단계 반려]');
+      if (!mail.subject?.includes(id)) throw new Error('not this request');
+      expect(mail.text).not.toContain('검진 항목을 다시 확인해 주세요');
+      return decisionLinkIn(mail);
+    });
+    expect(fresh).not.toBe(link);
+    const again = await open(fresh);
+    expect(await again.locator('.notice').first().innerText()).toContain('전단계 반려했습니다: 검진 항목을 다시 확인해 주세요');
+    await again.getByLabel('승인', { exact: true }).check();
+    await again.getByLabel('의견 (승인 외에는 반드시 입력)').fill('항목 확인했습니다');
+    await again.getByRole('button', { name: '제출' }).click();
+    await expect.poll(() => again.locator('h1').innerText(), PAGE_TURN).toBe('승인 처리되었습니다');
+    await eventually(async () => {
+      const steps = (await api(backend, 'GET', `/requests/${id}`, { as: 'E1065' })).body.steps as { status: string; comment?: string }[];
+      expect(steps.map((step) => step.status)).toEqual(['approved', 'waiting']);
+      expect(steps[0]?.comment).toBe('항목 확인했습니다');
+    });
+    await Promise.all([reviewPage.close(), page.close(), again.close()]);
+  });
+
   it('prints the 결재문서 to A4 PDF: its text has the 문서번호, the names, 검토 생략, 보완, and 대결 beside the absent approver with 전결', async () => {
     const { id, approverId } = await claimAndLink('E1064', 280_000);
     // 보완: the reviewer asks, the requester answers; then the requester skips the reviewer, now away (검토 생략).
