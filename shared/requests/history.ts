@@ -102,3 +102,15 @@ export const historyEventSchema = z.object({
   finance: financeFiguresSchema.optional(),
 });
 export type HistoryEvent = z.infer<typeof historyEventSchema>;
+
+/**
+ * What a step's holder does that moves the round on or hands it on: a decision, a skipped review, a
+ * 보완 요청, a 전단계 반려, a 지정. The step itself may no longer show it (a 전단계 반려 sets the
+ * decisions it reopens back to pending; an answered 보완 요청 leaves no trace on the request), the
+ * record does.
+ */
+const holderActions: ReadonlySet<HistoryAction> = new Set(['decided', 'skipped', 'supplement-requested', 'returned-to-previous', 'reassigned']);
+
+/** Whether anyone on the line has acted in `round` (회수 is refused from then on: 철회 instead). */
+export const actedOnInRound = (events: readonly HistoryEvent[], round: number): boolean =>
+  events.some((event) => event.round === round && holderActions.has(event.action));

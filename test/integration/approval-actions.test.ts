@@ -361,6 +361,36 @@ describe('결재 actions through the local runtime', () => {
       expect(withdrawn.body.status).toBe('withdrawn');
     });
 
+    it('after a 전단계 반려 or an answered 보완 요청 of the round, which leave no decision on the steps: still 409', async () => {
+      const refusedAsProgressed = async (id: string, as: string) => {
+        const refused = await recall(id, as);
+        expect(refused.status, refused.text).toBe(409);
+        expect(refused.body.message).toBe('이미 결재가 진행되어 회수할 수 없습니다. 철회하세요.');
+        expect((await read(id, as)).status).toBe('in-review');
+      };
+      // 전단계 반려: the team leader sends the claim back to its review, whose approval is pending again.
+      const returned = await submittedAndWaiting(backend, 'E1066', 240_000);
+      expect((await postForm(returned.link, { decision: 'approve' })).status).toBe(200);
+      await eventually(async () => {
+        if (!(await read(returned.id, 'E1066')).steps.some((step) => step.index === 1 && step.status === 'waiting'))
+          throw new Error('not at the leader yet');
+      });
+      const back = await api(backend, 'POST', `/approvals/${returned.id}/return-to-previous`, {
+        as: 'E1015',
+        json: { comment: '검진일을 다시 확인하세요' },
+      });
+      expect(back.status, back.text).toBe(200);
+      expect(back.body.steps.map((step: { status: string }) => step.status)).toEqual(['pending', 'pending']);
+      await refusedAsProgressed(returned.id, 'E1066');
+
+      // 보완 요청, answered: the same review waits again, undecided.
+      const supplemented = await submittedAndWaiting(backend, 'E1067', 230_000);
+      expect((await askSupplement(supplemented.id, supplemented.reviewer, { comment: '영수증이 흐립니다' })).status).toBe(200);
+      await answered(supplemented.id, 'E1067', { comment: '다시 스캔했습니다' });
+      await mailAbout(supplemented.reviewer, supplemented.id, '[보완]'); // the review is open again, nothing pending for the workflow
+      await refusedAsProgressed(supplemented.id, 'E1067');
+    });
+
     it('a recalled request can be given up (철회): its place in the year is free again', async () => {
       const { id } = await submittedAndWaiting(backend, 'E1075', 300_000);
       expect((await recall(id, 'E1075')).status).toBe(200);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { closesLoop } from '../../shared/approvals/delegations.js';
 import type { Delegation } from '../../shared/ports/delegation-store.js';
+import { actedOnInRound } from '../../shared/requests/history.js';
 import type { ApprovalRequest } from '../../shared/requests/kinds/index.js';
-import { openStage, reassignStep, recordDecision, skipStep } from '../../shared/requests/line-transitions.js';
+import { openStage, reassignStep, recordDecision, returnToPrevious, skipStep } from '../../shared/requests/line-transitions.js';
 import { closeRequest, resubmit } from '../../shared/requests/round-transitions.js';
 import { requestInReview } from '../fixtures/requests.js';
 
@@ -112,6 +113,28 @@ describe('stages of an approval line', () => {
     });
     expect(again.request).toMatchObject({ status: 'in-review', round: 2, currentStage: 0 });
     expect(again.events[0]?.snapshot?.steps?.[0]).toMatchObject({ status: 'rejected', comment: '보완 필요' });
+  });
+});
+
+describe('회수: whether anyone on the line has acted in the round', () => {
+  it('counts what the steps no longer show (a decision a 전단계 반려 reopened), and only for its own round', () => {
+    const cooperated = decide(decide(opened(), 0, 'approve').request, 1, 'approve');
+    const atFinal = openStage(cooperated.request, { at, deadline: at, open: [{ stepIndex: 2, holder: person('E1015'), linkHash: 'h2' }] });
+    const back = returnToPrevious(atFinal.request, {
+      stepIndex: 2,
+      toStage: 0,
+      actor: { id: 'E1015', name: '박은주' },
+      comment: '협조 의견을 다시 받으세요',
+      at,
+      channel: 'api',
+      taskToken: 'token',
+    });
+    expect(back.request.steps.map((step) => step.status)).toEqual(['pending', 'pending', 'pending']);
+    const record = [...cooperated.events, ...back.events];
+    expect(actedOnInRound(record, 1)).toBe(true);
+    expect(actedOnInRound(record, 2)).toBe(false);
+    // Being told of a step, or a comment, is no one acting on it.
+    expect(actedOnInRound([...atFinal.events, { at, actorId: 'E1034', action: 'commented', round: 1, comment: '확인 부탁드립니다' }], 1)).toBe(false);
   });
 });
 
