@@ -204,6 +204,15 @@ export function waitingSteps(request: BaseRequest): ApprovalStep[] {
   return request.status === 'in-review' ? request.steps.filter((step) => step.stage === request.currentStage && step.status === 'waiting') : [];
 }
 
+/**
+ * The steps of the current stage still with their holders: waiting for a decision, or — while a
+ * 보완 요청 waits for the requester — kept by their holders, who decide once it is answered.
+ */
+export function heldSteps(request: BaseRequest): ApprovalStep[] {
+  const open = request.status === 'in-review' || request.status === 'supplement-requested';
+  return open ? request.steps.filter((step) => step.stage === request.currentStage && step.status === 'waiting') : [];
+}
+
 /** Who may see a request at all: its requester and the people on any of its lines. */
 export function isParticipant(request: Pick<BaseRequest, 'requesterId' | 'participants'>, personId: string): boolean {
   return request.requesterId === personId || request.participants.includes(personId);

@@ -9,7 +9,7 @@ import type { RequestStore } from '../ports/request-store.js';
 import type { Clock } from '../ports/system.js';
 import { findKind } from '../requests/kinds/index.js';
 import { describe } from '../requests/per-kind.js';
-import { isParticipant, waitingSteps } from '../requests/request.js';
+import { heldSteps, isParticipant } from '../requests/request.js';
 import { mayRead } from './read-requests.js';
 import { emailNotice } from './request-notices.js';
 
@@ -30,9 +30,10 @@ export const commentBody = z.strictObject({ text: text('의견(text)', 2000) });
  * 의견 (`POST /requests/{id}/comments`). Primary course:
  * 1. Anyone who may read the request comments; on a health kind only its requester and the people on its line.
  * 2. The comment is an append-only history entry (`commented`), not a decision: nothing else changes.
- * 3. The requester and the holders of the waiting steps (not the commenter) are emailed, and told
- *    on Slack if they have it; for health kinds without the comment's text, which may say something
- *    about the person's health.
+ * 3. The requester and the holders of the current stage's steps (not the commenter) are emailed,
+ *    and told on Slack if they have it — also while a 보완 요청 waits, when the holders keep their
+ *    steps; for health kinds without the comment's text, which may say something about the
+ *    person's health.
  */
 export function makeAddComment({ requests, directory, clock, mailer, chat, policy, log }: CommentDeps) {
   return async function addComment(input: { callerId: string; requestId: string; body: unknown; channel?: 'api' | 'email-link' }) {
@@ -53,7 +54,7 @@ export function makeAddComment({ requests, directory, clock, mailer, chat, polic
     };
     await requests.appendEvent(request.id, event);
 
-    const told = [request.requesterId, ...waitingSteps(request).map((step) => step.approverId)].filter((id) => id !== input.callerId);
+    const told = [request.requesterId, ...heldSteps(request).map((step) => step.approverId)].filter((id) => id !== input.callerId);
     await emailNotice({ directory, mailer, policy, log }, request, told, (sensitive) => ({
       subject: '[의견]',
       intro: `${viewer?.name ?? input.callerId}님이 의견을 남겼습니다.`,

@@ -317,6 +317,29 @@ describe('결재 actions through the local runtime', () => {
       expect(colleague).toBeDefined();
       expect((await comment(id, colleague?.id ?? '', '힘내세요')).status).toBe(404);
     });
+
+    it('while a 보완 요청 waits on a repair: the requester is emailed what is asked and which documents; a comment reaches the holder who keeps the step, by email and on Slack', async () => {
+      const submitted = await api(backend, 'POST', '/requests', { as: 'E1071', json: { kind: 'facility-repair', ...leakInMainHall } });
+      expect(submitted.status, submitted.text).toBe(201);
+      const id = submitted.body.id as string;
+      await eventually(async () => {
+        const step = (await read(id, 'E1071')).steps[0];
+        if (step?.status !== 'waiting') throw new Error('triage not waiting yet');
+        expect(step.approverId).toBe('E1009');
+      });
+      const asked = await askSupplement(id, 'E1009', { comment: '누수 부위를 가까이서 다시 찍어 보내 주세요', documentTypes: ['photo'] });
+      expect(asked.status, asked.text).toBe(200);
+      // Not a health kind: the email says what is asked, and names the documents.
+      const notice = await mailAbout('E1071', id, '[보완 요청]');
+      expect(notice.text).toContain('요청 내용: 누수 부위를 가까이서 다시 찍어 보내 주세요');
+      expect(notice.text).toContain('요청 서류: 사진');
+      expect(notice.text).toContain('보완 기한');
+
+      expect((await comment(id, 'E1071', '오늘 오후에 찍어서 올리겠습니다')).status).toBe(201);
+      expect((await mailAbout('E1009', id, '[의견]')).text).toContain('오늘 오후에 찍어서 올리겠습니다');
+      expect(JSON.stringify((await slackNotice('E1009', id)).blocks)).toContain('오늘 오후에 찍어서 올리겠습니다');
+      expect((await read(id, 'E1071')).status).toBe('supplement-requested');
+    });
   });
 
   describe('회수 (recall)', () => {
