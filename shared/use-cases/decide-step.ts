@@ -102,6 +102,22 @@ const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve
 
 /** Reads whether a link can still decide; shared by the confirmation page and every way of deciding. */
 export function makeOpenStepReader({ requests, clock }: Pick<DecideStepDeps, 'requests' | 'clock'>) {
+  /**
+   * What took a re-routed link's step from its holder, as the record has it: the first move of the
+   * step away from them after the link was opened — a 지정 by its holder, or 대결 or escalation.
+   */
+  async function moveOf(link: ApprovalLink): Promise<HistoryEvent | undefined> {
+    const moves = new Set(['reassigned', 'rerouted', 'escalated']);
+    return (await requests.history(link.requestId)).find(
+      (event) =>
+        moves.has(event.action) &&
+        event.round === link.round &&
+        event.stepIndex === link.stepIndex &&
+        event.fromId === link.approverId &&
+        event.at >= link.openedAt,
+    );
+  }
+
   /** The link's step, if it can still be decided; otherwise the error that says why not, in Korean. */
   return async function openStepOf(link: ApprovalLink): Promise<OpenStep> {
     const request = await requests.get(link.requestId);
@@ -117,9 +133,11 @@ export function makeOpenStepReader({ requests, clock }: Pick<DecideStepDeps, 're
       throw new LinkReplacedError('이 링크는 새로 발송된 링크로 대체되었습니다. 가장 최근에 받은 메일의 링크를 사용하세요.');
     }
     if (link.status === 'revoked' && link.revokedReason === 'rerouted') {
-      throw new StepReroutedError(
-        `이 결재는 다른 결재권자에게 넘어갔습니다(대결 또는 상위자 이관). 현재 결재권자: ${step?.approverName ?? '-'} ${step?.approverPosition ?? ''}`.trim(),
-      );
+      const holder = `${step?.approverName ?? '-'} ${step?.approverPosition ?? ''}`.trim();
+      if ((await moveOf(link))?.action === 'reassigned') {
+        throw new StepReroutedError(`이 결재는 동료 직원에게 넘겨졌습니다(지정). 현재 담당자: ${holder}`);
+      }
+      throw new StepReroutedError(`이 결재는 다른 결재권자에게 넘어갔습니다(대결 또는 상위자 이관). 현재 결재권자: ${holder}`);
     }
     if (link.status === 'revoked' && link.revokedReason === 'supplement' && request.status === 'supplement-requested') {
       throw new InvalidStateError('요청자에게 보완을 요청한 상태입니다. 요청자가 보완하면 새 결재 링크를 보내 드립니다.');

@@ -249,6 +249,13 @@ describe('결재 actions through the local runtime', () => {
         }),
       );
       expect((await postForm(link, { decision: 'approve' })).status).toBe(409);
+      // The old link says what happened: handed to a colleague (지정), not a deputy or the level above.
+      const old = await fetch(link);
+      expect(old.status).toBe(409);
+      const page = await old.text();
+      expect(page).toContain('지정');
+      expect(page).toContain(seedPerson(colleague).name);
+      expect(page).not.toContain('대결 또는 상위자 이관');
       const fresh = decisionLinkIn(await waitForEmail(backend, seedPerson(colleague).email, '[지정]'));
       expect((await postForm(fresh, { decision: 'approve' })).status).toBe(200);
       // The 결재 (approve) step that follows moves only by 대결 or escalation.

@@ -233,7 +233,12 @@ describe('the decision page in Chromium', () => {
     const moved = (await api(backend, 'GET', `/requests/${id}`, { as: 'E1063' })).body.steps[0] as { approverId: string; status: string };
     expect(moved.status).toBe('waiting');
     expect(moved.approverId).not.toBe(approverId);
-    expect((await again.goto(fresh))?.status()).toBe(409); // the old holder's link says the step moved
+    // The old holder's link says the step was handed to a colleague (지정), and to whom.
+    expect((await again.goto(fresh))?.status()).toBe(409);
+    const movedPage = await again.locator('body').innerText();
+    expect(movedPage).toContain('지정');
+    expect(movedPage).toContain(seedPerson(moved.approverId).name);
+    expect(movedPage).not.toContain('대결 또는 상위자 이관');
     await page.close();
     await again.close();
   });
