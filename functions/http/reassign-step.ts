@@ -1,7 +1,7 @@
 import { officePolicy } from '../../shared/policies/office-policy.js';
 import { makeReassignStep } from '../../shared/use-cases/reassign-step.js';
 import { approvalEngineFromEnv } from '../approval-wiring.js';
-import { directoryFromEnv, requestStoreFromEnv } from '../wiring.js';
+import { clockFromEnv, directoryFromEnv, requestStoreFromEnv } from '../wiring.js';
 import { reassignStep as operation } from './contract/operations.js';
 import { callerId, jsonApi, jsonBody, reply } from './http-api.js';
 
@@ -10,6 +10,7 @@ const reassignStep = makeReassignStep({
   directory: directoryFromEnv(),
   policy: officePolicy,
   engine: approvalEngineFromEnv(),
+  clock: clockFromEnv(),
 });
 
 /** POST /approvals/{requestId}/reassign — 지정: the holder hands a review or input step to a colleague with the same role. */

@@ -23,7 +23,7 @@ const submitDecision = makeSubmitDecisionLink({
   decideStep: decideStepFromEnv(),
   supplement: supplementRequestFromEnv(),
   returnToPrevious: returnToPreviousFromEnv(),
-  reassign: makeReassignStep({ requests, directory, policy: officePolicy, engine: approvalEngineFromEnv() }),
+  reassign: makeReassignStep({ requests, directory, policy: officePolicy, engine: approvalEngineFromEnv(), clock }),
   comment: makeAddComment({ requests, directory, clock, mailer: mailerFromEnv(), chat: chatFromEnv(), policy: officePolicy, log: log.warn }),
 });
 const decisionLinks = makeDecisionLinks({ requests, clock });

@@ -5,9 +5,11 @@ import { parseOrThrow, text } from '../kernel/validation.js';
 import { kindPolicyFor } from '../policies/approval-policy.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
 import { ConcurrentChangeError, LinkUnavailableError, type RequestStore } from '../ports/request-store.js';
+import type { Clock } from '../ports/system.js';
 import type { ApprovalRequest } from '../requests/kinds/index.js';
 import { type ApprovalStep, isParticipant } from '../requests/request.js';
 import type { ApprovalEngine } from './approval-engine.js';
+import { makeOpenStepReader } from './decide-step.js';
 import { requestView } from './request-view.js';
 
 export const reassignBody = z.strictObject({
@@ -46,22 +48,28 @@ export async function reassignCandidates(
 /**
  * 지정 (`POST /approvals/{requestId}/reassign`): the holder of a waiting review or input step hands it
  * to a colleague. Primary course:
- * 1. Only the step's holder; only a review (검토) or an input step — a 결재 moves only by 대결 or escalation.
+ * 1. Only the step's holder, only while its link could still decide (open, this round and stage,
+ *    before the stage deadline: else the refusal a decision would get); only a review (검토) or an
+ *    input step — a 결재 moves only by 대결 or escalation.
  * 2. Only to someone else in the holder's team who holds the role the step was chosen for; never the requester.
  * 3. A fresh link to the colleague (or their deputy, 대결), the old one answers that the step moved;
  *    recorded as `reassigned` with who, from whom, to whom and why.
  */
-export function makeReassignStep(deps: { requests: RequestStore; directory: Directory; policy: OfficePolicy; engine: ApprovalEngine }) {
+export function makeReassignStep(deps: { requests: RequestStore; directory: Directory; policy: OfficePolicy; engine: ApprovalEngine; clock: Clock }) {
   const { requests, directory, policy, engine } = deps;
+  const openStepOf = makeOpenStepReader(deps);
   return async function reassignStep(input: { callerId: string; requestId: string; body: unknown; channel?: 'api' | 'email-link' }) {
     const { toId, reason } = parseOrThrow(reassignBody, input.body);
-    const request = await requests.get(input.requestId);
-    if (!request || !isParticipant(request, input.callerId)) throw new NotFoundError(`요청 ${input.requestId}을(를) 찾을 수 없습니다.`);
-    const step =
-      request.status === 'in-review'
-        ? request.steps.find((candidate) => candidate.status === 'waiting' && candidate.approverId === input.callerId)
+    const found = await requests.get(input.requestId);
+    if (!found || !isParticipant(found, input.callerId)) throw new NotFoundError(`요청 ${input.requestId}을(를) 찾을 수 없습니다.`);
+    const held =
+      found.status === 'in-review'
+        ? found.steps.find((candidate) => candidate.status === 'waiting' && candidate.approverId === input.callerId)
         : undefined;
-    if (!step?.openLinkHash) throw new InvalidStateError('지금 지정할 수 있는 결재가 없습니다. 본인이 처리할 차례인 단계만 지정할 수 있습니다.');
+    const heldLink = held?.openLinkHash ? await requests.getLink(held.openLinkHash) : undefined;
+    if (!heldLink) throw new InvalidStateError('지금 지정할 수 있는 결재가 없습니다. 본인이 처리할 차례인 단계만 지정할 수 있습니다.');
+    // The link must still be able to decide (a stage past its deadline must not mint a link that is dead on arrival).
+    const { request, step, link } = await openStepOf(heldLink);
     if (step.action !== 'review' && !step.input) {
       throw new InvalidStateError('검토 단계와 입력이 필요한 단계만 지정할 수 있습니다. 결재·협조는 부재 시 대결로 넘기세요.');
     }
@@ -73,8 +81,6 @@ export function makeReassignStep(deps: { requests: RequestStore; directory: Dire
     if (!caller?.teamId || target.teamId !== caller.teamId) throw refuse('같은 팀의 직원에게만 지정할 수 있습니다');
     const role = roleOf(request, step, policy);
     if (role !== undefined && !target.roles.includes(role)) throw refuse(`${target.name}님에게는 이 단계의 역할(${role})이 없습니다`);
-    const link = await requests.getLink(step.openLinkHash);
-    if (!link) throw new Error(`step ${step.index} of ${request.id} points at a missing link`);
     const holder = await engine.holderFor(toId, request.requesterId);
     try {
       const moved = await engine.reassign({
