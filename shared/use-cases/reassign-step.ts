@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { type Directory, employeeIdPattern } from '../directory/directory.js';
+import { type Handover, handoverRefusal } from '../approvals/reassignment.js';
+import { type Directory, employeeIdPattern, type Person } from '../directory/directory.js';
 import { InvalidStateError, NotFoundError, ValidationError } from '../kernel/errors.js';
 import { parseOrThrow, text } from '../kernel/validation.js';
 import { kindPolicyFor } from '../policies/approval-policy.js';
@@ -27,9 +28,22 @@ function roleOf(request: ApprovalRequest, step: ApprovalStep, policy: OfficePoli
   return undefined;
 }
 
+/** A 지정 of `step`: its holder of record (the absent approver a deputy holds it for, 대결), and the role it was sent for. */
+async function handoverOf(
+  directory: Directory,
+  policy: OfficePolicy,
+  request: ApprovalRequest,
+  step: ApprovalStep,
+): Promise<Handover & { principal: Person }> {
+  const principalId = step.actingForId ?? step.approverId;
+  const principal = await directory.person(principalId);
+  if (!principal) throw new InvalidStateError('이 단계의 결재권자가 직원 명부에 없어 지정할 수 없습니다.');
+  return { principal, callerId: step.approverId, requesterId: request.requesterId, role: roleOf(request, step, policy) };
+}
+
 /**
- * Whom the holder of `step` may hand it to (지정), for the link page to offer: the others of their
- * team holding the step's role, never the requester; none for a 결재 or 협조 step.
+ * Whom the holder of `step` may hand it to (지정), for the link page to offer: the others of the
+ * holder of record's team holding the step's role, never the requester; none for a 결재 or 협조 step.
  */
 export async function reassignCandidates(
   deps: { directory: Directory; policy: OfficePolicy },
@@ -37,11 +51,10 @@ export async function reassignCandidates(
   step: ApprovalStep,
 ): Promise<{ id: string; name: string; position: string }[]> {
   if (step.action !== 'review' && !step.input) return [];
-  const holder = await deps.directory.person(step.approverId);
-  if (!holder?.teamId) return [];
-  const role = roleOf(request, step, deps.policy);
-  return (await deps.directory.teamMembers(holder.teamId))
-    .filter((person) => person.id !== holder.id && person.id !== request.requesterId && (role === undefined || person.roles.includes(role)))
+  const handover = await handoverOf(deps.directory, deps.policy, request, step).catch(() => undefined);
+  if (!handover?.principal.teamId) return [];
+  return (await deps.directory.teamMembers(handover.principal.teamId))
+    .filter((person) => handoverRefusal(handover, person) === undefined)
     .map(({ id, name, position }) => ({ id, name, position }));
 }
 
@@ -51,7 +64,8 @@ export async function reassignCandidates(
  * 1. Only the step's holder, only while its link could still decide (open, this round and stage,
  *    before the stage deadline: else the refusal a decision would get); only a review (검토) or an
  *    input step — a 결재 moves only by 대결 or escalation.
- * 2. Only to someone else in the holder's team who holds the role the step was chosen for; never the requester.
+ * 2. Only to someone else in the team of the step's holder of record (the absent approver, when a
+ *    deputy holds it: 대결) who holds the role the step was chosen for; never the requester.
  * 3. A fresh link to the colleague (or their deputy, 대결), the old one answers that the step moved;
  *    recorded as `reassigned` with who, from whom, to whom and why.
  */
@@ -75,12 +89,8 @@ export function makeReassignStep(deps: { requests: RequestStore; directory: Dire
     }
     const [caller, target] = await Promise.all([directory.person(input.callerId), directory.person(toId)]);
     if (!target) throw new ValidationError('직원 명부에 없는 사람입니다.', [{ path: 'toId', message: `${toId}은(는) 직원 명부에 없습니다` }]);
-    const refuse = (message: string) => new ValidationError(message, [{ path: 'toId', message }]);
-    if (toId === input.callerId) throw refuse('본인에게는 지정할 수 없습니다');
-    if (toId === request.requesterId) throw refuse('요청자에게는 지정할 수 없습니다');
-    if (!caller?.teamId || target.teamId !== caller.teamId) throw refuse('같은 팀의 직원에게만 지정할 수 있습니다');
-    const role = roleOf(request, step, policy);
-    if (role !== undefined && !target.roles.includes(role)) throw refuse(`${target.name}님에게는 이 단계의 역할(${role})이 없습니다`);
+    const refusal = handoverRefusal(await handoverOf(directory, policy, request, step), target);
+    if (refusal) throw new ValidationError(refusal, [{ path: 'toId', message: refusal }]);
     const holder = await engine.holderFor(toId, request.requesterId);
     try {
       const moved = await engine.reassign({
@@ -89,7 +99,7 @@ export function makeReassignStep(deps: { requests: RequestStore; directory: Dire
         holder,
         action: 'reassigned',
         reason,
-        actor: { id: input.callerId, name: caller.name, channel: input.channel ?? 'api' },
+        actor: { id: input.callerId, name: caller?.name ?? step.approverName, channel: input.channel ?? 'api' },
       });
       return requestView(moved);
     } catch (error) {

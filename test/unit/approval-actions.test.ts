@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { noChat } from '../../shared/adapters/slack.js';
 import { koreanHolidays } from '../../shared/calendar/korean-holidays.js';
 import type { Directory } from '../../shared/directory/directory.js';
-import { LinkExpiredError } from '../../shared/kernel/errors.js';
+import { LinkExpiredError, ValidationError } from '../../shared/kernel/errors.js';
 import { type OfficePolicy, officePolicy } from '../../shared/policies/office-policy.js';
 import type { DelegationStore } from '../../shared/ports/delegation-store.js';
 import type { EmailMessage } from '../../shared/ports/messaging.js';
 import { changeOf } from '../../shared/requests/change.js';
 import { type Holder, openStage } from '../../shared/requests/line-transitions.js';
 import { makeApprovalEngine } from '../../shared/use-cases/approval-engine.js';
-import { makeReassignStep } from '../../shared/use-cases/reassign-step.js';
+import { makeReassignStep, reassignCandidates } from '../../shared/use-cases/reassign-step.js';
 import { inMemoryDirectory } from '../fixtures/directory.js';
 import { inMemoryRequestStore } from '../fixtures/request-store.js';
 import { requestInReview } from '../fixtures/requests.js';
@@ -92,5 +92,28 @@ describe('지정 (reassign)', () => {
     expect((await store.get('R1'))?.steps[0]).toMatchObject({ approverId: 'E1016', openLinkHash: 'h0' });
     expect([...links.keys()]).toEqual(['h0']);
     expect(sent).toEqual([]);
+  });
+
+  it('by a deputy (대결): within the absent officer’s team and role, not the deputy’s; the page offers the same colleagues', async () => {
+    // Prepare: 총무팀's 배준혁 (E1010) holds the review while the welfare officer 임수빈 (E1016) is away.
+    const deputy: Holder = { id: 'E1010', name: '배준혁', position: '주무관', actingFor: { id: 'E1016', name: '임수빈' } };
+    const { store, request, directory, policy, reassign } = await reviewWaitingWith(deputy);
+    const handTo = (toId: string) => reassign({ callerId: 'E1010', requestId: 'R1', body: { toId, reason: '담당 직원이 검토하도록' } });
+    const refusalFor = async (toId: string) => {
+      const error = await handTo(toId).catch((caught: unknown) => caught);
+      expect(error, toId).toBeInstanceOf(ValidationError);
+      return (error as ValidationError).issues;
+    };
+    // Act, Assess: the page's list, then the API's refusals and the 지정 itself.
+    const review = request.steps[0];
+    if (!review) throw new Error('the fixture has no review step');
+    const offered = await reassignCandidates({ directory, policy }, request, review);
+    expect(offered.map((person) => person.id)).toEqual(['E1017', 'E1018']);
+    expect(await refusalFor('E1007')).toEqual([{ path: 'toId', message: '같은 팀의 직원에게만 지정할 수 있습니다' }]);
+    expect(await refusalFor('E1016')).toEqual([{ path: 'toId', message: '부재 중인 원래 결재권자에게는 지정할 수 없습니다' }]);
+    expect(await refusalFor('E1019')).toEqual([{ path: 'toId', message: '안소희님에게는 이 단계의 역할(welfare-officer)이 없습니다' }]);
+    const moved = await handTo('E1017');
+    expect(moved.steps[0]).toMatchObject({ status: 'waiting', approverId: 'E1017' });
+    expect((await store.get('R1'))?.steps[0]?.actingForId).toBeUndefined();
   });
 });
