@@ -257,6 +257,11 @@ export function reassignStep(
 ): { request: ApprovalRequest; events: HistoryEvent[]; revokedLink?: string } {
   const before = stepOf(request, input.stepIndex);
   const { holder } = input;
+  // Who acted, for whom (§22): a 지정 is its holder's act, for the approver they hold the step for
+  // under 대결; the workflow's own moves act for no one, and their events name (as `notified` does)
+  // whom the new holder decides for.
+  const actingFor = input.actor ? { id: before.actingForId, name: before.actingForName } : holder.actingFor;
+  const handedToDeputy = input.actor && holder.actingFor ? ` (${holder.actingFor.name} 부재 중: ${holder.name} 대결)` : '';
   const steps = request.steps.map((step) =>
     step.index === input.stepIndex
       ? {
@@ -280,10 +285,10 @@ export function reassignStep(
         stepIndex: input.stepIndex,
         fromId: before.approverId,
         toId: holder.id,
-        actingForId: holder.actingFor?.id,
-        actingForName: holder.actingFor?.name,
+        actingForId: actingFor?.id,
+        actingForName: actingFor?.name,
         rule: input.rule,
-        comment: input.reason,
+        comment: `${input.reason}${handedToDeputy}`,
         channel: input.actor?.channel ?? 'workflow',
       },
     ],

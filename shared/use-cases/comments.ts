@@ -43,10 +43,13 @@ export function makeAddComment({ requests, directory, clock, mailer, chat, polic
     const sensitive = request ? findKind(request.kind)?.privacy.sensitive === true : false;
     const allowed = request && (sensitive ? isParticipant(request, input.callerId) : mayRead(request, viewer, input.callerId));
     if (!request || !allowed) throw new NotFoundError(`요청 ${input.requestId}을(를) 찾을 수 없습니다.`);
+    // 대결: a deputy commenting on a step they hold comments for its absent approver (§22: who, for whom).
+    const held = heldSteps(request).find((step) => step.approverId === input.callerId && step.actingForId);
     const event = {
       at: clock.now().toISOString(),
       actorId: input.callerId,
       actorName: viewer?.name,
+      ...(held ? { actingForId: held.actingForId, actingForName: held.actingForName } : {}),
       action: 'commented' as const,
       round: request.round,
       comment,

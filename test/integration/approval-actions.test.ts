@@ -267,6 +267,54 @@ describe('결재 actions through the local runtime', () => {
       expect(approveStep.status).toBe(409);
       expect(approveStep.body.message).toContain('대결');
     });
+
+    it('a deputy (대결) holding a review for an absent welfare officer: 의견, 보완 요청 and 지정 recorded as acting for them; 지정 to the officer’s colleagues', async () => {
+      const { id, reviewer } = await submittedAndWaiting(backend, 'E1076', 270_000);
+      const DEPUTY = 'E1010'; // 총무팀, no welfare-officer role
+      const actingFor = { actingForId: reviewer, actingForName: seedPerson(reviewer).name };
+      const today = seoulToday();
+      const away = await api(backend, 'PUT', '/delegations', { as: reviewer, json: { deputyId: DEPUTY, from: today, to: today, reason: '연가' } });
+      expect(away.status, away.text).toBe(200);
+      try {
+        await eventually(async () => {
+          const step = (await read(id, 'E1076')).steps[0];
+          if (step?.approverId !== DEPUTY) throw new Error('not with the deputy yet');
+          expect(step).toMatchObject({ status: 'waiting', actingForId: reviewer });
+        });
+        const commented = await api(backend, 'POST', `/requests/${id}/comments`, { as: DEPUTY, json: { text: '담당자 부재로 대신 확인합니다' } });
+        expect(commented.status, commented.text).toBe(201);
+        expect(commented.body.event).toMatchObject({ action: 'commented', actorId: DEPUTY, ...actingFor });
+        const asked = await askSupplement(id, DEPUTY, { comment: '영수증 원본을 첨부해 주세요' });
+        expect(asked.status, asked.text).toBe(200);
+        expect(asked.body.supplement).toMatchObject({ requestedBy: DEPUTY, actingForId: reviewer });
+        await answered(id, 'E1076', { comment: '원본으로 다시 올렸습니다' });
+        await mailAbout(DEPUTY, id, '[보완]'); // the deputy holds the step again, on a fresh link
+
+        const reassign = (toId: string) =>
+          api(backend, 'POST', `/approvals/${id}/reassign`, { as: DEPUTY, json: { toId, reason: '담당 직원이 검토하도록' } });
+        // The step is the absent officer's: the deputy's own team is another team; the officer is away; the team's others need the role.
+        for (const [toId, message] of [
+          ['E1007', '같은 팀'],
+          [reviewer, '부재'],
+          ['E1019', '역할'],
+        ] as const) {
+          const refused = await reassign(toId);
+          expect(refused.status, toId).toBe(400);
+          expect(refused.body.issues[0]).toMatchObject({ path: 'toId', message: expect.stringContaining(message) });
+        }
+        const colleague = ['E1016', 'E1017', 'E1018'].find((officer) => officer !== reviewer) ?? '';
+        const moved = await reassign(colleague);
+        expect(moved.status, moved.text).toBe(200);
+        expect(moved.body.steps[0]).toMatchObject({ status: 'waiting', approverId: colleague });
+        const history = (await read(id, 'E1076')).history;
+        expect(history).toContainEqual(expect.objectContaining({ action: 'supplement-requested', actorId: DEPUTY, ...actingFor }));
+        expect(history).toContainEqual(
+          expect.objectContaining({ action: 'reassigned', actorId: DEPUTY, ...actingFor, fromId: DEPUTY, toId: colleague, channel: 'api' }),
+        );
+      } finally {
+        await api(backend, 'DELETE', `/delegations/${today}`, { as: reviewer });
+      }
+    });
   });
 
   describe('의견 (comments)', () => {

@@ -99,6 +99,42 @@ describe('stages of an approval line', () => {
     expect(moved.events[0]).toMatchObject({ action: 'escalated', fromId: 'E1011', toId: 'E1005' });
   });
 
+  it('지정 by a deputy is recorded as the deputy acting for the absent approver; the workflow’s own moves name whom the new holder acts for', () => {
+    const held = openStage(request(), {
+      at,
+      deadline: at,
+      open: [{ stepIndex: 0, holder: { ...person('E1010'), actingFor: { id: 'E1011', name: '김혜정' } }, linkHash: 'h0' }],
+    }).request;
+    const handed = reassignStep(held, {
+      stepIndex: 0,
+      holder: { ...person('E1012'), actingFor: { id: 'E1013', name: '송예린' } },
+      linkHash: 'h9',
+      at,
+      action: 'reassigned',
+      reason: '담당자 검토',
+      actor: { id: 'E1010', name: '이름E1010', channel: 'api' },
+    });
+    expect(handed.events[0]).toMatchObject({
+      action: 'reassigned',
+      actorId: 'E1010',
+      actingForId: 'E1011',
+      actingForName: '김혜정',
+      fromId: 'E1010',
+      toId: 'E1012',
+      comment: '담당자 검토 (송예린 부재 중: 이름E1012 대결)',
+    });
+    expect(handed.request.steps[0]).toMatchObject({ approverId: 'E1012', actingForId: 'E1013' });
+    const rerouted = reassignStep(opened(), {
+      stepIndex: 0,
+      holder: { ...person('E1014'), actingFor: { id: 'E1011', name: '김혜정' } },
+      linkHash: 'h8',
+      at,
+      action: 'rerouted',
+      reason: '대결 지정',
+    });
+    expect(rerouted.events[0]).toMatchObject({ actorId: 'system', actingForId: 'E1011', toId: 'E1014', comment: '대결 지정' });
+  });
+
   it("a resubmission is a new round whose record keeps the earlier round's decisions", () => {
     const returned = closeRequest(decide(opened(), 0, 'reject').request, {
       status: 'returned',
