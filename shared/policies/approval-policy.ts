@@ -136,6 +136,11 @@ export const kindPolicySchema = z
       })
       .default({ readers: [], copies: 0 }),
     /**
+     * 지정: whether the holder of a review or input step may hand it to someone of another team
+     * (still with the role the step was chosen for). Never across teams unless the policy says so.
+     */
+    reassign: z.strictObject({ acrossTeams: z.boolean().default(false) }).default({ acrossTeams: false }),
+    /**
      * 처리과: whose register numbers a decided request (문서번호, `<처리과명>-<연도별 일련번호>`): a
      * named department, or the department of the request's managing unit (a building's facility team).
      */

@@ -38,12 +38,19 @@ async function handoverOf(
   const principalId = step.actingForId ?? step.approverId;
   const principal = await directory.person(principalId);
   if (!principal) throw new InvalidStateError('이 단계의 결재권자가 직원 명부에 없어 지정할 수 없습니다.');
-  return { principal, callerId: step.approverId, requesterId: request.requesterId, role: roleOf(request, step, policy) };
+  return {
+    principal,
+    callerId: step.approverId,
+    requesterId: request.requesterId,
+    role: roleOf(request, step, policy),
+    acrossTeams: kindPolicyFor(policy, request.kind).reassign.acrossTeams,
+  };
 }
 
 /**
  * Whom the holder of `step` may hand it to (지정), for the link page to offer: the others of the
- * holder of record's team holding the step's role, never the requester; none for a 결재 or 협조 step.
+ * holder of record's team (of every team, where the kind's policy allows it) holding the step's
+ * role, never the requester; none for a 결재 or 협조 step.
  */
 export async function reassignCandidates(
   deps: { directory: Directory; policy: OfficePolicy },
@@ -52,8 +59,11 @@ export async function reassignCandidates(
 ): Promise<{ id: string; name: string; position: string }[]> {
   if (step.action !== 'review' && !step.input) return [];
   const handover = await handoverOf(deps.directory, deps.policy, request, step).catch(() => undefined);
-  if (!handover?.principal.teamId) return [];
-  return (await deps.directory.teamMembers(handover.principal.teamId))
+  if (!handover) return [];
+  const own = handover.principal.teamId;
+  const teams = handover.acrossTeams ? (await deps.directory.teams()).map((team) => team.id) : own ? [own] : [];
+  return (await Promise.all(teams.map((team) => deps.directory.teamMembers(team))))
+    .flat()
     .filter((person) => handoverRefusal(handover, person) === undefined)
     .map(({ id, name, position }) => ({ id, name, position }));
 }
@@ -65,7 +75,8 @@ export async function reassignCandidates(
  *    before the stage deadline: else the refusal a decision would get); only a review (검토) or an
  *    input step — a 결재 moves only by 대결 or escalation.
  * 2. Only to someone else in the team of the step's holder of record (the absent approver, when a
- *    deputy holds it: 대결) who holds the role the step was chosen for; never the requester.
+ *    deputy holds it: 대결) — any team where the kind's policy says `reassign.acrossTeams` — who
+ *    holds the role the step was chosen for; never the requester.
  * 3. A fresh link to the colleague (or their deputy, 대결), the old one answers that the step moved;
  *    recorded as `reassigned` with who, from whom, to whom and why.
  */

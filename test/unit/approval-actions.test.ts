@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { noChat } from '../../shared/adapters/slack.js';
+import { handoverRefusal } from '../../shared/approvals/reassignment.js';
 import { koreanHolidays } from '../../shared/calendar/korean-holidays.js';
 import type { Directory } from '../../shared/directory/directory.js';
 import { LinkExpiredError, ValidationError } from '../../shared/kernel/errors.js';
@@ -10,7 +11,8 @@ import { changeOf } from '../../shared/requests/change.js';
 import { type Holder, openStage } from '../../shared/requests/line-transitions.js';
 import { makeApprovalEngine } from '../../shared/use-cases/approval-engine.js';
 import { makeReassignStep, reassignCandidates } from '../../shared/use-cases/reassign-step.js';
-import { inMemoryDirectory } from '../fixtures/directory.js';
+import { inMemoryDirectory, seedDirectory, seedPerson } from '../fixtures/directory.js';
+import { policyWith } from '../fixtures/policies/engine-policy.js';
 import { inMemoryRequestStore } from '../fixtures/request-store.js';
 import { requestInReview } from '../fixtures/requests.js';
 
@@ -115,5 +117,58 @@ describe('지정 (reassign)', () => {
     const moved = await handTo('E1017');
     expect(moved.steps[0]).toMatchObject({ status: 'waiting', approverId: 'E1017' });
     expect((await store.get('R1'))?.steps[0]?.actingForId).toBeUndefined();
+  });
+
+  it('goes to another team only where the kind’s policy says so (reassign.acrossTeams); the office policy keeps every kind within its team', async () => {
+    for (const [kind, rules] of Object.entries(officePolicy.kinds)) expect(rules.reassign, kind).toEqual({ acrossTeams: false });
+    // Prepare: a welfare officer seconded to 총무팀 (E1009 given the role), and a policy that lets health claims cross teams.
+    const seconded = structuredClone(seedDirectory);
+    for (const person of seconded.people) if (person.id === 'E1009') person.roles.push('welfare-officer');
+    const directory = inMemoryDirectory(seconded);
+    const acrossTeams = policyWith({ kinds: { 'health-checkup': { reassign: { acrossTeams: true } } } }).policy;
+    const handTo = (reassign: Awaited<ReturnType<typeof reviewWaitingWith>>['reassign'], toId: string) =>
+      reassign({ callerId: 'E1016', requestId: 'R1', body: { toId, reason: '총무팀 파견 담당자가 검토' } });
+    const offeredBy = async (setup: Awaited<ReturnType<typeof reviewWaitingWith>>) => {
+      const review = setup.request.steps[0];
+      if (!review) throw new Error('the fixture has no review step');
+      return (await reassignCandidates(setup, setup.request, review)).map((person) => person.id).toSorted();
+    };
+
+    // Act, Assess: the office policy — the other team's officer is neither offered nor accepted.
+    const withinTeam = await reviewWaitingWith(officer, { directory });
+    expect(await offeredBy(withinTeam)).toEqual(['E1017', 'E1018']);
+    await expect(handTo(withinTeam.reassign, 'E1009')).rejects.toMatchObject({
+      issues: [{ path: 'toId', message: '같은 팀의 직원에게만 지정할 수 있습니다' }],
+    });
+    // The kind's policy allows it: offered and accepted, still only with the step's role.
+    const anyTeam = await reviewWaitingWith(officer, { directory, policy: acrossTeams });
+    expect(await offeredBy(anyTeam)).toEqual(['E1009', 'E1017', 'E1018']);
+    await expect(handTo(anyTeam.reassign, 'E1010')).rejects.toMatchObject({
+      issues: [{ path: 'toId', message: '배준혁님에게는 이 단계의 역할(welfare-officer)이 없습니다' }],
+    });
+    expect((await handTo(anyTeam.reassign, 'E1009')).steps[0]).toMatchObject({ status: 'waiting', approverId: 'E1009' });
+  });
+});
+
+describe('whom a step may be handed to (지정), as a pure rule', () => {
+  const handover = (acrossTeams: boolean) => ({
+    principal: seedPerson('E1016'),
+    callerId: 'E1016',
+    requesterId: 'E1034',
+    role: 'welfare-officer',
+    acrossTeams,
+  });
+  const withRole = (id: string) => ({ ...seedPerson(id), roles: ['welfare-officer'] });
+
+  it('keeps to the holder’s team unless the policy says otherwise, and never to someone outside any team', () => {
+    expect(handoverRefusal(handover(false), withRole('E1017'))).toBeUndefined();
+    expect(handoverRefusal(handover(false), withRole('E1009'))).toBe('같은 팀의 직원에게만 지정할 수 있습니다');
+    expect(handoverRefusal(handover(true), withRole('E1009'))).toBeUndefined();
+    // A department head (no team) with the role: never, whatever the policy.
+    expect(handoverRefusal(handover(true), withRole('E1005'))).toBe('팀에 속한 직원에게만 지정할 수 있습니다');
+    expect(handoverRefusal(handover(false), withRole('E1005'))).toBe('같은 팀의 직원에게만 지정할 수 있습니다');
+    // Neither the requester nor oneself, across teams or not.
+    expect(handoverRefusal(handover(true), withRole('E1034'))).toBe('요청자에게는 지정할 수 없습니다');
+    expect(handoverRefusal(handover(true), withRole('E1016'))).toBe('본인에게는 지정할 수 없습니다');
   });
 });
