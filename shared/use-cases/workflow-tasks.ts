@@ -211,8 +211,13 @@ export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
     if (!request) throw new Error(`request ${input.requestId} not found`);
     const open = request.status === 'in-review' || request.status === 'supplement-requested';
     if (!open || request.round !== input.round) return; // withdrawn, closed or resubmitted: nothing is stuck
-    const reason =
-      input.error.Error === DEADLINE_PASSED || input.error.Error === 'States.Timeout'
+    const timedOut = input.error.Error === DEADLINE_PASSED || input.error.Error === 'States.Timeout';
+    // A time-out while a 보완 요청 waits is the Await supplement task's backstop (no stage deadline runs then):
+    // the answer period ended and the timer sweep did not return the request in time.
+    const unanswered = timedOut && request.status === 'supplement-requested' ? request.supplement : undefined;
+    const reason = unanswered
+      ? `보완 요청의 답변 기한(${formatSeoulDateTime(unanswered.answerBy)})이 지나도록 처리되지 않아 요청이 중단되었습니다`
+      : timedOut
         ? `결재 기한(단계별 ${policy.approvals.stageDeadlineDays}일)이 지나 요청이 중단되었습니다`
         : `처리 중 오류가 발생해 요청이 중단되었습니다 (${input.error.Error})`;
     const change = endRoundAndRelease(request, {

@@ -8,9 +8,10 @@ import { type OfficePolicy, officePolicy } from '../../shared/policies/office-po
 import type { DelegationStore } from '../../shared/ports/delegation-store.js';
 import type { EmailMessage } from '../../shared/ports/messaging.js';
 import { changeOf } from '../../shared/requests/change.js';
-import { type Holder, openStage } from '../../shared/requests/line-transitions.js';
-import { makeApprovalEngine } from '../../shared/use-cases/approval-engine.js';
+import { type Holder, openStage, requestSupplement } from '../../shared/requests/line-transitions.js';
+import { type ApprovalEngine, makeApprovalEngine } from '../../shared/use-cases/approval-engine.js';
 import { makeReassignStep, reassignCandidates } from '../../shared/use-cases/reassign-step.js';
+import { makeWorkflowTasks } from '../../shared/use-cases/workflow-tasks.js';
 import { inMemoryDirectory, seedDirectory, seedPerson } from '../fixtures/directory.js';
 import { policyWith } from '../fixtures/policies/engine-policy.js';
 import { inMemoryRequestStore } from '../fixtures/request-store.js';
@@ -170,5 +171,46 @@ describe('whom a step may be handed to (지정), as a pure rule', () => {
     // Neither the requester nor oneself, across teams or not.
     expect(handoverRefusal(handover(true), withRole('E1034'))).toBe('요청자에게는 지정할 수 없습니다');
     expect(handoverRefusal(handover(true), withRole('E1016'))).toBe('본인에게는 지정할 수 없습니다');
+  });
+});
+
+describe('the 보완 wait’s backstop (the Await supplement task’s own timeout)', () => {
+  it('fails the request saying the 보완 went unanswered past its answer deadline, not that a stage deadline passed', async () => {
+    // Prepare: the review asked for a supplement; the sweep never returned it, and the task timed out.
+    const { store } = inMemoryRequestStore();
+    const opened = openStage(requestInReview(line, t0.toISOString()), {
+      at: t0.toISOString(),
+      deadline,
+      open: [{ stepIndex: 0, holder: officer, linkHash: 'h0' }],
+    }).request;
+    const asked = requestSupplement(opened, {
+      stepIndex: 0,
+      actor: { id: 'E1016', name: '임수빈' },
+      comment: '영수증 원본을 첨부해 주세요',
+      at: new Date(t0.getTime() + 3_600_000).toISOString(),
+      channel: 'api',
+      taskToken: 'token-1',
+      answerBy: '2026-12-08T00:00:00.000Z',
+    });
+    await store.save(changeOf(undefined, asked));
+    const sent: EmailMessage[] = [];
+    const tasks = makeWorkflowTasks({
+      requests: store,
+      directory: inMemoryDirectory(),
+      mailer: { send: async (message) => void sent.push(message) },
+      clock: { now: () => new Date('2026-12-18T01:00:00.000Z') },
+      policy: officePolicy,
+      engine: {} as ApprovalEngine, // recording a failure opens no stage
+      log: () => undefined,
+    });
+    // Act
+    await tasks.recordFailure({ requestId: 'R1', round: 1, error: { Error: 'States.Timeout', Cause: 'task timed out' } });
+    // Assess: failed, with the 보완 reason on record and in the requester's email.
+    expect((await store.get('R1'))?.status).toBe('failed');
+    const failed = (await store.history('R1')).find((event) => event.action === 'failed');
+    expect(failed?.comment).toBe('보완 요청의 답변 기한(2026년 12월 8일 09:00)이 지나도록 처리되지 않아 요청이 중단되었습니다');
+    expect(sent.map((message) => message.to.email)).toEqual([seedPerson('E1034').email]);
+    expect(sent[0]?.text).toContain('보완 요청의 답변 기한');
+    expect(sent[0]?.text).not.toContain('결재 기한(단계별');
   });
 });
