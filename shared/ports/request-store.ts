@@ -1,5 +1,5 @@
 import type { RecordedEvents } from '../finance/accounting.js';
-import type { HistoryEvent } from '../requests/history.js';
+import type { HistoryEvent, HistoryRedaction } from '../requests/history.js';
 import type { ApprovalRequest } from '../requests/kinds/index.js';
 import type { Decision } from '../requests/request.js';
 import type { AttachmentBinding } from './attachment-store.js';
@@ -185,8 +185,11 @@ export interface RequestStore {
   dueResumes(now: string, limit: number): Promise<ApprovalRequest[]>;
   /** Closed requests of a kind, not yet destroyed, whose retention started before `startedBefore` (파기). */
   dueForDestruction(kind: string, startedBefore: string, limit: number): Promise<ApprovalRequest[]>;
-  /** 파기 in the history: the words people wrote (comments) and the named fields of earlier contents (snapshots) removed. Idempotent. */
-  redactHistory(requestId: string, fields: string[]): Promise<number>;
+  /**
+   * 파기 in the history: the named fields of earlier contents (snapshots) removed and, with `words`,
+   * the words people wrote (comments, and an earlier round's step comments and skip reasons). Idempotent.
+   */
+  redactHistory(requestId: string, redaction: HistoryRedaction): Promise<number>;
   /** Requests whose 보완 요청 reminder or answer deadline is due. */
   dueSupplements(now: string, limit: number): Promise<ApprovalRequest[]>;
   /** Requests in review whose workflow has not opened a stage within the grace period. */

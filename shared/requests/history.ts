@@ -114,3 +114,43 @@ const holderActions: ReadonlySet<HistoryAction> = new Set(['decided', 'skipped',
 /** Whether anyone on the line has acted in `round` (회수 is refused from then on: 철회 instead). */
 export const actedOnInRound = (events: readonly HistoryEvent[], round: number): boolean =>
   events.some((event) => event.round === round && holderActions.has(event.action));
+
+/** What 파기 removes from a request's history: the destroyed detail fields of its snapshots, and (`words`) what people wrote. */
+export interface HistoryRedaction {
+  fields: string[];
+  words: boolean;
+}
+
+/** Where an attribute of a stored event sits: names, and list positions. */
+export type EventPath = readonly (string | number)[];
+
+/**
+ * Where 파기 finds what it removes in one event: its comment, and in a snapshot of an earlier
+ * version the named detail fields and — a resubmission keeps the last round's steps — each step's
+ * comment and skip reason. None once removed, so a redaction cut off can simply run again.
+ */
+export function redactionPaths(event: HistoryEvent, redaction: HistoryRedaction): EventPath[] {
+  const snapshot = event.snapshot;
+  const fields = redaction.fields.filter((field) => snapshot !== undefined && Object.hasOwn(snapshot.details, field));
+  const words: EventPath[] = redaction.words
+    ? [
+        ...(event.comment === undefined ? [] : [['comment']]),
+        ...(snapshot?.steps ?? []).flatMap((step, i) => [
+          ...(step.comment === undefined ? [] : [['snapshot', 'steps', i, 'comment']]),
+          ...(step.skipReason === undefined ? [] : [['snapshot', 'steps', i, 'skipReason']]),
+        ]),
+      ]
+    : [];
+  return [...words, ...fields.map((field) => ['snapshot', 'details', field])];
+}
+
+/** The event as 파기 leaves it (see `redactionPaths`). */
+export function redactedEvent(event: HistoryEvent, redaction: HistoryRedaction): HistoryEvent {
+  const copy = structuredClone(event);
+  for (const path of redactionPaths(event, redaction)) {
+    let parent: unknown = copy;
+    for (const key of path.slice(0, -1)) parent = (parent as Record<string | number, unknown>)[key];
+    Reflect.deleteProperty(parent as object, path.at(-1) ?? '');
+  }
+  return copy;
+}

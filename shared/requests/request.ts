@@ -72,6 +72,13 @@ export const approvalStepSchema = z.object({
 });
 export type ApprovalStep = z.infer<typeof approvalStepSchema>;
 
+/** A step without the words people wrote in it (its comment, a skip's reason): what 파기 leaves, and what an auditor without a purpose sees. */
+export const stepWithoutWords = <S extends { comment?: string; skipReason?: string }>({
+  comment: _comment,
+  skipReason: _reason,
+  ...step
+}: S): Omit<S, 'comment' | 'skipReason'> => step;
+
 /**
  * A document bound to a request (붙임): what it is and who uploaded it. The file itself is in the
  * document storage under a key derived from `id` alone (no names, no health data in keys).

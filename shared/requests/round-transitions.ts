@@ -9,7 +9,7 @@ import { type ApprovalRequest, type KindId, requestSchema } from './kinds/index.
 import { type Actor, describeLine, lineSteps, withParticipants } from './line-transitions.js';
 import { moved } from './moves.js';
 import { carriedOn, forNewRound, released } from './per-kind.js';
-import type { AttachmentRef, Reader } from './request.js';
+import { type AttachmentRef, type Reader, stepWithoutWords } from './request.js';
 
 /**
  * Transitions of a request's rounds: submitted, ended (approved, returned, rejected, withdrawn,
@@ -296,7 +296,7 @@ export function destroyedRecord(
 ): { request: ApprovalRequest; events: HistoryEvent[] } {
   const details = Object.fromEntries(Object.entries(request.details).filter(([field]) => !input.fields.includes(field)));
   const attachments = input.documents ? request.attachments?.map((attachment) => ({ ...attachment, fileName: '(파기됨)' })) : request.attachments;
-  const steps = input.words ? request.steps.map(({ comment: _comment, skipReason: _reason, ...step }) => step) : request.steps;
+  const steps = input.words ? request.steps.map(stepWithoutWords) : request.steps;
   const destroyed = {
     at: input.at,
     rule: input.rule,

@@ -20,6 +20,7 @@ import {
   type RequestChange,
   type RequestStore,
 } from '../ports/request-store.js';
+import { redactionPaths } from '../requests/history.js';
 import { accessKey, accessPartition, putAccess, readAccess } from './entities/access-log.js';
 import { consumeLink, linkKey, putLink, readLink, revokeLink } from './entities/approval-link.js';
 import { bindAttachment } from './entities/attachment.js';
@@ -257,28 +258,26 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
     },
     dueForDestruction: async (kind, startedBefore, limit) =>
       (await queryDueTimers(db, tableName, retentionShard(kind), new Date(Date.parse(startedBefore) - 1).toISOString(), limit)).map(readRequest),
-    async redactHistory(requestId, fields) {
+    async redactHistory(requestId, redaction) {
       const items = await queryAll({
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': requestKey(requestId).pk, ':prefix': eventPrefix },
       });
       let redacted = 0;
       for (const item of items) {
-        const snapshot = item['snapshot'] as { details?: Record<string, unknown> } | undefined;
-        const personal = fields.filter((field) => snapshot?.details && Object.hasOwn(snapshot.details, field));
-        if (item['comment'] === undefined && personal.length === 0) continue;
-        const names: Record<string, string> = { '#comment': 'comment' };
-        const remove = ['#comment'];
-        for (const [i, field] of personal.entries()) {
-          names[`#f${i}`] = field;
-          remove.push(`snapshot.details.#f${i}`);
-        }
+        const paths = redactionPaths(readEvent(item), redaction);
+        if (paths.length === 0) continue;
+        const names = new Map<string, string>();
+        const nameOf = (name: string) => names.get(name) ?? (names.set(name, `#n${names.size}`).get(name) as string);
+        const remove = paths.map((path) =>
+          path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${nameOf(key)}`)).join(''),
+        );
         await db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { pk: item['pk'], sk: item['sk'] },
             UpdateExpression: `REMOVE ${remove.join(', ')}`,
-            ExpressionAttributeNames: names,
+            ExpressionAttributeNames: Object.fromEntries([...names].map(([name, placeholder]) => [placeholder, name])),
           }),
         );
         redacted += 1;

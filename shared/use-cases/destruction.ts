@@ -36,7 +36,7 @@ export function makeDestruction(deps: {
       const sensitive = findKind(request.kind)?.privacy.sensitive === true;
       for (const attachment of request.attachments ?? []) await files.destroy({ id: attachment.id, sensitive });
     }
-    if (words) await requests.redactHistory(request.id, fields);
+    if (words || fields.length > 0) await requests.redactHistory(request.id, { fields, words });
     const closedYear = seoulDate(new Date(request.updatedAt)).slice(0, 4);
     const rule = `보존기간 ${rules.retentionYears}년 경과 (${closedYear}년 종결, 다음 해 1월 1일 기산) — 개인정보 보호법 제21조에 따른 파기`;
     const record = destroyedRecord(request, { at, rule, fields, documents, words });

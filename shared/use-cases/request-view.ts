@@ -1,6 +1,7 @@
 import { documentLabel } from '../documents/document-labels.js';
 import type { HistoryEvent } from '../requests/history.js';
 import { type ApprovalRequest, kindById } from '../requests/kinds/index.js';
+import { stepWithoutWords } from '../requests/request.js';
 
 /** What the API shows of a request: everything but internal bookkeeping (link hashes, ledger keys, task tokens — a 보완 요청's too). */
 export function requestView(request: ApprovalRequest, history?: HistoryEvent[]) {
@@ -28,16 +29,21 @@ export type RequestView = ReturnType<typeof requestView>;
 /** What stands in for content withheld from a reader (an auditor without a stated purpose). */
 export const WITHHELD = { withheld: true as const, reason: '건강 정보: 열람 목적(purpose)을 밝히면 볼 수 있습니다' };
 
-/** An event without the words people wrote (they may be about someone's health), or what a snapshot held. */
+/**
+ * An event without the words people wrote (they may be about someone's health), or what a snapshot
+ * held: its content, and the comments and skip reasons of the earlier round's steps it keeps.
+ */
 export function withheldEvent(event: HistoryEvent): HistoryEvent {
   const { comment: _comment, snapshot, input: _input, ...rest } = event;
-  return { ...rest, ...(snapshot ? { snapshot: { ...snapshot, details: WITHHELD } } : {}) };
+  if (!snapshot) return rest;
+  const { steps, ...content } = snapshot;
+  return { ...rest, snapshot: { ...content, details: WITHHELD, ...(steps ? { steps: steps.map(stepWithoutWords) } : {}) } };
 }
 
 /**
  * A health kind's request as an auditor without a stated purpose sees it: its record (who decided
  * what, when, as whom) without its content — the details, the documents' names, the words in its
- * steps and history, what a 보완 요청 asked.
+ * steps and history (an earlier round's too), what a 보완 요청 asked or its answer said.
  */
 export type WithheldRequestView = Omit<RequestView, 'details'> & { details: typeof WITHHELD };
 /** A request as the API may show it: whole, or with a health kind's content withheld. */
@@ -50,7 +56,8 @@ export function withheld(view: RequestView): WithheldRequestView {
     details: WITHHELD,
     ...(supplement ? { supplement: { ...supplement, comment: WITHHELD.reason } } : {}),
     ...(view.attachments ? { attachments: view.attachments.map((attachment) => ({ ...attachment, fileName: '(비공개)' })) } : {}),
-    steps: view.steps.map(({ comment: _comment, skipReason: _reason, ...step }) => step),
+    ...(view.reopened ? { reopened: { ...view.reopened, note: WITHHELD.reason } } : {}),
+    steps: view.steps.map(stepWithoutWords),
     ...(view.history ? { history: view.history.map(withheldEvent) } : {}),
   };
 }

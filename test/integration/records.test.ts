@@ -35,7 +35,10 @@ describe('records through the local runtime', () => {
       json: { kind: 'health-checkup', checkupDate: `${thisYear}-01-15`, amountPaid, clinic: '한빛종합검진센터' },
     });
     expect(submitted.status, submitted.text).toBe(201);
-    const id = submitted.body.id as string;
+    return approvedThrough(submitted.body.id, as);
+  }
+  /** A health kind's request in review, agreed by its review and its approval. */
+  async function approvedThrough(id: string, as: string): Promise<Request> {
     for (let stage = 0; stage < 2; stage++) {
       const step = await waitingStep(id, as);
       expect((await api(backend, 'POST', `/approvals/${id}/decision`, { as: step.approverId, json: { decision: 'approve' } })).status).toBe(200);
@@ -235,8 +238,53 @@ describe('records through the local runtime', () => {
     const claim = await approvedClaim('E1041', 260_000);
     const id = claim.id;
     expect((await api(backend, 'POST', `/requests/${id}/comments`, { as: 'E1041', json: { text: '검진 결과 이상 소견 없음' } })).status).toBe(201);
-    const paid = await api(backend, 'POST', '/finance/payments', { as: FINANCE, json: { requestIds: [id] } });
-    expect(paid.body.paid).toHaveLength(1);
+    // Another claim returned in its first round — its review skipped with a reason, its 반려 with one —
+    // and approved in its second: the resubmission keeps round 1's steps, words and all, in the history.
+    const roundOne = { skipReason: '검토자 병가로 1차 검토 생략', rejection: '1차 반려: 영수증 금액이 검진비와 다릅니다' };
+    const twice = await api(backend, 'POST', '/requests', {
+      as: 'E1043',
+      json: { kind: 'health-checkup', checkupDate: `${thisYear}-01-15`, amountPaid: 270_000, clinic: '한빛종합검진센터' },
+    });
+    expect(twice.status, twice.text).toBe(201);
+    const twiceId = twice.body.id as string;
+    const review = await waitingStep(twiceId, 'E1043');
+    const skipped = await api(backend, 'POST', `/approvals/${twiceId}/skip`, {
+      as: 'E1043',
+      json: { stepIndex: review.index, reason: roundOne.skipReason },
+    });
+    expect(skipped.status, skipped.text).toBe(200);
+    const approver = await eventually(async () => {
+      const step = (await read(twiceId, 'E1043')).steps.find((candidate) => candidate.status === 'waiting' && candidate.index !== review.index);
+      if (!step) throw new Error(`${twiceId}: the approval is not waiting yet`);
+      return step;
+    });
+    const returned = await api(backend, 'POST', `/approvals/${twiceId}/decision`, {
+      as: approver.approverId,
+      json: { decision: 'reject', comment: roundOne.rejection },
+    });
+    expect(returned.status, returned.text).toBe(200);
+    await eventually(async () => expect((await read(twiceId, 'E1043')).status).toBe('returned'));
+    expect((await api(backend, 'POST', `/requests/${twiceId}/resubmit`, { as: 'E1043', json: {} })).status).toBe(200);
+    await approvedThrough(twiceId, 'E1043');
+    const snapshotText = JSON.stringify(
+      (await api(backend, 'GET', `/requests/${twiceId}`, { as: 'E1043' })).body.history.find(
+        (event: { action: string }) => event.action === 'resubmitted',
+      ),
+    );
+    expect(snapshotText).toContain(roundOne.skipReason);
+    expect(snapshotText).toContain(roundOne.rejection);
+    /** What an auditor without a purpose reads of the two-round claim, and what its requester reads. */
+    const roundOneReadable = async (as: string) => {
+      const texts = [
+        (await api(backend, 'GET', `/requests/${twiceId}`, { as })).text,
+        (await api(backend, 'GET', `/requests/${twiceId}/history`, { as })).text,
+      ];
+      return Object.values(roundOne).filter((words) => texts.some((text) => text.includes(words)));
+    };
+    expect(await roundOneReadable(AUDITOR)).toEqual([]);
+
+    const paid = await api(backend, 'POST', '/finance/payments', { as: FINANCE, json: { requestIds: [id, twiceId] } });
+    expect(paid.body.paid).toHaveLength(2);
     const before = (await api(backend, 'GET', `/requests/${id}`, { as: 'E1041' })).body;
     const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(new Date(before.payment.paidAt)).slice(0, 7);
     const totals = async () => (await api(backend, 'GET', `/finance/monthly-totals?month=${month}`, { as: FINANCE })).body;
@@ -265,6 +313,9 @@ describe('records through the local runtime', () => {
     expect(events.at(-1)).toMatchObject({ action: 'destroyed', comment: expect.stringContaining('개인정보 보호법 제21조') });
     expect(after.text).not.toContain('한빛종합검진센터');
     expect(after.text).not.toContain('이상 소견');
+    // Nothing anyone wrote in round 1 of the other claim survives either: not for its requester, not for an auditor.
+    expect(await roundOneReadable('E1043')).toEqual([]);
+    expect(await roundOneReadable(AUDITOR)).toEqual([]);
     // The 파기 대장 has the line, nothing personal in it; only auditors and the privacy officer read it.
     const register = await api(backend, 'GET', `/audit/destructions?year=${closedYear + 6}`, { as: 'E1025' });
     expect(register.status, register.text).toBe(200);
