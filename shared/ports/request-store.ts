@@ -147,6 +147,8 @@ export type LedgerChange = { personId: string; key: string } & (
   | { add: { maxRequests?: number; amount?: number; maxReservedBefore?: number } }
   | { remove: { amount?: number } }
   | { adjust: { delta: number; maxReservedBefore: number } }
+  /** 파기: the ledger's item deleted, key and all (a key may name what is destroyed: a vaccine and its day). */
+  | { drop: true }
 );
 
 /** What a per-person ledger holds: the requests in it and the amount they reserve. */

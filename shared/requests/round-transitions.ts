@@ -105,6 +105,16 @@ export function releaseLedgers(request: ApprovalRequest): LedgerChange[] | undef
 }
 
 /**
+ * 파기: the ledgers the request held are deleted, keys and all — a key can name what is destroyed (a
+ * vaccination's `vaccination#<vaccine>#<day>`). Their periods ended years before the retention did,
+ * so no claim is counted against them any more; the finance totals are items of their own.
+ */
+export function dropLedgers(request: ApprovalRequest): LedgerChange[] | undefined {
+  const ledgers = request.ledgers ?? [];
+  return ledgers.length > 0 ? ledgers.map(({ key }) => ({ personId: request.requesterId, key, drop: true as const })) : undefined;
+}
+
+/**
  * Ends a round that will not be carried out (withdrawn, failed, cancelled) and gives back all it
  * held: its ledger places and reserved amounts, what its kind holds (a vehicle), its open links.
  * The whole change, to save at once.
@@ -286,7 +296,8 @@ export function documentsAdded(
 
 /**
  * 파기: the retention of a closed request has ended. Its personal detail fields are removed, its
- * documents' names (their files are deleted by the caller) and the words in its steps are gone;
+ * documents' names (their files are deleted by the caller), the words in its steps and its ledger
+ * keys (the ledgers themselves: `dropLedgers`) are gone;
  * what is not personal stays (kind, department, amounts, dates, decisions, 문서번호), so finance
  * totals and audit figures stay exact. Recorded, with the rule, as `destroyed`.
  */
@@ -305,7 +316,7 @@ export function destroyedRecord(
     words: input.words,
   };
   return {
-    request: moved(request, input.at, { details, attachments, steps, destroyed } as Partial<ApprovalRequest>),
+    request: moved(request, input.at, { details, attachments, steps, ledgers: undefined, destroyed } as Partial<ApprovalRequest>),
     events: [
       {
         at: input.at,

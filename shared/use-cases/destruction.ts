@@ -6,14 +6,14 @@ import type { RequestStore } from '../ports/request-store.js';
 import type { Clock } from '../ports/system.js';
 import { changeOf } from '../requests/change.js';
 import { type ApprovalRequest, findKind, kindIds } from '../requests/kinds/index.js';
-import { destroyedRecord } from '../requests/round-transitions.js';
+import { destroyedRecord, dropLedgers } from '../requests/round-transitions.js';
 
 /**
  * 보존기간 and 파기: a closed request (paid, finally rejected, withdrawn, completed…) is kept for its
  * kind's retention, counted from 1 January after the year it closed (공공기록물법 시행령의 기산일);
  * then what is personal goes (개인정보 보호법 §21) — the detail fields its kind's policy names, its
- * documents (every version of each file), the words people wrote in its steps and history — and the
- * rest stays, so finance totals and audit figures are unchanged.
+ * documents (every version of each file), the words people wrote in its steps and history, its
+ * ledgers (whose keys may name a vaccine) — and the rest stays, so finance totals and audit figures are unchanged.
  */
 
 export function makeDestruction(deps: {
@@ -45,6 +45,7 @@ export function makeDestruction(deps: {
     // The 파기 대장's line is written in the same transaction as the destruction it records.
     await requests.save(
       changeOf(request, record, {
+        ledgers: dropLedgers(request),
         destruction: {
           at,
           requestId: request.id,

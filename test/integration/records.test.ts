@@ -1,6 +1,12 @@
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { queryAll } from '../../shared/store/query-all.js';
 import { seedPerson } from '../fixtures/directory.js';
 import { api, eventually, runSchedules, setClock, suiteBackend, tokenFor, waitForEmail } from './harness.js';
 
@@ -28,6 +34,26 @@ describe('records through the local runtime', () => {
       if (!step) throw new Error(`${id}: nothing waiting yet`);
       return step;
     });
+  /** The stored items of one partition of the backend's table, as DynamoDB holds them. */
+  async function tableItems(pk: string): Promise<Record<string, unknown>[]> {
+    const runtime = z
+      .object({ dynamoDbEndpoint: z.string(), dynamoDbAccessKeyId: z.string().default('local'), tableName: z.string() })
+      .parse(JSON.parse(await readFile(join(backend.dataDir, 'runtime.json'), 'utf8')));
+    const client = new DynamoDBClient({
+      endpoint: runtime.dynamoDbEndpoint,
+      region: 'ap-northeast-2',
+      credentials: { accessKeyId: runtime.dynamoDbAccessKeyId, secretAccessKey: 'local' },
+    });
+    try {
+      return await queryAll(DynamoDBDocumentClient.from(client), {
+        TableName: runtime.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+      });
+    } finally {
+      client.destroy();
+    }
+  }
   /** A health claim by `as`, approved through its line by the API. */
   async function approvedClaim(as: string, amountPaid: number): Promise<Request> {
     const submitted = await api(backend, 'POST', '/requests', {
@@ -283,8 +309,20 @@ describe('records through the local runtime', () => {
     };
     expect(await roundOneReadable(AUDITOR)).toEqual([]);
 
-    const paid = await api(backend, 'POST', '/finance/payments', { as: FINANCE, json: { requestIds: [id, twiceId] } });
-    expect(paid.body.paid).toHaveLength(2);
+    // A vaccination claim: its ledger of one vaccine a day is keyed by the vaccine.
+    const vaccination = await api(backend, 'POST', '/requests', {
+      as: 'E1044',
+      json: { kind: 'vaccination', vaccine: 'hepatitis-b', vaccinationDate: `${thisYear}-01-15`, amountPaid: 60_000, clinic: '한빛내과의원' },
+    });
+    expect(vaccination.status, vaccination.text).toBe(201);
+    const vaccinationId = vaccination.body.id as string;
+    await approvedThrough(vaccinationId, 'E1044');
+    const vaccineLedgers = async () =>
+      (await tableItems('LEDGER#E1044')).map((item) => String(item['sk'])).filter((key) => key.startsWith('vaccination#'));
+    expect(await vaccineLedgers()).toEqual([`vaccination#${thisYear}`, `vaccination#hepatitis-b#${thisYear}-01-15`]);
+
+    const paid = await api(backend, 'POST', '/finance/payments', { as: FINANCE, json: { requestIds: [id, twiceId, vaccinationId] } });
+    expect(paid.body.paid).toHaveLength(3);
     const before = (await api(backend, 'GET', `/requests/${id}`, { as: 'E1041' })).body;
     const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(new Date(before.payment.paidAt)).slice(0, 7);
     const totals = async () => (await api(backend, 'GET', `/finance/monthly-totals?month=${month}`, { as: FINANCE })).body;
@@ -313,6 +351,11 @@ describe('records through the local runtime', () => {
     expect(events.at(-1)).toMatchObject({ action: 'destroyed', comment: expect.stringContaining('개인정보 보호법 제21조') });
     expect(after.text).not.toContain('한빛종합검진센터');
     expect(after.text).not.toContain('이상 소견');
+    // The vaccine is gone from the vaccination's stored request and from its requester's ledgers (their period ended years ago).
+    const storedVaccination = await tableItems(`REQUEST#${vaccinationId}`);
+    expect(storedVaccination.find((item) => item['sk'] === 'META')).toMatchObject({ details: { amountPaid: 60_000 }, destroyed: expect.anything() });
+    expect(JSON.stringify(storedVaccination)).not.toContain('hepatitis-b');
+    expect(await vaccineLedgers()).toEqual([]);
     // Nothing anyone wrote in round 1 of the other claim survives either: not for its requester, not for an auditor.
     expect(await roundOneReadable('E1043')).toEqual([]);
     expect(await roundOneReadable(AUDITOR)).toEqual([]);

@@ -18,7 +18,7 @@ export function readLedger(item: Record<string, unknown> | undefined): LedgerUsa
   };
 }
 
-/** Takes, gives back or adjusts a request's place (and reservation) in a ledger. */
+/** Takes, gives back or adjusts a request's place (and reservation) in a ledger; or, at 파기, deletes the ledger. */
 export function updateLedger(tableName: string, requestId: string, ledger: LedgerChange): GuardedItem {
   const Key = ledgerKey(ledger.personId, ledger.key);
   const ids = new Set([requestId]);
@@ -63,6 +63,7 @@ export function updateLedger(tableName: string, requestId: string, ledger: Ledge
       },
     };
   }
+  if ('drop' in ledger) return { guard, item: { Delete: { TableName: tableName, Key } } };
   const { delta, maxReservedBefore } = ledger.adjust;
   return {
     guard,
