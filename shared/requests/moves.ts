@@ -38,11 +38,24 @@ export function canMove(kind: string, from: string, to: string): boolean {
   return [...(approval[from] ?? []), ...(kindMoves[from] ?? [])].includes(to);
 }
 
-/** The next version of `request` with `changes`: the status move checked, the version bumped, `updatedAt` set. */
+/**
+ * When a closed request closed: its `closedAt`, or — stored before that was recorded — its last
+ * change. Undefined while something can still follow its status.
+ */
+export function closedSince(request: BaseRequest): string | undefined {
+  return isTerminal(request.kind, request.status) ? (request.closedAt ?? request.updatedAt) : undefined;
+}
+
+/**
+ * The next version of `request` with `changes`: the status move checked, the version bumped,
+ * `updatedAt` set, and `closedAt` once it reaches a status nothing follows (a closed request stored
+ * without one keeps the last change before this as its closing: the best that is known).
+ */
 export function moved<R extends BaseRequest>(request: R, at: string, changes: Partial<R>): R {
   const to = changes.status;
   if (to !== undefined && to !== request.status && !canMove(request.kind, request.status, to)) {
     throw new IllegalMoveError(`'${statusLabel(request.status)}' 상태의 요청은 '${statusLabel(to)}'(으)로 바꿀 수 없습니다.`);
   }
-  return { ...request, ...changes, updatedAt: at, version: request.version + 1 };
+  const closedAt = to !== undefined && to !== request.status && isTerminal(request.kind, to) ? at : closedSince(request);
+  return { ...request, ...changes, ...(closedAt ? { closedAt } : {}), updatedAt: at, version: request.version + 1 };
 }

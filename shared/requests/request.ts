@@ -195,6 +195,11 @@ export const baseRequestShape = {
   participants: z.array(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /**
+   * When it reached a status nothing can follow (paid, finally rejected, withdrawn, completed…): its
+   * retention counts from here, whatever changes after (a reader's 확인). Set by `moved`.
+   */
+  closedAt: z.string().optional(),
   version: z.int().positive(),
 };
 

@@ -6,6 +6,7 @@ import type { RequestStore } from '../ports/request-store.js';
 import type { Clock } from '../ports/system.js';
 import { changeOf } from '../requests/change.js';
 import { type ApprovalRequest, findKind, kindIds } from '../requests/kinds/index.js';
+import { closedSince } from '../requests/moves.js';
 import { destroyedRecord, dropLedgers } from '../requests/round-transitions.js';
 
 /**
@@ -37,7 +38,7 @@ export function makeDestruction(deps: {
       for (const attachment of request.attachments ?? []) await files.destroy({ id: attachment.id, sensitive });
     }
     if (words || fields.length > 0) await requests.redactHistory(request.id, { fields, words });
-    const closedYear = seoulDate(new Date(request.updatedAt)).slice(0, 4);
+    const closedYear = seoulDate(new Date(closedSince(request) ?? request.updatedAt)).slice(0, 4);
     const rule = `보존기간 ${rules.retentionYears}년 경과 (${closedYear}년 종결, 다음 해 1월 1일 기산) — 개인정보 보호법 제21조에 따른 파기`;
     const record = destroyedRecord(request, { at, rule, fields, documents, words });
     const entry = record.request.destroyed;

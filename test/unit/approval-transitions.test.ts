@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { closesLoop } from '../../shared/approvals/delegations.js';
 import type { Delegation } from '../../shared/ports/delegation-store.js';
+import { acknowledged } from '../../shared/requests/circulation-transitions.js';
 import { actedOnInRound } from '../../shared/requests/history.js';
 import type { ApprovalRequest } from '../../shared/requests/kinds/index.js';
+import { requestSchema } from '../../shared/requests/kinds/index.js';
+import { lifecycleMove } from '../../shared/requests/lifecycle-transitions.js';
 import { openStage, reassignStep, recordDecision, returnToPrevious, skipStep } from '../../shared/requests/line-transitions.js';
 import { closeRequest, resubmit } from '../../shared/requests/round-transitions.js';
-import { requestInReview } from '../fixtures/requests.js';
+import { requestIndexAttributes } from '../../shared/store/entities/request.js';
+import { leakInMainHall, requestInReview } from '../fixtures/requests.js';
 
 const at = '2026-11-24T01:00:00.000Z';
 const person = (id: string) => ({ id, name: `이름${id}`, position: '팀장' });
@@ -171,6 +175,45 @@ describe('회수: whether anyone on the line has acted in the round', () => {
     expect(actedOnInRound(record, 2)).toBe(false);
     // Being told of a step, or a comment, is no one acting on it.
     expect(actedOnInRound([...atFinal.events, { at, actorId: 'E1034', action: 'commented', round: 1, comment: '확인 부탁드립니다' }], 1)).toBe(false);
+  });
+});
+
+describe('the retention clock (보존기간)', () => {
+  const closing = '2026-11-30T06:00:00.000Z';
+  const yearsLater = '2028-03-02T01:00:00.000Z';
+  /** A repair whose work is reported done, circulated (공람) to its managing team's officer. */
+  const workDone = () =>
+    requestSchema.parse({
+      ...requestInReview([], at),
+      kind: 'facility-repair',
+      details: leakInMainHall,
+      status: 'work-done',
+      readers: [{ id: 'E1009', name: '문가영', as: 'circulation', since: at }],
+    });
+  const confirm = (request: ApprovalRequest) =>
+    lifecycleMove(request, { at: closing, changes: { status: 'completed' }, event: { actorId: 'E1034', action: 'confirmed', channel: 'api' } })
+      .request;
+  const ack = (request: ApprovalRequest) => {
+    const reader = request.readers?.[0];
+    if (!reader) throw new Error('no reader');
+    return acknowledged(request, { reader, at: yearsLater, channel: 'api' }).request;
+  };
+
+  it('starts when the request closes: a reader’s 확인 years later does not postpone its 파기', () => {
+    const completed = confirm(workDone());
+    expect(requestIndexAttributes(completed)).toMatchObject({ timerShard: 'RETENTION#facility-repair', nextTimerAt: closing });
+    const acked = ack(completed);
+    expect(acked.updatedAt).toBe(yearsLater);
+    expect(requestIndexAttributes(acked)).toMatchObject({ timerShard: 'RETENTION#facility-repair', nextTimerAt: closing });
+    expect(acked.closedAt).toBe(closing);
+  });
+
+  it('for a request stored closed before `closedAt` was recorded, counts from its last change, and keeps that once something changes', () => {
+    const { closedAt: _closedAt, ...stored } = confirm(workDone());
+    expect(requestIndexAttributes(stored)).toMatchObject({ nextTimerAt: closing });
+    const acked = ack(stored);
+    expect(requestIndexAttributes(acked)).toMatchObject({ nextTimerAt: closing });
+    expect(acked.closedAt).toBe(closing);
   });
 });
 

@@ -1,6 +1,6 @@
 import { seoulDate } from '../../kernel/seoul-time.js';
 import { type ApprovalRequest, destroyedRequestSchema, requestSchema } from '../../requests/kinds/index.js';
-import { isTerminal } from '../../requests/moves.js';
+import { closedSince } from '../../requests/moves.js';
 import { effectDueAt, kindIndexesOf } from '../../requests/per-kind.js';
 import { retentionShard, timerAttributes, timerShards } from './timers.js';
 import type { GuardedItem } from './transact.js';
@@ -37,12 +37,12 @@ export function supplementDueAt(request: ApprovalRequest): string | undefined {
 }
 
 /**
- * When a closed request's retention started, for the 파기 sweep: its last change once nothing can
- * follow (payment, a final rejection, withdrawal, completion). Not once destroyed.
+ * When a closed request's retention started, for the 파기 sweep: when nothing could follow any more
+ * (payment, a final rejection, withdrawal, completion) — not its last change, which a reader's 확인
+ * can make years later. Not once destroyed.
  */
 export function retentionStart(request: ApprovalRequest): string | undefined {
-  if (request.destroyed || !isTerminal(request.kind, request.status)) return undefined;
-  return request.updatedAt;
+  return request.destroyed ? undefined : closedSince(request);
 }
 
 /**
