@@ -62,10 +62,16 @@ export function makeS3DocumentFiles(s3: S3Client, buckets: { documents: string; 
     },
     async destroy(file) {
       const { Bucket, Key } = where(file);
-      let versions: { Key?: string; VersionId?: string }[] = [];
+      const versions: { Key?: string; VersionId?: string }[] = [];
       try {
-        const listed = await s3.send(new ListObjectVersionsCommand({ Bucket, Prefix: Key }));
-        versions = [...(listed.Versions ?? []), ...(listed.DeleteMarkers ?? [])].filter((version) => version.Key === Key);
+        // A page holds at most 1,000 versions and markers: read on from where the last one stopped.
+        let from: { KeyMarker?: string; VersionIdMarker?: string } = {};
+        for (let more = true; more; ) {
+          const listed = await s3.send(new ListObjectVersionsCommand({ Bucket, Prefix: Key, ...from }));
+          versions.push(...[...(listed.Versions ?? []), ...(listed.DeleteMarkers ?? [])].filter((version) => version.Key === Key));
+          from = { KeyMarker: listed.NextKeyMarker, VersionIdMarker: listed.NextVersionIdMarker };
+          more = listed.IsTruncated === true && listed.NextKeyMarker !== undefined;
+        }
       } catch (error) {
         // A store without versioning (the local S3 server answers 405) has only the object itself.
         const unsupported = error instanceof S3ServiceException && [405, 501].includes(error.$metadata.httpStatusCode ?? 0);

@@ -1,5 +1,6 @@
 import { DeleteObjectCommand, ListObjectVersionsCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { makeS3DocumentFiles } from '../../shared/adapters/s3-document-files.js';
 
@@ -8,6 +9,7 @@ import { makeS3DocumentFiles } from '../../shared/adapters/s3-document-files.js'
  * version and delete marker is. The local S3 server has no versioning (its tests cover the one
  * object); this is the versioned path, against the SDK's commands.
  */
+expect.extend(allCustomMatcher);
 const s3 = mockClient(S3Client);
 const files = makeS3DocumentFiles(
   new S3Client({ region: 'ap-northeast-2' }),
@@ -35,6 +37,33 @@ describe('destroying a document (파기)', () => {
       { Bucket: 'health', Key: 'documents/A1', VersionId: 'v1' },
       { Bucket: 'health', Key: 'documents/A1', VersionId: 'm1' },
     ]);
+  });
+
+  it('reads every page of versions (S3 lists at most 1,000 at a time) and deletes them all', async () => {
+    s3.on(ListObjectVersionsCommand)
+      .resolvesOnce({
+        IsTruncated: true,
+        NextKeyMarker: 'documents/A4',
+        NextVersionIdMarker: 'v2',
+        Versions: [
+          { Key: 'documents/A4', VersionId: 'v3' },
+          { Key: 'documents/A4', VersionId: 'v2' },
+        ],
+      })
+      .resolvesOnce({
+        IsTruncated: false,
+        Versions: [{ Key: 'documents/A4', VersionId: 'v1' }],
+        DeleteMarkers: [{ Key: 'documents/A4', VersionId: 'm1' }],
+      });
+    s3.on(DeleteObjectCommand).resolves({});
+    expect(await files.destroy({ id: 'A4', sensitive: true })).toBe(4);
+    expect(s3).toHaveReceivedNthCommandWith(ListObjectVersionsCommand, 2, {
+      Bucket: 'health',
+      Prefix: 'documents/A4',
+      KeyMarker: 'documents/A4',
+      VersionIdMarker: 'v2',
+    });
+    expect(s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input.VersionId)).toEqual(['v3', 'v2', 'v1', 'm1']);
   });
 
   it('where versions cannot be listed (a store without versioning), deletes the object itself; any other failure is thrown', async () => {
