@@ -11,7 +11,7 @@ const getApprovalDocument = makeGetApprovalDocument({
   policy: officePolicy,
 });
 
-/** GET /requests/{id}/document — the printable 결재문서, for the request's readers (a health kind's read by others is recorded). */
+/** GET /requests/{id}/document — the printable 결재문서, for the request's readers and auditors (a health kind's read by others is recorded). */
 export const handler = htmlApi(operation, async (event, { params }) =>
-  html(200, await getApprovalDocument({ callerId: callerId(event), requestId: params.id })),
+  html(200, await getApprovalDocument({ callerId: callerId(event), requestId: params.id, query: event.queryStringParameters ?? {} })),
 );

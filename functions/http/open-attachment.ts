@@ -13,8 +13,13 @@ const openAttachment = makeOpenAttachment({
   policy: officePolicy,
 });
 
-/** GET /requests/{id}/attachments/{attachmentId} — 303 to a download URL valid 5 minutes, for those who may read the request. */
+/** GET /requests/{id}/attachments/{attachmentId} — 303 to a download URL valid 5 minutes, for those who may read the request and auditors. */
 export const handler = jsonApi(operation, async (event, { params }) => {
-  const { location } = await openAttachment({ callerId: callerId(event), requestId: params.id, attachmentId: params.attachmentId });
+  const { location } = await openAttachment({
+    callerId: callerId(event),
+    requestId: params.id,
+    attachmentId: params.attachmentId,
+    query: event.queryStringParameters ?? {},
+  });
   return { statusCode: 303, headers: { location, 'cache-control': 'no-store' }, body: '' };
 });

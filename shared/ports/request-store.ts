@@ -1,5 +1,5 @@
 import type { RecordedEvents } from '../finance/accounting.js';
-import type { HistoryEvent, HistoryRedaction } from '../requests/history.js';
+import type { HistoryEvent, HistoryRedaction, ReadTarget } from '../requests/history.js';
 import type { ApprovalRequest } from '../requests/kinds/index.js';
 import type { Decision } from '../requests/request.js';
 import type { AttachmentBinding } from './attachment-store.js';
@@ -55,11 +55,16 @@ export interface AccessEntry {
   channel: string;
   scope: 'line' | 'role' | 'unit' | 'circulation' | 'audit';
   purpose?: string;
+  /** What was read: the request, its 결재문서 or one of its documents. Entries written before it was recorded have none. */
+  target?: AccessTarget;
   /** The document read, when it was one of the request's documents. */
   documentType?: string;
   /** Tells apart two reads in the same millisecond (set when stored). */
   accessId?: string;
 }
+
+/** What a read took of a request: the request itself, its 결재문서 (`document`) or one of its documents (`attachment`). */
+export type AccessTarget = ReadTarget;
 
 /** One line of the 파기 대장: what was destroyed of which request, when, under which rule. */
 export interface DestructionEntry {

@@ -70,6 +70,10 @@ export const snapshotSchema = z.object({
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
 
+/** What a read (`viewed`) took of a request: the request itself, its 결재문서 (`document`) or one of its documents (`attachment`). */
+export const readTargetSchema = z.enum(['request', 'document', 'attachment']);
+export type ReadTarget = z.infer<typeof readTargetSchema>;
+
 /** One append-only entry of a request's record (문서관리카드). Nothing edits or deletes these. */
 export const historyEventSchema = z.object({
   at: z.string(),
@@ -94,6 +98,8 @@ export const historyEventSchema = z.object({
   fromId: z.string().optional(),
   toId: z.string().optional(),
   snapshot: snapshotSchema.optional(),
+  /** What a `viewed` read: the request, its 결재문서 or one of its documents (named in `documents`). */
+  target: readTargetSchema.optional(),
   /** The documents an event is about: those added, or the one read (a `viewed` of a document). */
   documents: z.array(z.object({ attachmentId: z.string(), documentType: z.string() })).optional(),
   /** What the actor recorded with a decision or report (a triage estimate, a vehicle, an actual cost, a trip log). */

@@ -6,7 +6,7 @@ import { formatSeoulDateTime, seoulDate } from '../kernel/seoul-time.js';
 import { invalidInput, parseOrThrow } from '../kernel/validation.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
 import type { Mailer } from '../ports/messaging.js';
-import type { AccessEntry, RequestStore } from '../ports/request-store.js';
+import type { AccessEntry, AccessTarget, RequestStore } from '../ports/request-store.js';
 import type { Clock } from '../ports/system.js';
 import { kindById } from '../requests/kinds/index.js';
 import { auditDecisionsQuery, monthsBetween, seoulEnd, seoulStart } from './audit.js';
@@ -47,6 +47,13 @@ const scopeLabel: Record<AccessEntry['scope'], string> = {
   audit: '감사',
 };
 const channelLabel: Record<string, string> = { api: 'API', 'email-link': '메일 링크', slack: 'Slack' };
+const targetLabel: Record<AccessTarget, string> = { request: '요청', document: '결재문서', attachment: '서류' };
+
+/** What an entry read; entries written before that was recorded were a request or, naming one, a document. */
+const withTarget = (entry: AccessEntry): AccessEntry & { target: AccessTarget } => ({
+  ...entry,
+  target: entry.target ?? (entry.documentType ? 'attachment' : 'request'),
+});
 
 /**
  * A read outside its reader's usual scope: not as one on the request's line (or its managing unit,
@@ -60,7 +67,7 @@ export function outsideUsualScope(entry: AccessEntry): string | undefined {
 }
 
 export interface AccessLogPage {
-  items: (Omit<AccessEntry, 'accessId'> & { flagged?: string })[];
+  items: (Omit<AccessEntry, 'accessId' | 'target'> & { target: AccessTarget; flagged?: string })[];
   nextToken: string | null;
 }
 
@@ -85,21 +92,21 @@ export function makeAccessLog(deps: { requests: RequestStore; directory: Directo
           : undefined;
       for (let more = true; more; ) {
         const page = await requests.accessLog(month, bounds, { limit: 200, after });
-        for (const entry of page.items) yield { entry, month };
+        for (const entry of page.items) yield { entry: withTarget(entry), month };
         after = page.items.at(-1) ?? after;
         more = page.more && page.items.length > 0;
       }
     }
   }
 
-  const row = (entry: AccessEntry) => [
+  const row = (entry: AccessEntry & { target: AccessTarget }) => [
     formatSeoulDateTime(entry.at),
     entry.readerName ? `${entry.readerName} (${entry.readerId})` : entry.readerId,
     entry.requestId,
     kindById(entry.kind).label,
     channelLabel[entry.channel] ?? entry.channel,
     scopeLabel[entry.scope],
-    entry.documentType ? `서류(${entry.documentType})` : '요청',
+    entry.target === 'attachment' ? `서류(${entry.documentType ?? ''})` : targetLabel[entry.target],
     entry.purpose ?? '',
     outsideUsualScope(entry) ? '예' : '',
   ];

@@ -17,7 +17,7 @@ import { type ApprovalRequest, findKind, kindById, kindIds } from '../requests/k
 import { type AttachmentRef, waitingSteps } from '../requests/request.js';
 import { documentsAdded } from '../requests/round-transitions.js';
 import { retryOnConcurrentChange } from './concurrent-change.js';
-import { readFor } from './read-requests.js';
+import { auditPurposeQuery, readFor } from './read-requests.js';
 import { emailNotice } from './request-notices.js';
 import { type RequestView, requestView } from './request-view.js';
 
@@ -231,17 +231,27 @@ export function requireDocuments(policy: OfficePolicy, kind: string, attached: r
 
 /**
  * `GET /requests/{id}/attachments/{attachmentId}`: for those who may read the request (others get
- * 404, as for the request); a read by anyone but the requester is recorded, naming the document,
- * before the short-lived download URL is signed.
+ * 404, as for the request) and auditors (a health kind's only with `?purpose=`); a read by anyone
+ * but the requester is recorded, naming the document, before the short-lived download URL is signed.
  */
 export function makeOpenAttachment(deps: { requests: RequestStore; directory: Directory; clock: Clock; files: DocumentFiles; policy: OfficePolicy }) {
-  return async function openAttachment(input: { callerId: string; requestId: string; attachmentId: string }): Promise<{ location: string }> {
+  return async function openAttachment(input: {
+    callerId: string;
+    requestId: string;
+    attachmentId: string;
+    query?: unknown;
+  }): Promise<{ location: string }> {
+    const { purpose } = parseOrThrow(auditPurposeQuery, input.query ?? {});
     let attachment: AttachmentRef | undefined;
-    const request = await readFor(deps, input.callerId, input.requestId, (found) => {
-      attachment = found.attachments?.find((candidate) => candidate.id === input.attachmentId);
-      if (!attachment) throw new NotFoundError(`요청 ${input.requestId}에 첨부 파일 ${input.attachmentId}이(가) 없습니다.`);
-      if (found.destroyed?.documents) throw new NotFoundError(`보존기간이 지나 파기된 서류입니다 (${found.destroyed.at.slice(0, 10)}).`);
-      return { attachmentId: attachment.id, documentType: attachment.documentType };
+    const request = await readFor(deps, input.callerId, input.requestId, {
+      target: 'attachment',
+      purpose,
+      attachment: (found) => {
+        attachment = found.attachments?.find((candidate) => candidate.id === input.attachmentId);
+        if (!attachment) throw new NotFoundError(`요청 ${input.requestId}에 첨부 파일 ${input.attachmentId}이(가) 없습니다.`);
+        if (found.destroyed?.documents) throw new NotFoundError(`보존기간이 지나 파기된 서류입니다 (${found.destroyed.at.slice(0, 10)}).`);
+        return { attachmentId: attachment.id, documentType: attachment.documentType };
+      },
     });
     if (!attachment) throw new NotFoundError(`요청 ${input.requestId}에 첨부 파일 ${input.attachmentId}이(가) 없습니다.`);
     const location = await deps.files.downloadUrl(

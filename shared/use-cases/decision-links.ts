@@ -41,6 +41,7 @@ export function makeDecisionLinks({ requests, clock }: DecisionLinkDeps) {
         action: 'viewed',
         round: opened.request.round,
         channel: 'email-link',
+        target: document ? 'attachment' : 'request',
         ...(document ? { documents: [document] } : {}),
       },
       {
@@ -51,6 +52,7 @@ export function makeDecisionLinks({ requests, clock }: DecisionLinkDeps) {
         readerName: opened.step.approverName,
         channel: 'email-link',
         scope: 'line',
+        target: document ? 'attachment' : 'request',
         ...(document ? { documentType: document.documentType } : {}),
       },
     );

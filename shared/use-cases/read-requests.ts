@@ -4,7 +4,7 @@ import { ForbiddenError, NotFoundError } from '../kernel/errors.js';
 import { parseOrThrow } from '../kernel/validation.js';
 import { approvalDocument } from '../notifications/approval-document.js';
 import type { KindPolicies } from '../policies/approval-policy.js';
-import type { AccessEntry, RequestStore } from '../ports/request-store.js';
+import type { AccessEntry, AccessTarget, RequestStore } from '../ports/request-store.js';
 import type { Clock } from '../ports/system.js';
 import { type ApprovalRequest, findKind, kindById } from '../requests/kinds/index.js';
 import { describe } from '../requests/per-kind.js';
@@ -17,24 +17,6 @@ export interface ReadRequestsDeps {
   clock: Clock;
 }
 
-/**
- * Loads a request for a reader: anyone not on it (requester, someone on any round's line, or the
- * kind's own readers such as the welfare officers) gets 404, as if it did not exist; for sensitive
- * kinds, a read by anyone but the requester is recorded in its history before anything is returned.
- */
-export async function readFor(
-  { requests, directory, clock }: ReadRequestsDeps,
-  callerId: string,
-  requestId: string,
-  /** A document of the request is being read: recorded by name for every kind, not only sensitive ones. */
-  document?: (request: ApprovalRequest) => { attachmentId: string; documentType: string },
-) {
-  const { request, withhold } = await auditedRead({ requests, directory, clock }, callerId, requestId, { document });
-  // Whoever reads through here gets the content: an auditor reads a health kind's only with a purpose (GET /requests/{id}).
-  if (withhold) throw new ForbiddenError('건강 정보가 담긴 요청은 GET /requests/{id}?purpose= 로 열람 목적을 밝혀야 볼 수 있습니다.');
-  return request;
-}
-
 export const auditPurposeQuery = z.object({
   purpose: z
     .string()
@@ -44,17 +26,36 @@ export const auditPurposeQuery = z.object({
     .optional(),
 });
 
+/** One of the request's documents (붙임) being read. */
+export type AttachmentRead = { attachmentId: string; documentType: string };
+
+/**
+ * Loads a request for a reader who gets it whole: its 결재문서 (`document`) or one of its documents
+ * (`attachment`, which `attachment` finds in the request). Those who may read the request, and
+ * auditors — a health kind's only for a stated `purpose`: neither can be shown in part, so without
+ * one the auditor is refused before anything is read or recorded.
+ */
+export async function readFor(
+  deps: ReadRequestsDeps,
+  callerId: string,
+  requestId: string,
+  read: { purpose?: string } & ({ target: 'document' } | { target: 'attachment'; attachment: (request: ApprovalRequest) => AttachmentRead }),
+): Promise<ApprovalRequest> {
+  return (await auditedRead(deps, callerId, requestId, read)).request;
+}
+
 /**
  * A read by anyone who may read the request — or, read-only, by an auditor (role `auditor`), who
  * reads every request's record. A health kind's content reaches an auditor only for a stated
- * `purpose`, recorded with the read; without one it is withheld (`withhold`). Every read of a
- * health kind by anyone but its requester is recorded (`viewed`), as is any read of a document.
+ * `purpose`, recorded with the read; without one it is withheld from the request (`withhold`) and
+ * its 결재문서 and documents are refused. Every read of a health kind by anyone but its requester is
+ * recorded (`viewed`, and in the access log with what was read), as is any read of a document.
  */
 export async function auditedRead(
   { requests, directory, clock }: ReadRequestsDeps,
   callerId: string,
   requestId: string,
-  options: { document?: (request: ApprovalRequest) => { attachmentId: string; documentType: string }; purpose?: string } = {},
+  options: { purpose?: string; target?: AccessTarget; attachment?: (request: ApprovalRequest) => AttachmentRead } = {},
 ): Promise<{ request: ApprovalRequest; withhold: boolean }> {
   const request = await requests.get(requestId);
   const privacy = request ? findKind(request.kind)?.privacy : undefined;
@@ -63,10 +64,14 @@ export async function auditedRead(
   const scope = granted ?? (viewer?.roles.includes(AUDITOR) ? 'audit' : undefined);
   if (!request || !privacy || !scope) throw new NotFoundError(`요청 ${requestId}을(를) 찾을 수 없습니다.`);
   const auditing = scope === 'audit';
-  const read = options.document?.(request);
+  const target = options.target ?? 'request';
   const withhold = auditing && privacy.sensitive && !options.purpose;
-  if (auditing && read && withhold) throw new NotFoundError('건강 정보가 담긴 서류는 열람 목적(purpose)을 밝혀야 볼 수 있습니다.');
-  if ((privacy.sensitive || read || auditing) && scope !== 'requester') {
+  if (withhold && target !== 'request') {
+    const what = target === 'document' ? '결재문서' : '서류';
+    throw new ForbiddenError(`건강 정보가 담긴 요청의 ${what}는 열람 목적을 밝혀야 볼 수 있습니다: ?purpose=<열람 목적>을 붙여 다시 요청하세요.`);
+  }
+  const read = target === 'attachment' ? options.attachment?.(request) : undefined;
+  if ((privacy.sensitive || target === 'attachment' || auditing) && scope !== 'requester') {
     const at = clock.now().toISOString();
     const purpose = auditing ? options.purpose : undefined;
     await requests.recordAccess(
@@ -77,6 +82,7 @@ export async function auditedRead(
         action: 'viewed',
         round: request.round,
         channel: 'api',
+        target,
         ...(auditing ? { comment: purpose ? `감사 열람: ${purpose}` : '감사 열람 (건강 정보 비공개)' } : {}),
         ...(read ? { documents: [read] } : {}),
       },
@@ -88,6 +94,7 @@ export async function auditedRead(
         ...(viewer?.name ? { readerName: viewer.name } : {}),
         channel: 'api',
         scope,
+        target,
         ...(purpose ? { purpose } : {}),
         ...(read ? { documentType: read.documentType } : {}),
       },
@@ -175,11 +182,13 @@ export function makeListRequests({ requests }: Pick<ReadRequestsDeps, 'requests'
 
 /**
  * `GET /requests/{id}/document`: the 결재문서 as a printable page, for the same readers as the
- * request and recorded the same way (a read of a health kind by anyone but the requester is `viewed`).
+ * request and recorded the same way (a read of a health kind by anyone but the requester is `viewed`);
+ * an auditor reads a health kind's only with `?purpose=`, recorded with the read.
  */
 export function makeGetApprovalDocument(deps: ReadRequestsDeps & { policy: KindPolicies }) {
-  return async function getApprovalDocument(input: { callerId: string; requestId: string }): Promise<string> {
-    const request = await readFor(deps, input.callerId, input.requestId);
+  return async function getApprovalDocument(input: { callerId: string; requestId: string; query?: unknown }): Promise<string> {
+    const { purpose } = parseOrThrow(auditPurposeQuery, input.query ?? {});
+    const request = await readFor(deps, input.callerId, input.requestId, { target: 'document', purpose });
     const absent = [...new Set(request.steps.flatMap((step) => (step.actingForId ? [step.actingForId] : [])))];
     const positions: Record<string, string> = {};
     for (const id of absent) {

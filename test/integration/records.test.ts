@@ -221,20 +221,56 @@ describe('records through the local runtime', () => {
     expect((await api(backend, 'GET', `/requests/${id}`, { as: otherOfficer })).status).toBe(200); // by role only
     expect((await api(backend, 'GET', `/requests/${id}?purpose=${encodeURIComponent('표본 감사')}`, { as: AUDITOR })).status).toBe(200);
     expect((await api(backend, 'GET', `/requests/${id}`, { as: 'E1037' })).status).toBe(200); // the requester: not a logged read
+    // The 결재문서 and a document: read by someone on its line, never by an outsider; by an auditor only for a
+    // stated purpose, as the request is — refused without one, and a refused read is not a read.
+    const get = async (path: string, as: string) => {
+      const response = await fetch(`${backend.apiUrl}/requests/${id}${path}`, {
+        headers: { authorization: `Bearer ${await tokenFor(backend, as)}` },
+        redirect: 'manual',
+      });
+      return { status: response.status, text: await response.text() };
+    };
+    const receipt = (submitted.body.attachments as { id: string; documentType: string }[]).find((file) => file.documentType === 'receipt');
+    const purpose = `?purpose=${encodeURIComponent('표본 감사')}`;
+    expect((await get('/document', reviewer)).status).toBe(200);
+    expect((await get('/document', 'E1052')).status).toBe(404);
+    const refusedDocument = await get('/document', AUDITOR);
+    expect(refusedDocument.status).toBe(403);
+    expect(refusedDocument.text).toContain('purpose');
+    const refusedFile = await get(`/attachments/${receipt?.id}`, AUDITOR);
+    expect(refusedFile.status).toBe(403);
+    expect(JSON.parse(refusedFile.text).message).toContain('purpose');
+    expect((await get(`/document${purpose}`, AUDITOR)).status).toBe(200);
+    expect((await get(`/attachments/${receipt?.id}${purpose}`, AUDITOR)).status).toBe(303);
+    const viewed = ((await api(backend, 'GET', `/requests/${id}/history`, { as: 'E1037' })).body.events as Record<string, unknown>[]).filter(
+      (event) => event['action'] === 'viewed',
+    );
+    expect(viewed.map((event) => [event['actorId'], event['target'], event['comment']])).toEqual([
+      [reviewer, 'request', undefined],
+      [otherOfficer, 'request', undefined],
+      [AUDITOR, 'request', '감사 열람: 표본 감사'],
+      [reviewer, 'document', undefined],
+      [AUDITOR, 'document', '감사 열람: 표본 감사'],
+      [AUDITOR, 'attachment', '감사 열람: 표본 감사'],
+    ]);
 
     const log = async (as: string, query: Record<string, string> = {}) =>
       api(backend, 'GET', `/audit/access-log?${new URLSearchParams({ from: today, to: today, ...query })}`, { as });
     expect((await log('E1034')).status).toBe(403);
     const page = await log(PRIVACY_OFFICER, { limit: '500' });
     expect(page.status, page.text).toBe(200);
-    const mine = (page.body.items as { requestId: string; readerId: string; scope: string; flagged?: string; purpose?: string }[]).filter(
-      (entry) => entry.requestId === id,
-    );
-    expect(mine.map((entry) => [entry.readerId, entry.scope])).toEqual([
-      [reviewer, 'line'],
-      [otherOfficer, 'role'],
-      [AUDITOR, 'audit'],
+    const mine = (
+      page.body.items as { requestId: string; readerId: string; scope: string; target: string; flagged?: string; purpose?: string }[]
+    ).filter((entry) => entry.requestId === id);
+    expect(mine.map((entry) => [entry.readerId, entry.scope, entry.target])).toEqual([
+      [reviewer, 'line', 'request'],
+      [otherOfficer, 'role', 'request'],
+      [AUDITOR, 'audit', 'request'],
+      [reviewer, 'line', 'document'],
+      [AUDITOR, 'audit', 'document'],
+      [AUDITOR, 'audit', 'attachment'],
     ]);
+    expect(mine[5]).toMatchObject({ purpose: '표본 감사', documentType: 'receipt' });
     expect(mine[1]?.flagged).toContain('결재선에 없는');
     expect(mine[2]).toMatchObject({ purpose: '표본 감사', flagged: expect.stringContaining('표본 감사') });
     expect(mine[0]?.flagged).toBeUndefined();
@@ -246,6 +282,8 @@ describe('records through the local runtime', () => {
     expect([...text.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(text.subarray(3).toString('utf8').split('\r\n')[0]).toBe('일시,열람자,요청 번호,종류,경로,열람 근거,대상,목적,점검 대상');
     expect(text.toString('utf8')).toContain(`${id},난임치료 시술비 지원,API,담당 역할,요청,,예`);
+    expect(text.toString('utf8')).toContain(`${id},난임치료 시술비 지원,API,감사,결재문서,표본 감사,예`);
+    expect(text.toString('utf8')).toContain(`${id},난임치료 시술비 지원,API,감사,서류(receipt),표본 감사,예`);
 
     // The 1st of next month: the privacy officer gets last month's summary.
     const firstOfNext = new Date(`${today.slice(0, 7)}-01T10:00:00+09:00`);

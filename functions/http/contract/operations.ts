@@ -112,8 +112,11 @@ export const openAttachment = /* @__PURE__ */ defineOperation({
   id: 'openAttachment',
   tag: 'documents',
   summary: 'A document of a request: a redirect to a download URL valid 5 minutes',
-  description: 'For those who may read the request. A read by anyone but the requester is recorded as `viewed`, naming the document.',
+  description:
+    'For those who may read the request, and auditors: a health kind’s document only with `purpose` (recorded with the read; ' +
+    'without it 403 and nothing is recorded). A read by anyone but the requester is recorded as `viewed`, naming the document.',
   params: { schema: z.object({ id: requestIdParam, attachmentId: attachmentIdSchema }), malformed: 'not-found' },
+  query: auditPurposeQuery,
   responses: {
     303: {
       description: 'To the file, under its original name (Content-Disposition per RFC 6266/5987).',
@@ -240,8 +243,10 @@ export const getApprovalDocument = /* @__PURE__ */ defineOperation({
   description:
     '문서번호, 시행일자, 제목, the kind’s fields, 붙임, and the 결재란/협조란 with each step’s position, name, decision and date and the ' +
     'marks 전결, 대결 (the deputy beside the absent approver), 검토 생략 (with the reason) and the round’s 보완. Same readers as the ' +
-    'request, and a read of a health kind by anyone but the requester is recorded. Refusals are pages too.',
+    'request, and a read of a health kind by anyone but the requester is recorded. Auditors read it too: a health kind’s only with ' +
+    '`purpose` (recorded with the read; without it 403 and nothing is recorded). Refusals are pages too.',
   params: requestParams,
+  query: auditPurposeQuery,
   pageRefusals: true,
   responses: { 200: page('The 결재문서, ready to print (A4).') },
 });

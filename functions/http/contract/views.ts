@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { personRevisionSchema, personSchema } from '../../../shared/directory/directory.js';
 import { financeFiguresSchema } from '../../../shared/finance/figures.js';
 import { vehicleSchema } from '../../../shared/fleet/fleet.js';
-import { historyEventSchema } from '../../../shared/requests/history.js';
+import { historyEventSchema, readTargetSchema } from '../../../shared/requests/history.js';
 import { requestKinds } from '../../../shared/requests/kinds/index.js';
 import { approvalStepSchema, attachmentRefSchema, baseRequestShape, stepActionSchema } from '../../../shared/requests/request.js';
 import type { ShownRequest } from '../../../shared/use-cases/request-view.js';
@@ -113,6 +113,10 @@ export const accessLogPage = z.strictObject({
       channel: z.string(),
       scope: z.enum(['line', 'role', 'unit', 'circulation', 'audit']),
       purpose: z.string().optional(),
+      target: readTargetSchema.meta({
+        description:
+          'What was read: the request (`request`), its 결재문서 (`document`) or one of its documents (`attachment`, named by `documentType`).',
+      }),
       documentType: z.string().optional(),
       flagged: z.string().optional().meta({ description: 'Why the read is outside its reader’s usual scope, when it is.' }),
     }),

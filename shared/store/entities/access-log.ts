@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import { seoulDate } from '../../kernel/seoul-time.js';
 import type { AccessEntry } from '../../ports/request-store.js';
+import { readTargetSchema } from '../../requests/history.js';
 import { type GuardedItem, toEpochSeconds, ttlAttribute } from './transact.js';
 
 /**
@@ -28,6 +29,7 @@ const accessSchema = z.object({
   channel: z.string(),
   scope: z.enum(['line', 'role', 'unit', 'circulation', 'audit']),
   purpose: z.string().optional(),
+  target: readTargetSchema.optional(),
   documentType: z.string().optional(),
   accessId: z.string().optional(),
 });
