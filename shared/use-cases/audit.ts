@@ -5,7 +5,7 @@ import { ForbiddenError } from '../kernel/errors.js';
 import { formatSeoulDateTime } from '../kernel/seoul-time.js';
 import { invalidInput, isoDate, parseOrThrow } from '../kernel/validation.js';
 import type { DecidedPosition, RequestStore } from '../ports/request-store.js';
-import { type ApprovalRequest, findKind, kindById, kindIds, statusLabel } from '../requests/kinds/index.js';
+import { type ApprovalRequest, findKind, kindById, kindIds, requestStatuses, statusLabel } from '../requests/kinds/index.js';
 import type { ApprovalStep } from '../requests/request.js';
 
 /**
@@ -51,7 +51,7 @@ export const auditSearchQuery = z
     kind: z.enum(kindIds, { error: `요청 종류(kind)는 다음 중 하나여야 합니다: ${kindIds.join(', ')}` }).optional(),
     departmentId: z.string().max(60, { error: '부서(departmentId)가 너무 깁니다' }).optional(),
     approverId: z.string().regex(employeeIdPattern, { error: '결재자(approverId)는 직원 번호(E와 네 자리 이상의 숫자)여야 합니다' }).optional(),
-    status: z.string().max(40, { error: '상태(status)가 너무 깁니다' }).optional(),
+    status: z.enum(requestStatuses, { error: `상태(status)는 다음 중 하나여야 합니다: ${requestStatuses.join(', ')}` }).optional(),
     decidedAs: z.enum(['전결', '대결'], { error: '결재 방식(decidedAs)은 전결 또는 대결이어야 합니다' }).optional(),
     limit: z.coerce
       .number({ error: 'limit은 숫자여야 합니다' })

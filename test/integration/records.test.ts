@@ -150,6 +150,13 @@ describe('records through the local runtime', () => {
     expect(ids(await search({ decidedAs: '대결' }))).toEqual([deputised.id]);
     expect(ids(await search({ approverId: 'E1015', kind: 'health-checkup' }))).toEqual(expect.arrayContaining([plain.id, deputised.id]));
     expect(ids(await search({ status: 'rejected' }))).toEqual([booking.body.id]);
+    expect(ids(await search({ departmentId: 'traffic-admin' }))).toEqual([booking.body.id]);
+    const delegated = ids(await search({ decidedAs: '전결' }));
+    expect(delegated).toEqual(expect.arrayContaining([plain.id, deputised.id]));
+    expect(delegated).not.toContain(booking.body.id); // refused at its review: no 전결
+    const unknownStatus = await search({ status: 'done' });
+    expect(unknownStatus.status).toBe(400);
+    expect(unknownStatus.body.issues).toEqual([{ path: 'status', message: expect.stringContaining('상태(status)는 다음 중 하나') }]);
     expect(ids(await search({ kind: 'vaccination' }))).toEqual([]);
     // Page by page: every one exactly once, in order, then no token.
     const seen: string[] = [];

@@ -91,3 +91,6 @@ for (const kind of requestKinds)
 
 /** The Korean word for a status: the approval's own, or the one its kind's life after approval gives it. */
 export const statusLabel = (status: string): string => statusLabels.get(status) ?? status;
+
+/** Every status a request of any kind can have: the approval's, then each kind's life after approval. */
+export const requestStatuses = [...statusLabels.keys()] as [string, ...string[]];
