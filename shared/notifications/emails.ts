@@ -117,6 +117,8 @@ export function outcomeEmail(input: {
   const status = statusLabel(request.status);
   const lines: Lines = [
     ['요청 번호', request.id],
+    // A final decision (approved, rejected) registers the request: its 문서번호 is what the requester quotes.
+    ...(request.registration ? ([['문서번호', request.registration.number]] as Lines) : []),
     ['종류', kind.label],
     ['결과', status],
   ];

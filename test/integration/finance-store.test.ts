@@ -14,7 +14,7 @@ import { makeDynamoDbRequestStore } from '../../shared/store/dynamodb-request-st
 import type { ApprovalEngine } from '../../shared/use-cases/approval-engine.js';
 import { makeFinance } from '../../shared/use-cases/finance.js';
 import { makeWorkflowTasks } from '../../shared/use-cases/workflow-tasks.js';
-import { inMemoryDirectory } from '../fixtures/directory.js';
+import { inMemoryDirectory, seedPerson } from '../fixtures/directory.js';
 
 /**
  * The finance totals against DynamoDB Local through the real request store: random sequences of
@@ -419,5 +419,38 @@ describe('문서번호 against DynamoDB Local', () => {
     for (const registration of registrations) expect(registration).toMatchObject({ number: `총무과-${registration?.sequence}`, year: '2027' });
     expect(await requests.lastRegistration('general-affairs', '2027')).toBe(12);
     expect(sent).toHaveLength(12); // each requester told once
+  }, 60_000);
+
+  it('the register restarts each Seoul year: a decision at 00:00 on 1 January (KST) takes the new year’s number 1, and the requester’s notice names it', async () => {
+    const { requests } = stores();
+    const sent: { to: string; subject: string; text: string }[] = [];
+    let now = new Date('2027-12-31T14:59:59Z'); // 23:59:59 on 31 December in Seoul
+    const tasks = makeWorkflowTasks({
+      requests,
+      directory: inMemoryDirectory(),
+      mailer: { send: async (message) => void sent.push({ to: message.to.email, subject: message.subject, text: message.text }) },
+      clock: { now: () => now },
+      policy: officePolicy,
+      engine: {} as ApprovalEngine, // finalize opens no stage
+      log: () => {},
+    });
+    for (const id of ['R-YEAR-LAST', 'R-YEAR-FIRST']) {
+      const request = newRequest(id, 'health-checkup', 'year-d', 120_000, '2027-12-30T01:00:00Z');
+      await requests.save({
+        request,
+        events: RecordedEvents.of(request, [{ at: request.createdAt, actorId: 'E1034', action: 'submitted', channel: 'api' }]),
+      });
+    }
+    const taken2027 = await requests.lastRegistration('general-affairs', '2027');
+    await tasks.finalize({ requestId: 'R-YEAR-LAST', round: 1, outcome: 'approved' });
+    now = new Date('2027-12-31T15:00:00Z'); // 00:00 on 1 January 2028 in Seoul, still 2027 in UTC
+    await tasks.finalize({ requestId: 'R-YEAR-FIRST', round: 1, outcome: 'approved' });
+    expect((await requests.get('R-YEAR-LAST'))?.registration).toMatchObject({ year: '2027', sequence: taken2027 + 1 });
+    expect((await requests.get('R-YEAR-FIRST'))?.registration).toMatchObject({ number: '총무과-1', year: '2028', sequence: 1 });
+    expect(await requests.lastRegistration('general-affairs', '2028')).toBe(1);
+    // The approval notice to the requester carries the number.
+    const notice = sent.find((message) => message.subject.includes('R-YEAR-FIRST'));
+    expect(notice).toMatchObject({ to: seedPerson('E1034').email, subject: expect.stringContaining('[결재 결과]') });
+    expect(notice?.text).toContain('문서번호: 총무과-1');
   }, 60_000);
 });
