@@ -1,6 +1,7 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import { metricNames } from '../../shared/kernel/telemetry.js';
 import { officePolicy } from '../../shared/policies/office-policy.js';
+import { makeAbandonment } from '../../shared/use-cases/abandonment.js';
 import { makeApprovalTimers, type SweepReport } from '../../shared/use-cases/approval-timers.js';
 import { makeDestruction } from '../../shared/use-cases/destruction.js';
 import { makeFollowUps } from '../../shared/use-cases/follow-ups.js';
@@ -38,6 +39,14 @@ const timers = makeApprovalTimers({
   destruction: makeDestruction({
     requests: requestStoreFromEnv(),
     files: documentFilesFromEnv(),
+    clock: clockFromEnv(),
+    policy: officePolicy,
+    log: log.warn,
+  }),
+  abandonment: makeAbandonment({
+    requests: requestStoreFromEnv(),
+    directory: directoryFromEnv(),
+    mailer: mailerFromEnv(),
     clock: clockFromEnv(),
     policy: officePolicy,
     log: log.warn,

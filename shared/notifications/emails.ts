@@ -112,6 +112,8 @@ export function outcomeEmail(input: {
   outcome: { lines: Lines; next?: string };
   requester: Recipient;
   reason?: string;
+  /** Days a returned request may wait for its requester before it is withdrawn (the policy's `abandonAfterDays`). */
+  abandonAfterDays?: number;
 }): EmailMessage {
   const { request, kind, requester, reason } = input;
   const status = statusLabel(request.status);
@@ -131,7 +133,9 @@ export function outcomeEmail(input: {
   if (reason) lines.push(['사유', reason]);
   const next =
     request.status === 'returned'
-      ? '반려 의견을 확인한 뒤 내용을 고쳐 다시 올리거나(수정 후 재상신) 철회할 수 있습니다.'
+      ? `반려 의견을 확인한 뒤 내용을 고쳐 다시 올리거나(수정 후 재상신) 철회할 수 있습니다.${
+          input.abandonAfterDays ? ` ${input.abandonAfterDays}일 동안 아무 조치가 없으면 자동으로 철회됩니다.` : ''
+        }`
       : request.status === 'rejected'
         ? '이 종류의 요청은 반려로 종결됩니다. 필요하면 새로 제출하세요.'
         : request.status === 'failed'

@@ -32,6 +32,13 @@ export const officePolicySchema = z
        * for the wait (twice that in calendar days, plus two) stays within what the local emulator can time.
        */
       supplement: z.object({ answerBusinessDays: z.int().positive().max(10), remindBusinessDaysBefore: z.int().nonnegative() }),
+      /**
+       * Days a request may wait, returned (반려) or recalled (회수), for its requester to revise and
+       * resubmit or withdraw it; then the timer sweep withdraws it (철회) and tells them. Without an
+       * end it would never close, so its 보존기간 would never start and what is personal in it would
+       * be kept for good (개인정보 보호법 §21).
+       */
+      abandonAfterDays: z.int().positive().max(3660),
     }),
     finance: z.object({
       /** Below this many claims in a month, a department is not named in finance views of kinds that hide small groups (merged into 기타). */

@@ -201,6 +201,8 @@ export interface RequestStore {
   dueSupplements(now: string, limit: number): Promise<ApprovalRequest[]>;
   /** Requests in review whose workflow has not opened a stage within the grace period. */
   dueStarts(now: string, limit: number): Promise<ApprovalRequest[]>;
+  /** Requests returned or recalled whose last change was at or before `before`, oldest first (장기 미처리: the sweep withdraws them). */
+  dueIdle(before: string, limit: number): Promise<ApprovalRequest[]>;
   /** Approved requests whose effect (e.g. a transfer) takes effect at or before `now` and is not applied yet. */
   dueEffects(now: string, limit: number): Promise<ApprovalRequest[]>;
   /** The last 문서번호 sequence a department's register gave in a Seoul year (0: none yet). */

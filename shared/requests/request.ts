@@ -220,6 +220,9 @@ export function waitingSteps(request: BaseRequest): ApprovalStep[] {
  * The steps of the current stage still with their holders: waiting for a decision, or — while a
  * 보완 요청 waits for the requester — kept by their holders, who decide once it is answered.
  */
+/** Returned (반려) or recalled (회수): nothing moves until its requester revises and resubmits or withdraws it. */
+export const waitingForRequester = (request: Pick<BaseRequest, 'status'>): boolean => request.status === 'returned' || request.status === 'recalled';
+
 export function heldSteps(request: BaseRequest): ApprovalStep[] {
   const open = request.status === 'in-review' || request.status === 'supplement-requested';
   return open ? request.steps.filter((step) => step.stage === request.currentStage && step.status === 'waiting') : [];

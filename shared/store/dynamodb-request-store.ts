@@ -220,6 +220,7 @@ export function makeDynamoDbRequestStore(db: DynamoDBDocumentClient, tableName: 
     dueLinks: async (now, limit) => (await queryDueTimers(db, tableName, timerShards.link, now, limit)).map(readLink),
     dueResumes: async (now, limit) => (await queryDueTimers(db, tableName, timerShards.resume, now, limit)).map(readRequest),
     dueStarts: async (now, limit) => (await queryDueTimers(db, tableName, timerShards.start, now, limit)).map(readRequest),
+    dueIdle: async (before, limit) => (await queryDueTimers(db, tableName, timerShards.idle, before, limit)).map(readRequest),
     async decidedIn(month, range, page) {
       const result = await db.send(
         new QueryCommand({

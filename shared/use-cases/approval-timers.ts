@@ -30,6 +30,8 @@ export interface ApprovalTimerDeps {
   followUps: FollowUps;
   /** 파기: closed requests whose retention has ended. */
   destruction: { runDue(limit: number): Promise<{ destroyed: number; failed: number }> };
+  /** 장기 미처리: withdraws requests left returned or recalled past the policy's days (abandonment.ts). */
+  abandonment: { runDue(limit: number): Promise<{ withdrawn: number; failed: number }> };
   /** 보완 요청 reminders and answer deadlines. */
   supplements: (request: ApprovalRequest, now: string) => Promise<'reminded' | 'returned' | undefined>;
   log: (message: string, fields: Record<string, unknown>) => void;
@@ -53,6 +55,8 @@ export interface SweepReport {
   /** 보완 요청: requesters reminded, and requests returned unanswered. */
   supplementsReminded: number;
   supplementsExpired: number;
+  /** 장기 미처리: requests left returned or recalled past the policy's days, withdrawn. */
+  abandoned: number;
   /** 파기: closed requests whose personal data was destroyed at the end of their retention. */
   destroyed: number;
   failed: number;
@@ -76,8 +80,22 @@ const describe = (duration: { businessDays: number } | { hours: number }) =>
  * the size of the table. Every time it uses is the injected clock's, so tests and demos drive it.
  */
 export function makeApprovalTimers(deps: ApprovalTimerDeps) {
-  const { requests, delegationStore, directory, workflows, clock, policy, engine, delegations, effects, followUps, supplements, destruction, log } =
-    deps;
+  const {
+    requests,
+    delegationStore,
+    directory,
+    workflows,
+    clock,
+    policy,
+    engine,
+    delegations,
+    effects,
+    followUps,
+    supplements,
+    destruction,
+    abandonment,
+    log,
+  } = deps;
 
   async function handleLink(link: ApprovalLink, now: string, report: SweepReport) {
     const request = await requests.get(link.requestId);
@@ -151,7 +169,8 @@ export function makeApprovalTimers(deps: ApprovalTimerDeps) {
      * 4. Approved effects whose date has come: apply them (a transfer moves the person in the directory).
      * 5. Follow-ups of approved requests: remind a missing trip log, close a reported repair nobody objected to.
      * 6. 보완 요청: remind a requester who has not answered; return the request when the answer period ends.
-     * 7. 파기: destroy what is personal in closed requests whose retention has ended.
+     * 7. 장기 미처리: withdraw requests left returned or recalled past the policy's days (they then close).
+     * 8. 파기: destroy what is personal in closed requests whose retention has ended.
      * One item failing is logged and retried next run; it never stops the others.
      */
     async sweep(): Promise<SweepReport> {
@@ -168,6 +187,7 @@ export function makeApprovalTimers(deps: ApprovalTimerDeps) {
         followedUp: 0,
         supplementsReminded: 0,
         supplementsExpired: 0,
+        abandoned: 0,
         destroyed: 0,
         failed: 0,
       };
@@ -230,6 +250,9 @@ export function makeApprovalTimers(deps: ApprovalTimerDeps) {
       const followed = await followUps.runDue(BATCH, log);
       report.followedUp += followed.followedUp;
       report.failed += followed.failed;
+      const abandoned = await abandonment.runDue(BATCH);
+      report.abandoned += abandoned.withdrawn;
+      report.failed += abandoned.failed;
       const destroyed = await destruction.runDue(BATCH);
       report.destroyed += destroyed.destroyed;
       report.failed += destroyed.failed;

@@ -156,7 +156,7 @@ export function makeGetHistory(deps: ReadRequestsDeps) {
       kind: request.kind,
       status: request.status,
       round: request.round,
-      events: withhold ? events.map(withheldEvent) : events,
+      events: withhold ? events.map((event) => withheldEvent(event, request.requesterId)) : events,
     };
   };
 }

@@ -77,7 +77,16 @@ export function makeWorkflowTasks(deps: WorkflowTaskDeps) {
   async function tellRequester(request: ApprovalRequest, reason?: string) {
     const requester = await directory.person(request.requesterId);
     if (!requester) throw new Error(`requester ${request.requesterId} is not in the directory`);
-    await mailer.send(outcomeEmail({ request, kind: describe(request, policy), outcome: outcomeOf(request), requester, reason }));
+    await mailer.send(
+      outcomeEmail({
+        request,
+        kind: describe(request, policy),
+        outcome: outcomeOf(request),
+        requester,
+        reason,
+        abandonAfterDays: policy.approvals.abandonAfterDays,
+      }),
+    );
   }
 
   return {

@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { officePolicy } from '../../shared/policies/office-policy.js';
 import { queryAll } from '../../shared/store/query-all.js';
 import { seedPerson } from '../fixtures/directory.js';
 import { api, eventually, runSchedules, setClock, suiteBackend, tokenFor, waitForEmail } from './harness.js';
@@ -198,6 +199,9 @@ describe('records through the local runtime', () => {
     expect(bare.status, bare.text).toBe(200);
     expect(bare.body.details).toEqual({ withheld: true, reason: expect.stringContaining('purpose') });
     expect(bare.text).not.toContain('한빛종합검진센터');
+    // Nor who claimed: the requester is not named, in the request or its record (the approvers are).
+    expect(bare.body.requesterName).toBe('(건강 정보: 비공개)');
+    for (const who of ['E1035', seedPerson('E1035').name]) expect(bare.text).not.toContain(who);
     const stated = await api(backend, 'GET', `/requests/${plain.id}?purpose=${encodeURIComponent('2026년 복지 감사 표본 점검')}`, { as: AUDITOR });
     expect(stated.body.details.clinic).toBe('한빛종합검진센터');
     const views = (stated.body.history as { action: string; actorId: string; comment?: string }[]).filter(
@@ -205,6 +209,11 @@ describe('records through the local runtime', () => {
     );
     expect(views.map((event) => event.comment)).toEqual(['감사 열람 (건강 정보 비공개)', '감사 열람: 2026년 복지 감사 표본 점검']);
     expect((await api(backend, 'POST', `/requests/${plain.id}/comments`, { as: AUDITOR, json: { text: '확인' } })).status).toBe(404);
+    // The record without a purpose does not name the requester either; the approvers it does.
+    const record = await api(backend, 'GET', `/requests/${plain.id}/history`, { as: AUDITOR });
+    expect(record.text).not.toContain(seedPerson('E1035').name);
+    expect(record.body.events.find((event: { action: string }) => event.action === 'submitted').actorName).toBe('(건강 정보: 비공개)');
+    expect(record.text).toContain(seedPerson('E1015').name);
   });
 
   it('the access log holds every read across requests with its ground, flags reads outside the usual scope, and the privacy officer gets the monthly check', async () => {
@@ -366,6 +375,29 @@ describe('records through the local runtime', () => {
       (await tableItems('LEDGER#E1044')).map((item) => String(item['sk'])).filter((key) => key.startsWith('vaccination#'));
     expect(await vaccineLedgers()).toEqual([`vaccination#${thisYear}`, `vaccination#hepatitis-b#${thisYear}-01-15`]);
 
+    // A claim returned (반려) that its requester never takes up again: it must close some day, or its
+    // retention would never start and its clinic and receipt would be kept for good.
+    const left = await api(backend, 'POST', '/requests', {
+      as: 'E1045',
+      json: { kind: 'health-checkup', checkupDate: `${thisYear}-01-15`, amountPaid: 150_000, clinic: '한빛종합검진센터' },
+    });
+    expect(left.status, left.text).toBe(201);
+    const leftId = left.body.id as string;
+    const leftStep = await waitingStep(leftId, 'E1045');
+    expect(
+      (
+        await api(backend, 'POST', `/approvals/${leftId}/decision`, {
+          as: leftStep.approverId,
+          json: { decision: 'reject', comment: '영수증 재첨부' },
+        })
+      ).status,
+    ).toBe(200);
+    await eventually(async () => expect((await read(leftId, 'E1045')).status).toBe('returned'));
+    // Its requester is told, with the 반려, how long it will wait.
+    expect((await waitForEmail(backend, seedPerson('E1045').email, '[결재 결과]')).text).toContain(
+      `${officePolicy.approvals.abandonAfterDays}일 동안 아무 조치가 없으면 자동으로 철회됩니다`,
+    );
+
     const paid = await api(backend, 'POST', '/finance/payments', { as: FINANCE, json: { requestIds: [id, twiceId, vaccinationId] } });
     expect(paid.body.paid).toHaveLength(3);
     const before = (await api(backend, 'GET', `/requests/${id}`, { as: 'E1041' })).body;
@@ -378,6 +410,16 @@ describe('records through the local runtime', () => {
     await setClock(backend, new Date(`${closedYear + 5}-12-31T23:00:00+09:00`));
     await runSchedules(backend);
     expect((await api(backend, 'GET', `/requests/${id}`, { as: 'E1041' })).body.details.clinic).toBe('한빛종합검진센터');
+    // The returned claim, untouched for longer than the policy's days, was withdrawn by the sweep and its
+    // requester told: it is closed now, so its own retention runs from this year.
+    const abandoned = await api(backend, 'GET', `/requests/${leftId}`, { as: 'E1045' });
+    expect(abandoned.body.status).toBe('withdrawn');
+    expect(abandoned.body.history.at(-1)).toMatchObject({
+      action: 'withdrawn',
+      actorId: 'system',
+      comment: expect.stringContaining('자동으로 철회'),
+    });
+    expect((await waitForEmail(backend, seedPerson('E1045').email, '[자동 철회]')).text).toContain('자동으로 철회');
 
     // 1 January: destroyed — the clinic, the receipt's file and name, the words in its history.
     await setClock(backend, new Date(`${closedYear + 6}-01-01T00:30:00+09:00`));

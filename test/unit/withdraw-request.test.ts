@@ -1,8 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
+import { officePolicy } from '../../shared/policies/office-policy.js';
+import type { EmailMessage } from '../../shared/ports/messaging.js';
 import type { Workflows } from '../../shared/ports/workflows.js';
 import { changeOf } from '../../shared/requests/change.js';
 import { openStage } from '../../shared/requests/line-transitions.js';
+import { closeRequest } from '../../shared/requests/round-transitions.js';
+import { makeAbandonment } from '../../shared/use-cases/abandonment.js';
 import { makeWithdrawRequest } from '../../shared/use-cases/withdraw-request.js';
+import { inMemoryDirectory } from '../fixtures/directory.js';
 import { inMemoryRequestStore } from '../fixtures/request-store.js';
 import { requestInReview } from '../fixtures/requests.js';
 
@@ -80,5 +85,51 @@ describe('withdrawing a request', () => {
       message: expect.stringContaining("이미 '승인' 상태인 요청"),
     });
     expect((await store.get('R1'))?.status).toBe('approved');
+  });
+});
+
+describe('장기 미처리: a request left waiting for its requester', () => {
+  const day = 86_400_000;
+  const days = officePolicy.approvals.abandonAfterDays;
+  const clockAfter = (ms: number) => ({ now: () => new Date(Date.parse(t0) + ms) });
+
+  it('is withdrawn by the sweep once returned for the policy’s days, and its requester told; one touched since waits again', async () => {
+    const { store } = inMemoryRequestStore();
+    const returned = closeRequest(requestInReview(line, t0), { status: 'returned', at: t0, actor: { id: 'E1015', name: '박은주' }, channel: 'api' });
+    await store.save(changeOf(undefined, { request: returned.request, events: returned.events }));
+    const recalledLater = closeRequest(requestInReview(line, t0, { id: 'R2', updatedAt: t0 }), {
+      status: 'recalled',
+      at: new Date(Date.parse(t0) + 30 * day).toISOString(),
+      actor: { id: 'E1034', name: '진우석' },
+      channel: 'api',
+    });
+    await store.save(changeOf(undefined, { request: recalledLater.request, events: recalledLater.events }));
+    const sent: EmailMessage[] = [];
+    const sweepAt = (clock: { now: () => Date }) =>
+      makeAbandonment({
+        requests: store,
+        directory: inMemoryDirectory(),
+        mailer: { send: async (m) => void sent.push(m) },
+        clock,
+        policy: officePolicy,
+        log: vi.fn(),
+      });
+
+    expect(await sweepAt(clockAfter(days * day - 1)).runDue(25)).toEqual({ withdrawn: 0, failed: 0 });
+    expect((await store.get('R1'))?.status).toBe('returned');
+
+    expect(await sweepAt(clockAfter(days * day)).runDue(25)).toEqual({ withdrawn: 1, failed: 0 });
+    const withdrawn = await store.get('R1');
+    expect(withdrawn?.status).toBe('withdrawn');
+    expect((await store.history('R1')).at(-1)).toMatchObject({
+      action: 'withdrawn',
+      actorId: 'system',
+      comment: expect.stringContaining(`${days}일`),
+    });
+    expect(sent.map((message) => [message.to.name, message.subject])).toEqual([['진우석', expect.stringContaining('[자동 철회]')]]);
+    // Recalled 30 days later: its own wait has 30 days to go.
+    expect((await store.get('R2'))?.status).toBe('recalled');
+    expect(await sweepAt(clockAfter((days + 30) * day)).runDue(25)).toEqual({ withdrawn: 1, failed: 0 });
+    expect((await store.get('R2'))?.status).toBe('withdrawn');
   });
 });

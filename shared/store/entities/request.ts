@@ -2,6 +2,7 @@ import { seoulDate } from '../../kernel/seoul-time.js';
 import { type ApprovalRequest, destroyedRequestSchema, requestSchema } from '../../requests/kinds/index.js';
 import { closedSince } from '../../requests/moves.js';
 import { effectDueAt, kindIndexesOf } from '../../requests/per-kind.js';
+import { waitingForRequester } from '../../requests/request.js';
 import { retentionShard, timerAttributes, timerShards } from './timers.js';
 import type { GuardedItem } from './transact.js';
 
@@ -48,7 +49,8 @@ export function retentionStart(request: ApprovalRequest): string | undefined {
 /**
  * The index attributes a request carries. Its next timer, in this order: a follow-up of its kind,
  * a decided stage whose workflow must still hear of it, a 보완 요청's reminder or deadline, a round
- * whose workflow has not opened a stage, its kind's scheduled effect (a transfer on its effective date). A Put rewrites the whole
+ * whose workflow has not opened a stage, its kind's scheduled effect (a transfer on its effective date),
+ * its last change while it waits for its requester, its retention once closed. A Put rewrites the whole
  * item, so a timer that is done drops off by itself.
  */
 export function requestIndexAttributes(request: ApprovalRequest): Record<string, string> {
@@ -62,7 +64,9 @@ export function requestIndexAttributes(request: ApprovalRequest): Record<string,
           ? timerAttributes(timerShards.start, workflowStartDueAt(request))
           : effectDueAt(request)
             ? timerAttributes(timerShards.effect, effectDueAt(request))
-            : timerAttributes(retentionShard(request.kind), retentionStart(request));
+            : waitingForRequester(request)
+              ? timerAttributes(timerShards.idle, request.updatedAt)
+              : timerAttributes(retentionShard(request.kind), retentionStart(request));
   // Audit search: a numbered (finally decided) request sits in its Seoul month, ordered by when.
   const decided: Record<string, string> = request.registration
     ? { decidedMonth: seoulDate(new Date(request.registration.at)).slice(0, 7), decidedKey: `${request.registration.at}#${request.id}` }

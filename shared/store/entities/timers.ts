@@ -13,6 +13,8 @@ export const timerShards = {
   followUp: 'FOLLOWUP',
   start: 'START',
   supplement: 'SUPPLEMENT',
+  /** Returned or recalled, waiting for the requester: keyed by its last change (the sweep withdraws it after the policy's days). */
+  idle: 'IDLE',
 } as const;
 /** 파기: a closed request's retention, one shard per kind (`RETENTION#<kind>`), keyed by when its retention started. */
 export const retentionShard = (kind: string) => `RETENTION#${kind}` as const;
