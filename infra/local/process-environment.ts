@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -17,14 +18,46 @@ export function setEnvironment(variables: Record<string, string>): () => void {
   };
 }
 
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
+/**
+ * A TCP port on 127.0.0.1 that was free a moment ago, for a server that is told its port and binds
+ * it seconds later (DynamoDB Local's JVM). Picked below the kernel's ephemeral range: a server in
+ * this process listening on port 0 meanwhile (the local S3, the API) gets its port from that range,
+ * so it cannot take this one before the JVM binds it — which happened (`Address already in use`).
+ */
 export async function freePort(): Promise<number> {
+  const [low] = ephemeralRange();
+  const floor = 10_000;
+  for (let attempt = 0; attempt < 50 && low > floor + 1000; attempt++) {
+    const port = floor + Math.floor(Math.random() * (low - floor));
+    if (await canListen(port)) return port;
+  }
+  return listenOnce(0);
+}
+
+/** The kernel's range for ports given to listeners on port 0 (Linux; the IANA range elsewhere). */
+export function ephemeralRange(): [number, number] {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low && high) return [low, high];
+  } catch {
+    // not Linux
+  }
+  return [49_152, 65_535];
+}
+
+const canListen = (port: number) =>
+  listenOnce(port).then(
+    () => true,
+    () => false,
+  );
+
+async function listenOnce(port: number): Promise<number> {
   const probe = createServer();
   await new Promise<void>((done, fail) => {
     probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => done());
+    probe.listen(port, '127.0.0.1', () => done());
   });
-  const { port } = probe.address() as AddressInfo;
+  const { port: bound } = probe.address() as AddressInfo;
   await new Promise((done) => probe.close(done));
-  return port;
+  return bound;
 }

@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeLocalControl, parseIsoDuration } from '../../infra/local/local-control.js';
+import { ephemeralRange, freePort } from '../../infra/local/process-environment.js';
 import { type ScheduleRunResult, UnknownRuleError } from '../../infra/local/schedule-runner.js';
 import { installLocalClock, type LocalClockControl, uninstallLocalClock } from '../../shared/adapters/local-clock.js';
 
@@ -130,5 +133,17 @@ describe('/_local control endpoints', () => {
     expect(await call('GET', '/_local/schedules/run')).toMatchObject({ status: 405 });
     expect(await call('DELETE', '/_local/clock')).toMatchObject({ status: 405 });
     expect(await call('GET', '/_local/nothing')).toMatchObject({ status: 404 });
+  });
+});
+
+describe('a port for a server that binds it later', () => {
+  it('is free, and outside the range listeners on port 0 take theirs from (the local S3 once took DynamoDB Local’s)', async () => {
+    const [low, high] = ephemeralRange();
+    const taken = await Promise.all(Array.from({ length: 20 }, () => freePort()));
+    for (const port of taken) expect(port < low || port > high, `${port} in ${low}-${high}`).toBe(true);
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(taken[0], '127.0.0.1', () => done()));
+    expect((server.address() as AddressInfo).port).toBe(taken[0]);
+    await new Promise((done) => server.close(done));
   });
 });
