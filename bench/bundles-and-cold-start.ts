@@ -9,6 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { buildApp } from '../infra/build-app.js';
+import { BUNDLING_CONTEXT } from '../infra/bundling.js';
 import { bundleHandler, projectRoot } from '../infra/constructs/app-function.js';
 import { ensureTable, startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
 import { localStageContext } from '../infra/local/local-assembly.js';
@@ -238,7 +239,8 @@ const descriptionsSchema = z.object({
 
 /** The app as `npm start` synthesizes it (runtime.ts), with its functions' descriptions, which readTemplate leaves out. */
 function synthesize(outdir: string): { template: LocalTemplate; descriptions: Map<string, string> } {
-  const { app, stack } = buildApp({ outdir, context: localStageContext('http://127.0.0.1:3000') });
+  // Bundled as `cdk deploy` bundles them (each function alone), not as the local runtime does (shared chunks).
+  const { app, stack } = buildApp({ outdir, context: { ...localStageContext('http://127.0.0.1:3000'), [BUNDLING_CONTEXT]: 'per-function' } });
   const raw: unknown = app.synth().getStackByName(stack.stackName).template;
   const descriptions = new Map(
     Object.entries(descriptionsSchema.parse(raw).Resources)

@@ -3,6 +3,7 @@ import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, utimes, wri
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
+import { BUNDLING_CONTEXT } from '../bundling.js';
 import { LOCAL_JWT } from './jwt-issuer.js';
 
 /**
@@ -44,6 +45,8 @@ export function localStageContext(publicBaseUrl: string): Record<string, unknown
   return {
     // The CLI sets this; without it the template does not say which asset directory holds each bundle.
     'aws:cdk:enable-asset-metadata': true,
+    // One build of every handler: the fresh start's bundling ≈ 2 s instead of ≈ 18 s (app-function.ts).
+    [BUNDLING_CONTEXT]: 'shared',
     stage: 'local',
     stages: {
       local: {

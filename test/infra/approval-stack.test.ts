@@ -126,7 +126,7 @@ describe('the synthesized stack', () => {
     expect(withExcel.map((id) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['ApiFinanceMonthlyTotals', 'FinanceReportsMonthlyReport']);
   });
 
-  it('each function’s asset holds its handler and every chunk it imports, and nothing of other functions', async () => {
+  it('each function’s asset, built alone as cdk deploy ships it, holds its handler and every chunk it imports', async () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     const sizes: number[] = [];
     for (const resource of functions) {
@@ -136,10 +136,11 @@ describe('the synthesized stack', () => {
       for (const queue = ['index.mjs']; queue.length > 0; ) {
         for (const imported of chunkImports(dir, queue.pop() ?? '')) if (!reached.has(imported) && reached.add(imported)) queue.push(imported);
       }
-      expect(modules.sort()).toEqual([...reached].sort());
+      // esbuild may also leave a chunk whose only import it shook out: present, never loaded.
+      for (const module of reached) expect(modules, dir).toContain(module);
       sizes.push(modules.length);
     }
-    // Shared code is in chunks: most functions load a few of them, none the whole set.
+    // What a function imports on first use (the SDK clients, nodemailer, exceljs) is in chunks beside it.
     expect(Math.max(...sizes)).toBeGreaterThan(1);
   });
 

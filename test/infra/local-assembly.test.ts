@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.js';
+import { chunkImports } from '../../infra/constructs/handler-bundles.js';
 import { API_URL_PLACEHOLDER, localAssembly, localStageContext, projectRoot } from '../../infra/local/local-assembly.js';
 import { readTemplate } from '../../infra/local/template.js';
 
@@ -56,5 +57,20 @@ describe("the local runtime's app", () => {
     for (const assetPath of new Set(functions.map((fn) => fn.assetPath))) {
       expect(await filesOf(join(outdir('reused'), assetPath))).toEqual(await filesOf(join(outdir('direct'), assetPath)));
     }
+    // The local runtime's functions come out of one build (shared chunks), each asset exactly its handler
+    // and the chunks it imports; what `cdk deploy` ships is built per function (approval-stack.test.ts).
+    const chunkOwners = new Map<string, number>();
+    for (const assetPath of new Set(functions.map((fn) => fn.assetPath))) {
+      const dir = join(outdir('reused'), assetPath);
+      const modules = (await readdir(dir, { recursive: true })).filter((file) => file.endsWith('.mjs')).map((file) => file.split(sep).join('/'));
+      const reached = new Set(['index.mjs']);
+      for (const queue = ['index.mjs']; queue.length > 0; ) {
+        for (const imported of chunkImports(dir, queue.pop() ?? '')) if (!reached.has(imported) && reached.add(imported)) queue.push(imported);
+      }
+      expect(modules.sort(), assetPath).toEqual([...reached].sort());
+      for (const module of modules) chunkOwners.set(module, (chunkOwners.get(module) ?? 0) + 1);
+    }
+    const shared = [...chunkOwners].filter(([module, owners]) => module.startsWith('chunks/chunk-') && owners > functions.length / 2);
+    expect(shared.length).toBeGreaterThan(0);
   }, 600_000);
 });
