@@ -55,14 +55,18 @@ describe('records through the local runtime', () => {
       client.destroy();
     }
   }
-  /** A health claim by `as`, approved through its line by the API. */
-  async function approvedClaim(as: string, amountPaid: number): Promise<Request> {
+  /** A health claim by `as` (checked 15 January this year, at 한빛종합검진센터), submitted: its id. */
+  async function submittedClaim(as: string, amountPaid: number): Promise<string> {
     const submitted = await api(backend, 'POST', '/requests', {
       as,
       json: { kind: 'health-checkup', checkupDate: `${thisYear}-01-15`, amountPaid, clinic: '한빛종합검진센터' },
     });
     expect(submitted.status, submitted.text).toBe(201);
-    return approvedThrough(submitted.body.id, as);
+    return submitted.body.id as string;
+  }
+  /** A health claim by `as`, approved through its line by the API. */
+  async function approvedClaim(as: string, amountPaid: number): Promise<Request> {
+    return approvedThrough(await submittedClaim(as, amountPaid), as);
   }
   /** A health kind's request in review, agreed by its review and its approval. */
   async function approvedThrough(id: string, as: string): Promise<Request> {
@@ -321,12 +325,7 @@ describe('records through the local runtime', () => {
     // Another claim returned in its first round — its review skipped with a reason, its 반려 with one —
     // and approved in its second: the resubmission keeps round 1's steps, words and all, in the history.
     const roundOne = { skipReason: '검토자 병가로 1차 검토 생략', rejection: '1차 반려: 영수증 금액이 검진비와 다릅니다' };
-    const twice = await api(backend, 'POST', '/requests', {
-      as: 'E1043',
-      json: { kind: 'health-checkup', checkupDate: `${thisYear}-01-15`, amountPaid: 270_000, clinic: '한빛종합검진센터' },
-    });
-    expect(twice.status, twice.text).toBe(201);
-    const twiceId = twice.body.id as string;
+    const twiceId = await submittedClaim('E1043', 270_000);
     const review = await waitingStep(twiceId, 'E1043');
     const skipped = await api(backend, 'POST', `/approvals/${twiceId}/skip`, {
       as: 'E1043',
@@ -377,12 +376,7 @@ describe('records through the local runtime', () => {
 
     // A claim returned (반려) that its requester never takes up again: it must close some day, or its
     // retention would never start and its clinic and receipt would be kept for good.
-    const left = await api(backend, 'POST', '/requests', {
-      as: 'E1045',
-      json: { kind: 'health-checkup', checkupDate: `${thisYear}-01-15`, amountPaid: 150_000, clinic: '한빛종합검진센터' },
-    });
-    expect(left.status, left.text).toBe(201);
-    const leftId = left.body.id as string;
+    const leftId = await submittedClaim('E1045', 150_000);
     const leftStep = await waitingStep(leftId, 'E1045');
     expect(
       (
