@@ -12,7 +12,9 @@ import { bundleCacheDir, cachedBuildSync } from '../local/bundle-cache.js';
  * written) — so Lambda runs the same code; the set's chunks are shared by content, not by reference.
  *
  * The handlers are the modules under `functions/` that export `handler`; an entry outside them (the
- * benchmark's reference handler) is bundled on its own.
+ * benchmark's reference handler) is bundled on its own. Used where the app is synthesized with the
+ * `shared` bundling (the local runtime, infra/bundling.ts): a shared chunk holds what any of its
+ * functions uses, so a cold start loads more than its own code, and deployed functions are built alone.
  */
 export interface HandlerBundleOptions {
   projectRoot: string;
