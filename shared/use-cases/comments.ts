@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Directory } from '../directory/directory.js';
-import { NotFoundError } from '../kernel/errors.js';
+import { InvalidStateError, NotFoundError } from '../kernel/errors.js';
 import { parseOrThrow, text } from '../kernel/validation.js';
 import { noticeMessage } from '../notifications/slack-messages.js';
 import type { OfficePolicy } from '../policies/office-policy.js';
@@ -43,6 +43,8 @@ export function makeAddComment({ requests, directory, clock, mailer, chat, polic
     const sensitive = request ? findKind(request.kind)?.privacy.sensitive === true : false;
     const allowed = request && (sensitive ? isParticipant(request, input.callerId) : mayRead(request, viewer, input.callerId));
     if (!request || !allowed) throw new NotFoundError(`요청 ${input.requestId}을(를) 찾을 수 없습니다.`);
+    // 파기 removed what people wrote once its retention ended; nothing new is written after it.
+    if (request.destroyed) throw new InvalidStateError('보존기간이 끝나 파기된 요청에는 의견을 남길 수 없습니다.');
     // 대결: a deputy commenting on a step they hold comments for its absent approver (§22: who, for whom).
     const held = heldSteps(request).find((step) => step.approverId === input.callerId && step.actingForId);
     const event = {

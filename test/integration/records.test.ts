@@ -432,6 +432,9 @@ describe('records through the local runtime', () => {
     expect(events.at(-1)).toMatchObject({ action: 'destroyed', comment: expect.stringContaining('개인정보 보호법 제21조') });
     expect(after.text).not.toContain('한빛종합검진센터');
     expect(after.text).not.toContain('이상 소견');
+    // Nothing new is written on it afterwards: a comment would outlive the destruction.
+    const late = await api(backend, 'POST', `/requests/${id}/comments`, { as: 'E1041', json: { text: '재검진 예정' } });
+    expect([late.status, late.body.message]).toEqual([409, '보존기간이 끝나 파기된 요청에는 의견을 남길 수 없습니다.']);
     // The vaccine is gone from the vaccination's stored request and from its requester's ledgers (their period ended years ago).
     const storedVaccination = await tableItems(`REQUEST#${vaccinationId}`);
     expect(storedVaccination.find((item) => item['sk'] === 'META')).toMatchObject({ details: { amountPaid: 60_000 }, destroyed: expect.anything() });
