@@ -144,6 +144,14 @@ describe('the synthesized stack', () => {
     expect(Math.max(...sizes)).toBeGreaterThan(1);
   });
 
+  it('the access log’s monthly check runs on the 1st at 09:30 Seoul time (00:30 UTC) and reaches its function', () => {
+    const [checkId] = functionFor("Last month's access log, summarised per reader with unusual reads flagged, emailed to the privacy officers");
+    const rules = Object.values(template.findResources('AWS::Events::Rule')).filter((rule) =>
+      JSON.stringify(rule.Properties.Targets).includes(`"${checkId}"`),
+    );
+    expect(rules.map((rule) => rule.Properties.ScheduleExpression)).toEqual(['cron(30 0 1 * ? *)']);
+  });
+
   it('every function runs Node.js 22 on arm64 with tracing and JSON logs', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     expect(functions.length).toBeGreaterThan(0);
