@@ -215,7 +215,21 @@ export async function eventually<T>(probe: () => Promise<T>, timeoutMs = 20_000)
   }
 }
 
-export const tokenFor = (backend: RunningBackend, employeeId: string) => issueToken({ dataDir: backend.dataDir, subject: employeeId });
+/**
+ * A token for `employeeId`, as the office's login would issue it (8 hours), kept for 10 minutes of
+ * real time and used for every call in between, as a client keeps its token: tokens are checked
+ * against real time, not the local clock a test moves.
+ */
+const tokens = new Map<string, { token: Promise<string>; until: number }>();
+export const tokenFor = (backend: RunningBackend, employeeId: string): Promise<string> => {
+  const key = `${backend.dataDir}|${employeeId}`;
+  const kept = tokens.get(key);
+  if (kept && kept.until > Date.now()) return kept.token;
+  const token = issueToken({ dataDir: backend.dataDir, subject: employeeId });
+  tokens.set(key, { token, until: Date.now() + 10 * 60_000 });
+  token.catch(() => tokens.delete(key));
+  return token;
+};
 
 export interface ApiResponse {
   status: number;
@@ -267,12 +281,28 @@ export async function postForm(url: string, fields: Record<string, string>): Pro
   return { status: response.status, text: await response.text() };
 }
 
+/**
+ * A message of the outbox, parsed by a standard MIME parser once: the mailer writes each file whole
+ * (write, then rename) and never again, and waiting for an email re-reads the outbox every 100 ms,
+ * which parsed every message again each time (seconds of a worker's CPU in a long file).
+ */
+const parsedMails = new Map<string, Promise<ParsedMail>>();
+const parsedMail = (file: string): Promise<ParsedMail> => {
+  let parsed = parsedMails.get(file);
+  if (!parsed) {
+    parsed = readFile(file).then((raw) => simpleParser(raw));
+    parsedMails.set(file, parsed);
+    parsed.catch(() => parsedMails.delete(file));
+  }
+  return parsed;
+};
+
 /** Every email so far to `address` whose subject contains `subjectPart`, oldest first. */
 export async function emailsTo(backend: RunningBackend, address: string, subjectPart: string): Promise<ParsedMail[]> {
   const directory = join(backend.dataDir, 'outbox', 'email');
   const found: ParsedMail[] = [];
   for (const file of (await readdir(directory)).filter((name) => name.endsWith('.eml')).sort()) {
-    const mail = await simpleParser(await readFile(join(directory, file)));
+    const mail = await parsedMail(join(directory, file));
     const to = Array.isArray(mail.to) ? mail.to.flatMap((entry) => entry.value) : (mail.to?.value ?? []);
     if (to.some((entry) => entry.address === address) && mail.subject?.includes(subjectPart)) found.push(mail);
   }
@@ -285,7 +315,7 @@ export async function waitForEmail(backend: RunningBackend, address: string, sub
   return eventually(async () => {
     for (const file of (await readdir(directory)).filter((name) => name.endsWith('.eml')).sort()) {
       if (seen.has(file)) continue;
-      const mail = await simpleParser(await readFile(join(directory, file)));
+      const mail = await parsedMail(join(directory, file));
       const to = Array.isArray(mail.to) ? mail.to.flatMap((entry) => entry.value) : (mail.to?.value ?? []);
       if (to.some((entry) => entry.address === address) && mail.subject?.includes(subjectPart)) {
         seen.add(file);
