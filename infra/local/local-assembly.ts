@@ -186,6 +186,34 @@ async function keep(cacheDir: string, entry: string, outdir: string, template: u
   }
 }
 
+/**
+ * Removes the output directories in `synthDir` (`.synth/`) that belong to processes no longer
+ * running: a runtime removes its own when it stops, but one that was killed (SIGKILL, a closed
+ * terminal, the crash test) leaves it behind, and they added up to gigabytes. A directory is named
+ * `[<label>-]<pid>-<epoch ms>[-<name>]`; one whose process is alive, or whose name says no process,
+ * is left alone. Answers the names removed.
+ */
+export async function removeAbandonedOutdirs(synthDir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(synthDir).catch(() => [])) {
+    const pid = Number(/^(?:[a-z]+-)?(\d+)-\d{12,}(?:-.*)?$/.exec(name)?.[1]);
+    if (!Number.isSafeInteger(pid) || pid <= 0 || processIsAlive(pid)) continue;
+    await rm(join(synthDir, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, someone else's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Mirrors a directory tree with hard links to its files (copies where linking fails). */
 async function linkTree(from: string, to: string): Promise<void> {
   await mkdir(to, { recursive: true });

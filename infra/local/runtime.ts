@@ -1,7 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
@@ -24,7 +24,7 @@ import { dynamoDbFaultPlugin, faults } from './faults.js';
 import { captureFunctionOutput, prettyLine } from './function-output.js';
 import { makeVerifier } from './jwt-issuer.js';
 import { LambdaHost } from './lambda-host.js';
-import { localAssembly, localAssemblyCacheDir, localAssemblyKey, projectRoot } from './local-assembly.js';
+import { localAssembly, localAssemblyCacheDir, localAssemblyKey, projectRoot, removeAbandonedOutdirs } from './local-assembly.js';
 import { makeLocalControl } from './local-control.js';
 import { freePort, setEnvironment } from './process-environment.js';
 import { startLocalS3 } from './s3-local.js';
@@ -119,6 +119,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const started = Date.now();
     const outdir = join(projectRoot, '.synth', `${process.pid}-${Date.now()}`);
     cleanups.push(() => rm(outdir, { recursive: true, force: true }));
+    // What killed runtimes left there goes, meanwhile (not waited for: it can be gigabytes of links).
+    removeAbandonedOutdirs(dirname(outdir)).then(
+      (removed) => removed.length > 0 && log('info', 'removed the output of runtimes that were killed', { directories: removed.length }),
+      (error: unknown) => log('warn', 'could not remove the output of killed runtimes', { error: String(error) }),
+    );
     const cacheDir = localAssemblyCacheDir();
     const assemblyKey = await localAssemblyKey(outdir);
     // A new DATA_DIR starts from the database an earlier start had once it loaded the seeds (seeded-database.ts).

@@ -1,11 +1,12 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.js';
 import { chunkImports } from '../../infra/constructs/handler-bundles.js';
-import { API_URL_PLACEHOLDER, localAssembly, localStageContext, projectRoot } from '../../infra/local/local-assembly.js';
+import { API_URL_PLACEHOLDER, localAssembly, localStageContext, projectRoot, removeAbandonedOutdirs } from '../../infra/local/local-assembly.js';
 import { readTemplate } from '../../infra/local/template.js';
 
 // Beside the local runtime's own (.synth/<run>): the bundles' source maps depend on where they are written.
@@ -73,4 +74,25 @@ describe("the local runtime's app", () => {
     const shared = [...chunkOwners].filter(([module, owners]) => module.startsWith('chunks/chunk-') && owners > functions.length / 2);
     expect(shared.length).toBeGreaterThan(0);
   }, 600_000);
+
+  it('a start removes what killed runtimes left in .synth, and nothing of a process still running', async () => {
+    const synthDir = await mkdtemp(join(tmpdir(), 'approval-synth-'));
+    cleanups.push(() => rm(synthDir, { recursive: true, force: true }));
+    // A process that has exited, as a runtime killed with SIGKILL has.
+    const exited = spawn(process.execPath, ['-e', '']);
+    await new Promise((done) => exited.once('exit', done));
+    const dead = exited.pid;
+    const names = {
+      killedRuntime: `${dead}-1795792829637`,
+      killedBench: `bench-${dead}-1795792829637`,
+      killedTest: `test-${dead}-1795792829637-direct`,
+      running: `${process.pid}-1795792829637`,
+      runningTest: `test-${process.pid}-1795792829637-reused`,
+      notOurs: 'notes',
+    };
+    for (const name of Object.values(names)) await mkdir(join(synthDir, name, 'asset.0a1b'), { recursive: true });
+    const removed = await removeAbandonedOutdirs(synthDir);
+    expect(removed.sort()).toEqual([names.killedBench, names.killedRuntime, names.killedTest].sort());
+    expect((await readdir(synthDir)).sort()).toEqual([names.notOurs, names.running, names.runningTest].sort());
+  });
 });
